@@ -1,0 +1,71 @@
+// Tracee memory through one path. Reads: process_vm_readv (one copy, no stop needed), then
+// /proc/PID/mem (reaches pages process_vm_readv refuses, e.g. PROT_NONE or execute-only), then
+// PTRACE_PEEKDATA. Writes: /proc/PID/mem first (it writes with FOLL_FORCE, so read-only text
+// can be patched), then PTRACE_POKEDATA.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "ptk/base/remote_ptr.h"
+#include "ptk/base/result.h"
+#include "ptk/base/unique_fd.h"
+
+namespace ptk {
+
+struct RemoteString {
+  std::string bytes;        // without the terminating NUL
+  bool terminated = false;  // false when the bound or an unreadable page came first
+};
+
+class Memory {
+ public:
+  explicit Memory(pid_t pid) : pid_(pid) {}
+
+  pid_t pid() const { return pid_; }
+  // The thread used for PEEK/POKE fallbacks: those requests need a thread in a ptrace-stop.
+  void set_stopped_tid(pid_t tid) { stopped_tid_ = tid; }
+
+  // Reads as much of [addr, addr+out.size()) as is readable from the start; returns the
+  // count (short at the first unreadable byte). BadAddress when not even one byte is.
+  Result<std::size_t> read(RemoteAddr addr, std::span<std::byte> out);
+  Status read_exact(RemoteAddr addr, std::span<std::byte> out);
+  template <typename T>
+  Result<T> read_value(RemotePtr<T> addr) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    T value{};
+    PTK_TRY(read_exact(addr.bytes(), std::as_writable_bytes(std::span(&value, 1))));
+    return value;
+  }
+  // A NUL-terminated string of at most max_len bytes.
+  Result<RemoteString> read_string(RemoteAddr addr, std::size_t max_len);
+
+  // Writes all of `data` or fails; patches read-only mappings too.
+  Status write(RemoteAddr addr, std::span<const std::byte> data);
+  template <typename T>
+  Status write_value(RemotePtr<T> addr, const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    return write(addr.bytes(), std::as_bytes(std::span(&value, 1)));
+  }
+
+  // After execve the process has a new address space, and an open /proc/PID/mem keeps
+  // reading the old one (the file pins the mm it was opened on), so it must be reopened.
+  void reset_address_space() { mem_fd_.reset(); }
+
+ private:
+  std::size_t read_vm(std::uint64_t addr, std::span<std::byte> out);
+  std::size_t read_proc_mem(std::uint64_t addr, std::span<std::byte> out);
+  std::size_t read_peek(std::uint64_t addr, std::span<std::byte> out);
+  bool open_mem();
+
+  pid_t pid_;
+  pid_t stopped_tid_ = 0;
+  UniqueFd mem_fd_;
+  bool vm_unavailable_ = false;  // process_vm_readv answered ENOSYS/EPERM once: skip it
+};
+
+}  // namespace ptk

@@ -1,0 +1,160 @@
+// Session: every process and thread one tracer holds, and the event loop over them.
+//
+// ptrace(2) requests are only accepted from the thread that attached, so a Session belongs
+// to one thread of the tracer: it is single-threaded by contract and does no locking.
+#pragma once
+
+#include <sys/types.h>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ptk/arch/registers.h"
+#include "ptk/base/result.h"
+#include "ptk/core/event.h"
+#include "ptk/core/memory.h"
+#include "ptk/core/wait_policy.h"
+
+namespace ptk {
+
+// Which syscalls stop the tracee.
+enum class SyscallStops : std::uint8_t {
+  None,     // no syscall stops (PTRACE_CONT): breakpoints, signals and events only
+  All,      // every syscall entry and exit (PTRACE_SYSCALL)
+  Seccomp,  // only syscalls a seccomp filter marks SECCOMP_RET_TRACE, then their exit
+};
+
+// How to restart a stopped thread.
+enum class Resume : std::uint8_t {
+  Default,     // per the session's SyscallStops (and PTRACE_LISTEN for a group-stop)
+  Continue,    // PTRACE_CONT
+  Syscall,     // PTRACE_SYSCALL
+  SingleStep,  // PTRACE_SINGLESTEP
+  Listen,      // PTRACE_LISTEN: stay group-stopped, but report the SIGCONT
+};
+
+struct SessionOptions {
+  SyscallStops syscall_stops = SyscallStops::All;
+  bool follow_forks = false;   // trace children of fork/vfork/clone-without-CLONE_THREAD
+  bool follow_threads = true;  // trace new threads of traced processes
+  bool exit_stops = false;     // PTRACE_O_TRACEEXIT: an Exiting event before each exit
+  WaitPolicy wait_policy{};
+};
+
+struct SpawnOptions {
+  std::vector<std::string> argv{};               // argv[0] is looked up in PATH
+  std::optional<std::vector<std::string>> env{};  // the tracer's environment when unset
+  // When true, spawn returns at the execve syscall-entry stop (and the first event of wait()
+  // is that entry), so a tracer shows the execve as strace does. When false, it returns with
+  // the new program stopped at its first instruction (after the Exec event).
+  bool stop_before_exec = false;
+  // Runs in the child between fork and execve (e.g. to install a seccomp filter). It must be
+  // async-signal-safe: no allocation, no locks.
+  std::function<void()> child_setup{};
+  // Signals whose disposition the child resets to SIG_DFL (those the tracer ignores itself).
+  std::vector<int> default_signals{};
+};
+
+enum class ThreadState : std::uint8_t { Running, Stopped, Listening, Exited };
+
+struct Thread {
+  pid_t tid = 0;
+  pid_t pid = 0;  // thread group
+  ThreadState state = ThreadState::Running;
+  Arch arch = Arch::X86_64;  // as of the last stop that told us
+  bool in_syscall = false;   // between a SyscallEntry and its SyscallExit
+  bool seccomp_entry = false;  // the current syscall stopped through seccomp
+  SyscallStop last_entry{};    // what SyscallExit pairs with
+  EventKind last_stop = EventKind::Interrupt;
+  int pending_signal = 0;      // the signal of a signal-delivery-stop, passed on at resume
+  bool detaching = false;
+  bool started = true;           // false until the first stop of an auto-attached child
+  bool detach_on_start = false;  // a child we do not follow: let go at its first stop
+};
+
+struct Process {
+  pid_t pid = 0;
+  bool spawned = false;  // ours: killed when the tracer exits (PTRACE_O_EXITKILL)
+  std::unique_ptr<Memory> memory;
+  std::vector<pid_t> tids;
+};
+
+class Session {
+ public:
+  explicit Session(SessionOptions options = {});
+  ~Session();  // detaches from attached processes; spawned ones die with PTRACE_O_EXITKILL
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const SessionOptions& options() const { return options_; }
+  void set_syscall_stops(SyscallStops stops) { options_.syscall_stops = stops; }
+
+  // Starts a command under the tracer; see SpawnOptions::stop_before_exec.
+  Result<pid_t> spawn(const SpawnOptions& options);
+  // Attaches to every thread of a running process (PTRACE_SEIZE + PTRACE_INTERRUPT) and
+  // returns with all of them stopped; events seen on the way are queued for wait().
+  Status attach(pid_t pid);
+  // Attaches only the given thread.
+  Status attach_thread(pid_t tid);
+  // Detaches every thread of the process, passing on any signal it was about to receive,
+  // and leaves it running (or stopped, if it was group-stopped) exactly as before.
+  Status detach(pid_t pid);
+  Status detach_all();
+
+  // The next event. Blocks per the wait policy; NoSuchProcess when nothing is traced.
+  Result<Event> wait();
+  // Restarts the thread of a stopped event in its default way, passing on a pending signal.
+  Status resume(const Event& event);
+  // Restarts a stopped thread; `signal` (0 = none) is delivered as it restarts.
+  Status resume(pid_t tid, Resume how = Resume::Default, int signal = -1);
+  // Restarts every stopped thread (after attach, or to let the world run).
+  Status resume_all();
+  // Stops a running thread; its Interrupt event comes through wait().
+  Status interrupt(pid_t tid);
+  // Sends a signal to the process (kill(2)).
+  Status kill(pid_t pid, int sig);
+
+  Result<Registers> get_regs(pid_t tid);
+  Status set_regs(pid_t tid, const Registers& regs);
+  // Memory of the process the thread belongs to, using that thread for PEEK/POKE fallbacks.
+  Memory& memory(pid_t tid);
+  Result<unsigned long> event_message(pid_t tid);  // PTRACE_GETEVENTMSG
+  Result<siginfo_t> siginfo(pid_t tid);
+
+  const Thread* thread(pid_t tid) const;
+  const Process* process(pid_t pid) const;
+  const std::map<pid_t, Process>& processes() const { return processes_; }
+  bool empty() const { return threads_.empty(); }
+  std::size_t thread_count() const { return threads_.size(); }
+
+ private:
+  class Impl;
+  friend class Impl;
+  Status seize(pid_t tid, bool spawned);
+  std::optional<Event> translate(pid_t tid, int raw_status);
+  std::optional<Event> translate_syscall(Thread& t, Event ev);
+  std::optional<Event> translate_event(Thread& t, Event ev, int ptrace_event);
+  std::optional<Event> translate_interrupt(Thread& t, Event ev);
+  void adopt_child(Thread& parent, pid_t child, EventKind how);
+  Status detach_stopped(Thread& t);
+  Thread& add_thread(pid_t tid, pid_t pid, bool spawned);
+  void remove_thread(pid_t tid);
+  Status restart(Thread& t, Resume how, int signal);
+  Status wait_for_initial_stops(const std::vector<pid_t>& tids);
+  Result<pid_t> spawn_handshake(const SpawnOptions& options);
+
+  SessionOptions options_;
+  std::unordered_map<pid_t, Thread> threads_;
+  std::map<pid_t, Process> processes_;
+  std::deque<Event> queued_;                  // events seen while doing something else
+  std::unordered_map<pid_t, int> early_stops_;  // first stops of children not yet announced
+  WaitPolicyState wait_state_;
+};
+
+}  // namespace ptk

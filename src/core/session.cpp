@@ -1,0 +1,229 @@
+// Session: thread bookkeeping, the event loop and resuming. Translation of wait statuses into
+// events is in session_events.cpp; spawn and attach/detach have files of their own.
+#include "ptk/core/session.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "ptrace_call.h"
+
+namespace ptk {
+
+using detail::ptrace_call;
+
+Session::Session(SessionOptions options) : options_(options) {}
+
+Session::~Session() {
+  // Attached processes must be left running as they were; our own spawned ones are killed
+  // rather than left behind stopped (PTRACE_O_EXITKILL only acts when the tracer dies).
+  std::vector<pid_t> attached, spawned;
+  for (auto& [pid, proc] : processes_) (proc.spawned ? spawned : attached).push_back(pid);
+  for (pid_t pid : attached) (void)detach(pid);
+  for (pid_t pid : spawned) ::kill(pid, SIGKILL);
+  // Reap what we killed so no zombie or stopped tracee outlives the session.
+  while (!threads_.empty()) {
+    int status = 0;
+    pid_t tid = ::waitpid(-1, &status, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      remove_thread(tid);
+    } else if (threads_.count(tid) != 0) {
+      // Stops that race with SIGKILL: let the thread run into its death.
+      ::ptrace(PTRACE_CONT, tid, 0, 0);
+    }
+  }
+}
+
+std::string_view to_string(EventKind kind) {
+  switch (kind) {
+    case EventKind::SyscallEntry: return "syscall-entry";
+    case EventKind::SyscallExit: return "syscall-exit";
+    case EventKind::Signal: return "signal";
+    case EventKind::GroupStop: return "group-stop";
+    case EventKind::Interrupt: return "interrupt";
+    case EventKind::ThreadStart: return "thread-start";
+    case EventKind::Fork: return "fork";
+    case EventKind::Vfork: return "vfork";
+    case EventKind::Clone: return "clone";
+    case EventKind::VforkDone: return "vfork-done";
+    case EventKind::Exec: return "exec";
+    case EventKind::Exiting: return "exiting";
+    case EventKind::Trap: return "trap";
+    case EventKind::Exited: return "exited";
+    case EventKind::Killed: return "killed";
+  }
+  return "unknown";
+}
+
+Thread& Session::add_thread(pid_t tid, pid_t pid, bool spawned) {
+  Thread& t = threads_[tid];
+  t.tid = tid;
+  t.pid = pid;
+  t.state = ThreadState::Running;
+  Process& proc = processes_[pid];
+  if (proc.pid == 0) {
+    proc.pid = pid;
+    proc.spawned = spawned;
+    proc.memory = std::make_unique<Memory>(pid);
+  }
+  proc.tids.push_back(tid);
+  return t;
+}
+
+void Session::remove_thread(pid_t tid) {
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) return;
+  pid_t pid = it->second.pid;
+  threads_.erase(it);
+  auto p = processes_.find(pid);
+  if (p == processes_.end()) return;
+  std::erase(p->second.tids, tid);
+  if (p->second.tids.empty()) processes_.erase(p);
+}
+
+const Thread* Session::thread(pid_t tid) const {
+  auto it = threads_.find(tid);
+  return it == threads_.end() ? nullptr : &it->second;
+}
+
+const Process* Session::process(pid_t pid) const {
+  auto it = processes_.find(pid);
+  return it == processes_.end() ? nullptr : &it->second;
+}
+
+Result<Event> Session::wait() {
+  for (;;) {
+    if (!queued_.empty()) {
+      Event ev = queued_.front();
+      queued_.pop_front();
+      return ev;
+    }
+    if (threads_.empty()) return Error(ErrorKind::NoSuchProcess, "wait: no traced process left");
+    auto w = wait_any(options_.wait_policy, wait_state_);
+    if (!w.ok()) {
+      if (w.error().error_number() == ECHILD) {
+        // Every tracee is gone without a report we could pair (e.g. reaped by someone else).
+        threads_.clear();
+        processes_.clear();
+      }
+      return std::move(w).error();
+    }
+    // Stops that need no report (a child whose parent's event has not come yet, a stop we
+    // restart ourselves) translate to nothing.
+    if (std::optional<Event> ev = translate(w->first, w->second)) return std::move(*ev);
+  }
+}
+
+Status Session::restart(Thread& t, Resume how, int signal) {
+  if (how == Resume::Default) {
+    if (t.last_stop == EventKind::GroupStop) {
+      how = Resume::Listen;
+    } else {
+      switch (options_.syscall_stops) {
+        case SyscallStops::All: how = Resume::Syscall; break;
+        case SyscallStops::None: how = Resume::Continue; break;
+        case SyscallStops::Seccomp:
+          // After a seccomp stop, PTRACE_SYSCALL makes the kernel stop at that syscall's exit
+          // (Linux 4.8+); everywhere else the tracee runs until the filter asks again.
+          how = t.in_syscall && t.seccomp_entry ? Resume::Syscall : Resume::Continue;
+          break;
+      }
+    }
+  }
+  int request = PTRACE_CONT;
+  switch (how) {
+    case Resume::Default:
+    case Resume::Continue: request = PTRACE_CONT; break;
+    case Resume::Syscall: request = PTRACE_SYSCALL; break;
+    case Resume::SingleStep: request = PTRACE_SINGLESTEP; break;
+    case Resume::Listen: request = PTRACE_LISTEN; break;
+  }
+  if (signal < 0) signal = t.pending_signal;
+  if (request == PTRACE_LISTEN) signal = 0;  // PTRACE_LISTEN takes no signal
+  PTK_TRY(ptrace_call(request, t.tid, 0, static_cast<std::uint64_t>(signal)));
+  t.state = request == PTRACE_LISTEN ? ThreadState::Listening : ThreadState::Running;
+  t.pending_signal = 0;
+  return ok_status();
+}
+
+Status Session::resume(pid_t tid, Resume how, int signal) {
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) {
+    return Error(ErrorKind::TraceeGone, fmt::format("resume thread {}", tid), ESRCH,
+                 "the thread is not traced by this session (it may have exited)");
+  }
+  if (it->second.state != ThreadState::Stopped) {
+    return Error(ErrorKind::InvalidArgument, fmt::format("resume thread {}", tid), 0,
+                 "the thread is not stopped");
+  }
+  return restart(it->second, how, signal);
+}
+
+Status Session::resume(const Event& event) {
+  if (!event.stopped()) return ok_status();
+  return resume(event.tid, Resume::Default, -1);
+}
+
+Status Session::resume_all() {
+  for (auto& [tid, t] : threads_) {
+    if (t.state == ThreadState::Stopped) PTK_TRY(restart(t, Resume::Default, -1));
+  }
+  return ok_status();
+}
+
+Status Session::interrupt(pid_t tid) {
+  PTK_TRY(ptrace_call(PTRACE_INTERRUPT, tid));
+  return ok_status();
+}
+
+Status Session::kill(pid_t pid, int sig) {
+  if (::kill(pid, sig) != 0) return Error::from_errno(errno, fmt::format("kill({}, {})", pid, sig));
+  return ok_status();
+}
+
+Result<Registers> Session::get_regs(pid_t tid) {
+  Registers::HostBlock block{};
+  PTK_TRY(ptrace_call(PTRACE_GETREGS, tid, 0, reinterpret_cast<std::uint64_t>(block.data())));
+  Arch arch = Registers::arch_of_host_block(block);
+  if (auto it = threads_.find(tid); it != threads_.end()) it->second.arch = arch;
+  return Registers(arch, block);
+}
+
+Status Session::set_regs(pid_t tid, const Registers& regs) {
+  PTK_TRY(ptrace_call(PTRACE_SETREGS, tid, 0,
+                      reinterpret_cast<std::uint64_t>(regs.host_block().data())));
+  return ok_status();
+}
+
+Memory& Session::memory(pid_t tid) {
+  auto it = threads_.find(tid);
+  pid_t pid = it == threads_.end() ? tid : it->second.pid;
+  Process& proc = processes_[pid];
+  if (!proc.memory) {
+    proc.pid = pid;
+    proc.memory = std::make_unique<Memory>(pid);
+  }
+  proc.memory->set_stopped_tid(tid);
+  return *proc.memory;
+}
+
+Result<unsigned long> Session::event_message(pid_t tid) {
+  unsigned long msg = 0;
+  PTK_TRY(ptrace_call(PTRACE_GETEVENTMSG, tid, 0, reinterpret_cast<std::uint64_t>(&msg)));
+  return msg;
+}
+
+Result<siginfo_t> Session::siginfo(pid_t tid) {
+  siginfo_t si{};
+  PTK_TRY(ptrace_call(PTRACE_GETSIGINFO, tid, 0, reinterpret_cast<std::uint64_t>(&si)));
+  return si;
+}
+
+}  // namespace ptk

@@ -1,0 +1,234 @@
+// Session::translate: one wait status of one thread becomes one typed Event, and the thread
+// bookkeeping (syscall pairing, new children, exec's tid change, exits) follows it.
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "ptk/core/proc.h"
+#include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
+#include "ptrace_call.h"
+
+namespace ptk {
+
+using detail::ptrace_call;
+
+std::optional<Event> Session::translate(pid_t tid, int raw_status) {
+  WaitStatus ws(raw_status);
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) {
+    // An auto-attached child can report its first stop before its parent's fork/clone event
+    // names it; keep the stop until then. Exits of threads we never knew are not ours.
+    if (WIFSTOPPED(raw_status)) early_stops_[tid] = raw_status;
+    return std::nullopt;
+  }
+  Thread& t = it->second;
+  Event ev{.kind = EventKind::Interrupt, .tid = tid, .pid = t.pid};
+  switch (ws.kind()) {
+    case WaitStatus::Kind::Exited:
+      ev.kind = EventKind::Exited;
+      ev.exit_code = ws.exit_code();
+      remove_thread(tid);
+      return ev;
+    case WaitStatus::Kind::Killed:
+      ev.kind = EventKind::Killed;
+      ev.signal = ws.term_signal();
+      ev.core_dumped = ws.core_dumped();
+      remove_thread(tid);
+      return ev;
+    case WaitStatus::Kind::Continued: return std::nullopt;
+    default: break;
+  }
+
+  t.state = ThreadState::Stopped;
+  if (!t.started) {
+    t.started = true;
+    if (t.detach_on_start) {
+      (void)ptrace_call(PTRACE_DETACH, tid, 0, 0);
+      remove_thread(tid);
+      return std::nullopt;
+    }
+    if (ws.kind() == WaitStatus::Kind::InterruptStop) {
+      ev.kind = t.last_stop = EventKind::ThreadStart;
+      return ev;
+    }
+  }
+
+  switch (ws.kind()) {
+    case WaitStatus::Kind::SyscallStop: return translate_syscall(t, ev);
+    case WaitStatus::Kind::EventStop: return translate_event(t, ev, ws.ptrace_event());
+    case WaitStatus::Kind::GroupStop:
+      ev.kind = t.last_stop = EventKind::GroupStop;
+      ev.signal = ws.stop_signal();
+      return ev;
+    case WaitStatus::Kind::InterruptStop: return translate_interrupt(t, ev);
+    case WaitStatus::Kind::SignalStop: {
+      ev.signal = ws.stop_signal();
+      auto si = siginfo(tid);
+      if (!si.ok()) return std::nullopt;  // killed meanwhile; its exit report follows
+      ev.siginfo = *si;
+      ev.kind = EventKind::Signal;
+      t.pending_signal = ev.signal;
+      if (ev.signal == SIGTRAP && ev.siginfo.si_code != SI_USER && ev.siginfo.si_code != SI_TKILL &&
+          ev.siginfo.si_code != SI_QUEUE) {
+        // A trap the CPU raised: single-step (TRAP_TRACE) and debug-register hits (TRAP_HWBKPT)
+        // only happen because a tracer asked, so they are not passed on; an int3 (SI_KERNEL on
+        // x86) may be the program's own, so it is, unless the debugger resumes with 0.
+        ev.kind = EventKind::Trap;
+        if (ev.siginfo.si_code == TRAP_TRACE || ev.siginfo.si_code == TRAP_HWBKPT) {
+          t.pending_signal = 0;
+        }
+      }
+      t.last_stop = ev.kind;
+      return ev;
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::optional<Event> Session::translate_interrupt(Thread& t, Event ev) {
+  ev.kind = t.last_stop = EventKind::Interrupt;
+  return ev;
+}
+
+std::optional<Event> Session::translate_syscall(Thread& t, Event ev) {
+  detail::PtraceSyscallInfo info{};
+  auto r = ptrace_call(detail::kPtraceGetSyscallInfo, t.tid, sizeof info,
+                       reinterpret_cast<std::uint64_t>(&info));
+  if (!r.ok()) return std::nullopt;  // killed meanwhile (SIGKILL): its exit report follows
+  SyscallStop& sc = ev.syscall;
+  sc.arch = arch_from_audit(info.arch).value_or(t.arch);
+  sc.ip = info.instruction_pointer;
+  sc.sp = info.stack_pointer;
+  t.arch = sc.arch;
+  if (info.op == detail::kSyscallInfoExit) {
+    if (t.in_syscall) {
+      sc = t.last_entry;
+      sc.ip = info.instruction_pointer;
+      sc.sp = info.stack_pointer;
+    } else if (auto regs = get_regs(t.tid); regs.ok()) {
+      // Attached in the middle of a syscall: only its exit is seen; the number is still in
+      // orig_rax/orig_eax.
+      sc.nr = static_cast<std::int64_t>(regs->orig_syscall_no());
+      if (regs->arch() == Arch::I386) sc.nr = static_cast<std::int32_t>(sc.nr);
+      for (int i = 0; i < 6; ++i) sc.args[static_cast<std::size_t>(i)] = regs->arg(i);
+    }
+    sc.ret = info.exit.rval;
+    sc.is_error = info.exit.is_error != 0;
+    ev.kind = t.last_stop = EventKind::SyscallExit;
+    t.in_syscall = false;
+    t.seccomp_entry = false;
+    return ev;
+  }
+  // Entry (kSyscallInfoEntry). The seccomp variant only comes with PTRACE_EVENT_SECCOMP.
+  sc.nr = static_cast<std::int64_t>(info.entry.nr);
+  for (int i = 0; i < 6; ++i) sc.args[static_cast<std::size_t>(i)] = info.entry.args[i];
+  ev.kind = t.last_stop = EventKind::SyscallEntry;
+  t.in_syscall = true;
+  t.seccomp_entry = false;
+  t.last_entry = sc;
+  return ev;
+}
+
+void Session::adopt_child(Thread& parent, pid_t child, EventKind how) {
+  pid_t child_pid = child;
+  if (how == EventKind::Clone) {
+    // clone() without CLONE_THREAD makes a process too; /proc tells which it was.
+    auto st = read_status(child);
+    if (st.ok()) child_pid = st->tgid;
+  }
+  bool is_thread = child_pid == parent.pid;
+  bool follow = is_thread ? options_.follow_threads : options_.follow_forks;
+  bool spawned = processes_[parent.pid].spawned;
+  Thread& c = add_thread(child, child_pid, spawned);
+  c.started = false;
+  c.detach_on_start = !follow;
+  c.arch = parent.arch;
+  if (auto early = early_stops_.find(child); early != early_stops_.end()) {
+    int status = early->second;
+    early_stops_.erase(early);
+    if (auto ev = translate(child, status)) queued_.push_back(*ev);
+  }
+}
+
+std::optional<Event> Session::translate_event(Thread& t, Event ev, int ptrace_event) {
+  auto msg = event_message(t.tid);
+  if (!msg.ok()) return std::nullopt;
+  switch (ptrace_event) {
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE: {
+      ev.kind = ptrace_event == PTRACE_EVENT_FORK    ? EventKind::Fork
+                : ptrace_event == PTRACE_EVENT_VFORK ? EventKind::Vfork
+                                                     : EventKind::Clone;
+      ev.new_tid = static_cast<pid_t>(*msg);
+      t.last_stop = ev.kind;
+      Event parent_ev = ev;
+      adopt_child(t, ev.new_tid, ev.kind);
+      // adopt_child may have queued the child's start; the parent's event goes first.
+      return parent_ev;
+    }
+    case PTRACE_EVENT_EXEC: {
+      ev.kind = EventKind::Exec;
+      ev.old_tid = static_cast<pid_t>(*msg);
+      pid_t tid = t.tid;
+      if (ev.old_tid != tid && threads_.count(ev.old_tid) != 0) {
+        // A non-leader thread called execve: the kernel gives it the leader's tid and the old
+        // leader vanishes without an exit report (ptrace(2), "execve(2) under ptrace").
+        Thread moved = threads_[ev.old_tid];
+        remove_thread(ev.old_tid);
+        moved.tid = tid;
+        moved.state = ThreadState::Stopped;
+        threads_[tid] = moved;
+      }
+      Thread& self = threads_[tid];
+      processes_[self.pid].memory->reset_address_space();
+      if (auto regs = get_regs(tid); regs.ok()) self.arch = regs->arch();
+      self.last_stop = EventKind::Exec;
+      return ev;
+    }
+    case PTRACE_EVENT_EXIT:
+      ev.kind = t.last_stop = EventKind::Exiting;
+      ev.exit_code = static_cast<int>(*msg);
+      return ev;
+    case PTRACE_EVENT_VFORK_DONE:
+      ev.kind = t.last_stop = EventKind::VforkDone;
+      ev.new_tid = static_cast<pid_t>(*msg);
+      return ev;
+    case PTRACE_EVENT_SECCOMP: {
+      if (t.in_syscall) {
+        // The entry was already reported by a syscall-entry stop (the tracee was resumed with
+        // PTRACE_SYSCALL, e.g. while spawning); run on to the exit without a second entry.
+        t.seccomp_entry = true;
+        (void)ptrace_call(PTRACE_SYSCALL, t.tid, 0, 0);
+        t.state = ThreadState::Running;
+        return std::nullopt;
+      }
+      detail::PtraceSyscallInfo info{};
+      if (!ptrace_call(detail::kPtraceGetSyscallInfo, t.tid, sizeof info,
+                       reinterpret_cast<std::uint64_t>(&info))) {
+        return std::nullopt;
+      }
+      SyscallStop& sc = ev.syscall;
+      sc.arch = arch_from_audit(info.arch).value_or(t.arch);
+      sc.ip = info.instruction_pointer;
+      sc.sp = info.stack_pointer;
+      sc.nr = static_cast<std::int64_t>(info.seccomp.nr);
+      for (int i = 0; i < 6; ++i) sc.args[static_cast<std::size_t>(i)] = info.seccomp.args[i];
+      sc.from_seccomp = true;
+      sc.seccomp_data = info.seccomp.ret_data;
+      t.arch = sc.arch;
+      ev.kind = t.last_stop = EventKind::SyscallEntry;
+      t.in_syscall = true;
+      t.seccomp_entry = true;
+      t.last_entry = sc;
+      return ev;
+    }
+    default:
+      ev.kind = t.last_stop = EventKind::Interrupt;
+      return ev;
+  }
+}
+
+}  // namespace ptk

@@ -1,0 +1,168 @@
+// Session::spawn: fork, seize the child while it waits on a pipe, then let it exec.
+//
+// The child blocks in read() on a pipe until the tracer has seized it, so no instruction of
+// the new program runs untraced, and PTRACE_SEIZE (not PTRACE_TRACEME) is used so that
+// PTRACE_INTERRUPT and PTRACE_LISTEN work on it like on any attached process.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "ptk/arch/syscalls.h"
+#include "ptk/base/unique_fd.h"
+#include "ptk/core/session.h"
+#include "ptrace_call.h"
+
+extern char** environ;
+
+namespace ptk {
+namespace {
+
+bool is_executable_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+// Finds the program as execvp would, so a missing command is reported before any fork.
+Result<std::string> resolve_command(const std::string& name) {
+  if (name.empty()) return Error(ErrorKind::InvalidArgument, "spawn", 0, "empty command name");
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), F_OK) != 0) {
+      return Error(ErrorKind::NotFound, fmt::format("spawn {}", name), ENOENT, "no such file");
+    }
+    if (!is_executable_file(name)) {
+      return Error(ErrorKind::PermissionDenied, fmt::format("spawn {}", name), EACCES,
+                   "not an executable file");
+    }
+    return name;
+  }
+  const char* path_env = std::getenv("PATH");
+  std::string_view path = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    std::size_t colon = path.find(':');
+    std::string dir(path.substr(0, colon));
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (is_executable_file(candidate)) return candidate;
+    if (colon == std::string_view::npos) break;
+    path.remove_prefix(colon + 1);
+  }
+  return Error(ErrorKind::NotFound, fmt::format("spawn {}", name), ENOENT,
+               "command not found in PATH");
+}
+
+bool is_exec_syscall(const SyscallStop& sc) {
+  const SyscallSpec* spec = find_syscall(sc.arch, sc.nr);
+  return spec != nullptr && (spec->name == "execve" || spec->name == "execveat");
+}
+
+[[noreturn]] void child_main(int sync_fd, int err_fd, const char* path, char* const* argv,
+                             char* const* envp, const SpawnOptions& o) {
+  // Only async-signal-safe calls from here on: the tracer may have threads.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig : o.default_signals) signal(sig, SIG_DFL);
+  char go = 0;
+  while (read(sync_fd, &go, 1) < 0 && errno == EINTR) {
+  }
+  close(sync_fd);
+  if (o.child_setup) o.child_setup();
+  execve(path, argv, envp);
+  int err = errno;
+  (void)!write(err_fd, &err, sizeof err);
+  _exit(127);
+}
+
+}  // namespace
+
+Result<pid_t> Session::spawn(const SpawnOptions& o) {
+  if (o.argv.empty()) return Error(ErrorKind::InvalidArgument, "spawn", 0, "no command given");
+  PTK_ASSIGN_OR_RETURN(std::string path, resolve_command(o.argv[0]));
+  std::vector<char*> argv, envp;
+  for (const auto& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  if (o.env) {
+    for (const auto& e : *o.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+  }
+  char* const* env = o.env ? envp.data() : environ;
+
+  int sync[2], errp[2];
+  if (::pipe2(sync, O_CLOEXEC) != 0) return Error::from_errno(errno, "pipe2");
+  UniqueFd sync_r(sync[0]), sync_w(sync[1]);
+  if (::pipe2(errp, O_CLOEXEC) != 0) return Error::from_errno(errno, "pipe2");
+  UniqueFd err_r(errp[0]), err_w(errp[1]);
+
+  pid_t pid = ::fork();
+  if (pid < 0) return Error::from_errno(errno, "fork");
+  if (pid == 0) child_main(sync_r.get(), err_w.get(), path.c_str(), argv.data(), env, o);
+  sync_r.reset();
+  err_w.reset();
+
+  auto fail = [&](Error e) -> Error {
+    ::kill(pid, SIGKILL);
+    remove_thread(pid);
+    int st = 0;
+    while (::waitpid(pid, &st, __WALL) < 0 && errno == EINTR) {
+    }
+    return e;
+  };
+  if (Status s = seize(pid, /*spawned=*/true); !s.ok()) return fail(s.error());
+  if (o.stop_before_exec) {
+    // Stop the child (it is blocked in read on the pipe) so that it can be restarted with
+    // PTRACE_SYSCALL, which is what makes the execve entry stop.
+    if (auto r = detail::ptrace_call(PTRACE_INTERRUPT, pid); !r.ok()) return fail(r.error());
+    int st = 0;
+    while (::waitpid(pid, &st, __WALL) < 0 && errno == EINTR) {
+    }
+    if (!WIFSTOPPED(st)) return fail(Error(ErrorKind::TraceeGone, "spawn: child vanished"));
+    threads_[pid].state = ThreadState::Stopped;
+  }
+  if (::write(sync_w.get(), "g", 1) != 1) return fail(Error::from_errno(errno, "write to child"));
+  sync_w.reset();
+
+  Thread& t = threads_[pid];
+  if (o.stop_before_exec) {
+    if (Status s = restart(t, Resume::Syscall, 0); !s.ok()) return fail(s.error());
+  }
+  // Run the child until the exec: with stop_before_exec to the execve entry (earlier syscalls,
+  // the pipe read and child_setup's, are the tracer's own doing and not reported), otherwise
+  // to the exec event. Signals that arrive meanwhile are passed on.
+  for (;;) {
+    int st = 0;
+    pid_t got = ::waitpid(pid, &st, __WALL);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return fail(Error::from_errno(errno, "waitpid"));
+    }
+    if (WIFEXITED(st) || WIFSIGNALED(st)) {
+      remove_thread(pid);
+      int err = 0;
+      if (::read(err_r.get(), &err, sizeof err) == sizeof err) {
+        return Error::from_errno(err, fmt::format("execve {}", path));
+      }
+      return Error(ErrorKind::TraceeGone, fmt::format("spawn {}", path), 0,
+                   "the child died before it could exec");
+    }
+    std::optional<Event> ev = translate(pid, st);
+    if (!ev) continue;
+    if (ev->kind == EventKind::Exec && !o.stop_before_exec) return pid;
+    if (ev->kind == EventKind::SyscallEntry && o.stop_before_exec && is_exec_syscall(ev->syscall)) {
+      queued_.push_back(*ev);
+      return pid;
+    }
+    Resume how = o.stop_before_exec ? Resume::Syscall : Resume::Continue;
+    int sig = ev->kind == EventKind::Signal ? ev->signal : 0;
+    if (Status s = restart(threads_[pid], how, sig); !s.ok()) return fail(s.error());
+  }
+}
+
+}  // namespace ptk

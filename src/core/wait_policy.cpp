@@ -1,0 +1,54 @@
+#include "ptk/core/wait_policy.h"
+
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <chrono>
+
+namespace ptk {
+namespace {
+
+// After this many consecutive spins that found nothing, stop spinning until a blocking wait
+// returns quickly again: a tracee that sleeps should cost the tracer no CPU.
+constexpr int kMaxMisses = 4;
+
+Result<std::pair<pid_t, int>> blocking_wait() {
+  int status = 0;
+  for (;;) {
+    pid_t tid = ::waitpid(-1, &status, __WALL);
+    if (tid >= 0) return std::pair{tid, status};
+    if (errno == EINTR) continue;
+    return Error::from_errno(errno, "waitpid(-1, __WALL)");
+  }
+}
+
+}  // namespace
+
+Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState& state) {
+  if (policy.spin_us == 0 || (policy.adaptive && state.misses >= kMaxMisses)) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = blocking_wait();
+    // A stop that came within the spin window means spinning would have caught it.
+    if (policy.spin_us != 0 &&
+        std::chrono::steady_clock::now() - start < std::chrono::microseconds(policy.spin_us)) {
+      state.misses = 0;
+    }
+    return r;
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(policy.spin_us);
+  int status = 0;
+  for (unsigned i = 0;; ++i) {
+    pid_t tid = ::waitpid(-1, &status, __WALL | WNOHANG);
+    if (tid > 0) {
+      state.misses = 0;
+      return std::pair{tid, status};
+    }
+    if (tid < 0 && errno != EINTR) return Error::from_errno(errno, "waitpid(-1, __WALL|WNOHANG)");
+    // Reading the clock costs more than a waitpid that finds nothing; check it now and then.
+    if ((i & 15) == 15 && std::chrono::steady_clock::now() >= deadline) break;
+  }
+  ++state.misses;
+  return blocking_wait();
+}
+
+}  // namespace ptk
