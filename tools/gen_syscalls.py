@@ -55,6 +55,7 @@ RET_TYPES = {
     "fd": "Fd",
     "pid": "Pid",
     "uint": "Uint",
+    "mode": "Mode",
     "none": "None",
 }
 

@@ -1,20 +1,35 @@
 // ptk: the command line. It parses, calls the library and renders; it never calls ptrace.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ptk - the ptrace toolkit: trace, tamper with, debug and inject into processes"};
   app.set_version_flag("--version", std::string("ptk ") + PTK_VERSION);
   app.require_subcommand(0, 1);
-  app.footer(
-      "Subcommands arrive as their issues land; run `ptk SUBCOMMAND --help` for each one.");
+  int exit_code = 0;
+  // Everything after the first "--" is the command to run, given to the subcommand as is:
+  // CLI11 would otherwise reorder it among the remaining arguments.
+  std::vector<std::string> command;
+  int own_args = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--") {
+      command.assign(argv + i + 1, argv + argc);
+      own_args = i;
+      break;
+    }
+  }
+  ptk::cli::register_trace(app, command, exit_code);
   try {
-    app.parse(argc, argv);
+    app.parse(own_args, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (app.get_subcommands().empty()) {
-    fmt::print("{}", app.help());
-  }
-  return 0;
+  if (app.get_subcommands().empty()) fmt::print("{}", app.help());
+  return exit_code;
 }

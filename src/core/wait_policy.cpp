@@ -12,12 +12,12 @@ namespace {
 // returns quickly again: a tracee that sleeps should cost the tracer no CPU.
 constexpr int kMaxMisses = 4;
 
-Result<std::pair<pid_t, int>> blocking_wait() {
+Result<std::pair<pid_t, int>> blocking_wait(const WaitPolicy& policy) {
   int status = 0;
   for (;;) {
     pid_t tid = ::waitpid(-1, &status, __WALL);
     if (tid >= 0) return std::pair{tid, status};
-    if (errno == EINTR) continue;
+    if (errno == EINTR && !(policy.interrupt != nullptr && *policy.interrupt)) continue;
     return Error::from_errno(errno, "waitpid(-1, __WALL)");
   }
 }
@@ -27,7 +27,7 @@ Result<std::pair<pid_t, int>> blocking_wait() {
 Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState& state) {
   if (policy.spin_us == 0 || (policy.adaptive && state.misses >= kMaxMisses)) {
     auto start = std::chrono::steady_clock::now();
-    auto r = blocking_wait();
+    auto r = blocking_wait(policy);
     // A stop that came within the spin window means spinning would have caught it.
     if (policy.spin_us != 0 &&
         std::chrono::steady_clock::now() - start < std::chrono::microseconds(policy.spin_us)) {
@@ -44,11 +44,14 @@ Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState
       return std::pair{tid, status};
     }
     if (tid < 0 && errno != EINTR) return Error::from_errno(errno, "waitpid(-1, __WALL|WNOHANG)");
+    if (policy.interrupt != nullptr && *policy.interrupt) {
+      return Error::from_errno(EINTR, "waitpid(-1, __WALL|WNOHANG)");
+    }
     // Reading the clock costs more than a waitpid that finds nothing; check it now and then.
     if ((i & 15) == 15 && std::chrono::steady_clock::now() >= deadline) break;
   }
   ++state.misses;
-  return blocking_wait();
+  return blocking_wait(policy);
 }
 
 }  // namespace ptk

@@ -63,7 +63,7 @@ enum class ArgType : std::uint8_t {
 };
 
 // What a syscall returns, for rendering the value after " = ".
-enum class RetType : std::uint8_t { Int, Hex, Fd, Pid, Uint, None };
+enum class RetType : std::uint8_t { Int, Hex, Fd, Pid, Uint, None, Mode /* octal: umask */ };
 
 struct ArgSpec {
   std::string_view name;

@@ -94,6 +94,7 @@ class Session {
 
   const SessionOptions& options() const { return options_; }
   void set_syscall_stops(SyscallStops stops) { options_.syscall_stops = stops; }
+  void set_wait_policy(const WaitPolicy& policy) { options_.wait_policy = policy; }
 
   // Starts a command under the tracer; see SpawnOptions::stop_before_exec.
   Result<pid_t> spawn(const SpawnOptions& options);

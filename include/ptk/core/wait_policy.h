@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <csignal>
 #include <cstdint>
 #include <utility>
 
@@ -19,6 +20,9 @@ namespace ptk {
 struct WaitPolicy {
   std::uint32_t spin_us = 0;  // 0: always block in waitpid
   bool adaptive = true;       // stop spinning after stops that took longer than the window
+  // When set and nonzero after a signal interrupted waitpid (EINTR), the wait returns that
+  // error instead of waiting again: how a tracer's SIGINT handler gets it out of a wait.
+  const volatile std::sig_atomic_t* interrupt = nullptr;
 };
 
 struct WaitPolicyState {

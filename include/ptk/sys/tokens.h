@@ -1,0 +1,108 @@
+// The decoded model of one syscall's arguments: a flat stream of typed tokens.
+//
+// Decoders append tokens (never text); renderers (strace text, JSON) and filters walk them.
+// A flat, reusable stream keeps decoding allocation-free in the steady state: clear() keeps
+// the capacity of both the token vector and the string pool.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ptk::sys {
+
+enum class Tok : std::uint8_t {
+  Arg,          // starts top-level argument; text = its name (may be empty)
+  Int,          // signed decimal; value holds the int64 bits
+  Uint,         // unsigned decimal
+  Hex,          // 0x1f (0 prints as 0)
+  Oct,          // 0644 (0 prints as 0)
+  Ptr,          // NULL or 0x7ffd...
+  Str,          // a quoted string; text = the raw bytes; kTruncated: more bytes followed
+  Name,         // a symbolic constant (AT_FDCWD, SEEK_SET, SIGINT); value = its number
+  FlagsBegin,   // '|'-joined Name tokens and at most one Hex remainder; empty prints 0
+  FlagsEnd,
+  StructBegin,  // {field=value, ...}
+  StructEnd,    // kAbbrev: print ", ..." before the brace
+  Field,        // text = field name; the following value is that field's
+  ArrayBegin,   // [a, b]
+  ArrayEnd,     // kTruncated: print ", ..." before the bracket
+  SetBegin,     // [INT TERM] (space separated); kNegated prints ~[...]
+  SetEnd,
+  Raw,          // text printed as is: a C expression as strace shows it (htons(80)); value
+                //  is its number when kNumeric
+  Comment,      // " /* text */" after the previous value
+  Fd,           // a descriptor number; text = its path when -y resolved one
+};
+
+enum TokFlags : std::uint8_t {
+  kTruncated = 1 << 0,
+  kAbbrev = 1 << 1,
+  kNegated = 1 << 2,
+  kNumeric = 1 << 3,
+  kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
+};
+
+struct Token {
+  Tok kind;
+  std::uint8_t flags = 0;
+  std::uint32_t off = 0;  // text in the pool
+  std::uint32_t len = 0;
+  std::uint64_t value = 0;
+};
+
+class TokenList {
+ public:
+  void clear() {
+    toks_.clear();
+    pool_.clear();
+  }
+  bool empty() const { return toks_.empty(); }
+  std::size_t size() const { return toks_.size(); }
+  std::span<const Token> tokens() const { return toks_; }
+  const Token& operator[](std::size_t i) const { return toks_[i]; }
+  std::string_view text(const Token& t) const {
+    return std::string_view(pool_).substr(t.off, t.len);
+  }
+  // Drops every token from index n on (e.g. an entry-time guess the exit replaces).
+  void truncate(std::size_t n);
+
+  void arg(std::string_view name) { push(Tok::Arg, name); }
+  void int_(std::int64_t v) { push(Tok::Int, {}, static_cast<std::uint64_t>(v)); }
+  void uint_(std::uint64_t v) { push(Tok::Uint, {}, v); }
+  void hex(std::uint64_t v) { push(Tok::Hex, {}, v); }
+  void oct(std::uint64_t v) { push(Tok::Oct, {}, v); }
+  void ptr(std::uint64_t v) { push(Tok::Ptr, {}, v); }
+  void str(std::string_view bytes, std::uint8_t flags = 0) { push(Tok::Str, bytes, 0, flags); }
+  void name(std::string_view n, std::uint64_t v = 0) { push(Tok::Name, n, v); }
+  void begin_flags() { push(Tok::FlagsBegin); }
+  void end_flags() { push(Tok::FlagsEnd); }
+  void begin_struct() { push(Tok::StructBegin); }
+  void end_struct(bool abbrev = false) { push(Tok::StructEnd, {}, 0, abbrev ? kAbbrev : 0); }
+  void field(std::string_view n) { push(Tok::Field, n); }
+  void begin_array() { push(Tok::ArrayBegin); }
+  void end_array(bool truncated = false) {
+    push(Tok::ArrayEnd, {}, 0, truncated ? kTruncated : 0);
+  }
+  void begin_set(bool negated = false) { push(Tok::SetBegin, {}, 0, negated ? kNegated : 0); }
+  void end_set() { push(Tok::SetEnd); }
+  void raw(std::string_view text) { push(Tok::Raw, text); }
+  void raw_number(std::string_view text, std::int64_t v) {
+    push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
+  }
+  void comment(std::string_view text) { push(Tok::Comment, text); }
+  void fd(std::int64_t fd, std::string_view path = {}) {
+    push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
+  }
+
+ private:
+  void push(Tok kind, std::string_view text = {}, std::uint64_t value = 0, std::uint8_t flags = 0);
+
+  std::vector<Token> toks_;
+  std::string pool_;
+};
+
+}  // namespace ptk::sys

@@ -1,0 +1,201 @@
+// `ptk trace`: options -> Session + Tracer -> printers; the exit status of the traced command.
+#include "trace_cmd.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli_util.h"
+#include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
+#include "ptk/sys/seccomp.h"
+#include "ptk/sys/tracer.h"
+#include "trace_json.h"
+#include "trace_options.h"
+#include "trace_printer.h"
+#include "trace_summary.h"
+
+namespace ptk::cli {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int) { g_stop = 1; }
+
+// Signals that end tracing: with -p ptk detaches and the process runs on.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: the handler must interrupt waitpid
+  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
+}
+
+// The exit status strace gives: the traced command's, or its death by the same signal.
+[[noreturn]] void exit_like(const Event& last) {
+  std::fflush(nullptr);
+  if (last.kind == EventKind::Killed) {
+    // Die by the same signal, without a core file of ptk's own.
+    rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(last.signal, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, last.signal);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    raise(last.signal);
+    _exit(128 + last.signal);
+  }
+  _exit(last.exit_code);
+}
+
+// Remembers how the first spawned process ended, for ptk's own exit status.
+class ExitWatcher final : public sys::TraceSink {
+ public:
+  explicit ExitWatcher(pid_t pid) : pid_(pid) {}
+  void syscall_entry(sys::DecodedSyscall&) override {}
+  void syscall_exit(sys::DecodedSyscall&) override {}
+  void signal(const Event&) override {}
+  void thread_gone(const Event& ev, sys::DecodedSyscall*) override {
+    if (ev.tid == pid_) {
+      last_ = ev;
+      seen_ = true;
+    }
+  }
+  bool seen() const { return seen_; }
+  const Event& last() const { return last_; }
+
+ private:
+  pid_t pid_;
+  bool seen_ = false;
+  Event last_{.kind = EventKind::Exited};
+};
+
+int run_trace(TraceOptions& o) {
+  if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
+  bool spawning = !o.command.empty();
+  bool follow = o.follow > 0;
+
+  // A seccomp filter is only safe when every descendant is traced: a SECCOMP_RET_TRACE with
+  // no tracer attached fails the syscall with ENOSYS (seccomp(2)). So it needs -f.
+  bool use_seccomp = spawning && !o.filter.selects_all() && (follow || o.seccomp_bpf);
+  if (o.seccomp_bpf) follow = true;
+  std::unique_ptr<sys::SeccompProgram> program;
+  if (use_seccomp) {
+    auto p = sys::SeccompProgram::build(o.filter);
+    if (p.ok()) {
+      program = std::make_unique<sys::SeccompProgram>(std::move(*p));
+    } else if (o.seccomp_bpf) {
+      return fail("trace", p.error());
+    }
+  }
+
+  TraceOutput out;
+  if (Status s = out.open(o.output, o.follow >= 2); !s.ok()) return fail("trace", s.error());
+  out.set_prefix({.pid_column = !o.output.empty() && follow,
+                  .pid_brackets = o.output.empty(),
+                  .timestamps = o.timestamps,
+                  .relative = o.relative});
+
+  SessionOptions so;
+  so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
+  so.follow_forks = follow;
+  so.follow_threads = follow || !spawning;
+  so.wait_policy.spin_us = o.spin_us >= 0 ? static_cast<std::uint32_t>(o.spin_us) : 0;
+  so.wait_policy.interrupt = &g_stop;
+  Session session(so);
+
+  sys::TracerOptions to;
+  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
+  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
+  to.decode.verbose = o.verbose;
+  to.decode.xlevel = o.xlevel;
+  to.fd_paths = o.fd_paths;
+  to.filter = o.filter;
+
+  TextPrinter text(out, o);
+  JsonPrinter json(out, o);
+  SummarySink summary;
+  PerfettoWriter perfetto;
+  FanOut sinks;
+  if (o.json) {
+    sinks.add(&json);
+  } else if (!o.summary || o.summary_too) {
+    sinks.add(&text);
+  }
+  if (o.summary || o.summary_too) sinks.add(&summary);
+  if (!o.perfetto.empty()) {
+    if (Status s = perfetto.open(o.perfetto); !s.ok()) return fail("trace", s.error());
+    sinks.add(&perfetto);
+  }
+
+  install_stop_handlers();
+  std::unique_ptr<ExitWatcher> watcher;
+  if (spawning) {
+    SpawnOptions sp;
+    sp.argv = o.command;
+    sp.stop_before_exec = true;
+    // The child must not inherit ptk's own handling of these signals.
+    sp.default_signals.assign(std::begin(kStopSignals), std::end(kStopSignals));
+    if (program) sp.child_setup = [prog = program.get()] { prog->install_in_child(); };
+    auto pid = session.spawn(sp);
+    if (!pid.ok()) return fail("trace", pid.error());
+    watcher = std::make_unique<ExitWatcher>(*pid);
+    sinks.add(watcher.get());
+  }
+  for (pid_t pid : o.pids) {
+    if (Status s = session.attach(pid); !s.ok()) {
+      (void)session.detach_all();
+      return fail("trace", s.error());
+    }
+    if (o.quiet == 0) {
+      fmt::print(stderr, "ptk trace: Process {} attached\n", pid);
+    }
+  }
+  if (!spawning) {
+    if (Status s = session.resume_all(); !s.ok()) return fail("trace", s.error());
+  }
+  text.set_tracee_count(session.thread_count());
+
+  sys::Tracer tracer(session, to, sinks);
+  Status s = tracer.run(&g_stop);
+  text.finish();
+  if (g_stop) {
+    // Interrupted: attached processes are let go; spawned ones die with us (EXITKILL).
+    std::vector<pid_t> attached;
+    for (const auto& [pid, proc] : session.processes()) {
+      if (!proc.spawned) attached.push_back(pid);
+    }
+    for (pid_t pid : attached) {
+      (void)session.detach(pid);
+      if (o.quiet == 0) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+    }
+  }
+  if (o.summary || o.summary_too) out.write_raw(summary.table());
+  perfetto.close();
+  out.flush();
+  if (!s.ok()) return fail("trace", s.error());
+  if (watcher && watcher->seen()) exit_like(watcher->last());
+  return 0;
+}
+
+}  // namespace
+
+void register_trace(CLI::App& app, const std::vector<std::string>& command, int& exit_code) {
+  auto opts = std::make_shared<TraceOptions>();
+  CLI::App* sub = app.add_subcommand("trace", "Trace system calls and signals, like strace");
+  add_trace_options(*sub, *opts);
+  sub->callback([sub, opts, &command, &exit_code] {
+    for (const std::string& extra : sub->remaining()) opts->command.push_back(extra);
+    opts->command.insert(opts->command.end(), command.begin(), command.end());
+    exit_code = run_trace(*opts);
+  });
+}
+
+}  // namespace ptk::cli

@@ -1,0 +1,54 @@
+// Where `ptk trace` writes: stderr, a file, one file per traced thread (-ff), or a pipe
+// (-o '|cmd'); and the line prefix (pid, timestamps) strace puts before each line.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+
+#include "ptk/base/result.h"
+
+namespace ptk::cli {
+
+class TraceOutput {
+ public:
+  struct Prefix {
+    bool pid_column = false;  // "%-5d " (with -o and -f, as strace)
+    bool pid_brackets = false;  // "[pid %5d] " on stderr when several tracees exist
+    int timestamps = 0;         // -t/-tt/-ttt
+    bool relative = false;      // -r
+  };
+
+  TraceOutput() = default;
+  ~TraceOutput();
+  TraceOutput(const TraceOutput&) = delete;
+  TraceOutput& operator=(const TraceOutput&) = delete;
+
+  Status open(const std::string& path, bool per_thread);
+  void set_prefix(Prefix p) { prefix_ = p; }
+
+  // Starts a line for `tid` at time `ns` (CLOCK_REALTIME): fills `line` with the prefix.
+  void begin_line(std::string& line, pid_t tid, std::int64_t ns, bool many_tracees);
+  // Writes a finished line (a newline is added).
+  void write_line(pid_t tid, std::string& line);
+  void flush();
+  // Writes text outside of the per-thread files (the -c summary).
+  void write_raw(const std::string& text);
+
+ private:
+  std::FILE* file_for(pid_t tid);
+
+  std::FILE* main_ = stderr;
+  bool owns_main_ = false;
+  bool is_pipe_ = false;
+  bool per_thread_ = false;
+  std::string base_path_;
+  std::unordered_map<pid_t, std::FILE*> per_thread_files_;
+  Prefix prefix_;
+  std::int64_t last_ns_ = 0;
+};
+
+}  // namespace ptk::cli

@@ -1,0 +1,59 @@
+// The strace-compatible text printer of `ptk trace`.
+//
+// strace prints a syscall's entry part as it enters and finishes the line at its exit; when
+// another tracee prints in between, the first line ends in "<unfinished ...>" and the exit
+// comes later as "<... name resumed>". Here the entry part is held back until either its own
+// exit (one whole line) or another line must be printed first (then it is flushed as
+// unfinished): the output is the same as strace's, with fewer split lines.
+#pragma once
+
+#include <bitset>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ptk/sys/render.h"
+#include "ptk/sys/tracer.h"
+#include "trace_options.h"
+#include "trace_output.h"
+
+namespace ptk::cli {
+
+class TextPrinter final : public sys::TraceSink {
+ public:
+  TextPrinter(TraceOutput& out, const TraceOptions& opts);
+
+  void syscall_entry(sys::DecodedSyscall& sc) override;
+  void syscall_exit(sys::DecodedSyscall& sc) override;
+  void signal(const Event& ev) override;
+  void group_stop(const Event& ev) override;
+  void thread_gone(const Event& ev, sys::DecodedSyscall* pending) override;
+  void thread_start(const Event& ev) override;
+
+  // Prints what is still held back (at the end of tracing, or before detaching).
+  void finish();
+  void set_tracee_count(std::size_t n) { tracees_ = n; }
+
+ private:
+  struct Pending {
+    sys::DecodedSyscall* sc = nullptr;
+    bool head_printed = false;
+  };
+
+  bool selected_by_status(const sys::DecodedSyscall& sc) const;
+  void flush_heads_except(pid_t tid);
+  void print_head_unfinished(Pending& p);
+  void append_duration(const sys::DecodedSyscall& sc);
+  void emit(pid_t tid);
+
+  TraceOutput& out_;
+  const TraceOptions& opts_;
+  sys::TextOptions text_;
+  bool deferred_;  // whole lines only, printed at exit (--whole-lines, -z, -Z, status=)
+  std::unordered_map<pid_t, Pending> pending_;
+  std::vector<pid_t> order_;  // threads with a held-back head, in entry order
+  std::string line_;
+  std::size_t tracees_ = 1;
+};
+
+}  // namespace ptk::cli

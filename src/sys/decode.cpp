@@ -1,0 +1,205 @@
+// The generic decoder: every argument shown as its ArgType in the syscall table says, inputs
+// at entry and outputs at exit, unless a per-syscall decoder (registry.cpp) takes over.
+#include "ptk/sys/decode.h"
+
+#include <algorithm>
+
+namespace ptk::sys {
+namespace {
+
+bool is_output(ArgType t) { return t == ArgType::OutBuf || t == ArgType::StructOut; }
+
+// The index of the argument named `name` (for buffer lengths), or -1.
+int arg_index(const SyscallSpec& spec, std::string_view name) {
+  for (int i = 0; i < spec.nargs; ++i) {
+    if (spec.args[static_cast<std::size_t>(i)].name == name) return i;
+  }
+  return -1;
+}
+
+// The first argument the generic decoder leaves for the exit: the first output.
+int first_output(const SyscallSpec& spec) {
+  for (int i = 0; i < spec.nargs; ++i) {
+    if (is_output(spec.args[static_cast<std::size_t>(i)].type)) return i;
+  }
+  return spec.nargs;
+}
+
+void generic_range(DecodeCtx& ctx, int from, int to) {
+  const SyscallSpec& spec = *ctx.syscall().spec;
+  for (int i = from; i < to; ++i) {
+    if (is_high_half(spec, static_cast<std::size_t>(i))) continue;
+    ctx.arg(i);
+    ctx.generic(i);
+  }
+}
+
+void decode_unknown(DecodeCtx& ctx) {
+  // A number the table does not know: every register in hex, as strace's syscall_0x...().
+  if (!ctx.entering()) return;
+  for (int i = 0; i < 6; ++i) {
+    ctx.arg_named({});
+    ctx.out().hex(ctx.u(i));
+  }
+}
+
+void decode_generic(DecodeCtx& ctx) {
+  const SyscallSpec& spec = *ctx.syscall().spec;
+  int split = first_output(spec);
+  if (ctx.entering()) {
+    generic_range(ctx, 0, split);
+  } else {
+    generic_range(ctx, split, spec.nargs);
+  }
+}
+
+void run(DecodedSyscall& sc, Memory& mem, const DecodeOptions& opts, const FdPathFn* fd_path,
+         bool exiting) {
+  DecodeCtx ctx(sc, mem, opts, exiting, fd_path);
+  if (sc.spec == nullptr) {
+    decode_unknown(ctx);
+  } else if (DecoderFn fn = find_decoder(sc.spec->name)) {
+    fn(ctx);
+  } else {
+    decode_generic(ctx);
+  }
+}
+
+}  // namespace
+
+void DecodeCtx::generic(int i) {
+  const SyscallSpec& spec = *sc_.spec;
+  const ArgSpec& a = spec.args[static_cast<std::size_t>(i)];
+  bool pair = i + 1 < spec.nargs && is_high_half(spec, static_cast<std::size_t>(i + 1));
+  TokenList& o = out();
+  switch (a.type) {
+    case ArgType::Int:
+      o.int_(static_cast<std::int32_t>(u(i)));
+      break;
+    case ArgType::Uint:
+      o.uint_(static_cast<std::uint32_t>(u(i)));
+      break;
+    case ArgType::Long:
+      if (pair) {
+        o.int_(static_cast<std::int64_t>(u64_pair(i)));
+      } else {
+        o.int_(s(i));
+      }
+      break;
+    case ArgType::Ulong:
+      o.uint_(pair ? u64_pair(i) : u(i));
+      break;
+    case ArgType::Hex:
+      o.hex(pair ? u64_pair(i) : u(i));
+      break;
+    case ArgType::Ptr:
+      o.ptr(u(i));
+      break;
+    case ArgType::Fd:
+      fd(s(i));
+      break;
+    case ArgType::DirFd:
+      dirfd(s(i));
+      break;
+    case ArgType::Path:
+      path(u(i));
+      break;
+    case ArgType::Str:
+      string(u(i));
+      break;
+    case ArgType::InBuf:
+    case ArgType::OutBuf: {
+      int len_i = arg_index(spec, a.param);
+      std::uint64_t cap = len_i >= 0 ? u(len_i) : 0;
+      if (a.type == ArgType::OutBuf) {
+        // An output buffer holds what the kernel returned: show the returned length of it.
+        if (failed() || !exiting_) {
+          o.ptr(u(i));
+          break;
+        }
+        cap = ret() >= 0 ? std::min<std::uint64_t>(cap, static_cast<std::uint64_t>(ret())) : 0;
+      }
+      buffer(u(i), cap);
+      break;
+    }
+    case ArgType::Flags:
+      flags(a.param, pair ? u64_pair(i) : u(i));
+      break;
+    case ArgType::Enum:
+      symbol(a.param, u(i));
+      break;
+    case ArgType::Mode:
+      o.oct(u(i) & 07777777);
+      break;
+    case ArgType::Pid:
+      o.int_(static_cast<std::int32_t>(u(i)));
+      break;
+    case ArgType::Uid:
+    case ArgType::Gid: {
+      // (uid_t)-1 means "unchanged" and strace shows it as -1; i386's legacy calls take 16 bits.
+      std::uint64_t mask = a.param == "16" ? 0xffff : 0xffffffff;
+      std::uint64_t v = u(i) & mask;
+      if (v == mask) {
+        o.int_(-1);
+      } else {
+        o.uint_(v);
+      }
+      break;
+    }
+    case ArgType::Signal:
+      signal(static_cast<std::int32_t>(u(i)));
+      break;
+    case ArgType::Off:
+      o.int_(static_cast<std::int64_t>(pair ? u64_pair(i) : u(i)));
+      break;
+    case ArgType::StructIn:
+    case ArgType::StructInOut:
+      structure(a.param, u(i), false);
+      break;
+    case ArgType::StructOut:
+      structure(a.param, u(i), true);
+      break;
+    case ArgType::StrArray:
+      str_array(u(i), false);
+      break;
+    case ArgType::EnvArray:
+      str_array(u(i), true);
+      break;
+  }
+}
+
+void DecodeCtx::structure(std::string_view type, std::uint64_t addr, bool output) {
+  if (addr == 0) {
+    out().ptr(0);
+    return;
+  }
+  // An output struct of a failed call holds nothing the kernel wrote; strace shows the address.
+  StructFn fn = find_struct(type);
+  if (fn == nullptr || (output && (failed() || entering()))) {
+    out().ptr(addr);
+    return;
+  }
+  fn(*this, addr);
+}
+
+void decode_entry(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
+                  const FdPathFn* fd_path) {
+  out.args.clear();
+  out.ret_aux.clear();
+  out.note.clear();
+  out.exited = false;
+  out.ret_type = out.spec != nullptr ? out.spec->ret : RetType::Hex;
+  run(out, mem, opts, fd_path, false);
+  out.entry_tokens = out.args.size();
+  if (out.spec != nullptr && find_decoder(out.spec->name) == nullptr) {
+    out.more_at_exit = first_output(*out.spec) < out.spec->nargs;
+  }
+}
+
+void decode_exit(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
+                 const FdPathFn* fd_path) {
+  out.exited = true;
+  run(out, mem, opts, fd_path, true);
+}
+
+}  // namespace ptk::sys

@@ -1,0 +1,233 @@
+// DecodeCtx: the bounded building blocks every decoder uses.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <algorithm>
+
+#include "ptk/core/wait_status.h"
+#include "ptk/sys/decode.h"
+
+namespace ptk::sys {
+namespace {
+
+constexpr std::size_t kPathMax = 4096;  // PATH_MAX: strace prints paths whole up to it
+
+}  // namespace
+
+std::uint64_t DecodeCtx::u(int i) const {
+  std::uint64_t v = sc_.raw_args[static_cast<std::size_t>(i)];
+  return word_size() == 4 ? static_cast<std::uint32_t>(v) : v;
+}
+
+std::int64_t DecodeCtx::s(int i) const {
+  std::uint64_t v = sc_.raw_args[static_cast<std::size_t>(i)];
+  return word_size() == 4 ? static_cast<std::int32_t>(v) : static_cast<std::int64_t>(v);
+}
+
+std::uint64_t DecodeCtx::u64_pair(int lo_index) const {
+  if (word_size() == 8) return u(lo_index);
+  return u(lo_index) | (u(lo_index + 1) << 32);
+}
+
+void DecodeCtx::arg(int i) {
+  std::string_view name;
+  if (sc_.spec != nullptr && i < sc_.spec->nargs) name = sc_.spec->args[static_cast<std::size_t>(i)].name;
+  out().arg(name);
+}
+
+void DecodeCtx::arg_named(std::string_view name) { out().arg(name); }
+
+bool DecodeCtx::read(std::uint64_t addr, void* dst, std::size_t len) {
+  if (addr == 0) return false;
+  return mem_.read_exact(RemoteAddr(addr), std::span(static_cast<std::byte*>(dst), len)).ok();
+}
+
+std::string DecodeCtx::fd_path(int fd) const {
+  if (fd_path_ == nullptr || fd < 0 || !*fd_path_) return {};
+  return (*fd_path_)(sc_.pid, fd);
+}
+
+void DecodeCtx::fd(std::int64_t fd) {
+  auto n = static_cast<std::int32_t>(fd);  // descriptors are C ints on every ABI
+  if (opts_.fd_paths && n >= 0) {
+    out().fd(n, fd_path(n));
+  } else {
+    out().fd(n);
+  }
+}
+
+void DecodeCtx::dirfd(std::int64_t fd) {
+  if (static_cast<std::int32_t>(fd) == -100) {  // AT_FDCWD
+    out().name("AT_FDCWD", static_cast<std::uint64_t>(-100));
+    return;
+  }
+  this->fd(fd);
+}
+
+void DecodeCtx::path(std::uint64_t addr) {
+  if (addr == 0) {
+    out().ptr(0);
+    return;
+  }
+  auto s = mem_.read_string(RemoteAddr(addr), kPathMax);
+  if (!s.ok()) {
+    out().ptr(addr);
+    return;
+  }
+  out().str(s->bytes, s->terminated ? 0 : kTruncated | kUnterminated);
+}
+
+void DecodeCtx::string(std::uint64_t addr) {
+  if (addr == 0) {
+    out().ptr(0);
+    return;
+  }
+  // One byte more than shown tells whether the string goes on.
+  auto s = mem_.read_string(RemoteAddr(addr), opts_.string_limit + 1);
+  if (!s.ok()) {
+    out().ptr(addr);
+    return;
+  }
+  bool more = s->bytes.size() > opts_.string_limit;
+  if (more) s->bytes.resize(opts_.string_limit);
+  out().str(s->bytes, more ? kTruncated : 0);
+}
+
+void DecodeCtx::buffer(std::uint64_t addr, std::uint64_t len) {
+  if (addr == 0) {
+    out().ptr(0);
+    return;
+  }
+  // Never more than -s bytes are read, whatever length the tracee claims.
+  std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(len, opts_.string_limit));
+  std::string bytes(want, '\0');
+  if (want != 0 && !read(addr, bytes.data(), want)) {
+    out().ptr(addr);
+    return;
+  }
+  out().str(bytes, len > want ? kTruncated : 0);
+}
+
+void DecodeCtx::flags(std::string_view table, std::uint64_t value) {
+  const Xlat* x = find_xlat(table);
+  TokenList& o = out();
+  if (x == nullptr) {
+    o.hex(value);
+    return;
+  }
+  o.begin_flags();
+  std::uint64_t rest = value;
+  for (const XlatEntry& e : x->entries) {
+    if (e.value == 0) {
+      if (value == 0) {
+        o.name(e.name, 0);
+        o.end_flags();
+        return;
+      }
+      continue;
+    }
+    if ((rest & e.value) == e.value) {
+      o.name(e.name, e.value);
+      rest &= ~e.value;
+    }
+  }
+  if (rest != 0 || o[o.size() - 1].kind == Tok::FlagsBegin) o.hex(rest);
+  o.end_flags();
+}
+
+void DecodeCtx::symbol(std::string_view table, std::uint64_t value, std::string_view fallback) {
+  const Xlat* x = find_xlat(table);
+  std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
+  if (!n.empty()) {
+    out().name(n, value);
+  } else if (fallback == "int") {
+    out().int_(static_cast<std::int64_t>(value));
+  } else if (fallback == "uint") {
+    out().uint_(value);
+  } else {
+    out().hex(value);
+  }
+}
+
+void DecodeCtx::signal(std::int64_t sig) {
+  if (sig > 0 && sig <= SIGRTMAX) {
+    std::string n = signal_name(static_cast<int>(sig));
+    out().name(n, static_cast<std::uint64_t>(sig));
+  } else {
+    out().int_(sig);
+  }
+}
+
+void DecodeCtx::sigset(std::uint64_t addr, std::uint64_t size) {
+  if (addr == 0) {
+    out().ptr(0);
+    return;
+  }
+  // The kernel's sigset is 8 bytes on both ABIs; anything else the kernel refuses with EINVAL.
+  std::uint64_t set = 0;
+  std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(size, sizeof set));
+  if (len == 0 || !read(addr, &set, len)) {
+    out().ptr(addr);
+    return;
+  }
+  constexpr int kSignals = 64;
+  int count = __builtin_popcountll(set);
+  // strace prints the shorter of the set and its complement: ~[RTMIN RT_1].
+  bool negate = count > kSignals / 2 + 1;
+  std::uint64_t shown = negate ? ~set : set;
+  if (len < sizeof set) shown &= (1ull << (len * 8)) - 1;
+  out().begin_set(negate);
+  for (int sig = 1; sig <= kSignals; ++sig) {
+    if (shown & (1ull << (sig - 1))) {
+      std::string n = signal_name(sig);
+      // Inside sets strace drops the SIG prefix: [INT TERM].
+      std::string_view v = n;
+      if (v.starts_with("SIG")) v.remove_prefix(3);
+      out().name(v, static_cast<std::uint64_t>(sig));
+    }
+  }
+  out().end_set();
+}
+
+void DecodeCtx::str_array(std::uint64_t addr, bool env) {
+  if (addr == 0) {
+    out().ptr(0);
+    return;
+  }
+  std::size_t ws = static_cast<std::size_t>(word_size());
+  auto read_ptr = [&](std::size_t i, std::uint64_t& p) {
+    p = 0;
+    return read(addr + i * ws, &p, ws);
+  };
+  if (env && !opts_.verbose) {
+    // strace: the address and a count of the variables, not their text.
+    std::size_t n = 0;
+    std::uint64_t p = 0;
+    while (n < opts_.max_array * 64 && read_ptr(n, p) && p != 0) ++n;
+    out().ptr(addr);
+    out().comment(fmt::format("{} var{}", n, n == 1 ? "" : "s"));
+    return;
+  }
+  std::uint64_t p = 0;
+  if (!read_ptr(0, p)) {
+    out().ptr(addr);
+    return;
+  }
+  out().begin_array();
+  std::size_t i = 0;
+  bool more = false;
+  for (; read_ptr(i, p) && p != 0; ++i) {
+    if (i >= opts_.abbrev_array && !opts_.verbose) {
+      more = true;
+      break;
+    }
+    if (i >= opts_.max_array) {
+      more = true;
+      break;
+    }
+    string(p);
+  }
+  out().end_array(more);
+}
+
+}  // namespace ptk::sys

@@ -1,0 +1,57 @@
+// Per-syscall decoders and struct printers, looked up by name.
+#include <algorithm>
+#include <vector>
+
+#include "decoders/families.h"
+
+namespace ptk::sys {
+namespace {
+
+template <typename Entry>
+struct Index {
+  std::vector<Entry> entries;
+  template <typename Key>
+  auto find(std::string_view name, Key key) const -> decltype(&entries[0]) {
+    auto it = std::lower_bound(entries.begin(), entries.end(), name,
+                               [&](const Entry& e, std::string_view n) { return key(e) < n; });
+    return it != entries.end() && key(*it) == name ? &*it : nullptr;
+  }
+};
+
+struct Registry {
+  Index<DecoderEntry> decoders;
+  Index<StructEntry> structs;
+};
+
+const Registry& registry() {
+  // Built once, on first use; the tracer is single-threaded by contract.
+  static const Registry r = [] {
+    Registry reg;
+    for (Family f : {file_family(), desc_family(), memory_family(), process_family(),
+                     signal_family(), network_family(), time_family(), i386_family()}) {
+      reg.decoders.entries.insert(reg.decoders.entries.end(), f.decoders.begin(), f.decoders.end());
+      reg.structs.entries.insert(reg.structs.entries.end(), f.structs.begin(), f.structs.end());
+    }
+    std::sort(reg.decoders.entries.begin(), reg.decoders.entries.end(),
+              [](const auto& a, const auto& b) { return a.syscall < b.syscall; });
+    std::sort(reg.structs.entries.begin(), reg.structs.entries.end(),
+              [](const auto& a, const auto& b) { return a.type < b.type; });
+    return reg;
+  }();
+  return r;
+}
+
+}  // namespace
+
+DecoderFn find_decoder(std::string_view syscall) {
+  const DecoderEntry* e =
+      registry().decoders.find(syscall, [](const DecoderEntry& d) { return d.syscall; });
+  return e != nullptr ? e->fn : nullptr;
+}
+
+StructFn find_struct(std::string_view type) {
+  const StructEntry* e = registry().structs.find(type, [](const StructEntry& s) { return s.type; });
+  return e != nullptr ? e->fn : nullptr;
+}
+
+}  // namespace ptk::sys

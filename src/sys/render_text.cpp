@@ -1,0 +1,225 @@
+// strace-compatible text: the same separators, quoting, abbreviations and return values.
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "escape.h"
+#include "ptk/sys/render.h"
+
+namespace ptk::sys {
+namespace {
+
+void append_hex(std::string& out, std::uint64_t v) {
+  if (v == 0) {
+    out += '0';
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{:#x}", v);
+}
+
+// strace prints modes as "%#03o": 0 as 000, 022 as 022, 0644 as 0644.
+void append_oct(std::string& out, std::uint64_t v) {
+  if (v == 0) {
+    out += "000";
+    return;
+  }
+  std::string digits = fmt::format("0{:o}", v);
+  if (digits.size() < 3) out.append(3 - digits.size(), '0');
+  out += digits;
+}
+
+struct Frame {
+  Tok kind;       // the Begin token of the container, or Arg for the top level
+  bool first = true;
+};
+
+}  // namespace
+
+void render_tokens(const TokenList& list, std::size_t from, std::size_t to,
+                   const TextOptions& opts, std::string& out) {
+  std::vector<Frame> stack;
+  stack.reserve(8);
+  stack.push_back({Tok::Arg, true});
+  bool after_field = false;  // a value right after "name=" takes no separator
+  auto separate = [&]() {
+    if (after_field) {
+      after_field = false;
+      return;
+    }
+    Frame& f = stack.back();
+    if (!f.first) {
+      switch (f.kind) {
+        case Tok::FlagsBegin: out += '|'; break;
+        case Tok::SetBegin: out += ' '; break;
+        case Tok::Arg: break;  // top-level separators come with the Arg tokens
+        default: out += ", "; break;
+      }
+    }
+    f.first = false;
+  };
+  for (std::size_t i = from; i < to; ++i) {
+    const Token& t = list[i];
+    switch (t.kind) {
+      case Tok::Arg:
+        if (!stack.front().first) out += ", ";
+        stack.front().first = false;
+        after_field = true;  // the argument's value follows without another separator
+        break;
+      case Tok::Field:
+        after_field = false;
+        separate();
+        out += list.text(t);
+        out += '=';
+        after_field = true;
+        break;
+      case Tok::Int:
+        separate();
+        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(t.value));
+        break;
+      case Tok::Uint:
+        separate();
+        fmt::format_to(std::back_inserter(out), "{}", t.value);
+        break;
+      case Tok::Hex:
+        separate();
+        append_hex(out, t.value);
+        break;
+      case Tok::Oct:
+        separate();
+        append_oct(out, t.value);
+        break;
+      case Tok::Ptr:
+        separate();
+        if (t.value == 0) {
+          out += "NULL";
+        } else {
+          append_hex(out, t.value);
+        }
+        break;
+      case Tok::Str:
+        separate();
+        append_quoted(out, list.text(t), opts.xlevel, (t.flags & kTruncated) != 0);
+        break;
+      case Tok::Name:
+      case Tok::Raw:
+        separate();
+        out += list.text(t);
+        break;
+      case Tok::Fd:
+        separate();
+        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(t.value));
+        if (t.len != 0) {
+          out += '<';
+          out += list.text(t);
+          out += '>';
+        }
+        break;
+      case Tok::Comment:
+        out += " /* ";
+        out += list.text(t);
+        out += " */";
+        break;
+      case Tok::FlagsBegin:
+        separate();
+        stack.push_back({t.kind});
+        break;
+      case Tok::StructBegin:
+        separate();
+        out += '{';
+        stack.push_back({t.kind});
+        break;
+      case Tok::ArrayBegin:
+        separate();
+        out += '[';
+        stack.push_back({t.kind});
+        break;
+      case Tok::SetBegin:
+        separate();
+        out += (t.flags & kNegated) ? "~[" : "[";
+        stack.push_back({t.kind});
+        break;
+      case Tok::FlagsEnd:
+        if (stack.back().first) out += '0';
+        if (stack.size() > 1) stack.pop_back();
+        break;
+      case Tok::StructEnd:
+      case Tok::ArrayEnd:
+        if (t.flags & (kAbbrev | kTruncated)) out += stack.back().first ? "..." : ", ...";
+        out += t.kind == Tok::StructEnd ? '}' : ']';
+        if (stack.size() > 1) stack.pop_back();
+        break;
+      case Tok::SetEnd:
+        out += ']';
+        if (stack.size() > 1) stack.pop_back();
+        break;
+    }
+  }
+}
+
+void render_head(const DecodedSyscall& sc, const TextOptions& opts, std::string& out) {
+  out += sc.name();
+  out += '(';
+  render_tokens(sc.args, 0, sc.entry_tokens, opts, out);
+}
+
+void render_tail_args(const DecodedSyscall& sc, const TextOptions& opts, std::string& out) {
+  // The tail's first argument gets no separator: an unfinished head already ended in ", ".
+  render_tokens(sc.args, sc.entry_tokens, sc.args.size(), opts, out);
+}
+
+void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::string& out,
+                   std::size_t line_start) {
+  out += ") ";
+  std::size_t column = out.size() - line_start;
+  if (column < opts.acolumn) out.append(opts.acolumn - column, ' ');
+  out += "= ";
+  if (!sc.exited) {
+    out += '?';
+  } else if (sc.is_error) {
+    int err = static_cast<int>(-sc.ret);
+    std::string_view name = errno_name(err);
+    // The kernel's restart codes never reach the program: strace shows them with "?".
+    out += err >= 512 && err <= 530 ? "? " : "-1 ";
+    if (name.empty()) {
+      fmt::format_to(std::back_inserter(out), "errno {}", err);
+    } else {
+      out += name;
+    }
+    out += " (";
+    out += errno_text(err);
+    out += ')';
+  } else {
+    switch (sc.ret_type) {
+      case RetType::Hex: append_hex(out, static_cast<std::uint64_t>(sc.ret)); break;
+      case RetType::Uint:
+        fmt::format_to(std::back_inserter(out), "{}",
+                       abi(sc.arch).word_size == 4 ? static_cast<std::uint32_t>(sc.ret)
+                                                   : static_cast<std::uint64_t>(sc.ret));
+        break;
+      case RetType::Mode:
+        fmt::format_to(std::back_inserter(out), "{:#o}", static_cast<std::uint64_t>(sc.ret));
+        break;
+      case RetType::None: out += '?'; break;
+      default: fmt::format_to(std::back_inserter(out), "{}", sc.ret); break;
+    }
+  }
+  if (!sc.ret_aux.empty()) {
+    out += " (";
+    render_tokens(sc.ret_aux, 0, sc.ret_aux.size(), opts, out);
+    out += ')';
+  }
+  if (!sc.note.empty()) {
+    out += ' ';
+    out += sc.note;
+  }
+}
+
+void render_line(const DecodedSyscall& sc, const TextOptions& opts, std::string& out,
+                 std::size_t line_start) {
+  out += sc.name();
+  out += '(';
+  render_tokens(sc.args, 0, sc.args.size(), opts, out);
+  render_result(sc, opts, out, line_start);
+}
+
+}  // namespace ptk::sys

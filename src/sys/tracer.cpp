@@ -1,0 +1,116 @@
+#include "ptk/sys/tracer.h"
+
+#include <fmt/format.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace ptk::sys {
+
+std::int64_t now_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+namespace {
+
+std::string read_fd_link(pid_t pid, int fd) {
+  char link[64];
+  char target[4096];
+  fmt::format_to_n(link, sizeof link - 1, "/proc/{}/fd/{}", pid, fd).out[0] = '\0';
+  ssize_t n = ::readlink(link, target, sizeof target);
+  return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
+}
+
+}  // namespace
+
+Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
+    : session_(session), options_(std::move(options)), sink_(sink) {
+  if (options_.fd_paths) {
+    options_.decode.fd_paths = true;
+    fd_path_ = read_fd_link;
+  }
+}
+
+void Tracer::on_entry(const Event& ev) {
+  ThreadState& ts = threads_[ev.tid];
+  const SyscallStop& stop = ev.syscall;
+  if (!options_.filter.selects(stop.arch, stop.nr)) {
+    ts.active = false;
+    return;
+  }
+  DecodedSyscall& sc = ts.sc;
+  sc.reset();
+  sc.pid = ev.pid;
+  sc.tid = ev.tid;
+  sc.arch = stop.arch;
+  sc.nr = stop.nr;
+  sc.spec = find_syscall(stop.arch, stop.nr);
+  sc.raw_args = stop.args;
+  sc.entry_ns = now_ns();
+  if (options_.hook != nullptr) options_.hook->on_entry(session_, sc);
+  decode_entry(sc, session_.memory(ev.tid), options_.decode, fd_path_ ? &fd_path_ : nullptr);
+  ts.active = true;
+  sink_.syscall_entry(sc);
+}
+
+void Tracer::on_exit(const Event& ev) {
+  auto it = threads_.find(ev.tid);
+  if (it == threads_.end() || !it->second.active) return;
+  DecodedSyscall& sc = it->second.sc;
+  sc.exit_ns = now_ns();
+  sc.ret = ev.syscall.ret;
+  sc.is_error = ev.syscall.is_error;
+  if (options_.hook != nullptr) options_.hook->on_exit(session_, sc);
+  decode_exit(sc, session_.memory(ev.tid), options_.decode, fd_path_ ? &fd_path_ : nullptr);
+  it->second.active = false;
+  sink_.syscall_exit(sc);
+}
+
+Status Tracer::run(const volatile std::sig_atomic_t* stop) {
+  for (;;) {
+    if (stop != nullptr && *stop) return ok_status();
+    auto ev = session_.wait();
+    if (!ev.ok()) {
+      if (ev.error().kind() == ErrorKind::NoSuchProcess) return ok_status();  // all gone
+      if (ev.error().error_number() == EINTR) continue;
+      return std::move(ev).error();
+    }
+    switch (ev->kind) {
+      case EventKind::SyscallEntry: on_entry(*ev); break;
+      case EventKind::SyscallExit: on_exit(*ev); break;
+      case EventKind::Signal: sink_.signal(*ev); break;
+      case EventKind::GroupStop: sink_.group_stop(*ev); break;
+      case EventKind::ThreadStart: sink_.thread_start(*ev); break;
+      case EventKind::Exec:
+        if (ev->old_tid != ev->tid) {
+          // The exec'ing thread took the leader's tid: its syscall in progress moves with it.
+          auto old = threads_.find(ev->old_tid);
+          if (old != threads_.end()) {
+            ThreadState moved = std::move(old->second);
+            threads_.erase(old);
+            moved.sc.tid = ev->tid;
+            threads_[ev->tid] = std::move(moved);
+          }
+        }
+        sink_.exec(*ev);
+        break;
+      case EventKind::Exited:
+      case EventKind::Killed: {
+        auto it = threads_.find(ev->tid);
+        DecodedSyscall* pending =
+            it != threads_.end() && it->second.active ? &it->second.sc : nullptr;
+        sink_.thread_gone(*ev, pending);
+        if (it != threads_.end()) threads_.erase(it);
+        continue;  // nothing to resume
+      }
+      default: break;
+    }
+    Status s = session_.resume(*ev);
+    if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return s;
+  }
+}
+
+}  // namespace ptk::sys
