@@ -166,7 +166,6 @@ void add_trace_options(CLI::App& app, TraceOptions& o) {
   // The first argument that is not an option starts the command; it and everything after it
   // (its own options included) belong to the command: see remaining() in trace_cmd.cpp.
   app.prefix_command();
-  app.usage("ptk trace [OPTIONS] (-p PID | [--] COMMAND [ARGS...])");
 }
 
 }  // namespace ptk::cli

@@ -37,7 +37,7 @@ void DecodeCtx::arg(int i) {
 
 void DecodeCtx::arg_named(std::string_view name) { out().arg(name); }
 
-bool DecodeCtx::read(std::uint64_t addr, void* dst, std::size_t len) {
+bool DecodeCtx::read(std::uint64_t addr, void* dst, std::size_t len) const {
   if (addr == 0) return false;
   return mem_.read_exact(RemoteAddr(addr), std::span(static_cast<std::byte*>(dst), len)).ok();
 }

@@ -38,6 +38,7 @@ class DecodeCtx {
   int word_size() const { return abi(sc_.arch).word_size; }
   const DecodeOptions& options() const { return opts_; }
   DecodedSyscall& syscall() { return sc_; }
+  const DecodedSyscall& syscall() const { return sc_; }
   TokenList& out() { return sc_.args; }
   Memory& memory() { return mem_; }
   std::int64_t ret() const { return sc_.ret; }
@@ -72,9 +73,9 @@ class DecodeCtx {
   // struct cannot be read or when the syscall failed and the struct is an output.
   void structure(std::string_view type, std::uint64_t addr, bool output);
   // Reads a struct of the tracee; false when unreadable (the caller prints the pointer).
-  bool read(std::uint64_t addr, void* out, std::size_t len);
+  bool read(std::uint64_t addr, void* out, std::size_t len) const;
   template <typename T>
-  bool read(std::uint64_t addr, T& out) {
+  bool read(std::uint64_t addr, T& out) const {
     return read(addr, &out, sizeof out);
   }
   std::string fd_path(int fd) const;
