@@ -118,6 +118,7 @@ int run_trace(TraceOptions& o) {
   to.decode.xlevel = o.xlevel;
   to.fd_paths = o.fd_paths;
   to.filter = o.filter;
+  for (const std::string& p : o.paths) to.paths.add(p);
 
   TextPrinter text(out, o);
   JsonPrinter json(out, o);

@@ -88,7 +88,7 @@ void JsonPrinter::exec(const Event& ev) {
 PerfettoWriter::~PerfettoWriter() { close(); }
 
 Status PerfettoWriter::open(const std::string& path) {
-  file_ = std::fopen(path.c_str(), "w");
+  file_ = std::fopen(path.c_str(), "we");  // e: O_CLOEXEC, the tracee must not inherit it
   if (file_ == nullptr) {
     return Error::from_errno(errno, fmt::format("--perfetto {}: cannot open for writing", path));
   }

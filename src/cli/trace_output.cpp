@@ -22,7 +22,7 @@ TraceOutput::~TraceOutput() {
 Status TraceOutput::open(const std::string& path, bool per_thread) {
   if (path.empty()) return ok_status();
   if (path.starts_with('|')) {
-    main_ = ::popen(path.c_str() + 1, "w");
+    main_ = ::popen(path.c_str() + 1, "we");
     if (main_ == nullptr) return Error::from_errno(errno, fmt::format("-o {}: popen", path));
     owns_main_ = is_pipe_ = true;
     return ok_status();
@@ -32,7 +32,7 @@ Status TraceOutput::open(const std::string& path, bool per_thread) {
     base_path_ = path;
     return ok_status();
   }
-  main_ = std::fopen(path.c_str(), "w");
+  main_ = std::fopen(path.c_str(), "we");
   if (main_ == nullptr) {
     main_ = stderr;
     return Error::from_errno(errno, fmt::format("-o {}: cannot open for writing", path));
@@ -48,7 +48,7 @@ std::FILE* TraceOutput::file_for(pid_t tid) {
   auto it = per_thread_files_.find(tid);
   if (it != per_thread_files_.end()) return it->second;
   std::string name = fmt::format("{}.{}", base_path_, tid);
-  std::FILE* f = std::fopen(name.c_str(), "w");
+  std::FILE* f = std::fopen(name.c_str(), "we");
   if (f == nullptr) {
     fmt::print(stderr, "ptk trace: -o {}: {}\n", name, std::strerror(errno));
     f = stderr;

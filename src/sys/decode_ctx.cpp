@@ -6,6 +6,7 @@
 
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/decode.h"
+#include "ptk/sys/siginfo.h"
 
 namespace ptk::sys {
 namespace {
@@ -159,34 +160,15 @@ void DecodeCtx::signal(std::int64_t sig) {
 }
 
 void DecodeCtx::sigset(std::uint64_t addr, std::uint64_t size) {
-  if (addr == 0) {
-    out().ptr(0);
-    return;
-  }
-  // The kernel's sigset is 8 bytes on both ABIs; anything else the kernel refuses with EINVAL.
+  // As strace's print_sigset_addr_len: a size below the word or above the kernel's 8-byte
+  // sigset (both refused by the kernel with EINVAL) shows the address, as does a bad pointer.
   std::uint64_t set = 0;
-  std::size_t len = static_cast<std::size_t>(std::min<std::uint64_t>(size, sizeof set));
-  if (len == 0 || !read(addr, &set, len)) {
+  if (size < static_cast<std::uint64_t>(word_size()) || size > sizeof set || addr == 0 ||
+      !read(addr, &set, static_cast<std::size_t>(size))) {
     out().ptr(addr);
     return;
   }
-  constexpr int kSignals = 64;
-  int count = __builtin_popcountll(set);
-  // strace prints the shorter of the set and its complement: ~[RTMIN RT_1].
-  bool negate = count > kSignals / 2 + 1;
-  std::uint64_t shown = negate ? ~set : set;
-  if (len < sizeof set) shown &= (1ull << (len * 8)) - 1;
-  out().begin_set(negate);
-  for (int sig = 1; sig <= kSignals; ++sig) {
-    if (shown & (1ull << (sig - 1))) {
-      std::string n = signal_name(sig);
-      // Inside sets strace drops the SIG prefix: [INT TERM].
-      std::string_view v = n;
-      if (v.starts_with("SIG")) v.remove_prefix(3);
-      out().name(v, static_cast<std::uint64_t>(sig));
-    }
-  }
-  out().end_set();
+  sigmask_tokens(out(), set, static_cast<unsigned>(size));
 }
 
 void DecodeCtx::str_array(std::uint64_t addr, bool env) {
@@ -200,9 +182,14 @@ void DecodeCtx::str_array(std::uint64_t addr, bool env) {
     return read(addr + i * ws, &p, ws);
   };
   if (env && !opts_.verbose) {
-    // strace: the address and a count of the variables, not their text.
+    // strace: the address and a count of the variables, not their text; an unreadable array
+    // is the address alone.
     std::size_t n = 0;
     std::uint64_t p = 0;
+    if (!read_ptr(0, p)) {
+      out().ptr(addr);
+      return;
+    }
     while (n < opts_.max_array * 64 && read_ptr(n, p) && p != 0) ++n;
     out().ptr(addr);
     out().comment(fmt::format("{} var{}", n, n == 1 ? "" : "s"));

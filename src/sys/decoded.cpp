@@ -47,6 +47,7 @@ void DecodedSyscall::reset() {
   args.clear();
   ret_aux.clear();
   note.clear();
+  ret_fd_path.clear();
   display_name.clear();
   display_for = nullptr;
   priv = 0;

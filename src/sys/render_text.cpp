@@ -202,6 +202,11 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
       case RetType::None: out += '?'; break;
       default: fmt::format_to(std::back_inserter(out), "{}", sc.ret); break;
     }
+    if (!sc.ret_fd_path.empty()) {
+      out += '<';
+      out += sc.ret_fd_path;
+      out += '>';
+    }
   }
   if (!sc.ret_aux.empty()) {
     out += " (";

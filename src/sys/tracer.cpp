@@ -28,10 +28,9 @@ std::string read_fd_link(pid_t pid, int fd) {
 
 Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
     : session_(session), options_(std::move(options)), sink_(sink) {
-  if (options_.fd_paths) {
-    options_.decode.fd_paths = true;
-    fd_path_ = read_fd_link;
-  }
+  if (options_.fd_paths) options_.decode.fd_paths = true;
+  // -P needs descriptor paths as well, to match read(3, ...) on a file opened by name.
+  if (options_.fd_paths || !options_.paths.empty()) fd_path_ = read_fd_link;
 }
 
 void Tracer::on_entry(const Event& ev) {
@@ -50,8 +49,13 @@ void Tracer::on_entry(const Event& ev) {
   sc.spec = find_syscall(stop.arch, stop.nr);
   sc.raw_args = stop.args;
   sc.entry_ns = now_ns();
+  if (!options_.paths.empty() && !options_.paths.matches(sc, session_.memory(ev.tid), fd_path_)) {
+    ts.active = false;
+    return;
+  }
   if (options_.hook != nullptr) options_.hook->on_entry(session_, sc);
-  decode_entry(sc, session_.memory(ev.tid), options_.decode, fd_path_ ? &fd_path_ : nullptr);
+  decode_entry(sc, session_.memory(ev.tid), options_.decode,
+               options_.fd_paths ? &fd_path_ : nullptr);
   ts.active = true;
   sink_.syscall_entry(sc);
 }
@@ -64,7 +68,11 @@ void Tracer::on_exit(const Event& ev) {
   sc.ret = ev.syscall.ret;
   sc.is_error = ev.syscall.is_error;
   if (options_.hook != nullptr) options_.hook->on_exit(session_, sc);
-  decode_exit(sc, session_.memory(ev.tid), options_.decode, fd_path_ ? &fd_path_ : nullptr);
+  decode_exit(sc, session_.memory(ev.tid), options_.decode,
+              options_.fd_paths ? &fd_path_ : nullptr);
+  if (options_.fd_paths && sc.ret_type == RetType::Fd && !sc.is_error && sc.ret >= 0) {
+    sc.ret_fd_path = fd_path_(sc.pid, static_cast<int>(sc.ret));
+  }
   it->second.active = false;
   sink_.syscall_exit(sc);
 }

@@ -31,6 +31,7 @@ struct DecodedSyscall {
   std::int64_t ret = 0;     // as the kernel returned it (-errno on error)
   bool is_error = false;
   TokenList ret_aux;        // what strace shows after the value: " (flags O_RDWR)", "([...])"
+  std::string ret_fd_path;  // -y: the path of a returned descriptor
   std::string note;         // a tamper mark, e.g. "(INJECTED)"
 
   // A multiplexer (i386 socketcall, ipc) is shown under its sub-call's name, as strace does;
@@ -39,6 +40,7 @@ struct DecodedSyscall {
   const SyscallSpec* display_for = nullptr;
   // Decoder state kept from entry to exit (e.g. a socklen the kernel overwrites: [110 => 16]).
   std::uint64_t priv = 0;
+
 
   std::int64_t entry_ns = 0;  // CLOCK_REALTIME at entry, for -t/-tt/-ttt/-r and JSON
   std::int64_t exit_ns = 0;   // at exit, for -T and JSON's duration

@@ -9,6 +9,7 @@
 #include "ptk/core/session.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/filter.h"
+#include "ptk/sys/path_filter.h"
 
 namespace ptk::sys {
 
@@ -41,6 +42,7 @@ struct TracerOptions {
   DecodeOptions decode;
   SyscallFilter filter;        // which syscalls are decoded and reported
   bool fd_paths = false;       // -y
+  PathFilter paths;            // -P: when not empty, only syscalls touching these paths
   SyscallHook* hook = nullptr;
 };
 
