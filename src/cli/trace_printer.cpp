@@ -31,21 +31,20 @@ void TextPrinter::print_head_unfinished(Pending& p) {
   p.head_printed = true;
 }
 
-void TextPrinter::flush_heads_except(pid_t tid) {
-  if (deferred_) return;
-  for (pid_t other : order_) {
-    if (other == tid) continue;
-    Pending& p = pending_[other];
-    if (p.sc != nullptr && !p.head_printed) print_head_unfinished(p);
-  }
-  std::erase_if(order_, [&](pid_t t) { return t != tid; });
+void TextPrinter::flush_pending() {
+  if (open_ == 0) return;
+  Pending& p = pending_[open_];
+  open_ = 0;
+  if (p.sc != nullptr && !p.head_printed) print_head_unfinished(p);
 }
 
 void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
   Pending& p = pending_[sc.tid];
   p.sc = &sc;
   p.head_printed = false;
-  if (std::find(order_.begin(), order_.end(), sc.tid) == order_.end()) order_.push_back(sc.tid);
+  if (deferred_) return;
+  if (open_ != sc.tid) flush_pending();
+  open_ = sc.tid;
 }
 
 void TextPrinter::append_duration(const sys::DecodedSyscall& sc) {
@@ -58,9 +57,9 @@ void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
   Pending& p = pending_[sc.tid];
   bool head_printed = p.sc == &sc && p.head_printed;
   p = Pending{};
-  std::erase(order_, sc.tid);
+  if (open_ == sc.tid) open_ = 0;  // completed as one line below
   if (!selected_by_status(sc)) return;
-  flush_heads_except(sc.tid);
+  flush_pending();
   if (head_printed) {
     out_.begin_line(line_, sc.tid, sc.exit_ns, tracees_ > 1);
     std::size_t start = 0;
@@ -79,7 +78,7 @@ void TextPrinter::signal(const Event& ev) {
   if (ev.signal <= 0 || ev.signal > 64 || !opts_.signals.test(static_cast<std::size_t>(ev.signal))) {
     return;
   }
-  flush_heads_except(ev.tid);
+  flush_pending();
   out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
   sys::TokenList info;
   sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch);
@@ -92,7 +91,7 @@ void TextPrinter::signal(const Event& ev) {
 }
 
 void TextPrinter::group_stop(const Event& ev) {
-  flush_heads_except(ev.tid);
+  flush_pending();
   out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
   line_ += "--- stopped by ";
   line_ += signal_name(ev.signal);
@@ -107,9 +106,9 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
     // A syscall that never returned: the thread died in it (exit, exit_group, a kill).
     Pending& p = pending_[ev.tid];
     bool head_printed = p.sc == pending && p.head_printed;
-    std::erase(order_, ev.tid);
+    if (open_ == ev.tid) open_ = 0;
     if (opts_.status & kStatusUnfinished) {
-      flush_heads_except(ev.tid);
+      flush_pending();
       out_.begin_line(line_, ev.tid, pending->entry_ns, tracees_ > 1);
       if (head_printed) {
         fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending->name());
@@ -122,7 +121,7 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   }
   pending_.erase(ev.tid);
   if (opts_.quiet < 2) {
-    flush_heads_except(ev.tid);
+    flush_pending();
     out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
     if (ev.kind == EventKind::Exited) {
       fmt::format_to(std::back_inserter(line_), "+++ exited with {} +++", ev.exit_code);
@@ -136,11 +135,7 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
 }
 
 void TextPrinter::finish() {
-  for (pid_t tid : order_) {
-    Pending& p = pending_[tid];
-    if (p.sc != nullptr && !p.head_printed && !deferred_) print_head_unfinished(p);
-  }
-  order_.clear();
+  flush_pending();
   out_.flush();
 }
 

@@ -1,10 +1,11 @@
 // The strace-compatible text printer of `ptk trace`.
 //
 // strace prints a syscall's entry part as it enters and finishes the line at its exit; when
-// another tracee prints in between, the first line ends in "<unfinished ...>" and the exit
-// comes later as "<... name resumed>". Here the entry part is held back until either its own
-// exit (one whole line) or another line must be printed first (then it is flushed as
-// unfinished): the output is the same as strace's, with fewer split lines.
+// anything else is printed in between (another thread's entry, a signal), the open line ends
+// in "<unfinished ...>" and the exit comes later as "<... name resumed>". So at most one line
+// is open: the latest entry's. Here that entry part is held back (one pending head) until its
+// own exit completes it, or other output must come first and it is printed as unfinished: the
+// same output as strace's, without a write per half line. --whole-lines never splits.
 #pragma once
 
 #include <bitset>
@@ -41,7 +42,8 @@ class TextPrinter final : public sys::TraceSink {
   };
 
   bool selected_by_status(const sys::DecodedSyscall& sc) const;
-  void flush_heads_except(pid_t tid);
+  // Ends the pending head as "<unfinished ...>" before other output.
+  void flush_pending();
   void print_head_unfinished(Pending& p);
   void append_duration(const sys::DecodedSyscall& sc);
   void emit(pid_t tid);
@@ -50,8 +52,8 @@ class TextPrinter final : public sys::TraceSink {
   const TraceOptions& opts_;
   sys::TextOptions text_;
   bool deferred_;  // whole lines only, printed at exit (--whole-lines, -z, -Z, status=)
-  std::unordered_map<pid_t, Pending> pending_;
-  std::vector<pid_t> order_;  // threads with a held-back head, in entry order
+  std::unordered_map<pid_t, Pending> pending_;  // each thread's syscall in progress
+  pid_t open_ = 0;  // the thread whose head is held back (strace's open line), or 0
   std::string line_;
   std::size_t tracees_ = 1;
 };

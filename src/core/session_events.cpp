@@ -1,6 +1,7 @@
 // Session::translate: one wait status of one thread becomes one typed Event, and the thread
 // bookkeeping (syscall pairing, new children, exec's tid change, exits) follows it.
 #include <fmt/format.h>
+#include <cerrno>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
@@ -13,6 +14,18 @@
 namespace ptk {
 
 using detail::ptrace_call;
+
+namespace {
+
+// PTRACE_GET_SYSCALL_INFO gives the full 64-bit registers, also for an i386 syscall; one made
+// with `int $0x80` from 64-bit code can have garbage in their upper halves, which the kernel
+// ignores (the compat syscall takes 32-bit arguments). The ABI's view is the low halves.
+void store_args(SyscallStop& sc, const std::uint64_t (&args)[6]) {
+  std::uint64_t mask = abi(sc.arch).word_size == 4 ? 0xffffffffu : ~std::uint64_t{0};
+  for (std::size_t i = 0; i < 6; ++i) sc.args[i] = args[i] & mask;
+}
+
+}  // namespace
 
 std::optional<Event> Session::translate(pid_t tid, int raw_status) {
   WaitStatus ws(raw_status);
@@ -109,10 +122,12 @@ std::optional<Event> Session::translate_syscall(Thread& t, Event ev) {
       sc.sp = info.stack_pointer;
     } else if (auto regs = get_regs(t.tid); regs.ok()) {
       // Attached in the middle of a syscall: only its exit is seen; the number is still in
-      // orig_rax/orig_eax.
-      sc.nr = static_cast<std::int64_t>(regs->orig_syscall_no());
-      if (regs->arch() == Arch::I386) sc.nr = static_cast<std::int32_t>(sc.nr);
-      for (int i = 0; i < 6; ++i) sc.args[static_cast<std::size_t>(i)] = regs->arg(i);
+      // orig_rax/orig_eax. Read in the syscall's ABI, which is not the thread's mode for an
+      // `int $0x80` from 64-bit code.
+      Registers view(sc.arch, regs->host_block());
+      sc.nr = static_cast<std::int64_t>(view.orig_syscall_no());
+      if (sc.arch == Arch::I386) sc.nr = static_cast<std::int32_t>(sc.nr);
+      for (int i = 0; i < 6; ++i) sc.args[static_cast<std::size_t>(i)] = view.arg(i);
     }
     sc.ret = info.exit.rval;
     sc.is_error = info.exit.is_error != 0;
@@ -123,7 +138,7 @@ std::optional<Event> Session::translate_syscall(Thread& t, Event ev) {
   }
   // Entry (kSyscallInfoEntry). The seccomp variant only comes with PTRACE_EVENT_SECCOMP.
   sc.nr = static_cast<std::int64_t>(info.entry.nr);
-  for (int i = 0; i < 6; ++i) sc.args[static_cast<std::size_t>(i)] = info.entry.args[i];
+  store_args(sc, info.entry.args);
   ev.kind = t.last_stop = EventKind::SyscallEntry;
   t.in_syscall = true;
   t.seccomp_entry = false;
@@ -131,7 +146,7 @@ std::optional<Event> Session::translate_syscall(Thread& t, Event ev) {
   return ev;
 }
 
-void Session::adopt_child(Thread& parent, pid_t child, EventKind how) {
+std::optional<Event> Session::adopt_child(Thread& parent, pid_t child, EventKind how) {
   pid_t child_pid = child;
   if (how == EventKind::Clone) {
     // clone() without CLONE_THREAD makes a process too; /proc tells which it was.
@@ -145,11 +160,22 @@ void Session::adopt_child(Thread& parent, pid_t child, EventKind how) {
   c.started = false;
   c.detach_on_start = !follow;
   c.arch = parent.arch;
+  // The child's first stop is certain and comes at once (an auto-attached child stops before
+  // its first instruction). Taking it now lets the caller start the child before its parent
+  // runs on: children then start in the order they were made, as under strace, instead of a
+  // parent racing ahead to make its next child first.
+  int status = 0;
   if (auto early = early_stops_.find(child); early != early_stops_.end()) {
-    int status = early->second;
+    status = early->second;
     early_stops_.erase(early);
-    if (auto ev = translate(child, status)) queued_.push_back(*ev);
+  } else {
+    pid_t got;
+    do {
+      got = ::waitpid(child, &status, __WALL);
+    } while (got < 0 && errno == EINTR);
+    if (got != child) return std::nullopt;  // gone already; nothing to report
   }
+  return translate(child, status);
 }
 
 std::optional<Event> Session::translate_event(Thread& t, Event ev, int ptrace_event) {
@@ -165,8 +191,12 @@ std::optional<Event> Session::translate_event(Thread& t, Event ev, int ptrace_ev
       ev.new_tid = static_cast<pid_t>(*msg);
       t.last_stop = ev.kind;
       Event parent_ev = ev;
-      adopt_child(t, ev.new_tid, ev.kind);
-      // adopt_child may have queued the child's start; the parent's event goes first.
+      // The child's start is handed out first and the parent's event right after it, so a
+      // caller that resumes in event order starts the child before the parent goes on.
+      if (std::optional<Event> child = adopt_child(t, ev.new_tid, ev.kind)) {
+        queued_.push_front(parent_ev);
+        return child;
+      }
       return parent_ev;
     }
     case PTRACE_EVENT_EXEC: {
@@ -215,7 +245,7 @@ std::optional<Event> Session::translate_event(Thread& t, Event ev, int ptrace_ev
       sc.ip = info.instruction_pointer;
       sc.sp = info.stack_pointer;
       sc.nr = static_cast<std::int64_t>(info.seccomp.nr);
-      for (int i = 0; i < 6; ++i) sc.args[static_cast<std::size_t>(i)] = info.seccomp.args[i];
+      store_args(sc, info.seccomp.args);
       sc.from_seccomp = true;
       sc.seccomp_data = info.seccomp.ret_data;
       t.arch = sc.arch;

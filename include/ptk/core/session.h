@@ -142,7 +142,7 @@ class Session {
   std::optional<Event> translate_syscall(Thread& t, Event ev);
   std::optional<Event> translate_event(Thread& t, Event ev, int ptrace_event);
   std::optional<Event> translate_interrupt(Thread& t, Event ev);
-  void adopt_child(Thread& parent, pid_t child, EventKind how);
+  std::optional<Event> adopt_child(Thread& parent, pid_t child, EventKind how);
   Status detach_stopped(Thread& t);
   Thread& add_thread(pid_t tid, pid_t pid, bool spawned);
   void remove_thread(pid_t tid);
