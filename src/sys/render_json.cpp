@@ -123,6 +123,8 @@ class JsonWriter {
       const Token& t = list_[i];
       if (t.kind == Tok::Name) {
         append_json_string(out_, list_.text(t));
+      } else if (t.kind == Tok::Oct) {
+        fmt::format_to(std::back_inserter(out_), "\"0{:o}\"", t.value);  // S_IFREG|0644
       } else {
         fmt::format_to(std::back_inserter(out_), "\"{:#x}\"", t.value);
       }

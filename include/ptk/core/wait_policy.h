@@ -29,6 +29,11 @@ struct WaitPolicyState {
   int misses = 0;  // consecutive waits whose spin found nothing
 };
 
+// The policy ptk's tools use by default: a short spin when this process may run on two CPUs or
+// more (then the tracee and the spinning tracer run side by side), none on a single CPU, where
+// a spin could only delay the tracee.
+WaitPolicy default_wait_policy();
+
 // One waitpid(-1, __WALL) under the policy: (tid, status).
 Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState& state);
 
