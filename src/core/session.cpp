@@ -130,9 +130,10 @@ Status Session::restart(Thread& t, Resume how, int signal) {
         case SyscallStops::All: how = Resume::Syscall; break;
         case SyscallStops::None: how = Resume::Continue; break;
         case SyscallStops::Seccomp:
-          // After a seccomp stop, PTRACE_SYSCALL makes the kernel stop at that syscall's exit
-          // (Linux 4.8+); everywhere else the tracee runs until the filter asks again.
-          how = t.in_syscall && t.seccomp_entry ? Resume::Syscall : Resume::Continue;
+          // Inside a syscall (after its seccomp stop, or an entry seen another way such as the
+          // execve of spawn), PTRACE_SYSCALL makes the kernel stop at its exit (Linux 4.8+);
+          // everywhere else the tracee runs until the filter asks again.
+          how = t.in_syscall ? Resume::Syscall : Resume::Continue;
           break;
       }
     }
@@ -148,6 +149,12 @@ Status Session::restart(Thread& t, Resume how, int signal) {
   if (signal < 0) signal = t.pending_signal;
   if (request == PTRACE_LISTEN) signal = 0;  // PTRACE_LISTEN takes no signal
   PTK_TRY(ptrace_call(request, t.tid, 0, static_cast<std::uint64_t>(signal)));
+  if (request == PTRACE_CONT) {
+    // No syscall-exit stop follows a PTRACE_CONT: forget the syscall in progress, or a later
+    // seccomp stop would be taken for a second stop of this one.
+    t.in_syscall = false;
+    t.seccomp_entry = false;
+  }
   t.state = request == PTRACE_LISTEN ? ThreadState::Listening : ThreadState::Running;
   t.pending_signal = 0;
   return ok_status();

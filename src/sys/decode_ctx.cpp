@@ -71,7 +71,9 @@ void DecodeCtx::path(std::uint64_t addr) {
     return;
   }
   auto s = mem_.read_string(RemoteAddr(addr), kPathMax);
-  if (!s.ok()) {
+  // A string that runs into unreadable memory before its NUL is no string the kernel could
+  // take either (it fails with EFAULT): strace shows the address, not the bytes before it.
+  if (!s.ok() || (!s->terminated && s->bytes.size() < kPathMax)) {
     out().ptr(addr);
     return;
   }
@@ -85,8 +87,8 @@ void DecodeCtx::string(std::uint64_t addr) {
   }
   // One byte more than shown tells whether the string goes on.
   auto s = mem_.read_string(RemoteAddr(addr), opts_.string_limit + 1);
-  if (!s.ok()) {
-    out().ptr(addr);
+  if (!s.ok() || (!s->terminated && s->bytes.size() <= opts_.string_limit)) {
+    out().ptr(addr);  // unreadable before its end, as in path()
     return;
   }
   bool more = s->bytes.size() > opts_.string_limit;

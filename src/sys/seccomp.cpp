@@ -32,7 +32,13 @@ Result<SeccompProgram> SeccompProgram::build(const SyscallFilter& filter) {
   std::set<std::string_view> names;
   for (Arch arch : kAllArches) {
     for (int nr : filter.selected(arch)) {
-      if (const SyscallSpec* spec = find_syscall(arch, nr)) names.insert(spec->name);
+      const SyscallSpec* spec = find_syscall(arch, nr);
+      if (spec == nullptr) continue;
+      names.insert(spec->name);
+      // i386 programs may reach a socket or IPC call through its multiplexer instead; the
+      // tracer picks the wanted sub-calls out (see selects_subcall in tracer.cpp).
+      if (spec->classes & kClassNetwork) names.insert("socketcall");
+      if (spec->classes & kClassIpc) names.insert("ipc");
     }
   }
   for (std::string_view name : names) {

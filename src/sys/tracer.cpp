@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 
 namespace ptk::sys {
@@ -15,6 +16,31 @@ std::int64_t now_ns() {
 }
 
 namespace {
+
+// i386 reaches the socket and SysV IPC calls through the multiplexers socketcall(2) and
+// ipc(2); as with strace, -e trace= may name the sub-call (trace=connect selects
+// socketcall(SYS_CONNECT, ...)). The sub-call's own i386 syscall decides.
+bool selects_subcall(const SyscallFilter& filter, const SyscallStop& stop) {
+  if (stop.arch != Arch::I386) return false;
+  const SyscallSpec* spec = find_syscall(stop.arch, stop.nr);
+  if (spec == nullptr) return false;
+  const Xlat* table = nullptr;
+  std::uint64_t call = 0;
+  if (spec->name == "socketcall") {
+    table = find_xlat("socketcall_call");
+    call = static_cast<std::uint32_t>(stop.args[0]);
+  } else if (spec->name == "ipc") {
+    table = find_xlat("ipc_call");
+    call = stop.args[0] & 0xffff;  // the high half is a version number
+  }
+  if (table == nullptr) return false;
+  std::string_view name = xlat_name(*table, call);
+  if (name.starts_with("SYS_")) name.remove_prefix(4);
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const SyscallSpec* sub = find_syscall(Arch::I386, lower);
+  return sub != nullptr && filter.selects(Arch::I386, sub->nr);
+}
 
 std::string read_fd_link(pid_t pid, int fd) {
   char link[64];
@@ -36,7 +62,7 @@ Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
 void Tracer::on_entry(const Event& ev) {
   ThreadState& ts = threads_[ev.tid];
   const SyscallStop& stop = ev.syscall;
-  if (!options_.filter.selects(stop.arch, stop.nr)) {
+  if (!options_.filter.selects(stop.arch, stop.nr) && !selects_subcall(options_.filter, stop)) {
     ts.active = false;
     return;
   }
