@@ -7,6 +7,14 @@
 #include <fmt/format.h>
 
 #include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
+
+// The child's end as a shell would report it; a killed child is said so, not hidden.
+static int child_status(const ptk::Event& ev) {
+  if (ev.kind == ptk::EventKind::Exited) return ev.exit_code;
+  fmt::print(stderr, "the child was killed by {}\n", ptk::signal_name(ev.signal));
+  return 128 + ev.signal;
+}
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -31,7 +39,7 @@ int main(int argc, char** argv) {
       // From here on the child runs untraced by syscall, as the article's PTRACE_CONT.
       session.set_syscall_stops(ptk::SyscallStops::None);
     }
-    if (ev->kind == ptk::EventKind::Exited) return ev->exit_code;
+    if (ev->tid == *pid && !ev->stopped()) return child_status(*ev);
     (void)session.resume(*ev);
   }
   return 0;

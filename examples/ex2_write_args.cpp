@@ -4,6 +4,14 @@
 
 #include "ptk/arch/syscalls.h"
 #include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
+
+// The child's end as a shell would report it; a killed child is said so, not hidden.
+static int child_status(const ptk::Event& ev) {
+  if (ev.kind == ptk::EventKind::Exited) return ev.exit_code;
+  fmt::print(stderr, "the child was killed by {}\n", ptk::signal_name(ev.signal));
+  return 128 + ev.signal;
+}
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -20,7 +28,7 @@ int main(int argc, char** argv) {
   for (;;) {
     auto ev = session.wait();
     if (!ev.ok()) return 0;
-    if (ev->kind == ptk::EventKind::Exited) return ev->exit_code;
+    if (ev->tid == *pid && !ev->stopped()) return child_status(*ev);
     const ptk::SyscallStop& sc = ev->syscall;
     const ptk::SyscallSpec* spec = ptk::find_syscall(sc.arch, sc.nr);
     bool is_write = spec != nullptr && spec->name == "write";

@@ -80,9 +80,15 @@ void Registers::assign_i386(const I386UserRegs& r) {
       {kRbx, r.ebx}, {kRcx, r.ecx}, {kRdx, r.edx}, {kRsi, r.esi},       {kRdi, r.edi},
       {kRbp, r.ebp}, {kDs, r.xds},  {kEs, r.xes},  {kFs, r.xfs},        {kGs, r.xgs},
       {kRip, r.eip}, {kCs, r.xcs},  {kEflags, r.eflags}, {kRsp, r.esp}, {kSs, r.xss}};
-  for (auto [off, v] : fields) set(d(off), v);
-  set(d_signed(kRax), r.eax);
-  set(d_signed(kOrigRax), r.orig_eax);
+  // A register whose 32-bit value is unchanged keeps its host bits, so that assigning back an
+  // unchanged view is bit-identical (a zero-extended rax stays zero-extended); changed ones
+  // are widened as the slot says.
+  auto assign = [&](RegSlot slot, std::uint32_t v) {
+    if (static_cast<std::uint32_t>(get(slot)) != v) set(slot, v);
+  };
+  for (auto [off, v] : fields) assign(d(off), v);
+  assign(d_signed(kRax), r.eax);
+  assign(d_signed(kOrigRax), r.orig_eax);
 }
 
 std::string eflags_names(std::uint64_t flags) {

@@ -12,6 +12,10 @@ int main(int argc, char** argv) {
   CLI::App app{"ptk - the ptrace toolkit: trace, tamper with, debug and inject into processes"};
   app.set_version_flag("--version", std::string("ptk ") + PTK_VERSION);
   app.require_subcommand(0, 1);
+  // One line per error, as every ptk error: what was wrong, and where to look.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("ptk: {} (see ptk --help)\n", e.what());
+  });
   int exit_code = 0;
   // Everything after the first "--" is the command to run, given to the subcommand as is:
   // CLI11 would otherwise reorder it among the remaining arguments.

@@ -17,6 +17,7 @@
 #include "trace_json.h"
 #include "trace_options.h"
 #include "trace_printer.h"
+#include "trace_stack.h"
 #include "trace_summary.h"
 
 namespace ptk::cli {
@@ -136,6 +137,15 @@ int run_trace(TraceOptions& o) {
     if (Status s = perfetto.open(o.perfetto); !s.ok()) return fail("trace", s.error());
     sinks.add(&perfetto);
   }
+  // -k: stacks captured at each syscall's entry, printed by the text printer after its line.
+  std::unique_ptr<StackTraces> stacks;
+  if (o.stack_trace && !o.json && (!o.summary || o.summary_too)) {
+    stacks = std::make_unique<StackTraces>(session);
+    to.hook = stacks.get();
+    text.set_after_syscall(
+        [s = stacks.get()](pid_t tid, std::string& lines) { s->take_lines(tid, lines); });
+    sinks.add(stacks.get());  // after the printer: it takes a dying thread's stack first
+  }
 
   install_stop_handlers();
   std::unique_ptr<ExitWatcher> watcher;
@@ -194,7 +204,15 @@ void register_trace(CLI::App& app, const std::vector<std::string>& command, int&
   CLI::App* sub = app.add_subcommand("trace", "Trace system calls and signals, like strace");
   add_trace_options(*sub, *opts);
   sub->callback([sub, opts, &command, &exit_code] {
-    for (const std::string& extra : sub->remaining()) opts->command.push_back(extra);
+    std::vector<std::string> rest = sub->remaining();
+    // The command starts at the first non-option; a dash there is an option ptk lacks.
+    if (!rest.empty() && rest.front().starts_with('-')) {
+      exit_code = fail("trace", fmt::format("unknown option '{}' (see ptk trace --help)",
+                                            rest.front()),
+                       kExitUsage);
+      return;
+    }
+    for (const std::string& extra : rest) opts->command.push_back(extra);
     opts->command.insert(opts->command.end(), command.begin(), command.end());
     exit_code = run_trace(*opts);
   });

@@ -36,7 +36,7 @@ Session::~Session() {
       remove_thread(tid);
     } else if (threads_.count(tid) != 0) {
       // Stops that race with SIGKILL: let the thread run into its death.
-      ::ptrace(PTRACE_CONT, tid, 0, 0);
+      (void)ptrace_call(PTRACE_CONT, tid);
     }
   }
 }

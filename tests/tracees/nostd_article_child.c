@@ -21,7 +21,9 @@ static long raw_syscall3(long nr, long a, long b, long c) {
 enum { kExecve = 11, kExit = 1 };
 #endif
 
-void _start(void) {
+// The kernel enters _start with sp 16-byte aligned, not the sp+8 a called function expects;
+// without realigning, compilers' aligned stores (movaps) to the stack fault.
+__attribute__((force_align_arg_pointer)) void _start(void) {
   char* argv[] = {arg0, arg1, 0};
   char* envp[] = {0};
   raw_syscall3(kExecve, (long)ls_path, (long)argv, (long)envp);

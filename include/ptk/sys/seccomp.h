@@ -22,7 +22,6 @@ class SeccompProgram {
 
  private:
   std::vector<sock_filter> code_;
-  sock_fprog prog_{};
 };
 
 }  // namespace ptk::sys
