@@ -25,3 +25,11 @@ echo "== ex1: the first syscall of a 32-bit child (11 = execve, via int \$0x80) 
 echo
 echo "== ex2: every write() of a 32-bit child: its arguments at entry, its result at exit =="
 "$bin/examples/ex2_write_args" "$tracees/hello_writes_32"
+
+echo
+echo "== ptk trace: a bundled 32-bit demo program, traced as strace would show it =="
+"$bin/src/cli/ptk" trace -- "$tracees/hello_writes_32"
+
+echo
+echo "== ptk trace -f -e trace=%process,write: a shell pipeline, forks followed =="
+"$bin/src/cli/ptk" trace -f -e trace=%process,write -- sh -c 'echo hello from ptk | tr a-z A-Z'
