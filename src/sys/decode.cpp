@@ -188,11 +188,15 @@ void decode_entry(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
   out.ret_aux.clear();
   out.note.clear();
   out.exited = false;
+  out.more_at_exit = false;
+  out.priv = 0;
   out.ret_type = out.spec != nullptr ? out.spec->ret : RetType::Hex;
   run(out, mem, opts, fd_path, false);
   out.entry_tokens = out.args.size();
   if (out.spec != nullptr && find_decoder(out.spec->name) == nullptr) {
-    out.more_at_exit = first_output(*out.spec) < out.spec->nargs;
+    // An entry that printed nothing ("uname(") is followed by the first argument itself.
+    int split = first_output(*out.spec);
+    out.more_at_exit = split > 0 && split < out.spec->nargs;
   }
 }
 

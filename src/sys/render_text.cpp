@@ -163,7 +163,13 @@ void render_head(const DecodedSyscall& sc, const TextOptions& opts, std::string&
 }
 
 void render_tail_args(const DecodedSyscall& sc, const TextOptions& opts, std::string& out) {
-  // The tail's first argument gets no separator: an unfinished head already ended in ", ".
+  // Whichever half prints the next argument prints the separator before it: an unfinished head
+  // that knew more was coming ended in ", " already; otherwise the resumed part starts with it
+  // (strace: "<... clone resumed>, child_tidptr=...").
+  if (!sc.more_at_exit && sc.args.size() > sc.entry_tokens && sc.entry_tokens > 0 &&
+      sc.args[sc.entry_tokens].kind == Tok::Arg) {
+    out += ", ";
+  }
   render_tokens(sc.args, sc.entry_tokens, sc.args.size(), opts, out);
 }
 

@@ -82,6 +82,11 @@ void Tracer::on_entry(const Event& ev) {
   if (options_.hook != nullptr) options_.hook->on_entry(session_, sc);
   decode_entry(sc, session_.memory(ev.tid), options_.decode,
                options_.fd_paths ? &fd_path_ : nullptr);
+  if (sc.spec != nullptr && sc.spec->name == "restart_syscall" && !ts.interrupted.empty()) {
+    // Only the tracer knows what is being resumed: strace's "<... resuming interrupted X ...>".
+    sc.args.raw(fmt::format("<... resuming interrupted {} ...>", ts.interrupted));
+    sc.entry_tokens = sc.args.size();
+  }
   ts.active = true;
   sink_.syscall_entry(sc);
 }
@@ -100,6 +105,12 @@ void Tracer::on_exit(const Event& ev) {
     sc.ret_fd_path = fd_path_(sc.pid, static_cast<int>(sc.ret));
   }
   it->second.active = false;
+  constexpr std::int64_t kErestartRestartblock = 516;  // include/linux/errno.h
+  if (sc.is_error && sc.ret == -kErestartRestartblock) {
+    it->second.interrupted = sc.name();
+  } else if (sc.spec != nullptr && sc.spec->name != "restart_syscall") {
+    it->second.interrupted.clear();
+  }
   sink_.syscall_exit(sc);
 }
 
@@ -115,7 +126,10 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
     switch (ev->kind) {
       case EventKind::SyscallEntry: on_entry(*ev); break;
       case EventKind::SyscallExit: on_exit(*ev); break;
-      case EventKind::Signal: sink_.signal(*ev); break;
+      // A trap in a traced program is its own int3 (ptk trace sets no breakpoints): shown and
+      // delivered like any signal.
+      case EventKind::Signal:
+      case EventKind::Trap: sink_.signal(*ev); break;
       case EventKind::GroupStop: sink_.group_stop(*ev); break;
       case EventKind::ThreadStart: sink_.thread_start(*ev); break;
       case EventKind::Exec:

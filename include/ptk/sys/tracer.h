@@ -3,6 +3,7 @@
 #pragma once
 
 #include <csignal>
+#include <string>
 #include <cstdint>
 #include <unordered_map>
 
@@ -60,6 +61,8 @@ class Tracer {
   struct ThreadState {
     DecodedSyscall sc;
     bool active = false;  // an entry was reported and its exit is awaited
+    // The syscall a signal interrupted with ERESTART_RESTARTBLOCK: restart_syscall resumes it.
+    std::string interrupted;
   };
 
   void on_entry(const Event& ev);
