@@ -44,7 +44,7 @@ bool DecodeCtx::read(std::uint64_t addr, void* dst, std::size_t len) const {
 }
 
 std::string DecodeCtx::fd_path(int fd) const {
-  if (fd_path_ == nullptr || fd < 0 || !*fd_path_) return {};
+  if (fd_path_ == nullptr || (fd < 0 && fd != -100) || !*fd_path_) return {};
   return (*fd_path_)(sc_.pid, fd);
 }
 
@@ -59,7 +59,13 @@ void DecodeCtx::fd(std::int64_t fd) {
 
 void DecodeCtx::dirfd(std::int64_t fd) {
   if (static_cast<std::int32_t>(fd) == -100) {  // AT_FDCWD
-    out().name("AT_FDCWD", static_cast<std::uint64_t>(-100));
+    // With -y strace shows the directory it stands for: AT_FDCWD</home/me>.
+    std::string cwd = opts_.fd_paths ? fd_path(-100) : std::string();
+    if (!cwd.empty()) {
+      out().raw(fmt::format("AT_FDCWD<{}>", cwd));
+    } else {
+      out().name("AT_FDCWD", static_cast<std::uint64_t>(-100));
+    }
     return;
   }
   this->fd(fd);

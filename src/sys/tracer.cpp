@@ -45,7 +45,12 @@ bool selects_subcall(const SyscallFilter& filter, const SyscallStop& stop) {
 std::string read_fd_link(pid_t pid, int fd) {
   char link[64];
   char target[4096];
-  fmt::format_to_n(link, sizeof link - 1, "/proc/{}/fd/{}", pid, fd).out[0] = '\0';
+  // AT_FDCWD (-100) stands for the working directory.
+  if (fd == -100) {
+    fmt::format_to_n(link, sizeof link - 1, "/proc/{}/cwd", pid).out[0] = '\0';
+  } else {
+    fmt::format_to_n(link, sizeof link - 1, "/proc/{}/fd/{}", pid, fd).out[0] = '\0';
+  }
   ssize_t n = ::readlink(link, target, sizeof target);
   return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
 }
