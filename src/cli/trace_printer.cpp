@@ -11,7 +11,9 @@ namespace ptk::cli {
 
 TextPrinter::TextPrinter(TraceOutput& out, const TraceOptions& opts) : out_(out), opts_(opts) {
   text_.xlevel = opts.xlevel;
-  deferred_ = opts.whole_lines || opts.status != kStatusAll;
+  // Whole lines only when asked, when -z/-Z/status= decide at exit, and with -ff, where each
+  // thread has a file of its own and nothing can come between a line's halves.
+  deferred_ = opts.whole_lines || opts.status != kStatusAll || (opts.follow >= 2 && !opts.output.empty());
 }
 
 bool TextPrinter::selected_by_status(const sys::DecodedSyscall& sc) const {
@@ -20,6 +22,13 @@ bool TextPrinter::selected_by_status(const sys::DecodedSyscall& sc) const {
 }
 
 void TextPrinter::emit(pid_t tid) { out_.write_line(tid, line_); }
+
+void TextPrinter::emit_after_syscall(pid_t tid) {
+  if (!after_syscall_) return;
+  line_.clear();
+  after_syscall_(tid, line_);
+  if (!line_.empty()) emit(tid);
+}
 
 void TextPrinter::print_head_unfinished(Pending& p) {
   const sys::DecodedSyscall& sc = *p.sc;
@@ -72,6 +81,7 @@ void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
   }
   append_duration(sc);
   emit(sc.tid);
+  emit_after_syscall(sc.tid);
 }
 
 void TextPrinter::signal(const Event& ev) {
@@ -117,6 +127,7 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
         sys::render_line(*pending, text_, line_, 0);
       }
       emit(ev.tid);
+      emit_after_syscall(ev.tid);
     }
   }
   pending_.erase(ev.tid);

@@ -129,7 +129,7 @@ void DecodeCtx::generic(int i) {
       symbol(a.param, u(i));
       break;
     case ArgType::Mode:
-      o.oct(u(i) & 07777777);
+      o.oct(u(i) & 0177777);  // the kernel's umode_t is 16 bits, and strace cuts it there
       break;
     case ArgType::Pid:
       o.int_(static_cast<std::int32_t>(u(i)));

@@ -109,9 +109,15 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to,
         separate();
         fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(t.value));
         if (t.len != 0) {
+          // readlink says "/path (deleted)" for an unlinked file; strace: </path>(deleted).
+          std::string_view path = list.text(t);
+          constexpr std::string_view kDeleted = " (deleted)";
+          bool deleted = path.ends_with(kDeleted);
+          if (deleted) path.remove_suffix(kDeleted.size());
           out += '<';
-          out += list.text(t);
+          out += path;
           out += '>';
+          if (deleted) out += "(deleted)";
         }
         break;
       case Tok::Comment:
