@@ -7,7 +7,8 @@
 #   4. the `asan` preset (Debug, ASan+UBSan, -Werror) with Clang: configure, build, ctest
 #
 # Stops at the first failing stage with a line naming it, and exits nonzero. The last line is
-# always `N passed, M failed` once a test stage has run (totals over both ctest runs).
+# `N passed, M failed` (totals over the ctest runs) when all stages pass or a test stage fails;
+# when another stage fails there is no such line, so no count can pass for a success.
 #
 # usage: scripts/test.sh [--quick]     --quick skips the asan stage (local iteration only)
 set -euo pipefail
@@ -18,7 +19,7 @@ for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
     -h | --help)
-      sed -n '2,12s/^# \{0,1\}//p' "$0"
+      sed -n '2,13s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *)
@@ -39,9 +40,12 @@ totals() {
   fi
 }
 
+# fail STAGE [totals]: name the failed stage; print the totals only for a failed test stage.
 fail() {
   echo "test.sh: FAILED at stage: $1 (after $((SECONDS - start))s)" >&2
-  totals
+  if [[ ${2-} == totals ]]; then
+    totals
+  fi
   exit 1
 }
 
@@ -84,7 +88,7 @@ run_ctest() {
     failed=$((failed + f))
   fi
   if ((rc != 0)) || [[ -z $summary ]]; then
-    fail "$name"
+    fail "$name" totals
   fi
 }
 

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <cstring>
+#include <string_view>
 
 namespace ptk {
 
@@ -51,13 +52,22 @@ std::string WaitStatus::describe() const {
 }
 
 std::string signal_name(int sig) {
+  // The x86 signals by the names strace prints: glibc's sigabbrev_np calls 29 "POLL" where
+  // strace says SIGIO, so the table is spelled out.
+  static constexpr std::string_view kNames[] = {
+      "",        "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP",   "SIGABRT",
+      "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2",   "SIGPIPE",
+      "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP",   "SIGTSTP",
+      "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
+      "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS",
+  };
   // Real-time signals are named from the kernel's SIGRTMIN (32), as strace does; glibc's own
   // SIGRTMIN is 34 because it reserves two for its threads.
   constexpr int kKernelRtMin = 32;
+  constexpr int kKernelRtMax = 64;
+  if (sig > 0 && sig < kKernelRtMin) return std::string(kNames[sig]);
   if (sig == kKernelRtMin) return "SIGRTMIN";
-  if (sig > kKernelRtMin && sig <= SIGRTMAX) return fmt::format("SIGRT_{}", sig - kKernelRtMin);
-  // sigabbrev_np (glibc 2.32+) gives "SEGV" for 11; strace prints the "SIG" form.
-  if (const char* abbrev = ::sigabbrev_np(sig)) return fmt::format("SIG{}", abbrev);
+  if (sig > kKernelRtMin && sig <= kKernelRtMax) return fmt::format("SIGRT_{}", sig - kKernelRtMin);
   return fmt::format("signal {}", sig);
 }
 

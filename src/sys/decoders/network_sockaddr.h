@@ -1,0 +1,18 @@
+// Socket addresses as strace prints them: {sa_family=AF_INET, sin_port=htons(80), ...}.
+#pragma once
+
+#include <cstdint>
+
+#include "families.h"
+
+namespace ptk::sys::dec {
+
+// The sockaddr of `len` bytes at addr (len is bounded by sizeof(struct sockaddr_storage));
+// NULL, a length under 2 or an unreadable address print as the address. Returns the family,
+// or -1 when nothing was decoded.
+int print_sockaddr(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len);
+
+// An IPv4 or IPv6 address in the form strace shows: inet_addr("127.0.0.1").
+void print_inet_addr(TokenList& out, int family, const unsigned char* bytes);
+
+}  // namespace ptk::sys::dec
