@@ -4,8 +4,10 @@ namespace ptk {
 
 const AbiInfo& abi(Arch arch) {
   switch (arch) {
-    case Arch::X86_64: return kAbiX86_64;
-    case Arch::I386: return kAbiI386;
+    case Arch::X86_64:
+      return kAbiX86_64;
+    case Arch::I386:
+      return kAbiI386;
   }
   return kAbiX86_64;
 }

@@ -9,14 +9,22 @@ namespace {
 using namespace host;
 
 constexpr NamedReg kRegs[] = {
-    {"eax", d_signed(kRax), RegGroup::General}, {"ebx", d(kRbx), RegGroup::General},
-    {"ecx", d(kRcx), RegGroup::General},        {"edx", d(kRdx), RegGroup::General},
-    {"esi", d(kRsi), RegGroup::General},        {"edi", d(kRdi), RegGroup::General},
-    {"ebp", d(kRbp), RegGroup::Pointer},        {"esp", d(kRsp), RegGroup::Pointer},
-    {"eip", d(kRip), RegGroup::Pointer},        {"eflags", d(kEflags), RegGroup::Flags},
-    {"cs", d(kCs), RegGroup::Segment},          {"ss", d(kSs), RegGroup::Segment},
-    {"ds", d(kDs), RegGroup::Segment},          {"es", d(kEs), RegGroup::Segment},
-    {"fs", d(kFs), RegGroup::Segment},          {"gs", d(kGs), RegGroup::Segment},
+    {"eax", d_signed(kRax), RegGroup::General},
+    {"ebx", d(kRbx), RegGroup::General},
+    {"ecx", d(kRcx), RegGroup::General},
+    {"edx", d(kRdx), RegGroup::General},
+    {"esi", d(kRsi), RegGroup::General},
+    {"edi", d(kRdi), RegGroup::General},
+    {"ebp", d(kRbp), RegGroup::Pointer},
+    {"esp", d(kRsp), RegGroup::Pointer},
+    {"eip", d(kRip), RegGroup::Pointer},
+    {"eflags", d(kEflags), RegGroup::Flags},
+    {"cs", d(kCs), RegGroup::Segment},
+    {"ss", d(kSs), RegGroup::Segment},
+    {"ds", d(kDs), RegGroup::Segment},
+    {"es", d(kEs), RegGroup::Segment},
+    {"fs", d(kFs), RegGroup::Segment},
+    {"gs", d(kGs), RegGroup::Segment},
     {"orig_eax", d_signed(kOrigRax), RegGroup::Syscall},
 };
 
@@ -36,7 +44,8 @@ const AbiInfo kAbiI386 = {
     .breakpoint_opcode = 0xcc,
     .breakpoint_pc_adjust = 1,
     .red_zone = 0,  // the i386 SysV ABI has none
-    .stack_align = 16,  // what GCC has assumed since the i386 psABI update (-mpreferred-stack-boundary=4)
+    .stack_align =
+        16,  // what GCC has assumed since the i386 psABI update (-mpreferred-stack-boundary=4)
     .call = {.int_arg_regs = {}, .reg_args = 0, .ret = d_signed(kRax)},
     .registers = kRegs,
 };

@@ -34,7 +34,8 @@ constexpr RegSlot q(std::uint16_t off) { return RegSlot{off, 8, false}; }
 constexpr RegSlot d(std::uint16_t off) { return RegSlot{off, 4, false}; }
 constexpr RegSlot d_signed(std::uint16_t off) { return RegSlot{off, 4, true}; }
 
-// Values of the cs selector: the GDT entries Linux gives user code (arch/x86/include/asm/segment.h).
+// Values of the cs selector: the GDT entries Linux gives user code
+// (arch/x86/include/asm/segment.h).
 inline constexpr std::uint64_t kUser32Cs = 0x23;
 
 }  // namespace ptk::host

@@ -28,9 +28,10 @@ void Registers::set(RegSlot slot, std::uint64_t value) {
     // A 32-bit register lives in the low half of its 64-bit slot; the kernel zero-extends
     // 32-bit values it takes from a compat task, except the slots marked sign_extend.
     auto low = static_cast<std::uint32_t>(value);
-    value = slot.sign_extend ? static_cast<std::uint64_t>(static_cast<std::int64_t>(
-                                   static_cast<std::int32_t>(low)))
-                             : low;
+    value =
+        slot.sign_extend
+            ? static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(low)))
+            : low;
   }
   std::memcpy(host_.data() + slot.offset, &value, sizeof value);
 }
@@ -69,16 +70,16 @@ bool Registers::set_by_name(std::string_view name, std::uint64_t value) {
 I386UserRegs Registers::to_i386() const {
   auto g = [&](std::uint16_t off) { return static_cast<std::uint32_t>(get(host::d(off))); };
   using namespace host;
-  return I386UserRegs{g(kRbx), g(kRcx), g(kRdx), g(kRsi),     g(kRdi), g(kRbp),
-                      g(kRax), g(kDs),  g(kEs),  g(kFs),      g(kGs),  g(kOrigRax),
+  return I386UserRegs{g(kRbx), g(kRcx), g(kRdx),    g(kRsi), g(kRdi), g(kRbp),
+                      g(kRax), g(kDs),  g(kEs),     g(kFs),  g(kGs),  g(kOrigRax),
                       g(kRip), g(kCs),  g(kEflags), g(kRsp), g(kSs)};
 }
 
 void Registers::assign_i386(const I386UserRegs& r) {
   using namespace host;
   const std::pair<std::uint16_t, std::uint32_t> fields[] = {
-      {kRbx, r.ebx}, {kRcx, r.ecx}, {kRdx, r.edx}, {kRsi, r.esi},       {kRdi, r.edi},
-      {kRbp, r.ebp}, {kDs, r.xds},  {kEs, r.xes},  {kFs, r.xfs},        {kGs, r.xgs},
+      {kRbx, r.ebx}, {kRcx, r.ecx}, {kRdx, r.edx},       {kRsi, r.esi}, {kRdi, r.edi},
+      {kRbp, r.ebp}, {kDs, r.xds},  {kEs, r.xes},        {kFs, r.xfs},  {kGs, r.xgs},
       {kRip, r.eip}, {kCs, r.xcs},  {kEflags, r.eflags}, {kRsp, r.esp}, {kSs, r.xss}};
   // A register whose 32-bit value is unchanged keeps its host bits, so that assigning back an
   // unchanged view is bit-identical (a zero-extended rax stays zero-extended); changed ones
@@ -94,7 +95,7 @@ void Registers::assign_i386(const I386UserRegs& r) {
 std::string eflags_names(std::uint64_t flags) {
   // Bit positions from the Intel SDM vol. 1, 3.4.3; names as gdb prints them.
   static constexpr std::pair<int, const char*> kBits[] = {
-      {0, "CF"}, {2, "PF"}, {4, "AF"},  {6, "ZF"},  {7, "SF"},  {8, "TF"},  {9, "IF"},
+      {0, "CF"},  {2, "PF"},  {4, "AF"},  {6, "ZF"},  {7, "SF"},  {8, "TF"},  {9, "IF"},
       {10, "DF"}, {11, "OF"}, {14, "NT"}, {16, "RF"}, {17, "VM"}, {18, "AC"}, {21, "ID"}};
   std::string out = "[";
   for (auto [bit, name] : kBits) {

@@ -10,8 +10,8 @@
 namespace ptk::cli {
 
 // Exit codes of ptk itself (a traced command's own status is passed through as is).
-inline constexpr int kExitUsage = 2;     // bad command line
-inline constexpr int kExitFailure = 1;   // the operation failed
+inline constexpr int kExitUsage = 2;    // bad command line
+inline constexpr int kExitFailure = 1;  // the operation failed
 
 // "ptk <cmd>: <message>" on stderr, one line.
 inline int fail(std::string_view cmd, const Error& e, int code = kExitFailure) {

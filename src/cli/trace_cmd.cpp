@@ -207,9 +207,9 @@ void register_trace(CLI::App& app, const std::vector<std::string>& command, int&
     std::vector<std::string> rest = sub->remaining();
     // The command starts at the first non-option; a dash there is an option ptk lacks.
     if (!rest.empty() && rest.front().starts_with('-')) {
-      exit_code = fail("trace", fmt::format("unknown option '{}' (see ptk trace --help)",
-                                            rest.front()),
-                       kExitUsage);
+      exit_code =
+          fail("trace", fmt::format("unknown option '{}' (see ptk trace --help)", rest.front()),
+               kExitUsage);
       return;
     }
     for (const std::string& extra : rest) opts->command.push_back(extra);

@@ -35,12 +35,13 @@ void JsonPrinter::syscall_exit(sys::DecodedSyscall& sc) {
 }
 
 void JsonPrinter::signal(const Event& ev) {
-  if (ev.signal <= 0 || ev.signal > 64 || !opts_.signals.test(static_cast<std::size_t>(ev.signal))) {
+  if (ev.signal <= 0 || ev.signal > 64 ||
+      !opts_.signals.test(static_cast<std::size_t>(ev.signal))) {
     return;
   }
   line_.clear();
-  fmt::format_to(std::back_inserter(line_), "{{\"type\":\"signal\",\"pid\":{},\"tid\":{},\"signal\":",
-                 ev.pid, ev.tid);
+  fmt::format_to(std::back_inserter(line_),
+                 "{{\"type\":\"signal\",\"pid\":{},\"tid\":{},\"signal\":", ev.pid, ev.tid);
   json_string(line_, signal_name(ev.signal));
   sys::TokenList info;
   sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch);
@@ -54,8 +55,8 @@ void JsonPrinter::signal(const Event& ev) {
 
 void JsonPrinter::group_stop(const Event& ev) {
   line_.clear();
-  fmt::format_to(std::back_inserter(line_), "{{\"type\":\"stop\",\"pid\":{},\"tid\":{},\"signal\":",
-                 ev.pid, ev.tid);
+  fmt::format_to(std::back_inserter(line_),
+                 "{{\"type\":\"stop\",\"pid\":{},\"tid\":{},\"signal\":", ev.pid, ev.tid);
   json_string(line_, signal_name(ev.signal));
   line_ += '}';
   out_.write_line(ev.tid, line_);
@@ -69,8 +70,8 @@ void JsonPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
                    "{{\"type\":\"exit\",\"pid\":{},\"tid\":{},\"status\":{}}}", ev.pid, ev.tid,
                    ev.exit_code);
   } else {
-    fmt::format_to(std::back_inserter(line_), "{{\"type\":\"killed\",\"pid\":{},\"tid\":{},\"signal\":",
-                   ev.pid, ev.tid);
+    fmt::format_to(std::back_inserter(line_),
+                   "{{\"type\":\"killed\",\"pid\":{},\"tid\":{},\"signal\":", ev.pid, ev.tid);
     json_string(line_, signal_name(ev.signal));
     fmt::format_to(std::back_inserter(line_), ",\"core_dumped\":{}}}", ev.core_dumped);
   }

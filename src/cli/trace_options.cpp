@@ -68,12 +68,18 @@ Status parse_status_set(std::string_view expr, unsigned& out) {
     std::size_t comma = body.find(',');
     std::string_view item = body.substr(0, comma);
     body = comma == std::string_view::npos ? std::string_view{} : body.substr(comma + 1);
-    if (item == "successful") out |= kStatusSuccessful;
-    else if (item == "failed") out |= kStatusFailed;
-    else if (item == "unfinished") out |= kStatusUnfinished;
-    else if (item == "unavailable") out |= kStatusUnavailable;
-    else if (item == "detached") out |= kStatusDetached;
-    else if (item == "all") out |= kStatusAll;
+    if (item == "successful")
+      out |= kStatusSuccessful;
+    else if (item == "failed")
+      out |= kStatusFailed;
+    else if (item == "unfinished")
+      out |= kStatusUnfinished;
+    else if (item == "unavailable")
+      out |= kStatusUnavailable;
+    else if (item == "detached")
+      out |= kStatusDetached;
+    else if (item == "all")
+      out |= kStatusAll;
     else if (item != "none") {
       return bad_option(fmt::format("-e status={}", expr),
                         fmt::format("'{}' is not one of successful, failed, unfinished, "

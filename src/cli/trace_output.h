@@ -16,7 +16,7 @@ namespace ptk::cli {
 class TraceOutput {
  public:
   struct Prefix {
-    bool pid_column = false;  // "%-5d " (with -o and -f, as strace)
+    bool pid_column = false;    // "%-5d " (with -o and -f, as strace)
     bool pid_brackets = false;  // "[pid %5d] " on stderr when several tracees exist
     int timestamps = 0;         // -t/-tt/-ttt
     bool relative = false;      // -r

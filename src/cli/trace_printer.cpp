@@ -13,7 +13,8 @@ TextPrinter::TextPrinter(TraceOutput& out, const TraceOptions& opts) : out_(out)
   text_.xlevel = opts.xlevel;
   // Whole lines only when asked, when -z/-Z/status= decide at exit, and with -ff, where each
   // thread has a file of its own and nothing can come between a line's halves.
-  deferred_ = opts.whole_lines || opts.status != kStatusAll || (opts.follow >= 2 && !opts.output.empty());
+  deferred_ =
+      opts.whole_lines || opts.status != kStatusAll || (opts.follow >= 2 && !opts.output.empty());
 }
 
 bool TextPrinter::selected_by_status(const sys::DecodedSyscall& sc) const {
@@ -85,7 +86,8 @@ void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
 }
 
 void TextPrinter::signal(const Event& ev) {
-  if (ev.signal <= 0 || ev.signal > 64 || !opts_.signals.test(static_cast<std::size_t>(ev.signal))) {
+  if (ev.signal <= 0 || ev.signal > 64 ||
+      !opts_.signals.test(static_cast<std::size_t>(ev.signal))) {
     return;
   }
   flush_pending();

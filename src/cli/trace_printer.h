@@ -9,6 +9,7 @@
 #pragma once
 
 #include <bitset>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,10 @@ class TextPrinter final : public sys::TraceSink {
   // Prints what is still held back (at the end of tracing, or before detaching).
   void finish();
   void set_tracee_count(std::size_t n) { tracees_ = n; }
+  // Lines printed after the line that completes a syscall (-k: its stack), unprefixed: the
+  // function fills `out` with them joined by '\n', or leaves it empty.
+  using AfterSyscall = std::function<void(pid_t tid, std::string& out)>;
+  void set_after_syscall(AfterSyscall fn) { after_syscall_ = std::move(fn); }
 
  private:
   struct Pending {
@@ -47,6 +52,7 @@ class TextPrinter final : public sys::TraceSink {
   void print_head_unfinished(Pending& p);
   void append_duration(const sys::DecodedSyscall& sc);
   void emit(pid_t tid);
+  void emit_after_syscall(pid_t tid);
 
   TraceOutput& out_;
   const TraceOptions& opts_;
@@ -56,6 +62,7 @@ class TextPrinter final : public sys::TraceSink {
   pid_t open_ = 0;  // the thread whose head is held back (strace's open line), or 0
   std::string line_;
   std::size_t tracees_ = 1;
+  AfterSyscall after_syscall_;
 };
 
 }  // namespace ptk::cli

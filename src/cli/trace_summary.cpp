@@ -30,11 +30,13 @@ std::string SummarySink::table() const {
   const std::string rule = "------ ----------- ----------- --------- --------- ----------------\n";
   std::string out = "% time     seconds  usecs/call     calls    errors syscall\n" + rule;
   auto row = [&](const std::string& name, const Stats& s) {
-    double pct = total.ns > 0 ? 100.0 * static_cast<double>(s.ns) / static_cast<double>(total.ns) : 0;
+    double pct =
+        total.ns > 0 ? 100.0 * static_cast<double>(s.ns) / static_cast<double>(total.ns) : 0;
     std::string errors = s.errors ? fmt::format("{:>9}", s.errors) : std::string(9, ' ');
     fmt::format_to(std::back_inserter(out), "{:>6.2f} {:>11.6f} {:>11} {:>9} {} {}\n", pct,
-                   static_cast<double>(s.ns) / 1e9, s.calls ? s.ns / 1000 / static_cast<std::int64_t>(s.calls) : 0,
-                   s.calls, errors, name);
+                   static_cast<double>(s.ns) / 1e9,
+                   s.calls ? s.ns / 1000 / static_cast<std::int64_t>(s.calls) : 0, s.calls, errors,
+                   name);
   };
   for (const auto& [name, s] : rows) row(name, s);
   out += rule;

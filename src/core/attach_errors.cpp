@@ -51,7 +51,8 @@ Error explain_attach_error(pid_t tid, const Error& error) {
   if (err != EPERM) return error;
   auto st = read_status(tid);
   if (!st.ok()) {
-    return Error(ErrorKind::NoSuchProcess, error.call(), ESRCH, fmt::format("process {} exited", tid));
+    return Error(ErrorKind::NoSuchProcess, error.call(), ESRCH,
+                 fmt::format("process {} exited", tid));
   }
   if (st->tracer_pid != 0) {
     std::string tracer = fmt::format("pid {}", st->tracer_pid);
@@ -86,11 +87,12 @@ Error explain_attach_error(pid_t tid, const Error& error) {
                  "Yama ptrace_scope is 3: attaching is disabled until reboot");
   }
   return Error(ErrorKind::PermissionDenied, error.call(), err,
-               me == 0 ? "refused even to root: a security module (SELinux, AppArmor) or a "
-                         "seccomp filter forbids it"
-                       : fmt::format("{} may be non-dumpable (setuid, or PR_SET_DUMPABLE 0); run as "
-                                     "root",
-                                     describe(tid, *st)));
+               me == 0
+                   ? "refused even to root: a security module (SELinux, AppArmor) or a "
+                     "seccomp filter forbids it"
+                   : fmt::format("{} may be non-dumpable (setuid, or PR_SET_DUMPABLE 0); run as "
+                                 "root",
+                                 describe(tid, *st)));
 }
 
 }  // namespace ptk::detail

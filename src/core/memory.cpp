@@ -145,7 +145,8 @@ Status Memory::write(RemoteAddr addr, std::span<const std::byte> data) {
       word = *old;
     }
     std::memcpy(reinterpret_cast<std::byte*>(&word) + skip, data.data() + done, n);
-    if (!detail::ptrace_call(PTRACE_POKEDATA, tid, aligned, static_cast<std::uint64_t>(word))) break;
+    if (!detail::ptrace_call(PTRACE_POKEDATA, tid, aligned, static_cast<std::uint64_t>(word)))
+      break;
     done += n;
   }
   if (done != data.size()) {

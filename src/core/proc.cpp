@@ -88,8 +88,10 @@ std::optional<ProcStatus> parse_status(std::string_view text) {
     std::string_view value = line.substr(colon + 1);
     std::size_t b = value.find_first_not_of(" \t");
     value = b == std::string_view::npos ? std::string_view{} : value.substr(b);
-    auto number = [&](auto& out) { return parse_number(value.substr(0, value.find_first_of(" \t")), out); };
-    auto ids = [&](std::uint32_t (&out)[4]) {
+    auto number = [&](auto& out) {
+      return parse_number(value.substr(0, value.find_first_of(" \t")), out);
+    };
+    auto ids = [&](std::uint32_t(&out)[4]) {
       for (auto& id : out) {
         std::string_view rest = value;
         std::size_t e = rest.find_first_of(" \t");

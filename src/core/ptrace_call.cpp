@@ -8,32 +8,58 @@ namespace ptk::detail {
 
 const char* request_name(int request) {
   switch (request) {
-    case PTRACE_TRACEME: return "PTRACE_TRACEME";
-    case PTRACE_PEEKDATA: return "PTRACE_PEEKDATA";
-    case PTRACE_PEEKUSER: return "PTRACE_PEEKUSER";
-    case PTRACE_POKEDATA: return "PTRACE_POKEDATA";
-    case PTRACE_POKEUSER: return "PTRACE_POKEUSER";
-    case PTRACE_CONT: return "PTRACE_CONT";
-    case PTRACE_KILL: return "PTRACE_KILL";
-    case PTRACE_SINGLESTEP: return "PTRACE_SINGLESTEP";
-    case PTRACE_GETREGS: return "PTRACE_GETREGS";
-    case PTRACE_SETREGS: return "PTRACE_SETREGS";
-    case PTRACE_GETFPREGS: return "PTRACE_GETFPREGS";
-    case PTRACE_SETFPREGS: return "PTRACE_SETFPREGS";
-    case PTRACE_ATTACH: return "PTRACE_ATTACH";
-    case PTRACE_DETACH: return "PTRACE_DETACH";
-    case PTRACE_SYSCALL: return "PTRACE_SYSCALL";
-    case PTRACE_SETOPTIONS: return "PTRACE_SETOPTIONS";
-    case PTRACE_GETEVENTMSG: return "PTRACE_GETEVENTMSG";
-    case PTRACE_GETSIGINFO: return "PTRACE_GETSIGINFO";
-    case PTRACE_SETSIGINFO: return "PTRACE_SETSIGINFO";
-    case PTRACE_GETREGSET: return "PTRACE_GETREGSET";
-    case PTRACE_SETREGSET: return "PTRACE_SETREGSET";
-    case PTRACE_SEIZE: return "PTRACE_SEIZE";
-    case PTRACE_INTERRUPT: return "PTRACE_INTERRUPT";
-    case PTRACE_LISTEN: return "PTRACE_LISTEN";
-    case kPtraceGetSyscallInfo: return "PTRACE_GET_SYSCALL_INFO";
-    default: return "ptrace";
+    case PTRACE_TRACEME:
+      return "PTRACE_TRACEME";
+    case PTRACE_PEEKDATA:
+      return "PTRACE_PEEKDATA";
+    case PTRACE_PEEKUSER:
+      return "PTRACE_PEEKUSER";
+    case PTRACE_POKEDATA:
+      return "PTRACE_POKEDATA";
+    case PTRACE_POKEUSER:
+      return "PTRACE_POKEUSER";
+    case PTRACE_CONT:
+      return "PTRACE_CONT";
+    case PTRACE_KILL:
+      return "PTRACE_KILL";
+    case PTRACE_SINGLESTEP:
+      return "PTRACE_SINGLESTEP";
+    case PTRACE_GETREGS:
+      return "PTRACE_GETREGS";
+    case PTRACE_SETREGS:
+      return "PTRACE_SETREGS";
+    case PTRACE_GETFPREGS:
+      return "PTRACE_GETFPREGS";
+    case PTRACE_SETFPREGS:
+      return "PTRACE_SETFPREGS";
+    case PTRACE_ATTACH:
+      return "PTRACE_ATTACH";
+    case PTRACE_DETACH:
+      return "PTRACE_DETACH";
+    case PTRACE_SYSCALL:
+      return "PTRACE_SYSCALL";
+    case PTRACE_SETOPTIONS:
+      return "PTRACE_SETOPTIONS";
+    case PTRACE_GETEVENTMSG:
+      return "PTRACE_GETEVENTMSG";
+    case PTRACE_GETSIGINFO:
+      return "PTRACE_GETSIGINFO";
+    case PTRACE_SETSIGINFO:
+      return "PTRACE_SETSIGINFO";
+    case PTRACE_GETREGSET:
+      return "PTRACE_GETREGSET";
+    case PTRACE_SETREGSET:
+      return "PTRACE_SETREGSET";
+    case PTRACE_SEIZE:
+      return "PTRACE_SEIZE";
+    case PTRACE_INTERRUPT:
+      return "PTRACE_INTERRUPT";
+    case PTRACE_LISTEN:
+      return "PTRACE_LISTEN";
+    case kPtraceGetSyscallInfo:
+      return "PTRACE_GET_SYSCALL_INFO";
+    default:
+      return "ptrace";
   }
 }
 

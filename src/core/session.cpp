@@ -43,21 +43,36 @@ Session::~Session() {
 
 std::string_view to_string(EventKind kind) {
   switch (kind) {
-    case EventKind::SyscallEntry: return "syscall-entry";
-    case EventKind::SyscallExit: return "syscall-exit";
-    case EventKind::Signal: return "signal";
-    case EventKind::GroupStop: return "group-stop";
-    case EventKind::Interrupt: return "interrupt";
-    case EventKind::ThreadStart: return "thread-start";
-    case EventKind::Fork: return "fork";
-    case EventKind::Vfork: return "vfork";
-    case EventKind::Clone: return "clone";
-    case EventKind::VforkDone: return "vfork-done";
-    case EventKind::Exec: return "exec";
-    case EventKind::Exiting: return "exiting";
-    case EventKind::Trap: return "trap";
-    case EventKind::Exited: return "exited";
-    case EventKind::Killed: return "killed";
+    case EventKind::SyscallEntry:
+      return "syscall-entry";
+    case EventKind::SyscallExit:
+      return "syscall-exit";
+    case EventKind::Signal:
+      return "signal";
+    case EventKind::GroupStop:
+      return "group-stop";
+    case EventKind::Interrupt:
+      return "interrupt";
+    case EventKind::ThreadStart:
+      return "thread-start";
+    case EventKind::Fork:
+      return "fork";
+    case EventKind::Vfork:
+      return "vfork";
+    case EventKind::Clone:
+      return "clone";
+    case EventKind::VforkDone:
+      return "vfork-done";
+    case EventKind::Exec:
+      return "exec";
+    case EventKind::Exiting:
+      return "exiting";
+    case EventKind::Trap:
+      return "trap";
+    case EventKind::Exited:
+      return "exited";
+    case EventKind::Killed:
+      return "killed";
   }
   return "unknown";
 }
@@ -127,8 +142,12 @@ Status Session::restart(Thread& t, Resume how, int signal) {
       how = Resume::Listen;
     } else {
       switch (options_.syscall_stops) {
-        case SyscallStops::All: how = Resume::Syscall; break;
-        case SyscallStops::None: how = Resume::Continue; break;
+        case SyscallStops::All:
+          how = Resume::Syscall;
+          break;
+        case SyscallStops::None:
+          how = Resume::Continue;
+          break;
         case SyscallStops::Seccomp:
           // Inside a syscall (after its seccomp stop, or an entry seen another way such as the
           // execve of spawn), PTRACE_SYSCALL makes the kernel stop at its exit (Linux 4.8+);
@@ -141,10 +160,18 @@ Status Session::restart(Thread& t, Resume how, int signal) {
   int request = PTRACE_CONT;
   switch (how) {
     case Resume::Default:
-    case Resume::Continue: request = PTRACE_CONT; break;
-    case Resume::Syscall: request = PTRACE_SYSCALL; break;
-    case Resume::SingleStep: request = PTRACE_SINGLESTEP; break;
-    case Resume::Listen: request = PTRACE_LISTEN; break;
+    case Resume::Continue:
+      request = PTRACE_CONT;
+      break;
+    case Resume::Syscall:
+      request = PTRACE_SYSCALL;
+      break;
+    case Resume::SingleStep:
+      request = PTRACE_SINGLESTEP;
+      break;
+    case Resume::Listen:
+      request = PTRACE_LISTEN;
+      break;
   }
   if (signal < 0) signal = t.pending_signal;
   if (request == PTRACE_LISTEN) signal = 0;  // PTRACE_LISTEN takes no signal

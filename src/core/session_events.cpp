@@ -1,10 +1,10 @@
 // Session::translate: one wait status of one thread becomes one typed Event, and the thread
 // bookkeeping (syscall pairing, new children, exec's tid change, exits) follows it.
 #include <fmt/format.h>
-#include <cerrno>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <cerrno>
 
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
@@ -50,8 +50,10 @@ std::optional<Event> Session::translate(pid_t tid, int raw_status) {
       ev.core_dumped = ws.core_dumped();
       remove_thread(tid);
       return ev;
-    case WaitStatus::Kind::Continued: return std::nullopt;
-    default: break;
+    case WaitStatus::Kind::Continued:
+      return std::nullopt;
+    default:
+      break;
   }
 
   t.state = ThreadState::Stopped;
@@ -69,13 +71,16 @@ std::optional<Event> Session::translate(pid_t tid, int raw_status) {
   }
 
   switch (ws.kind()) {
-    case WaitStatus::Kind::SyscallStop: return translate_syscall(t, ev);
-    case WaitStatus::Kind::EventStop: return translate_event(t, ev, ws.ptrace_event());
+    case WaitStatus::Kind::SyscallStop:
+      return translate_syscall(t, ev);
+    case WaitStatus::Kind::EventStop:
+      return translate_event(t, ev, ws.ptrace_event());
     case WaitStatus::Kind::GroupStop:
       ev.kind = t.last_stop = EventKind::GroupStop;
       ev.signal = ws.stop_signal();
       return ev;
-    case WaitStatus::Kind::InterruptStop: return translate_interrupt(t, ev);
+    case WaitStatus::Kind::InterruptStop:
+      return translate_interrupt(t, ev);
     case WaitStatus::Kind::SignalStop: {
       ev.signal = ws.stop_signal();
       auto si = siginfo(tid);
@@ -96,7 +101,8 @@ std::optional<Event> Session::translate(pid_t tid, int raw_status) {
       t.last_stop = ev.kind;
       return ev;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

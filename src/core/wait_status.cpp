@@ -37,16 +37,23 @@ int WaitStatus::ptrace_event() const { return WIFSTOPPED(raw_) ? (raw_ >> 16) & 
 
 std::string WaitStatus::describe() const {
   switch (kind()) {
-    case Kind::Exited: return fmt::format("exited with {}", exit_code());
+    case Kind::Exited:
+      return fmt::format("exited with {}", exit_code());
     case Kind::Killed:
       return fmt::format("killed by {}{}", signal_name(term_signal()),
                          core_dumped() ? " (core dumped)" : "");
-    case Kind::SyscallStop: return "syscall stop";
-    case Kind::EventStop: return fmt::format("ptrace event {} stop", ptrace_event());
-    case Kind::GroupStop: return fmt::format("group-stop by {}", signal_name(stop_signal()));
-    case Kind::InterruptStop: return "interrupt stop";
-    case Kind::SignalStop: return fmt::format("signal-delivery-stop of {}", signal_name(stop_signal()));
-    case Kind::Continued: return "continued";
+    case Kind::SyscallStop:
+      return "syscall stop";
+    case Kind::EventStop:
+      return fmt::format("ptrace event {} stop", ptrace_event());
+    case Kind::GroupStop:
+      return fmt::format("group-stop by {}", signal_name(stop_signal()));
+    case Kind::InterruptStop:
+      return "interrupt stop";
+    case Kind::SignalStop:
+      return fmt::format("signal-delivery-stop of {}", signal_name(stop_signal()));
+    case Kind::Continued:
+      return "continued";
   }
   return "unknown";
 }
@@ -55,11 +62,10 @@ std::string signal_name(int sig) {
   // The x86 signals by the names strace prints: glibc's sigabbrev_np calls 29 "POLL" where
   // strace says SIGIO, so the table is spelled out.
   static constexpr std::string_view kNames[] = {
-      "",        "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP",   "SIGABRT",
-      "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2",   "SIGPIPE",
-      "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP",   "SIGTSTP",
-      "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
-      "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS",
+      "",          "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+      "SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+      "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+      "SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS",
   };
   // Real-time signals are named from the kernel's SIGRTMIN (32), as strace does; glibc's own
   // SIGRTMIN is 34 because it reserves two for its threads.

@@ -32,7 +32,8 @@ std::uint64_t DecodeCtx::u64_pair(int lo_index) const {
 
 void DecodeCtx::arg(int i) {
   std::string_view name;
-  if (sc_.spec != nullptr && i < sc_.spec->nargs) name = sc_.spec->args[static_cast<std::size_t>(i)].name;
+  if (sc_.spec != nullptr && i < sc_.spec->nargs)
+    name = sc_.spec->args[static_cast<std::size_t>(i)].name;
   out().arg(name);
 }
 

@@ -64,8 +64,8 @@ Result<bool> add_element(SyscallFilter& f, std::string_view item) {
   std::uint32_t bit = syscall_class_from_name(item);
   if (bit == 0 && !item.starts_with('%')) {
     // strace still accepts the old class names without '%' (trace=file, trace=process).
-    if (cls == "file" || cls == "process" || cls == "network" || cls == "signal" ||
-        cls == "ipc" || cls == "desc" || cls == "memory") {
+    if (cls == "file" || cls == "process" || cls == "network" || cls == "signal" || cls == "ipc" ||
+        cls == "desc" || cls == "memory") {
       bit = syscall_class_from_name(cls);
     }
   }
@@ -118,7 +118,8 @@ std::vector<std::string> nearest_syscall_names(std::string_view name, std::size_
   for (Arch a : kAllArches) {
     for (const SyscallSpec& s : syscall_table(a)) {
       std::string n(s.name);
-      if (std::none_of(scored.begin(), scored.end(), [&](const auto& p) { return p.second == n; })) {
+      if (std::none_of(scored.begin(), scored.end(),
+                       [&](const auto& p) { return p.second == n; })) {
         scored.emplace_back(edit_distance(name, n), n);
       }
     }

@@ -54,10 +54,14 @@ class JsonWriter {
     mark_ = out_.size();
     const Token& t = list_[i];
     switch (t.kind) {
-      case Tok::Int: append_i64(out_, static_cast<std::int64_t>(t.value)); return i + 1;
+      case Tok::Int:
+        append_i64(out_, static_cast<std::int64_t>(t.value));
+        return i + 1;
       case Tok::Uint:
       case Tok::Hex:
-      case Tok::Oct: append_u64(out_, t.value); return i + 1;
+      case Tok::Oct:
+        append_u64(out_, t.value);
+        return i + 1;
       case Tok::Ptr:
         if (t.value == 0) {
           out_ += "null";
@@ -97,9 +101,12 @@ class JsonWriter {
           out_ += '}';
         }
         return i + 1;
-      case Tok::FlagsBegin: return flags(i);
-      case Tok::StructBegin: return structure(i);
-      case Tok::ArrayBegin: return array(i, Tok::ArrayEnd);
+      case Tok::FlagsBegin:
+        return flags(i);
+      case Tok::StructBegin:
+        return structure(i);
+      case Tok::ArrayBegin:
+        return array(i, Tok::ArrayEnd);
       case Tok::SetBegin: {
         bool negated = t.flags & kNegated;
         out_ += "{\"set\":";
@@ -153,7 +160,8 @@ class JsonWriter {
       }
       i = value(i);
     }
-    if (i < list_.size() && (list_[i].flags & kAbbrev)) out_ += first ? "\"...\":true" : ",\"...\":true";
+    if (i < list_.size() && (list_[i].flags & kAbbrev))
+      out_ += first ? "\"...\":true" : ",\"...\":true";
     out_ += '}';
     return i + 1;
   }
@@ -201,8 +209,8 @@ void render_json_args(const TokenList& list, std::string& out) {
       continue;
     }
     std::string_view name = list.text(list[i]);
-    std::string key = !name.empty() && used.insert(name).second ? std::string(name)
-                                                                : fmt::format("arg{}", index);
+    std::string key =
+        !name.empty() && used.insert(name).second ? std::string(name) : fmt::format("arg{}", index);
     ++index;
     ++i;
     if (!first) out += ',';
@@ -223,8 +231,9 @@ void render_json_args(const TokenList& list, std::string& out) {
 }
 
 void render_json(const DecodedSyscall& sc, std::string& out) {
-  fmt::format_to(std::back_inserter(out), "{{\"type\":\"syscall\",\"pid\":{},\"tid\":{},\"abi\":\"{}\",",
-                 sc.pid, sc.tid, to_string(sc.arch));
+  fmt::format_to(std::back_inserter(out),
+                 "{{\"type\":\"syscall\",\"pid\":{},\"tid\":{},\"abi\":\"{}\",", sc.pid, sc.tid,
+                 to_string(sc.arch));
   out += "\"name\":";
   append_json_string(out, sc.name());
   fmt::format_to(std::back_inserter(out), ",\"nr\":{},\"args\":", sc.nr);

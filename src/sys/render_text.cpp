@@ -29,14 +29,14 @@ void append_oct(std::string& out, std::uint64_t v) {
 }
 
 struct Frame {
-  Tok kind;       // the Begin token of the container, or Arg for the top level
+  Tok kind;  // the Begin token of the container, or Arg for the top level
   bool first = true;
 };
 
 }  // namespace
 
-void render_tokens(const TokenList& list, std::size_t from, std::size_t to,
-                   const TextOptions& opts, std::string& out) {
+void render_tokens(const TokenList& list, std::size_t from, std::size_t to, const TextOptions& opts,
+                   std::string& out) {
   std::vector<Frame> stack;
   stack.reserve(8);
   stack.push_back({Tok::Arg, true});
@@ -49,10 +49,17 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to,
     Frame& f = stack.back();
     if (!f.first) {
       switch (f.kind) {
-        case Tok::FlagsBegin: out += '|'; break;
-        case Tok::SetBegin: out += ' '; break;
-        case Tok::Arg: break;  // top-level separators come with the Arg tokens
-        default: out += ", "; break;
+        case Tok::FlagsBegin:
+          out += '|';
+          break;
+        case Tok::SetBegin:
+          out += ' ';
+          break;
+        case Tok::Arg:
+          break;  // top-level separators come with the Arg tokens
+        default:
+          out += ", ";
+          break;
       }
     }
     f.first = false;
@@ -202,7 +209,9 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
     out += ')';
   } else {
     switch (sc.ret_type) {
-      case RetType::Hex: append_hex(out, static_cast<std::uint64_t>(sc.ret)); break;
+      case RetType::Hex:
+        append_hex(out, static_cast<std::uint64_t>(sc.ret));
+        break;
       case RetType::Uint:
         fmt::format_to(std::back_inserter(out), "{}",
                        abi(sc.arch).word_size == 4 ? static_cast<std::uint32_t>(sc.ret)
@@ -211,8 +220,12 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
       case RetType::Mode:
         fmt::format_to(std::back_inserter(out), "{:#o}", static_cast<std::uint64_t>(sc.ret));
         break;
-      case RetType::None: out += '?'; break;
-      default: fmt::format_to(std::back_inserter(out), "{}", sc.ret); break;
+      case RetType::None:
+        out += '?';
+        break;
+      default:
+        fmt::format_to(std::back_inserter(out), "{}", sc.ret);
+        break;
     }
     if (!sc.ret_fd_path.empty()) {
       out += '<';

@@ -74,7 +74,8 @@ Result<SeccompProgram> SeccompProgram::build(const SyscallFilter& filter) {
 }
 
 void SeccompProgram::install_in_child() const {
-  sock_fprog prog{static_cast<unsigned short>(code_.size()), const_cast<sock_filter*>(code_.data())};
+  sock_fprog prog{static_cast<unsigned short>(code_.size()),
+                  const_cast<sock_filter*>(code_.data())};
   // Without CAP_SYS_ADMIN the kernel only accepts a filter under no_new_privs.
   if (::geteuid() != 0) ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);

@@ -129,14 +129,24 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
       return std::move(ev).error();
     }
     switch (ev->kind) {
-      case EventKind::SyscallEntry: on_entry(*ev); break;
-      case EventKind::SyscallExit: on_exit(*ev); break;
+      case EventKind::SyscallEntry:
+        on_entry(*ev);
+        break;
+      case EventKind::SyscallExit:
+        on_exit(*ev);
+        break;
       // A trap in a traced program is its own int3 (ptk trace sets no breakpoints): shown and
       // delivered like any signal.
       case EventKind::Signal:
-      case EventKind::Trap: sink_.signal(*ev); break;
-      case EventKind::GroupStop: sink_.group_stop(*ev); break;
-      case EventKind::ThreadStart: sink_.thread_start(*ev); break;
+      case EventKind::Trap:
+        sink_.signal(*ev);
+        break;
+      case EventKind::GroupStop:
+        sink_.group_stop(*ev);
+        break;
+      case EventKind::ThreadStart:
+        sink_.thread_start(*ev);
+        break;
       case EventKind::Exec:
         if (ev->old_tid != ev->tid) {
           // The exec'ing thread took the leader's tid: its syscall in progress moves with it.
@@ -159,7 +169,8 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
         if (it != threads_.end()) threads_.erase(it);
         continue;  // nothing to resume
       }
-      default: break;
+      default:
+        break;
     }
     Status s = session_.resume(*ev);
     if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return s;

@@ -60,7 +60,10 @@ int main(int argc, char** argv) {
 
   // read and write: escapes, -s cuts, failures.
   sys(SYS_write, p[1], L("hello"), 5, 0, 0, 0);
-  sys(SYS_write, p[1], L("\0\1\177\377" "7\n\t\"\\"), 9, 0, 0, 0);
+  sys(SYS_write, p[1],
+      L("\0\1\177\377"
+        "7\n\t\"\\"),
+      9, 0, 0, 0);
   sys(SYS_read, p[0], L(buf), 3, 0, 0, 0);
   sys(SYS_read, p[0], L(buf), sizeof buf, 0, 0, 0);
   sys(SYS_read, q[0], L(buf), sizeof buf, 0, 0, 0);

@@ -30,8 +30,8 @@ static void expect_fail(long rc, const char* what) {
 
 int main(void) {
   long page = sysconf(_SC_PAGESIZE);
-  char* p = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                 -1, 0);
+  char* p =
+      mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return 2;
   munmap(p + page, (size_t)page);  // the second page is now a hole
   memset(p, 'A', (size_t)page);    // no NUL before the hole

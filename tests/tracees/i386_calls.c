@@ -46,8 +46,8 @@ static void i386_calls(void) {
   syscall(SYS_ipc, 22 /* SHMDT */, 0, 0, 0, (void*)0x1000, 0);
 
   // Old mmap takes its arguments in memory.
-  unsigned long m[6] = {0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                        (unsigned long)-1, 0};
+  unsigned long m[6] = {
+      0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (unsigned long)-1, 0};
   long p = syscall(SYS_mmap, m);
   munmap((void*)p, 4096);
   syscall(SYS_mmap, (void*)16);

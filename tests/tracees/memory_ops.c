@@ -28,14 +28,13 @@ int main(int argc, char** argv) {
   int fd = open(argv[1], O_RDONLY);
   if (fd < 0) return 3;
   // Eight anonymous pages, every third one touched (mincore shows 1, 0, 0, 1, ...).
-  char* m = (char*)sys(MMAP_NR, 0, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+  char* m =
+      (char*)sys(MMAP_NR, 0, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (m == MAP_FAILED) return 4;
   for (int i = 0; i < 8; i += 3) m[i * PAGE] = 1;
   long f = sys(MMAP_NR, 0, PAGE, PROT_READ, MAP_SHARED, fd, OFF(0));
   sys(MMAP_NR, 0, PAGE, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, OFF(PAGE));
-  sys(MMAP_NR, 0, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
-      0);
+  sys(MMAP_NR, 0, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   sys(MMAP_NR, 0, PAGE, PROT_EXEC | PROT_SEM | 0x100, MAP_FILE, -1, 0);
   sys(MMAP_NR, 0, PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_FIXED_NOREPLACE | 0x80, -1, 0);
   sys(MMAP_NR, 0, PAGE, PROT_READ, 0xf | MAP_HUGETLB | (21 << MAP_HUGE_SHIFT), -1, 0);

@@ -51,7 +51,7 @@ int main(void) {
   int srv = socket(AF_UNIX, SOCK_STREAM, 0);
   struct sockaddr_un abs = {0};
   abs.sun_family = AF_UNIX;
-  int n = 1 + (int)strlen(strcpy(abs.sun_path + 1, "ptk-net-")) ;
+  int n = 1 + (int)strlen(strcpy(abs.sun_path + 1, "ptk-net-"));
   strcpy(abs.sun_path + n, suffix);
   socklen_t abs_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 2);
   bind(srv, (struct sockaddr*)&abs, abs_len);

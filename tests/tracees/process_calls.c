@@ -126,11 +126,11 @@ int main(void) {
   sc(SYS_setgroups, -1, P(groups), 0, 0, 0);
 #ifdef __i386__
   // The legacy 16-bit id calls of i386.
-  sc(24, 0, 0, 0, 0, 0);  // getuid
+  sc(24, 0, 0, 0, 0, 0);       // getuid
   sc(46, 0xffff, 0, 0, 0, 0);  // setgid(-1)
   unsigned short s16[3];
   sc(165, P(&s16[0]), P(&s16[1]), P(&s16[2]), 0, 0);  // getresuid
-  sc(80, 64, P(s16), 0, 0, 0);  // getgroups
+  sc(80, 64, P(s16), 0, 0, 0);                        // getgroups
 #endif
 
   prctl(PR_SET_NAME, "process-calls-long-name");
@@ -167,11 +167,11 @@ int main(void) {
   sc(SYS_prctl, PR_SET_NAME, 1, 0, 0, 0);
 
   unsigned long fs;
-  sc(SYS_arch_prctl, 0x1003, P(&fs), 0, 0, 0);  // ARCH_GET_FS
-  sc(SYS_arch_prctl, 0x1004, 1, 0, 0, 0);       // ARCH_GET_GS
-  sc(SYS_arch_prctl, 0x3001, P(&fs), 0, 0, 0);  // ARCH_CET_STATUS, unknown to strace 6.1
-  sc(SYS_arch_prctl, 0x1011, 0, 0, 0, 0);       // ARCH_GET_CPUID
-  sc(SYS_arch_prctl, 0x1021, P(&r64), 0, 0, 0); // ARCH_GET_XCOMP_SUPP
+  sc(SYS_arch_prctl, 0x1003, P(&fs), 0, 0, 0);   // ARCH_GET_FS
+  sc(SYS_arch_prctl, 0x1004, 1, 0, 0, 0);        // ARCH_GET_GS
+  sc(SYS_arch_prctl, 0x3001, P(&fs), 0, 0, 0);   // ARCH_CET_STATUS, unknown to strace 6.1
+  sc(SYS_arch_prctl, 0x1011, 0, 0, 0, 0);        // ARCH_GET_CPUID
+  sc(SYS_arch_prctl, 0x1021, P(&r64), 0, 0, 0);  // ARCH_GET_XCOMP_SUPP
   sc(SYS_arch_prctl, 0x9999, 0x1234, 0, 0, 0);
 
   int tidw;

@@ -18,8 +18,8 @@ inline constexpr std::array<Arch, 2> kAllArches = {Arch::X86_64, Arch::I386};
 // 64-bit slots, so each ABI is a table of slots over the same block.
 struct RegSlot {
   std::uint16_t offset = 0;
-  std::uint8_t width = 8;          // bytes the ABI sees: 8 or 4
-  bool sign_extend = false;        // widen a 32-bit value as signed when written back
+  std::uint8_t width = 8;    // bytes the ABI sees: 8 or 4
+  bool sign_extend = false;  // widen a 32-bit value as signed when written back
   constexpr bool operator==(const RegSlot&) const = default;
 };
 
@@ -31,7 +31,12 @@ enum class RegRole : std::uint8_t {
   Sp,
   Fp,
   Flags,
-  Arg0, Arg1, Arg2, Arg3, Arg4, Arg5,  // syscall arguments
+  Arg0,
+  Arg1,
+  Arg2,
+  Arg3,
+  Arg4,
+  Arg5,  // syscall arguments
   kCount,
 };
 
@@ -52,9 +57,9 @@ struct CallConv {
 
 struct AbiInfo {
   Arch arch;
-  std::string_view name;          // "x86_64", "i386" as strace and JSON print them
-  std::uint32_t audit_arch;       // AUDIT_ARCH_* as PTRACE_GET_SYSCALL_INFO and seccomp report
-  std::uint8_t word_size;         // bytes in a long / pointer
+  std::string_view name;     // "x86_64", "i386" as strace and JSON print them
+  std::uint32_t audit_arch;  // AUDIT_ARCH_* as PTRACE_GET_SYSCALL_INFO and seccomp report
+  std::uint8_t word_size;    // bytes in a long / pointer
   std::array<RegSlot, static_cast<std::size_t>(RegRole::kCount)> roles;
   std::array<std::uint8_t, 2> syscall_insn;  // 0f 05 (syscall) or cd 80 (int $0x80)
   std::uint8_t breakpoint_opcode;            // 0xcc, int3
@@ -62,7 +67,7 @@ struct AbiInfo {
   std::uint16_t red_zone;                    // bytes below sp a leaf function may use
   std::uint8_t stack_align;                  // sp alignment at a call instruction
   CallConv call;
-  std::span<const NamedReg> registers;       // every register the ABI names, in display order
+  std::span<const NamedReg> registers;  // every register the ABI names, in display order
 
   RegSlot role(RegRole r) const { return roles[static_cast<std::size_t>(r)]; }
 };

@@ -14,49 +14,49 @@ namespace ptk {
 
 // Classes as strace's -e trace=%class spells them (strace's TRACE_* flags).
 enum SyscallClass : std::uint32_t {
-  kClassFile = 1u << 0,     // %file: takes a file name
-  kClassDesc = 1u << 1,     // %desc: takes or returns a file descriptor
-  kClassNetwork = 1u << 2,  // %network
-  kClassProcess = 1u << 3,  // %process: process lifecycle
-  kClassMemory = 1u << 4,   // %memory: address space
-  kClassSignal = 1u << 5,   // %signal
-  kClassIpc = 1u << 6,      // %ipc: SysV IPC
-  kClassCreds = 1u << 7,    // %creds: ids and capabilities
-  kClassClock = 1u << 8,    // %clock: read or change clocks
-  kClassStat = 1u << 9,     // %stat
-  kClassLstat = 1u << 10,   // %lstat
-  kClassFstat = 1u << 11,   // %fstat
-  kClassStatLike = 1u << 12,  // %%stat
-  kClassStatfs = 1u << 13,    // %statfs
-  kClassFstatfs = 1u << 14,   // %fstatfs
+  kClassFile = 1u << 0,         // %file: takes a file name
+  kClassDesc = 1u << 1,         // %desc: takes or returns a file descriptor
+  kClassNetwork = 1u << 2,      // %network
+  kClassProcess = 1u << 3,      // %process: process lifecycle
+  kClassMemory = 1u << 4,       // %memory: address space
+  kClassSignal = 1u << 5,       // %signal
+  kClassIpc = 1u << 6,          // %ipc: SysV IPC
+  kClassCreds = 1u << 7,        // %creds: ids and capabilities
+  kClassClock = 1u << 8,        // %clock: read or change clocks
+  kClassStat = 1u << 9,         // %stat
+  kClassLstat = 1u << 10,       // %lstat
+  kClassFstat = 1u << 11,       // %fstat
+  kClassStatLike = 1u << 12,    // %%stat
+  kClassStatfs = 1u << 13,      // %statfs
+  kClassFstatfs = 1u << 14,     // %fstatfs
   kClassStatfsLike = 1u << 15,  // %%statfs
   kClassPure = 1u << 16,        // %pure: no arguments, always succeeds (getpid, ...)
 };
 
 // How to show one argument. The decoders of ptk_sys interpret these; `param` refines them.
 enum class ArgType : std::uint8_t {
-  Int,       // signed decimal (C int)
-  Uint,      // unsigned decimal (C unsigned int)
-  Long,      // signed decimal, word sized
-  Ulong,     // unsigned decimal, word sized (size_t)
-  Hex,       // unsigned hexadecimal
-  Ptr,       // an address: NULL or 0x...
-  Fd,        // a file descriptor
-  DirFd,     // a file descriptor or AT_FDCWD
-  Path,      // NUL-terminated path name read from the tracee
-  Str,       // NUL-terminated string that is not a path
-  InBuf,     // bytes the kernel reads; param: name of the length argument
-  OutBuf,    // bytes the kernel writes; param: name of the length argument; shown at exit
-  Flags,     // OR of flags; param: flag table name
-  Enum,      // one value; param: table name
-  Mode,      // file mode, octal
+  Int,     // signed decimal (C int)
+  Uint,    // unsigned decimal (C unsigned int)
+  Long,    // signed decimal, word sized
+  Ulong,   // unsigned decimal, word sized (size_t)
+  Hex,     // unsigned hexadecimal
+  Ptr,     // an address: NULL or 0x...
+  Fd,      // a file descriptor
+  DirFd,   // a file descriptor or AT_FDCWD
+  Path,    // NUL-terminated path name read from the tracee
+  Str,     // NUL-terminated string that is not a path
+  InBuf,   // bytes the kernel reads; param: name of the length argument
+  OutBuf,  // bytes the kernel writes; param: name of the length argument; shown at exit
+  Flags,   // OR of flags; param: flag table name
+  Enum,    // one value; param: table name
+  Mode,    // file mode, octal
   Pid,
-  Uid,       // param "16": a legacy 16-bit id of i386, where 0xffff means -1
+  Uid,  // param "16": a legacy 16-bit id of i386, where 0xffff means -1
   Gid,
-  Signal,    // signal number
-  Off,       // file offset (loff_t); occupies two registers on i386 where the kernel splits it
-  StructIn,  // pointer to a struct the kernel reads; param: struct name
-  StructOut, // pointer to a struct the kernel writes (decoded at exit); param: struct name
+  Signal,     // signal number
+  Off,        // file offset (loff_t); occupies two registers on i386 where the kernel splits it
+  StructIn,   // pointer to a struct the kernel reads; param: struct name
+  StructOut,  // pointer to a struct the kernel writes (decoded at exit); param: struct name
   StructInOut,
   StrArray,  // NULL-terminated array of string pointers (argv)
   EnvArray,  // the same, printed as a count unless -v (envp)

@@ -79,17 +79,18 @@ inline Status ok_status() { return {}; }
 }  // namespace ptk
 
 // Propagates an error from an expression returning Result<...>; evaluates to nothing.
-#define PTK_TRY(expr)                                        \
-  do {                                                       \
-    auto ptk_try_result_ = (expr);                           \
+#define PTK_TRY(expr)                                                     \
+  do {                                                                    \
+    auto ptk_try_result_ = (expr);                                        \
     if (!ptk_try_result_.ok()) return std::move(ptk_try_result_).error(); \
   } while (0)
 
 // Assigns the value of a Result<T> expression to `lhs`, or returns its error.
-#define PTK_ASSIGN_OR_RETURN(lhs, expr) PTK_ASSIGN_OR_RETURN_I(lhs, expr, PTK_CONCAT(ptk_r_, __LINE__))
+#define PTK_ASSIGN_OR_RETURN(lhs, expr) \
+  PTK_ASSIGN_OR_RETURN_I(lhs, expr, PTK_CONCAT(ptk_r_, __LINE__))
 #define PTK_CONCAT_I(a, b) a##b
 #define PTK_CONCAT(a, b) PTK_CONCAT_I(a, b)
-#define PTK_ASSIGN_OR_RETURN_I(lhs, expr, tmp)          \
-  auto tmp = (expr);                                   \
-  if (!tmp.ok()) return std::move(tmp).error();        \
+#define PTK_ASSIGN_OR_RETURN_I(lhs, expr, tmp)  \
+  auto tmp = (expr);                            \
+  if (!tmp.ok()) return std::move(tmp).error(); \
   lhs = std::move(tmp).value()

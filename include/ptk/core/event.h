@@ -21,13 +21,13 @@ enum class EventKind : std::uint8_t {
   ThreadStart,   // the first stop of a thread or child ptk follows (fork/vfork/clone)
   Fork,          // the parent's stop after fork(); new_tid is the child
   Vfork,
-  Clone,         // a thread (or a clone()d process) was created; new_tid is it
-  VforkDone,     // the vfork child exec'd or exited and the parent resumes
-  Exec,          // after a successful execve; old_tid is the tid that called it
-  Exiting,       // PTRACE_EVENT_EXIT: about to exit (only with SessionOptions::exit_stops)
-  Trap,          // SIGTRAP from a single-step, an int3 or a debug register (a Signal otherwise)
-  Exited,        // the thread is gone; exit_code. Not stopped: nothing to resume
-  Killed,        // the thread was killed by `signal`. Not stopped: nothing to resume
+  Clone,      // a thread (or a clone()d process) was created; new_tid is it
+  VforkDone,  // the vfork child exec'd or exited and the parent resumes
+  Exec,       // after a successful execve; old_tid is the tid that called it
+  Exiting,    // PTRACE_EVENT_EXIT: about to exit (only with SessionOptions::exit_stops)
+  Trap,       // SIGTRAP from a single-step, an int3 or a debug register (a Signal otherwise)
+  Exited,     // the thread is gone; exit_code. Not stopped: nothing to resume
+  Killed,     // the thread was killed by `signal`. Not stopped: nothing to resume
 };
 
 std::string_view to_string(EventKind kind);
@@ -38,22 +38,22 @@ struct SyscallStop {
   std::array<std::uint64_t, 6> args{};
   std::uint64_t ip = 0;
   std::uint64_t sp = 0;
-  std::int64_t ret = 0;        // SyscallExit: the return value (-errno when is_error)
-  bool is_error = false;       // SyscallExit
-  bool from_seccomp = false;   // SyscallEntry reported by a seccomp filter's SECCOMP_RET_TRACE
+  std::int64_t ret = 0;       // SyscallExit: the return value (-errno when is_error)
+  bool is_error = false;      // SyscallExit
+  bool from_seccomp = false;  // SyscallEntry reported by a seccomp filter's SECCOMP_RET_TRACE
   std::uint32_t seccomp_data = 0;
 };
 
 struct Event {
   EventKind kind;
-  pid_t tid = 0;   // the thread the event is about
-  pid_t pid = 0;   // its process (thread group id)
+  pid_t tid = 0;  // the thread the event is about
+  pid_t pid = 0;  // its process (thread group id)
   SyscallStop syscall{};
-  int signal = 0;  // Signal, GroupStop, Trap, Killed
+  int signal = 0;       // Signal, GroupStop, Trap, Killed
   siginfo_t siginfo{};  // Signal, Trap
   pid_t new_tid = 0;    // Fork, Vfork, Clone
-  pid_t old_tid = 0;    // Exec: the tid that called execve (differs from tid after a non-leader exec)
-  int exit_code = 0;    // Exited, Exiting
+  pid_t old_tid = 0;  // Exec: the tid that called execve (differs from tid after a non-leader exec)
+  int exit_code = 0;  // Exited, Exiting
   bool core_dumped = false;  // Killed
 
   // Whether the thread is in a ptrace-stop waiting to be resumed.

@@ -48,7 +48,7 @@ struct SessionOptions {
 };
 
 struct SpawnOptions {
-  std::vector<std::string> argv{};               // argv[0] is looked up in PATH
+  std::vector<std::string> argv{};                // argv[0] is looked up in PATH
   std::optional<std::vector<std::string>> env{};  // the tracer's environment when unset
   // When true, spawn returns at the execve syscall-entry stop (and the first event of wait()
   // is that entry), so a tracer shows the execve as strace does. When false, it returns with
@@ -67,12 +67,12 @@ struct Thread {
   pid_t tid = 0;
   pid_t pid = 0;  // thread group
   ThreadState state = ThreadState::Running;
-  Arch arch = Arch::X86_64;  // as of the last stop that told us
-  bool in_syscall = false;   // between a SyscallEntry and its SyscallExit
+  Arch arch = Arch::X86_64;    // as of the last stop that told us
+  bool in_syscall = false;     // between a SyscallEntry and its SyscallExit
   bool seccomp_entry = false;  // the current syscall stopped through seccomp
   SyscallStop last_entry{};    // what SyscallExit pairs with
   EventKind last_stop = EventKind::Interrupt;
-  int pending_signal = 0;      // the signal of a signal-delivery-stop, passed on at resume
+  int pending_signal = 0;  // the signal of a signal-delivery-stop, passed on at resume
   bool detaching = false;
   bool started = true;           // false until the first stop of an auto-attached child
   bool detach_on_start = false;  // a child we do not follow: let go at its first stop
@@ -153,7 +153,7 @@ class Session {
   SessionOptions options_;
   std::unordered_map<pid_t, Thread> threads_;
   std::map<pid_t, Process> processes_;
-  std::deque<Event> queued_;                  // events seen while doing something else
+  std::deque<Event> queued_;                    // events seen while doing something else
   std::unordered_map<pid_t, int> early_stops_;  // first stops of children not yet announced
   WaitPolicyState wait_state_;
 };

@@ -61,7 +61,7 @@ class DecodeCtx {
   void fd(std::int64_t fd);
   void dirfd(std::int64_t fd);
   void path(std::uint64_t addr);
-  void string(std::uint64_t addr);  // NUL-terminated, cut at -s
+  void string(std::uint64_t addr);                     // NUL-terminated, cut at -s
   void buffer(std::uint64_t addr, std::uint64_t len);  // len bytes, cut at -s
   void flags(std::string_view table, std::uint64_t value);
   void symbol(std::string_view table, std::uint64_t value, std::string_view fallback_fmt = "hex");

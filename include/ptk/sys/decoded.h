@@ -22,13 +22,13 @@ struct DecodedSyscall {
   const SyscallSpec* spec = nullptr;  // nullptr for a number the ABI does not define
   std::array<std::uint64_t, 6> raw_args{};
 
-  TokenList args;               // the arguments, each introduced by a Tok::Arg
-  std::size_t entry_tokens = 0;  // tokens decoded at entry: the part an unfinished line shows
-  bool more_at_exit = false;     // arguments follow at exit (an unfinished line ends in ", ")
+  TokenList args;                   // the arguments, each introduced by a Tok::Arg
+  std::size_t entry_tokens = 0;     // tokens decoded at entry: the part an unfinished line shows
+  bool more_at_exit = false;        // arguments follow at exit (an unfinished line ends in ", ")
   RetType ret_type = RetType::Int;  // how the value is shown; a decoder may change it
 
-  bool exited = false;      // the exit was seen (else the line ends "= ?")
-  std::int64_t ret = 0;     // as the kernel returned it (-errno on error)
+  bool exited = false;   // the exit was seen (else the line ends "= ?")
+  std::int64_t ret = 0;  // as the kernel returned it (-errno on error)
   bool is_error = false;
   TokenList ret_aux;        // what strace shows after the value: " (flags O_RDWR)", "([...])"
   std::string ret_fd_path;  // -y: the path of a returned descriptor
@@ -40,7 +40,6 @@ struct DecodedSyscall {
   const SyscallSpec* display_for = nullptr;
   // Decoder state kept from entry to exit (e.g. a socklen the kernel overwrites: [110 => 16]).
   std::uint64_t priv = 0;
-
 
   std::int64_t entry_ns = 0;  // CLOCK_REALTIME at entry, for -t/-tt/-ttt/-r and JSON
   std::int64_t exit_ns = 0;   // at exit, for -T and JSON's duration

@@ -8,7 +8,7 @@
 namespace ptk::sys {
 
 struct TextOptions {
-  int xlevel = 0;        // -x / -xx
+  int xlevel = 0;            // -x / -xx
   std::size_t acolumn = 40;  // strace's -a: " = " is aligned to this column
 };
 
@@ -24,8 +24,8 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
 void render_line(const DecodedSyscall& sc, const TextOptions& opts, std::string& out,
                  std::size_t line_start = 0);
 // Tokens [from, to) of a list as strace prints them (values, structs, arrays, flags).
-void render_tokens(const TokenList& list, std::size_t from, std::size_t to,
-                   const TextOptions& opts, std::string& out);
+void render_tokens(const TokenList& list, std::size_t from, std::size_t to, const TextOptions& opts,
+                   std::string& out);
 
 // One JSON object (no newline) for a syscall: see docs/json-schema.md.
 void render_json(const DecodedSyscall& sc, std::string& out);

@@ -15,15 +15,15 @@
 namespace ptk::sys {
 
 enum class Tok : std::uint8_t {
-  Arg,          // starts top-level argument; text = its name (may be empty)
-  Int,          // signed decimal; value holds the int64 bits
-  Uint,         // unsigned decimal
-  Hex,          // 0x1f (0 prints as 0)
-  Oct,          // 0644 (0 prints as 0)
-  Ptr,          // NULL or 0x7ffd...
-  Str,          // a quoted string; text = the raw bytes; kTruncated: more bytes followed
-  Name,         // a symbolic constant (AT_FDCWD, SEEK_SET, SIGINT); value = its number
-  FlagsBegin,   // '|'-joined Name tokens and at most one Hex remainder; empty prints 0
+  Arg,         // starts top-level argument; text = its name (may be empty)
+  Int,         // signed decimal; value holds the int64 bits
+  Uint,        // unsigned decimal
+  Hex,         // 0x1f (0 prints as 0)
+  Oct,         // 0644 (0 prints as 0)
+  Ptr,         // NULL or 0x7ffd...
+  Str,         // a quoted string; text = the raw bytes; kTruncated: more bytes followed
+  Name,        // a symbolic constant (AT_FDCWD, SEEK_SET, SIGINT); value = its number
+  FlagsBegin,  // '|'-joined Name tokens and at most one Hex remainder; empty prints 0
   FlagsEnd,
   StructBegin,  // {field=value, ...}
   StructEnd,    // kAbbrev: print ", ..." before the brace
@@ -32,10 +32,10 @@ enum class Tok : std::uint8_t {
   ArrayEnd,     // kTruncated: print ", ..." before the bracket
   SetBegin,     // [INT TERM] (space separated); kNegated prints ~[...]
   SetEnd,
-  Raw,          // text printed as is: a C expression as strace shows it (htons(80)); value
-                //  is its number when kNumeric
-  Comment,      // " /* text */" after the previous value
-  Fd,           // a descriptor number; text = its path when -y resolved one
+  Raw,      // text printed as is: a C expression as strace shows it (htons(80)); value
+            //  is its number when kNumeric
+  Comment,  // " /* text */" after the previous value
+  Fd,       // a descriptor number; text = its path when -y resolved one
 };
 
 enum TokFlags : std::uint8_t {
@@ -84,9 +84,7 @@ class TokenList {
   void end_struct(bool abbrev = false) { push(Tok::StructEnd, {}, 0, abbrev ? kAbbrev : 0); }
   void field(std::string_view n) { push(Tok::Field, n); }
   void begin_array() { push(Tok::ArrayBegin); }
-  void end_array(bool truncated = false) {
-    push(Tok::ArrayEnd, {}, 0, truncated ? kTruncated : 0);
-  }
+  void end_array(bool truncated = false) { push(Tok::ArrayEnd, {}, 0, truncated ? kTruncated : 0); }
   void begin_set(bool negated = false) { push(Tok::SetBegin, {}, 0, negated ? kNegated : 0); }
   void end_set() { push(Tok::SetEnd); }
   void raw(std::string_view text) { push(Tok::Raw, text); }

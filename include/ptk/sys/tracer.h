@@ -3,8 +3,8 @@
 #pragma once
 
 #include <csignal>
-#include <string>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 
 #include "ptk/core/session.h"
@@ -41,9 +41,9 @@ class SyscallHook {
 
 struct TracerOptions {
   DecodeOptions decode;
-  SyscallFilter filter;        // which syscalls are decoded and reported
-  bool fd_paths = false;       // -y
-  PathFilter paths;            // -P: when not empty, only syscalls touching these paths
+  SyscallFilter filter;   // which syscalls are decoded and reported
+  bool fd_paths = false;  // -y
+  PathFilter paths;       // -P: when not empty, only syscalls touching these paths
   SyscallHook* hook = nullptr;
 };
 
