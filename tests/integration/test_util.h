@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,6 +121,11 @@ inline ::testing::AssertionResult contains(std::string_view text, std::string_vi
 // "exited with 3", "killed by SIGTERM": for comparing how processes ended.
 inline std::string describe_status(int status) { return ptk::WaitStatus(status).describe(); }
 
+// A child the test starts gets stdin, stdout and stderr only, whatever the test runner left
+// open (ctest leaks a descriptor into its tests): tracees and traces expect their first open
+// file to be fd 3.
+inline void close_inherited_fds() { ::syscall(SYS_close_range, 3, ~0U, 0); }
+
 // Whether this process has no child left (not even a zombie): waitpid says ECHILD.
 inline bool has_no_children() {
   int status = 0;
@@ -138,6 +144,7 @@ class Child {
     if (pid_ == 0) {
       if (stdin_fd >= 0) ::dup2(stdin_fd, 0);
       if (stdout_fd >= 0) ::dup2(stdout_fd, 1);
+      close_inherited_fds();
       ::execv(args[0], args.data());
       ::_exit(127);
     }
@@ -181,6 +188,7 @@ inline CommandResult run_command(const std::vector<std::string>& argv) {
     ::dup2(null.get(), 0);
     ::dup2(out.write_end.get(), 1);
     ::dup2(err.write_end.get(), 2);
+    close_inherited_fds();
     ::execv(args[0], args.data());
     ::_exit(127);
   }

@@ -52,6 +52,9 @@ class TempFile {
   std::string path_;
 };
 
+// The UDP port the tracee binds: one per test process, as tests run side by side.
+int tracee_port() { return 20000 + ::getpid() % 20000; }
+
 std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::string> opts,
                                     const std::string& prog) {
   TempFile out("net");
@@ -59,7 +62,7 @@ std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::
   if (tracer == PTK_CLI) argv.push_back("trace");
   argv.insert(argv.end(), {"-o", out.path()});
   argv.insert(argv.end(), opts.begin(), opts.end());
-  argv.insert(argv.end(), {"--", prog});
+  argv.insert(argv.end(), {"--", prog, std::to_string(tracee_port())});
   CommandResult r = run_command(argv);
   EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0)
       << tracer << ": " << describe_status(r.status) << "\n"
@@ -87,28 +90,29 @@ TEST_P(TraceNetwork, ExpectedLines) {
       "socket(0x2e /* AF_??? */, 0xf /* SOCK_??? */, 7) = -1 EAFNOSUPPORT",
       "connect(3, {sa_family=AF_INET, sin_port=htons(1), "
       "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED",
-      "bind(4, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), "
-      "inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, 28) = 0",
+      "bind(4, {sa_family=AF_INET6, sin6_port=htons(" + std::to_string(tracee_port()) +
+          "), sin6_flowinfo=htonl(0), "
+          "inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, 28) = 0",
       "bind(5, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 0",
       "connect(6, {sa_family=AF_UNIX, sun_path=\"/nonexistent/ptk.sock\"}, 24) = -1 ENOENT",
       "bind(8, {sa_family=AF_UNIX, sun_path=" + abs + "}, 13) = 0",
       "getsockname(8, {sa_family=AF_UNIX, sun_path=" + abs + "}, [110 => 13]) = 0",
-      "accept4(8, {sa_family=AF_UNIX}, [110 => 2], SOCK_CLOEXEC) = 11",
+      "accept4(8, {sa_family=AF_UNIX}, [110 => 2], SOCK_CLOEXEC) = 10",
       "accept(-1, 0xADDR, [13]) = -1 EBADF",
       "sendto(9, \"hello\", 5, MSG_NOSIGNAL, NULL, 0) = 5",
-      "recvfrom(11, \"hello\", 256, MSG_DONTWAIT, NULL, NULL) = 5",
+      "recvfrom(10, \"hello\", 256, MSG_DONTWAIT, NULL, NULL) = 5",
       "sendto(9, \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"..., 100, 0, NULL, 0) = 100",
-      "recvfrom(11, \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"..., 256, 0, 0xADDR, [110 => 0]) = 100",
-      "socketpair(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0, [12, 13]) = 0",
-      "sendmsg(12, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"abc\", iov_len=3}, "
+      "recvfrom(10, \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"..., 256, 0, 0xADDR, [110 => 0]) = 100",
+      "socketpair(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0, [11, 12]) = 0",
+      "sendmsg(11, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"abc\", iov_len=3}, "
       "{iov_base=\"defgh\", iov_len=5}], msg_iovlen=2, msg_control=[{cmsg_len=" +
           std::string(GetParam() == 64 ? "24" : "20") +
           ", cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[0, 1]}]",
-      "cmsg_data=[14, 15]}]",
+      "cmsg_data=[13, 14]}]",
       "msg_flags=MSG_CMSG_CLOEXEC}, MSG_CMSG_CLOEXEC) = 8",
-      "sendmsg(12, {msg_name=NULL, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, "
+      "sendmsg(11, {msg_name=NULL, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, "
       "msg_controllen=0, msg_flags=0}, MSG_DONTWAIT) = 0",
-      "sendmmsg(12, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"one\", "
+      "sendmmsg(11, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"one\", "
       "iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}, ",
       "{iov_base=\"two!\", iov_len=8}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, "
       "msg_len=4}], 2, MSG_DONTWAIT, NULL) = 2",
@@ -131,7 +135,7 @@ TEST_P(TraceNetwork, ExpectedLines) {
       "connect(3, NULL, 0) = -1 EINVAL",
       "sendto(9, 0x10, 2147483648, MSG_OOB|MSG_PEEK|",
       "msg_iov=0x10, msg_iovlen=1073741824, msg_controllen=0, msg_flags=0}, 0) = -1 EMSGSIZE",
-      "recvmsg(13, 0x10, 0) = -1 EFAULT",
+      "recvmsg(12, 0x10, 0) = -1 EFAULT",
       "msg_control=0x10, msg_controllen=2147483648, msg_flags=0}, 0) = -1 ENOBUFS",
       "getsockname(8, 0xADDR, 0x10) = -1 EFAULT",
   };

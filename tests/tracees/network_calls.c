@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -17,7 +18,7 @@ static socklen_t unix_len(const char* path) {
   return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
 }
 
-int main(void) {
+int main(int argc, char** argv) {
   const char* suffix = sizeof(void*) == 8 ? "64" : "32";
 
   // socket(): protocols print by family.
@@ -36,7 +37,9 @@ int main(void) {
   connect(tcp, (struct sockaddr*)&in, sizeof in);
   struct sockaddr_in6 in6 = {0};
   in6.sin6_family = AF_INET6;
-  in6.sin6_port = htons(443);
+  // The port comes from the test, so that tests running side by side (ctest -j2) never bind
+  // the same one.
+  in6.sin6_port = htons((unsigned short)(argc > 1 ? atoi(argv[1]) : 443));
   in6.sin6_addr = in6addr_loopback;
   bind(udp6, (struct sockaddr*)&in6, sizeof in6);
   struct sockaddr_nl snl = {0};
