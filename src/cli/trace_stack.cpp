@@ -1,0 +1,69 @@
+#include "trace_stack.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace ptk::cli {
+
+// strace -k's limit too: deeper stacks are cut (a runaway recursion would print forever).
+constexpr std::size_t kMaxFrames = 256;
+
+void StackTraces::capture(pid_t tid) {
+  auto frames = unwinder_.backtrace(tid, kMaxFrames);
+  // A thread that cannot be unwound prints no stack; an old one must not stand in for it.
+  if (frames.ok()) {
+    stacks_[tid] = std::move(*frames);
+  } else {
+    stacks_.erase(tid);
+  }
+}
+
+void StackTraces::on_entry(Session& /*session*/, sys::DecodedSyscall& sc) { capture(sc.tid); }
+
+void StackTraces::on_exit(Session& /*session*/, sys::DecodedSyscall& sc) {
+  // After a successful execve the entry's stack belongs to an image that is gone; strace shows
+  // the new program's (stopped at its loader's entry point). The Exec event came before this
+  // exit stop, so the cache already describes the new image.
+  if (sc.is_error) return;
+  std::string name = sc.name();
+  if (name == "execve" || name == "execveat") capture(sc.tid);
+}
+
+void StackTraces::thread_gone(const Event& ev, sys::DecodedSyscall* /*pending*/) {
+  stacks_.erase(ev.tid);
+  // The process is gone when its leader is (a leader that exits before its threads only makes
+  // the cache be built again).
+  if (ev.tid == ev.pid) unwinder_.forget(ev.pid);
+}
+
+void StackTraces::exec(const Event& ev) {
+  unwinder_.forget(ev.pid);
+  // A non-leader that exec'd took the leader's tid; its entry stack stays under the old one.
+  if (ev.old_tid != ev.tid) stacks_.erase(ev.old_tid);
+}
+
+void append_strace_frame(const debug::Frame& f, std::string& out) {
+  auto it = std::back_inserter(out);
+  if (f.module.empty()) {
+    fmt::format_to(it, " > unexpected_backtracing_error [{:#x}]", f.pc);
+  } else if (f.symbol.empty()) {
+    fmt::format_to(it, " > {}() [{:#x}]", f.module, f.module_offset);
+  } else {
+    fmt::format_to(it, " > {}({}+{:#x}) [{:#x}]", f.module, f.symbol, f.symbol_offset,
+                   f.module_offset);
+  }
+}
+
+void StackTraces::take_lines(pid_t tid, std::string& out) {
+  out.clear();
+  auto it = stacks_.find(tid);
+  if (it == stacks_.end()) return;
+  for (const debug::Frame& f : it->second) {
+    if (!out.empty()) out += '\n';
+    append_strace_frame(f, out);
+  }
+  stacks_.erase(it);
+}
+
+}  // namespace ptk::cli
