@@ -139,7 +139,10 @@ int run_trace(TraceOptions& o) {
   }
   // -k: stacks captured at each syscall's entry, printed by the text printer after its line.
   std::unique_ptr<StackTraces> stacks;
-  if (o.stack_trace && !o.json && (!o.summary || o.summary_too)) {
+  if (o.stack_trace && (o.json || (o.summary && !o.summary_too))) {
+    fmt::print(stderr, "ptk trace: -k/--stack-traces has no effect with {}\n",
+               o.json ? "--json" : "-c/--summary-only");
+  } else if (o.stack_trace) {
     stacks = std::make_unique<StackTraces>(session);
     to.hook = stacks.get();
     text.set_after_syscall(
@@ -159,6 +162,7 @@ int run_trace(TraceOptions& o) {
     auto pid = session.spawn(sp);
     if (!pid.ok()) return fail("trace", pid.error());
     watcher = std::make_unique<ExitWatcher>(*pid);
+    if (stacks) stacks->set_spawned(*pid);
     sinks.add(watcher.get());
   }
   for (pid_t pid : o.pids) {

@@ -19,15 +19,30 @@ void StackTraces::capture(pid_t tid) {
   }
 }
 
-void StackTraces::on_entry(Session& /*session*/, sys::DecodedSyscall& sc) { capture(sc.tid); }
+namespace {
+
+bool is_exec(const sys::DecodedSyscall& sc) {
+  std::string name = sc.name();
+  return name == "execve" || name == "execveat";
+}
+
+}  // namespace
+
+void StackTraces::on_entry(Session& /*session*/, sys::DecodedSyscall& sc) {
+  if (sc.pid == initial_exec_ && is_exec(sc)) {
+    stacks_.erase(sc.tid);  // ptk's own code: see on_exit
+    return;
+  }
+  capture(sc.tid);
+}
 
 void StackTraces::on_exit(Session& /*session*/, sys::DecodedSyscall& sc) {
-  // After a successful execve the entry's stack belongs to an image that is gone; strace shows
-  // the new program's (stopped at its loader's entry point). The Exec event came before this
-  // exit stop, so the cache already describes the new image.
-  if (sc.is_error) return;
-  std::string name = sc.name();
-  if (name == "execve" || name == "execveat") capture(sc.tid);
+  if (sc.pid != initial_exec_ || !is_exec(sc)) return;
+  initial_exec_ = 0;
+  // The spawned command's own execve: at its entry the caller is ptk's forked child, so, as
+  // strace does, it shows the new program instead, stopped at its loader's entry point. (The
+  // Exec event came before this exit stop: the cache already describes the new image.)
+  if (!sc.is_error) capture(sc.tid);
 }
 
 void StackTraces::thread_gone(const Event& ev, sys::DecodedSyscall* /*pending*/) {
@@ -39,8 +54,16 @@ void StackTraces::thread_gone(const Event& ev, sys::DecodedSyscall* /*pending*/)
 
 void StackTraces::exec(const Event& ev) {
   unwinder_.forget(ev.pid);
-  // A non-leader that exec'd took the leader's tid; its entry stack stays under the old one.
-  if (ev.old_tid != ev.tid) stacks_.erase(ev.old_tid);
+  // A non-leader that exec'd took the leader's tid, and its execve completes under that tid.
+  if (ev.old_tid != ev.tid) {
+    auto old = stacks_.find(ev.old_tid);
+    if (old == stacks_.end()) {
+      stacks_.erase(ev.tid);
+    } else {
+      stacks_[ev.tid] = std::move(old->second);
+      stacks_.erase(old);
+    }
+  }
 }
 
 void append_strace_frame(const debug::Frame& f, std::string& out) {

@@ -4,8 +4,8 @@
 // printed by the text printer right after the line that completes the syscall (the one-piece
 // line, or the "<... resumed>" line; an "<unfinished ...>" head has none), one line per frame:
 //   " > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x10) [0xf8350]"
-// A successful execve is captured again at its exit, in the new program, since that is what
-// strace shows (and its entry stack, in ptk's own child for the first execve, means nothing).
+// An execve shows its caller, like any syscall; only the spawned command's own execve, whose
+// caller is ptk's forked child, shows the new program's stack at its exit, as strace does.
 #pragma once
 
 #include <sys/types.h>
@@ -22,6 +22,9 @@ namespace ptk::cli {
 class StackTraces final : public sys::SyscallHook, public sys::TraceSink {
  public:
   explicit StackTraces(Session& session) : unwinder_(session) {}
+
+  // The process ptk spawned: its first execve is made by ptk's own child code.
+  void set_spawned(pid_t pid) { initial_exec_ = pid; }
 
   // SyscallHook: captures.
   void on_entry(Session& session, sys::DecodedSyscall& sc) override;
@@ -44,6 +47,7 @@ class StackTraces final : public sys::SyscallHook, public sys::TraceSink {
 
   debug::Unwinder unwinder_;
   std::unordered_map<pid_t, std::vector<debug::Frame>> stacks_;
+  pid_t initial_exec_ = 0;
 };
 
 // One frame as strace -k prints it, without the newline.

@@ -16,6 +16,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -54,8 +55,9 @@ struct Unwinder::ProcessCache {
   pid_t pid = 0;
   Arch arch = Arch::X86_64;  // the ABI the Dwfl was built for (its ELF class)
   Dwfl* dwfl = nullptr;
-  std::string maps;  // /proc/PID/maps as last reported: a change means modules to re-report
-  std::unordered_map<std::uint64_t, Symbolized> symbols;  // by lookup address; per `maps`
+  std::string maps;     // /proc/PID/maps as last reported: a change means modules to re-report
+  std::string modules;  // each module's name and range, as last reported
+  std::unordered_map<std::uint64_t, Symbolized> symbols;  // by lookup address; per `modules`
 
   // The unwind in progress (set only during dwfl_getthread_frames).
   pid_t tid = 0;
@@ -71,7 +73,8 @@ using Cache = Unwinder::ProcessCache;
 char* g_debuginfo_path = nullptr;
 
 // The standard callbacks read ELF files by the paths /proc/PID/maps names, and look for
-// debuginfo the standard way (also debuginfod when DEBUGINFOD_URLS is set, as strace -k does).
+// debuginfo the standard way. When DEBUGINFOD_URLS is set that includes asking a debuginfod
+// server, which can take seconds for each new module the first time: unset it to avoid that.
 const Dwfl_Callbacks kDwflCallbacks = {
     .find_elf = dwfl_linux_proc_find_elf,
     .find_debuginfo = dwfl_standard_find_debuginfo,
@@ -167,6 +170,21 @@ Status report_modules(Cache& cache) {
   std::string call = fmt::format("dwfl_linux_proc_report(pid={})", cache.pid);
   if (rc > 0) return Error::from_errno(rc, call);
   return Error(ErrorKind::Io, call + ": " + dwfl_message());
+}
+
+// The reported modules as text: the symbol cache holds while this stays the same (a change
+// of anonymous mappings, as malloc makes, leaves it alone).
+std::string module_list(Dwfl* dwfl) {
+  std::string out;
+  auto add = [](Dwfl_Module* mod, void**, const char* name, Dwarf_Addr start, void* arg) {
+    Dwarf_Addr end = 0;
+    dwfl_module_info(mod, nullptr, nullptr, &end, nullptr, nullptr, nullptr, nullptr);
+    fmt::format_to(std::back_inserter(*static_cast<std::string*>(arg)), "{:x}-{:x} {}\n", start,
+                   end, name != nullptr ? name : "");
+    return static_cast<int>(DWARF_CB_OK);
+  };
+  dwfl_getmodules(dwfl, add, &out, 0);
+  return out;
 }
 
 struct Walk {
@@ -308,7 +326,11 @@ Result<Unwinder::ProcessCache*> Unwinder::cache_for(pid_t pid, Arch arch) {
         return s.error();
       }
       cache.maps = std::move(*maps);
-      cache.symbols.clear();  // an address may now be in another module, or in none
+      std::string modules = module_list(cache.dwfl);
+      if (modules != cache.modules) {
+        cache.symbols.clear();  // an address may now be in another module, or in none
+        cache.modules = std::move(modules);
+      }
     }
     return &cache;
   }
@@ -327,6 +349,7 @@ Result<Unwinder::ProcessCache*> Unwinder::cache_for(pid_t pid, Arch arch) {
                  fmt::format("dwfl_attach_state(pid={}): {}", pid, dwfl_message()));
   }
   cache->maps = std::move(*maps);
+  cache->modules = module_list(cache->dwfl);
   Cache* raw = cache.get();
   caches_[pid] = std::move(cache);
   return raw;

@@ -263,9 +263,28 @@ TEST_P(TraceStack, ExecveShowsTheNewProgram) {
   const std::string exe = real_path(tracee_path("stack_calls", GetParam()));
   std::vector<std::string> lines = trace(PTK_CLI, exe, "execve");
   std::vector<StackLine> stack = stack_after(lines, "execve(");
-  // As strace: the successful execve stops in the new program, at its loader's entry.
+  // The spawned command's execve is made by ptk's own child: as strace, ptk shows the new
+  // program instead, stopped at its loader's entry.
   ASSERT_FALSE(stack.empty()) << fmt::format("{}", fmt::join(lines, "\n"));
   EXPECT_TRUE(contains(stack[0].module, "ld-linux")) << describe(stack);
+}
+
+TEST_P(TraceStack, LaterExecveShowsItsCaller) {
+  // process_children ends with execve("/bin/true", ...) from main: like any syscall, and as
+  // strace shows it, the stack is the caller's, taken at entry while the old image exists.
+  const std::string exe = real_path(tracee_path("process_children", GetParam()));
+  std::vector<std::string> lines = trace(PTK_CLI, exe, "execve");
+  std::vector<StackLine> stack = stack_after(lines, "execve(\"/bin/true\"");
+  ASSERT_FALSE(stack.empty()) << fmt::format("{}", fmt::join(lines, "\n"));
+  // libc's execve (on i386 under the vDSO's __kernel_vsyscall), then main.
+  EXPECT_NE(std::find_if(stack.begin(), stack.end(),
+                         [](const StackLine& s) {
+                           return contains(s.module, "libc.so.6") && s.symbol == "execve";
+                         }),
+            stack.end())
+      << describe(stack);
+  std::vector<std::string> own = symbols_in(stack, exe);
+  EXPECT_NE(std::find(own.begin(), own.end(), "main"), own.end()) << describe(stack);
 }
 
 TEST_P(TraceStack, SameFramesAsStrace) {
