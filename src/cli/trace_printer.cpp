@@ -113,6 +113,22 @@ void TextPrinter::group_stop(const Event& ev) {
 
 void TextPrinter::thread_start(const Event& /*ev*/) { ++tracees_; }
 
+void TextPrinter::exec(const Event& ev) {
+  if (ev.old_tid == ev.tid) return;
+  // A non-leader thread exec'd and took the leader's tid: its syscall in progress (the execve)
+  // goes on under the new tid, and the old leader is gone.
+  pending_.erase(ev.tid);
+  if (auto it = pending_.find(ev.old_tid); it != pending_.end()) {
+    pending_[ev.tid] = it->second;
+    pending_.erase(ev.old_tid);
+  }
+  if (open_ == ev.old_tid) {
+    open_ = ev.tid;
+  } else if (open_ == ev.tid) {
+    open_ = 0;
+  }
+}
+
 void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   if (pending != nullptr) {
     // A syscall that never returned: the thread died in it (exit, exit_group, a kill).

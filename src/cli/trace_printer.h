@@ -31,6 +31,7 @@ class TextPrinter final : public sys::TraceSink {
   void group_stop(const Event& ev) override;
   void thread_gone(const Event& ev, sys::DecodedSyscall* pending) override;
   void thread_start(const Event& ev) override;
+  void exec(const Event& ev) override;
 
   // Prints what is still held back (at the end of tracing, or before detaching).
   void finish();

@@ -6,7 +6,7 @@
 
 namespace ptk::cli {
 
-// strace -k's limit too: deeper stacks are cut (a runaway recursion would print forever).
+// Deeper stacks are cut: a runaway recursion must not print thousands of lines per syscall.
 constexpr std::size_t kMaxFrames = 256;
 
 void StackTraces::capture(pid_t tid) {

@@ -150,12 +150,14 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
       case EventKind::Exec:
         if (ev->old_tid != ev->tid) {
           // The exec'ing thread took the leader's tid: its syscall in progress moves with it.
-          auto old = threads_.find(ev->old_tid);
-          if (old != threads_.end()) {
-            ThreadState moved = std::move(old->second);
-            threads_.erase(old);
-            moved.sc.tid = ev->tid;
-            threads_[ev->tid] = std::move(moved);
+          // The node itself moves (extract keeps the element's address), so sinks that hold
+          // a pointer to the pending syscall only need to re-key it (TraceSink::exec).
+          auto node = threads_.extract(ev->old_tid);
+          if (!node.empty()) {
+            threads_.erase(ev->tid);  // the old leader vanished without an exit report
+            node.key() = ev->tid;
+            node.mapped().sc.tid = ev->tid;
+            threads_.insert(std::move(node));
           }
         }
         sink_.exec(*ev);

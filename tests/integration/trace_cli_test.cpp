@@ -152,6 +152,20 @@ TEST(TraceCliI386, SocketcallSubcallsAreSelectedByName) {
   }
 }
 
+TEST_P(TraceCli, ExecFromANonLeaderThreadIsFollowed) {
+  // The exec'ing thread takes the leader's tid mid-syscall; the trace goes on under it.
+  TempDir dir;
+  CommandResult r = run_command(
+      ptk_trace({"-f", "-e", "trace=execve,write", "-o", dir.file("t"), "--",
+                 tracee_path("exec_thread", GetParam()), tracee_path("hello_writes", GetParam())}));
+  ASSERT_TRUE(WIFEXITED(r.status)) << describe_status(r.status) << r.err;
+  EXPECT_EQ(WEXITSTATUS(r.status), 0) << r.err;
+  std::string trace = slurp(dir.file("t"));
+  EXPECT_TRUE(contains(trace, "execve(\"" + tracee_path("hello_writes", GetParam()).substr(0, 20)));
+  EXPECT_TRUE(contains(trace, "write(1, \"hello, ptrace\\n\", 14)"));
+  EXPECT_TRUE(contains(trace, "+++ exited with 0 +++"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Abi, TraceCli, ::testing::Values(64, 32),
                          [](const auto& info) { return fmt::format("m{}", info.param); });
 
