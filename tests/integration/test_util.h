@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -120,6 +121,28 @@ inline ::testing::AssertionResult contains(std::string_view text, std::string_vi
 
 // "exited with 3", "killed by SIGTERM": for comparing how processes ended.
 inline std::string describe_status(int status) { return ptk::WaitStatus(status).describe(); }
+
+// The lines of a file (a trace written with -o).
+inline std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A file name for one trace output of this test process, removed at the end of the scope.
+class TempFile {
+ public:
+  explicit TempFile(std::string_view tag) {
+    path_ = fmt::format("/tmp/ptk-{}-{}-{}", tag, ::getpid(), counter_++);
+  }
+  ~TempFile() { ::unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::string path_;
+};
 
 // A child the test starts gets stdin, stdout and stderr only, whatever the test runner left
 // open (ctest leaks a descriptor into its tests): tracees and traces expect their first open

@@ -24,13 +24,6 @@ const std::regex kDescCall(
     "inotify_rm_watch|sendfile|sendfile64|copy_file_range|splice|tee|vmsplice|flock|fsync|"
     "fdatasync|fallocate|fadvise64|fadvise64_64|sync_file_range|readahead)\\(");
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // What differs between runs: addresses (a value with a /* NAME_??? */ comment is not one),
 // the alignment of " = ", and pipe inode numbers under -y.
 std::string mask(std::string l) {

@@ -24,13 +24,6 @@ const std::regex kFileCall(
     "chown32|lchown32|fchown32|truncate64|ftruncate64|utimensat_time64|link|linkat|symlink|"
     "rmdir|mknod|mknodat|name_to_handle_at|open_by_handle_at)\\(");
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // What differs between two runs or two machines: addresses, the alignment of " = ", the free
 // space of the file system, file handles.
 std::string mask(std::string l) {

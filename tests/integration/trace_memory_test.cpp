@@ -16,13 +16,6 @@ const std::regex kMemoryCall(
     "^(mmap|mmap2|munmap|mprotect|pkey_mprotect|mremap|madvise|brk|msync|mlock|mlock2|munlock|"
     "mlockall|munlockall|mincore|remap_file_pages)\\(");
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 std::string mask(std::string l) {
   static const std::regex kAddr("0x[0-9a-f]{5,}(?![0-9a-f]| /\\* [A-Z0-9_]*\\?)");
   static const std::regex kPad(" +=");

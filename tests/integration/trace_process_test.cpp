@@ -17,13 +17,6 @@ namespace {
 
 constexpr const char* kStrace = "/usr/bin/strace";
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // Lines from the first starting with `from` up to the first starting with `to` (included),
 // with what differs between two runs masked: addresses, alignment, pids (numbered in order
 // of appearance), and the counters of time and memory use.
@@ -64,19 +57,6 @@ std::vector<std::string> section(const std::vector<std::string>& lines, std::str
   }
   return out;
 }
-
-class TempFile {
- public:
-  explicit TempFile(std::string_view tag) {
-    path_ = fmt::format("/tmp/ptk-{}-{}-{}", tag, ::getpid(), counter_++);
-  }
-  ~TempFile() { ::unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  std::string path_;
-};
 
 std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::string> opts,
                                     const std::string& prog) {

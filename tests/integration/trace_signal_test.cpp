@@ -18,13 +18,6 @@ constexpr const char* kStrace = "/usr/bin/strace";
 constexpr std::string_view kFrom = "rt_sigaction(SIGUSR1, {";
 constexpr std::string_view kTo = "exit_group(";
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // The tracee's own lines with addresses, alignment, pids and child times masked.
 std::vector<std::string> section(const std::vector<std::string>& lines) {
   static const std::regex kAddr("0x[0-9a-f]{5,}(?![0-9a-f]| /\\* [A-Z_0-9]+\\?)");

@@ -144,26 +144,6 @@ INSTANTIATE_TEST_SUITE_P(Bits, Unwinder, ::testing::Values(64, 32),
 
 // --- ptk trace -k ---------------------------------------------------------------------------
 
-class TempFile {
- public:
-  explicit TempFile(std::string_view tag) {
-    path_ = fmt::format("/tmp/ptk-{}-{}-{}", tag, ::getpid(), counter_++);
-  }
-  ~TempFile() { ::unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  std::string path_;
-};
-
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // One " > ..." line of strace -k, in one of its three forms.
 struct StackLine {
   std::string module;  // empty for unexpected_backtracing_error

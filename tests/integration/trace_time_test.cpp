@@ -15,13 +15,6 @@ namespace {
 
 constexpr const char* kStrace = "/usr/bin/strace";
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // The tracee's own calls: from the first line starting with `from` to exit_group, with
 // addresses and alignment padding masked.
 std::vector<std::string> section(const std::vector<std::string>& lines, std::string_view from) {
@@ -38,19 +31,6 @@ std::vector<std::string> section(const std::vector<std::string>& lines, std::str
   }
   return out;
 }
-
-class TempFile {
- public:
-  explicit TempFile(std::string_view tag) {
-    path_ = fmt::format("/tmp/ptk-{}-{}-{}", tag, ::getpid(), counter_++);
-  }
-  ~TempFile() { ::unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  std::string path_;
-};
 
 std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::string> opts,
                                     const std::string& prog) {
