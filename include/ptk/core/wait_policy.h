@@ -4,7 +4,8 @@
 // on the other CPU. Polling waitpid(WNOHANG) for a short while before blocking avoids that
 // wake-up while stops come fast, and costs at most `spin_us` of CPU per stop when the tracee
 // goes quiet. The spin is adaptive: it is used only while recent stops arrived within the
-// spin window, so a tracee that sleeps or blocks costs no CPU.
+// spin window, so a tracee that sleeps or blocks costs no CPU, and never while the scheduler
+// has put the tracee on the tracer's own CPU (then a spin only keeps the tracee from running).
 #pragma once
 
 #include <sys/types.h>
@@ -26,8 +27,13 @@ struct WaitPolicy {
 };
 
 struct WaitPolicyState {
-  int misses = 0;  // consecutive waits whose spin found nothing
+  int misses = 0;       // consecutive waits whose spin found nothing
+  int backoff = 0;      // waits left before spinning is tried again
+  int backoff_len = 0;  // the next backoff's length (doubles while co-location persists)
 };
+
+// The CPU a thread last ran on (field 39 of /proc/TID/stat), or -1.
+int last_cpu_of(pid_t tid);
 
 // The policy ptk's tools use by default: a short spin when this process may run on two CPUs or
 // more (then the tracee and the spinning tracer run side by side), none on a single CPU, where
