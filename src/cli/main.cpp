@@ -6,6 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include "bt_cmd.h"
+#include "maps_cmd.h"
+#include "mem_cmd.h"
+#include "regs_cmd.h"
 #include "trace_cmd.h"
 
 int main(int argc, char** argv) {
@@ -29,6 +33,10 @@ int main(int argc, char** argv) {
     }
   }
   ptk::cli::register_trace(app, command, exit_code);
+  ptk::cli::register_regs(app, exit_code);
+  ptk::cli::register_mem(app, command, exit_code);
+  ptk::cli::register_maps(app, exit_code);
+  ptk::cli::register_bt(app, exit_code);
   try {
     app.parse(own_args, argv);
   } catch (const CLI::ParseError& e) {

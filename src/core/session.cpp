@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,9 @@
 namespace ptk {
 
 using detail::ptrace_call;
+
+// NT_X86_XSTATE of <elf.h>: the regset of the XSAVE area (x87, SSE, AVX, ... state).
+constexpr std::uint64_t kNtX86Xstate = 0x202;
 
 Session::Session(SessionOptions options) : options_(options) {}
 
@@ -264,6 +268,59 @@ Result<siginfo_t> Session::siginfo(pid_t tid) {
   siginfo_t si{};
   PTK_TRY(ptrace_call(PTRACE_GETSIGINFO, tid, 0, reinterpret_cast<std::uint64_t>(&si)));
   return si;
+}
+
+Result<Event> Session::wait_thread(pid_t tid) {
+  // Events already queued for the thread are older than the resume this wait follows: they
+  // stay queued for wait(), whose caller has not seen them yet.
+  for (;;) {
+    if (threads_.count(tid) == 0) {
+      return Error(ErrorKind::TraceeGone, fmt::format("wait for thread {}", tid), ESRCH,
+                   "the thread is not traced by this session (it may have exited)");
+    }
+    int status = 0;
+    pid_t got = ::waitpid(tid, &status, __WALL);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return Error::from_errno(errno, fmt::format("waitpid({})", tid));
+    }
+    std::optional<Event> ev = translate(got, status);
+    if (!ev) continue;
+    if (ev->tid == tid) return std::move(*ev);
+    queued_.push_back(*ev);  // e.g. a new child's start, reported before its parent's event
+  }
+}
+
+Status Session::set_siginfo(pid_t tid, const siginfo_t& info) {
+  PTK_TRY(ptrace_call(PTRACE_SETSIGINFO, tid, 0, reinterpret_cast<std::uint64_t>(&info)));
+  return ok_status();
+}
+
+Status Session::set_pending_signal(pid_t tid, int sig) {
+  auto it = threads_.find(tid);
+  if (it == threads_.end() || it->second.state != ThreadState::Stopped) {
+    return Error(ErrorKind::InvalidArgument, fmt::format("set the pending signal of {}", tid), 0,
+                 "the thread is not a stopped thread of this session");
+  }
+  it->second.pending_signal = sig;
+  return ok_status();
+}
+
+Result<std::vector<std::byte>> Session::get_xstate(pid_t tid) {
+  // The XSAVE area's size depends on the CPU's features (AVX-512: 2.7 KiB, AMX: 11 KiB); the
+  // kernel shortens iov_len to what it wrote.
+  std::vector<std::byte> image(16384);
+  iovec iov{image.data(), image.size()};
+  PTK_TRY(ptrace_call(PTRACE_GETREGSET, tid, kNtX86Xstate, reinterpret_cast<std::uint64_t>(&iov)));
+  image.resize(iov.iov_len);
+  return image;
+}
+
+Status Session::set_xstate(pid_t tid, const std::vector<std::byte>& image) {
+  std::vector<std::byte> copy = image;  // PTRACE_SETREGSET takes a non-const buffer
+  iovec iov{copy.data(), copy.size()};
+  PTK_TRY(ptrace_call(PTRACE_SETREGSET, tid, kNtX86Xstate, reinterpret_cast<std::uint64_t>(&iov)));
+  return ok_status();
 }
 
 }  // namespace ptk

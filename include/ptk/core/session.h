@@ -128,6 +128,19 @@ class Session {
   Result<unsigned long> event_message(pid_t tid);  // PTRACE_GETEVENTMSG
   Result<siginfo_t> siginfo(pid_t tid);
 
+  // For code injection (ptk_inject), which runs one thread while the others stay stopped:
+  // The next stop of one thread the caller resumed (events queued before stay queued); events
+  // of other threads that come meanwhile are queued for wait().
+  Result<Event> wait_thread(pid_t tid);
+  // PTRACE_SETSIGINFO, at a signal-delivery-stop: the siginfo its signal is delivered with.
+  Status set_siginfo(pid_t tid, const siginfo_t& info);
+  // The signal passed on when the stopped thread is next resumed or detached (0: none).
+  Status set_pending_signal(pid_t tid, int sig);
+  // The extended register state (x87, SSE, AVX, ...: PTRACE_GETREGSET NT_X86_XSTATE), as the
+  // kernel's opaque XSAVE image, and back.
+  Result<std::vector<std::byte>> get_xstate(pid_t tid);
+  Status set_xstate(pid_t tid, const std::vector<std::byte>& image);
+
   const Thread* thread(pid_t tid) const;
   const Process* process(pid_t pid) const;
   const std::map<pid_t, Process>& processes() const { return processes_; }

@@ -1,0 +1,68 @@
+// What the inspection subcommands (`ptk regs`, `mem`, `maps`, `bt`) share: the process id
+// argument, a brief attach that always ends in a detach, thread names, and JSON strings.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptk/base/result.h"
+#include "ptk/core/session.h"
+#include "ptk/debug/unwind.h"
+
+namespace ptk::cli {
+
+// A process or thread id from the command line: a positive decimal number.
+Result<pid_t> parse_pid(std::string_view text);
+
+// Says why a live process cannot be inspected before anything touches it: it does not exist,
+// is a zombie (its memory and registers are gone), or is a kernel thread (no user memory).
+Status check_inspectable(pid_t pid);
+
+// A process held stopped for one inspection: every thread is attached and stopped while the
+// object lives; detach() (or the destructor) lets it go exactly as it was, running or
+// group-stopped.
+class Inspection {
+ public:
+  // `pid` may be any thread id of the process: the whole process is attached.
+  static Result<std::unique_ptr<Inspection>> attach(pid_t pid);
+  ~Inspection();
+  Inspection(const Inspection&) = delete;
+  Inspection& operator=(const Inspection&) = delete;
+
+  Session& session() { return session_; }
+  pid_t pid() const { return pid_; }  // the thread group id
+  // The threads of the process, the main thread first, then by id.
+  std::vector<pid_t> threads() const;
+  // Memory of the process, read and written through a stopped thread.
+  Memory& memory() { return session_.memory(pid_); }
+  // The word size of the process, from its main thread's registers (4 for i386).
+  int word_size();
+  Status detach();
+
+ private:
+  explicit Inspection(pid_t pid);
+  Session session_;
+  pid_t pid_;
+  bool attached_ = false;
+};
+
+// The thread's name (/proc/TID/comm), or "?" when it is gone.
+std::string thread_name(pid_t tid);
+
+// Where a code address is: "main+0x1c (prog)", "?? (libc.so.6+0x29d90)", or "??" outside any
+// module; the module by its file name, the symbol demangled.
+std::string describe_location(const debug::Frame& frame);
+
+// Appends `s` as a JSON string (RFC 8259), escaping control bytes, quotes and backslashes;
+// bytes that are not valid UTF-8 become \u00XX so that any byte sequence stays valid JSON.
+void append_json_string(std::string& out, std::string_view s);
+
+// A hex address or register value as the JSON output writes it: "0x7ffd5c7e1a40".
+std::string json_hex(std::uint64_t value);
+
+}  // namespace ptk::cli
