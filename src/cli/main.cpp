@@ -10,6 +10,7 @@
 #include "maps_cmd.h"
 #include "mem_cmd.h"
 #include "regs_cmd.h"
+#include "step_cmd.h"
 #include "trace_cmd.h"
 
 int main(int argc, char** argv) {
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     }
   }
   ptk::cli::register_trace(app, command, exit_code);
+  ptk::cli::register_step(app, command, exit_code);
   ptk::cli::register_regs(app, exit_code);
   ptk::cli::register_mem(app, command, exit_code);
   ptk::cli::register_maps(app, exit_code);

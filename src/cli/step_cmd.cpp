@@ -1,0 +1,315 @@
+// `ptk step`: options -> Session + Stepper -> one line per instruction, a count or a profile.
+#include "step_cmd.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iterator>
+#include <memory>
+
+#include "cli_util.h"
+#include "ptk/core/proc.h"
+#include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
+#include "ptk/debug/cpu_pin.h"
+#include "ptk/debug/stepper.h"
+#include "step_cmd_printer.h"
+
+namespace ptk::cli {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int) { g_stop = 1; }
+
+// Signals that end stepping: with -p ptk lets the process go and it runs on.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: the handler must interrupt waitpid
+  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
+}
+
+struct StepCmdOptions {
+  bool count = false;
+  std::uint64_t max = 0;
+  std::string from;
+  std::string from_syscall;
+  bool profile = false;
+  bool intel = false;
+  bool source_lines = false;
+  std::string output;
+  int spin_us = -1;  // -1: the default policy
+  bool same_cpu = false;
+  int pid = 0;
+  std::vector<std::string> command;
+};
+
+// The program's entry point (AT_ENTRY of /proc/PID/auxv): there the dynamic linker has mapped
+// every library the program needs, and their symbols can be looked up.
+std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch) {
+  auto auxv = read_proc_file(pid, "auxv");
+  if (!auxv.ok()) return std::nullopt;
+  constexpr std::uint64_t kAtEntry = 9;  // AT_ENTRY, <elf.h>
+  for (auto [type, value] :
+       parse_auxv(std::as_bytes(std::span(auxv->data(), auxv->size())), abi(arch).word_size)) {
+    if (type == kAtEntry) return value;
+  }
+  return std::nullopt;
+}
+
+class StepRun {
+ public:
+  explicit StepRun(const StepCmdOptions& o) : o_(o), session_(session_options(o)) {}
+  int run();
+
+ private:
+  static SessionOptions session_options(const StepCmdOptions& o) {
+    SessionOptions so;
+    so.syscall_stops = SyscallStops::None;
+    so.follow_forks = false;
+    so.follow_threads = true;
+    // Each step is a stop: waking an idle CPU for each one costs more than the step itself,
+    // so the default policy polls briefly first (README, "Waiting for stops").
+    so.wait_policy = default_wait_policy();
+    if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
+    so.wait_policy.interrupt = &g_stop;
+    return so;
+  }
+  Status start_process();
+  Result<debug::StepStart> start_condition();
+  // Lets the process go after an error or a stop: detach an attached one; a spawned one is
+  // killed with the session.
+  int give_up(const Error& e);
+  int finish(const debug::StepOutcome& outcome);
+  int run_rest_to_end();
+
+  const StepCmdOptions& o_;
+  Session session_;
+  debug::Stepper stepper_{session_};
+  pid_t pid_ = 0;
+  pid_t tid_ = 0;
+  bool spawned_ = false;
+  std::unique_ptr<StepSymbols> symbols_;
+  std::FILE* out_ = stdout;
+};
+
+Status StepRun::start_process() {
+  spawned_ = !o_.command.empty();
+  if (spawned_) {
+    SpawnOptions sp;
+    sp.argv = o_.command;
+    // The child must not inherit ptk's own handling of these signals.
+    sp.default_signals.assign(std::begin(kStopSignals), std::end(kStopSignals));
+    PTK_ASSIGN_OR_RETURN(pid_, session_.spawn(sp));
+  } else {
+    pid_ = o_.pid;
+    PTK_TRY(session_.attach(pid_));
+    fmt::print(stderr, "ptk step: Process {} attached\n", pid_);
+  }
+  tid_ = pid_;
+  return ok_status();
+}
+
+Result<debug::StepStart> StepRun::start_condition() {
+  debug::StepStart start;
+  if (!o_.from_syscall.empty()) {
+    start.kind = debug::StepStart::Kind::AfterSyscall;
+    start.syscall = o_.from_syscall;
+    return start;
+  }
+  if (o_.from.empty()) return start;
+  debug::SymbolTable* table = symbols_->table();
+  if (table == nullptr) {
+    return Error(ErrorKind::NotFound, fmt::format("cannot read the objects of process {}", pid_));
+  }
+  auto where = table->resolve(o_.from);
+  if (!where.ok() && where.error().kind() == ErrorKind::NotFound && spawned_) {
+    // A dynamic program starts in its dynamic linker, before its libraries are mapped: look
+    // again from its entry point.
+    PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(tid_));
+    auto entry = entry_point(pid_, regs.arch());
+    if (entry && *entry != regs.ip()) {
+      debug::StepStart to_entry{.kind = debug::StepStart::Kind::AtAddress, .address = *entry};
+      PTK_ASSIGN_OR_RETURN(tid_, stepper_.run_to_start(tid_, to_entry, &g_stop));
+      (void)table->refresh();
+      where = table->resolve(o_.from);
+    }
+  }
+  if (!where.ok()) return std::move(where).error();
+  start.kind = debug::StepStart::Kind::AtAddress;
+  start.address = where->address;
+  return start;
+}
+
+int StepRun::give_up(const Error& e) {
+  if (!spawned_ && session_.process(pid_) != nullptr) {
+    (void)stepper_.release(pid_);
+    (void)session_.detach(pid_);
+  }
+  return fail("step", e);
+}
+
+int StepRun::run_rest_to_end() {
+  (void)session_.resume_all();
+  int code = 0;
+  while (!session_.empty()) {
+    auto ev = session_.wait();
+    if (!ev.ok()) return 128 + SIGINT;  // interrupted: the session kills what it spawned
+    if (ev->tid == pid_ && ev->kind == EventKind::Exited) code = ev->exit_code;
+    if (ev->tid == pid_ && ev->kind == EventKind::Killed) code = 128 + ev->signal;
+    (void)session_.resume(*ev);
+  }
+  return code;
+}
+
+int StepRun::finish(const debug::StepOutcome& outcome) {
+  int code = 0;
+  switch (outcome.end) {
+    case debug::StepEnd::Exited:
+      code = outcome.last.exit_code;
+      break;
+    case debug::StepEnd::Killed:
+      fmt::print(stderr, "ptk step: process {} was killed by {}\n", pid_,
+                 signal_name(outcome.last.signal));
+      code = 128 + outcome.last.signal;
+      break;
+    case debug::StepEnd::Limit:
+    case debug::StepEnd::Stopped:
+      if (Status s = stepper_.release(pid_); !s.ok()) fail("step", s.error());
+      if (!spawned_) {
+        if (Status s = session_.detach(pid_); !s.ok()) return fail("step", s.error());
+        fmt::print(stderr, "ptk step: Process {} detached\n", pid_);
+      } else if (outcome.end == debug::StepEnd::Limit && !g_stop) {
+        std::fflush(out_);         // what was stepped comes before what the rest prints
+        code = run_rest_to_end();  // the command runs on, unstepped, to its end
+      } else {
+        code = 128 + SIGINT;
+      }
+      break;
+  }
+  return code;
+}
+
+int StepRun::run() {
+  install_stop_handlers();
+  if (Status s = start_process(); !s.ok()) return fail("step", s.error());
+  bool print_lines = !o_.count && !o_.profile;
+  if (print_lines || o_.profile || !o_.from.empty()) {
+    symbols_ = std::make_unique<StepSymbols>(session_, pid_);
+    symbols_->load();
+  }
+  auto start = start_condition();
+  if (!start.ok()) return give_up(start.error());
+  auto tid = stepper_.run_to_start(tid_, *start, &g_stop);
+  if (!tid.ok()) return give_up(tid.error());
+  tid_ = *tid;
+
+  if (!o_.output.empty()) {
+    out_ = std::fopen(o_.output.c_str(), "w");
+    if (out_ == nullptr) {
+      return give_up(Error::from_errno(errno, fmt::format("open {}", o_.output)));
+    }
+  }
+  std::unique_ptr<StepPrinter> printer;
+  std::unique_ptr<StepProfile> profile;
+  debug::Stepper::Observer observer;
+  if (print_lines || o_.profile) {
+    if (print_lines) {
+      printer = std::make_unique<StepPrinter>(
+          session_, *symbols_, o_.intel ? debug::AsmSyntax::Intel : debug::AsmSyntax::Att, out_,
+          o_.source_lines);
+    }
+    if (o_.profile) profile = std::make_unique<StepProfile>(*symbols_);
+    observer = [&](const Registers& regs) {
+      if (profile) profile->add(regs.ip());
+      if (printer) printer->print(tid_, regs);
+      return true;
+    };
+    // A new program: new objects at new addresses.
+    stepper_.set_event_observer([this](const Event& ev) {
+      if (ev.kind == EventKind::Exec) symbols_->load();
+    });
+  }
+  std::optional<debug::CpuPin> pin;
+  if (o_.same_cpu) {
+    auto p = debug::CpuPin::together(tid_);
+    if (!p.ok()) return give_up(p.error());
+    pin.emplace(std::move(*p));
+    // On one CPU a spinning wait only keeps the tracee from running.
+    WaitPolicy policy = session_.options().wait_policy;
+    policy.spin_us = 0;
+    session_.set_wait_policy(policy);
+  }
+  auto outcome = stepper_.step(tid_, {.max_steps = o_.max, .stop = &g_stop}, observer);
+  if (pin) (void)pin->restore();  // before the thread is let go or runs on
+  if (!outcome.ok()) return give_up(outcome.error());
+  int code = finish(*outcome);
+  if (profile) std::fputs(profile->table().c_str(), out_);
+  if (o_.count) fmt::print(out_, "{}\n", outcome->steps);
+  std::fflush(out_);
+  if (out_ != stdout) std::fclose(out_);
+  return code;
+}
+
+}  // namespace
+
+void register_step(CLI::App& app, const std::vector<std::string>& command, int& exit_code) {
+  auto o = std::make_shared<StepCmdOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "step", "Single-step a process: print each instruction, count them, or profile them");
+  sub->footer(
+      "Forms: ptk step [OPTIONS] -- COMMAND [ARGS...]   or   ptk step [OPTIONS] -p PID\n"
+      "Each line: address <symbol+offset>  bytes  instruction, before it runs. A signal is\n"
+      "passed on and its handler stepped; other threads run freely.");
+  sub->add_flag("--count", o->count, "print only the number of instructions stepped");
+  sub->add_option("--max", o->max, "stop after N instructions (a command then runs on)")
+      ->type_name("N");
+  auto* from =
+      sub->add_option("--from", o->from, "start at LOCATION: symbol, lib:symbol, file:line, 0xADDR")
+          ->type_name("LOCATION");
+  sub->add_option("--from-syscall", o->from_syscall,
+                  "start after the first syscall NAME returns (e.g. write)")
+      ->type_name("NAME")
+      ->excludes(from);
+  sub->add_flag("--profile", o->profile, "print instructions per function instead of each one");
+  sub->add_flag("--intel", o->intel, "Intel syntax (default: AT&T)");
+  sub->add_flag("--lines", o->source_lines, "add the source file:line of each instruction");
+  sub->add_option("-o,--output", o->output, "write the output to FILE")->type_name("FILE");
+  sub->add_option("--spin-us", o->spin_us,
+                  "poll for the next stop for up to N us before sleeping (0: always sleep)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 1000000));
+  sub->add_flag("--same-cpu", o->same_cpu,
+                "run ptk and the stepped thread on one CPU while stepping (faster; the thread's "
+                "CPU affinity is changed meanwhile, and restored)");
+  sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
+  sub->callback([sub, o, &command, &exit_code] {
+    std::vector<std::string> rest = sub->remaining();
+    if (!rest.empty() && rest.front().starts_with('-')) {
+      exit_code =
+          fail("step", fmt::format("unknown option '{}' (see ptk step --help)", rest.front()),
+               kExitUsage);
+      return;
+    }
+    o->command = rest;
+    o->command.insert(o->command.end(), command.begin(), command.end());
+    if ((o->pid != 0) == !o->command.empty()) {
+      exit_code = fail("step", "give either -p PID or -- COMMAND ARGS... (see ptk step --help)",
+                       kExitUsage);
+      return;
+    }
+    if (o->pid < 0) {
+      exit_code = fail("step", fmt::format("bad process id {}", o->pid), kExitUsage);
+      return;
+    }
+    exit_code = StepRun(*o).run();
+  });
+}
+
+}  // namespace ptk::cli

@@ -1,0 +1,137 @@
+// Where stepping starts: at once, at an address (a one-shot int3), or after a syscall.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ptk/arch/syscalls.h"
+#include "ptk/debug/stepper.h"
+#include "ptk/debug/symbols.h"
+#include "ptk/debug/temp_breakpoint.h"
+
+namespace ptk::debug {
+namespace {
+
+bool is_stop_requested(const volatile std::sig_atomic_t* stop) { return stop != nullptr && *stop; }
+
+Error interrupted(std::string_view what) {
+  return Error(ErrorKind::Io, fmt::format("interrupted while running to {}", what), EINTR);
+}
+
+// "exited with 0", "killed by signal 9": how the process ended, for "... before reaching X".
+std::string ending(const Event& ev) {
+  if (ev.kind == EventKind::Exited) return fmt::format("exited with {}", ev.exit_code);
+  return fmt::format("was killed by signal {}", ev.signal);
+}
+
+Status check_syscall_name(const std::string& name) {
+  if (find_syscall(Arch::X86_64, name) != nullptr || find_syscall(Arch::I386, name) != nullptr) {
+    return ok_status();
+  }
+  std::set<std::string> names;
+  for (Arch arch : kAllArches) {
+    for (const SyscallSpec& s : syscall_table(arch)) names.emplace(s.name);
+  }
+  std::vector<std::string> list(names.begin(), names.end());
+  std::vector<std::string> close = closest_names(name, list);
+  return Error(ErrorKind::NotFound, fmt::format("unknown syscall '{}'", name), 0,
+               close.empty() ? "" : fmt::format("close matches: {}", fmt::join(close, ", ")));
+}
+
+}  // namespace
+
+Result<pid_t> Stepper::run_to_start(pid_t tid, const StepStart& start,
+                                    const volatile std::sig_atomic_t* stop) {
+  if (session_.thread(tid) == nullptr) {
+    return Error(ErrorKind::NoSuchProcess, fmt::format("step thread {}", tid), ESRCH,
+                 "the thread is not traced by this session");
+  }
+  switch (start.kind) {
+    case StepStart::Kind::Here:
+      return tid;
+    case StepStart::Kind::AtAddress:
+      return run_to_address(tid, start.address, stop);
+    case StepStart::Kind::AfterSyscall:
+      return run_to_syscall_exit(tid, start.syscall, stop);
+  }
+  return tid;
+}
+
+Result<pid_t> Stepper::run_to_address(pid_t tid, std::uint64_t address,
+                                      const volatile std::sig_atomic_t* stop) {
+  pid_t pid = session_.thread(tid)->pid;
+  std::string where = fmt::format("{:#x}", address);
+  PTK_ASSIGN_OR_RETURN(TempBreakpoint bp, TempBreakpoint::insert(session_, tid, address));
+  session_.set_syscall_stops(SyscallStops::None);
+  PTK_TRY(session_.resume(tid, Resume::Default, program_signal(tid)));
+  resume_others(tid);
+  for (;;) {
+    auto ev = session_.wait();
+    if (!ev.ok()) {
+      if (!is_stop_requested(stop)) return std::move(ev).error();
+      // Threads may be running into the int3 right now: take it out, and let release() move
+      // back any thread that executed it meanwhile.
+      (void)bp.remove();
+      removed_breakpoint_ = address;
+      return interrupted(where);
+    }
+    if (ev->pid == pid && TempBreakpoint::is_int3_trap(*ev)) {
+      PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(ev->tid));
+      if (bp.is_hit(*ev, regs)) {
+        PTK_TRY(bp.finish_hit(ev->tid, regs));
+        removed_breakpoint_ = address;
+        // The stop's SIGTRAP is ptk's: no stop the program should know of.
+        last_.erase(ev->tid);
+        return ev->tid;
+      }
+    }
+    if (ev->pid == pid && ev->kind == EventKind::Exec) {
+      bp.forget();  // the old address space, and the int3 with it, are gone
+      return Error(ErrorKind::NotFound,
+                   fmt::format("process {} executed a new program before reaching {}", pid, where));
+    }
+    if (!ev->stopped() && session_.process(pid) == nullptr) {
+      bp.forget();
+      return Error(ErrorKind::NotFound,
+                   fmt::format("process {} {} before reaching {}", pid, ending(*ev), where));
+    }
+    pass_on(*ev);
+  }
+}
+
+Result<pid_t> Stepper::run_to_syscall_exit(pid_t tid, const std::string& name,
+                                           const volatile std::sig_atomic_t* stop) {
+  PTK_TRY(check_syscall_name(name));
+  pid_t pid = session_.thread(tid)->pid;
+  session_.set_syscall_stops(SyscallStops::All);
+  // Back to no syscall stops however this ends: stepping needs none.
+  struct Restore {
+    Session& s;
+    ~Restore() { s.set_syscall_stops(SyscallStops::None); }
+  } restore{session_};
+  PTK_TRY(session_.resume(tid, Resume::Default, program_signal(tid)));
+  resume_others(tid);
+  for (;;) {
+    auto ev = session_.wait();
+    if (!ev.ok()) {
+      if (is_stop_requested(stop)) return interrupted("a " + name + " syscall");
+      return std::move(ev).error();
+    }
+    if (ev->pid == pid && ev->kind == EventKind::SyscallExit) {
+      const SyscallSpec* spec = find_syscall(ev->syscall.arch, ev->syscall.nr);
+      if (spec != nullptr && spec->name == name) {
+        last_[ev->tid] = *ev;
+        return ev->tid;
+      }
+    }
+    if (!ev->stopped() && session_.process(pid) == nullptr) {
+      return Error(ErrorKind::NotFound,
+                   fmt::format("process {} {} before any {} syscall", pid, ending(*ev), name));
+    }
+    pass_on(*ev);
+  }
+}
+
+}  // namespace ptk::debug

@@ -1,0 +1,98 @@
+// Disassembly (capstone) of both ABIs in both syntaxes, and the name helpers of the symbol
+// table (demangling, close matches).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "ptk/debug/disasm.h"
+#include "ptk/debug/symbols.h"
+
+namespace {
+
+using ptk::Arch;
+using ptk::debug::AsmSyntax;
+using ptk::debug::Disassembler;
+
+template <std::size_t N>
+std::array<std::byte, N> code(const std::uint8_t (&bytes)[N]) {
+  std::array<std::byte, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = std::byte{bytes[i]};
+  return out;
+}
+
+TEST(DebugDisasm, AttIsTheDefaultAndGivesSizeBytesAndText) {
+  Disassembler d;
+  EXPECT_EQ(d.syntax(), AsmSyntax::Att);
+  // mov $1000, %ecx followed by the next instruction: only the first is decoded.
+  auto bytes = code({0xb9, 0xe8, 0x03, 0x00, 0x00, 0x01, 0xca});
+  auto insn = d.decode(Arch::X86_64, 0x401000, bytes);
+  ASSERT_TRUE(insn.ok()) << insn.error().message();
+  EXPECT_EQ(insn->address, 0x401000u);
+  EXPECT_EQ(insn->size, 5);
+  EXPECT_EQ(insn->hex_bytes(), "b9 e8 03 00 00");
+  EXPECT_EQ(insn->text(), "movl $0x3e8, %ecx");
+}
+
+TEST(DebugDisasm, IntelSyntax) {
+  Disassembler d(AsmSyntax::Intel);
+  auto insn = d.decode(Arch::X86_64, 0x1000, code({0xb9, 0xe8, 0x03, 0x00, 0x00}));
+  ASSERT_TRUE(insn.ok());
+  EXPECT_EQ(insn->text(), "mov ecx, 0x3e8");
+}
+
+TEST(DebugDisasm, TheAbiDecidesHowBytesDecode) {
+  Disassembler d;
+  // 48 is a REX prefix in 64-bit mode (dec %rcx with ff c9) but `dec %eax` in 32-bit mode.
+  auto bytes = code({0x48, 0xff, 0xc9});
+  auto wide = d.decode(Arch::X86_64, 0, bytes);
+  auto narrow = d.decode(Arch::I386, 0, bytes);
+  ASSERT_TRUE(wide.ok());
+  ASSERT_TRUE(narrow.ok());
+  EXPECT_EQ(wide->text(), "decq %rcx");
+  EXPECT_EQ(wide->size, 3);
+  EXPECT_EQ(narrow->text(), "decl %eax");
+  EXPECT_EQ(narrow->size, 1);
+  auto int80 = d.decode(Arch::I386, 0x8049000, code({0xcd, 0x80}));
+  ASSERT_TRUE(int80.ok());
+  EXPECT_EQ(int80->text(), "int $0x80");
+  auto syscall = d.decode(Arch::X86_64, 0, code({0x0f, 0x05}));
+  ASSERT_TRUE(syscall.ok());
+  EXPECT_EQ(syscall->text(), "syscall");
+}
+
+TEST(DebugDisasm, InvalidOrTruncatedBytesAreErrors) {
+  Disassembler d;
+  // 06 (push %es) does not exist in 64-bit mode; a mov imm32 cut after 2 bytes is incomplete.
+  auto bad = d.decode(Arch::X86_64, 0, code({0x06}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind(), ptk::ErrorKind::InvalidArgument);
+  EXPECT_FALSE(d.decode(Arch::X86_64, 0, code({0xb8, 0x01})).ok());
+  EXPECT_FALSE(d.decode(Arch::X86_64, 0, std::span<const std::byte>()).ok());
+  EXPECT_TRUE(d.decode(Arch::I386, 0, code({0x06})).ok()) << "push %es is valid in 32-bit mode";
+}
+
+TEST(DebugSymbolNames, DemangleCxxNamesOnly) {
+  EXPECT_EQ(ptk::debug::demangle("_ZN2ns1fEi"), "ns::f(int)");
+  EXPECT_EQ(ptk::debug::demangle("main"), "");
+  EXPECT_EQ(ptk::debug::demangle("_Znot_valid"), "");
+}
+
+TEST(DebugSymbolNames, CloseMatchesRankNearMissesFirst) {
+  std::vector<std::string> names = {"main", "mainloop", "domain_name", "write", "writev", "exit"};
+  // A transposition is one edit; "main" is then the closest; names containing it follow.
+  auto close = ptk::debug::closest_names("mian", names);
+  ASSERT_FALSE(close.empty());
+  EXPECT_EQ(close.front(), "main");
+  auto w = ptk::debug::closest_names("wrte", names);
+  ASSERT_FALSE(w.empty());
+  EXPECT_EQ(w[0], "write");
+  auto sub = ptk::debug::closest_names("main", names, 5);
+  EXPECT_EQ(sub, (std::vector<std::string>{"main", "mainloop", "domain_name"}));
+  EXPECT_TRUE(ptk::debug::closest_names("zzzzzz", names).empty());
+  EXPECT_EQ(ptk::debug::closest_names("mai", names, 1).size(), 1u);
+}
+
+}  // namespace
