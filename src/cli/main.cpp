@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bt_cmd.h"
+#include "inject_cmd.h"
 #include "maps_cmd.h"
 #include "mem_cmd.h"
 #include "regs_cmd.h"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   }
   ptk::cli::register_trace(app, command, exit_code);
   ptk::cli::register_step(app, command, exit_code);
+  ptk::cli::register_inject(app, exit_code);
   ptk::cli::register_regs(app, exit_code);
   ptk::cli::register_mem(app, command, exit_code);
   ptk::cli::register_maps(app, exit_code);

@@ -1,0 +1,148 @@
+// `ptk inject` as a user runs it, and example 8 (ex8_inject_hello), on running processes the
+// test starts: results printed, bad input refused with one line, the process unharmed.
+#include "inject_util.h"
+
+namespace ptk_test {
+namespace {
+
+CommandResult ptk_inject(pid_t pid, std::vector<std::string> args) {
+  std::vector<std::string> argv = {PTK_CLI, "inject", "-p", std::to_string(pid)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
+// One line on stderr, nothing on stdout, a nonzero exit.
+::testing::AssertionResult one_line_error(const CommandResult& r, std::string_view says) {
+  if (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 && r.out.empty() &&
+      std::count(r.err.begin(), r.err.end(), '\n') == 1 && r.err.starts_with("ptk inject: ") &&
+      r.err.find(says) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "status " << describe_status(r.status) << ", stdout \"" << r.out << "\", stderr \""
+         << r.err << "\" (wanted \"" << says << "\")";
+}
+
+class InjectCliTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    child_.emplace(std::vector<std::string>{tracee_path("inject_blocked", GetParam()), "read"});
+    ASSERT_EQ(child_->line(), "ready");
+  }
+  // The process carries on: it still reads, and ends normally.
+  void expect_unharmed() {
+    ASSERT_TRUE(child_->send("ok"));
+    EXPECT_EQ(child_->line(), "read 2: ok");
+    child_->close_stdin();
+    EXPECT_EQ(child_->line(), "eof");
+    EXPECT_EQ(describe_status(child_->wait()), "exited with 0");
+  }
+  pid_t pid() const { return child_->pid(); }
+  std::optional<PipedChild> child_;
+};
+
+TEST_P(InjectCliTest, SyscallResultIsPrintedAsStraceWould) {
+  auto r = ptk_inject(pid(), {"--syscall", R"(write(1, "hi\n", 3))"});
+  EXPECT_EQ(r.out, "write(1, \"hi\\n\", 3) = 3\n") << r.err;
+  EXPECT_EQ(describe_status(r.status), "exited with 0");
+  EXPECT_EQ(child_->line(), "hi");
+  auto failed = ptk_inject(pid(), {"--syscall", "close(9999)"});
+  EXPECT_EQ(failed.out, "close(9999) = -1 EBADF (Bad file descriptor)\n") << failed.err;
+  auto json = ptk_inject(pid(), {"--syscall", "getpid()", "--json"});
+  EXPECT_EQ(json.out,
+            fmt::format(R"({{"pid":{0},"tid":{0},"arch":"{1}","syscall":"getpid",)"
+                        R"("nr":{2},"args":[],"retval":{0}}})"
+                        "\n",
+                        pid(), GetParam() == 64 ? "x86_64" : "i386", GetParam() == 64 ? 39 : 20))
+      << json.err;
+  expect_unharmed();
+}
+
+TEST_P(InjectCliTest, ShellcodeFromHexAndFile) {
+  // mov eax, 42 (the same bytes in both modes); ptk's int3 ends it.
+  auto fresh = ptk_inject(pid(), {"--hex", "b8 2a 00 00 00"});
+  EXPECT_TRUE(contains(fresh.out, "shellcode: 6 bytes at 0x")) << fresh.err;
+  EXPECT_TRUE(contains(fresh.out, GetParam() == 64 ? "rax = 0x2a" : "eax = 0x2a")) << fresh.out;
+  TempFile file("inject-code");
+  {
+    std::ofstream f(file.path(), std::ios::binary);
+    const char mov_eax_7[] = {'\xb8', 7, 0, 0, 0};
+    f.write(mov_eax_7, sizeof mov_eax_7);
+  }
+  auto at_ip = ptk_inject(pid(), {"--shellcode", file.path(), "--at-ip", "--json"});
+  EXPECT_TRUE(contains(at_ip.out, R"("place":"ip")")) << at_ip.err;
+  EXPECT_TRUE(contains(at_ip.out, "\":\"0x7\"}")) << at_ip.out;
+  expect_unharmed();
+}
+
+TEST_P(InjectCliTest, FaultingShellcodeIsOneLineAndTheProcessCarriesOn) {
+  auto r =
+      ptk_inject(pid(), {"--hex", GetParam() == 64 ? "48 8b 04 25 00 00 00 00" : "a1 00 00 00 00"});
+  EXPECT_TRUE(one_line_error(r, "the shellcode faulted (SIGSEGV at 0x0;"));
+  expect_unharmed();
+}
+
+TEST_P(InjectCliTest, BadInputIsOneLineAndTouchesNothing) {
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", R"(write(1, "hi" 3))"}),
+                             "expected ',' or ')' at column 15: '3)'"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "wrte(1, 0, 0)"}),
+                             "unknown syscall 'wrte'; "));
+  EXPECT_TRUE(
+      one_line_error(ptk_inject(pid(), {"--syscall", "wrte(1, 0, 0)"}), "did you mean write"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "write(1)"}), "write takes 3"));
+  EXPECT_TRUE(
+      one_line_error(ptk_inject(pid(), {"--syscall", "exit_group(1)"}), "could not be restored"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--hex", "0f zz"}), "not a hex digit"));
+  EXPECT_TRUE(
+      one_line_error(ptk_inject(pid(), {"--shellcode", "/nonexistent/code"}), "/nonexistent/code"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {}), "give one of --syscall"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "getpid()", "--tid", "1"}),
+                             "thread 1 is not a thread of process"));
+  expect_unharmed();
+}
+
+INSTANTIATE_TEST_SUITE_P(Abi, InjectCliTest, ::testing::Values(64, 32),
+                         [](const auto& info) { return std::to_string(info.param) + "bit"; });
+
+TEST(InjectCliErrors, GonePidIsOneLine) {
+  pid_t gone = 0;
+  {
+    Child c({"/bin/true"});
+    gone = c.pid();
+    c.wait();
+  }
+  EXPECT_TRUE(one_line_error(ptk_inject(gone, {"--syscall", "getpid()"}), std::to_string(gone)));
+}
+
+// Example 8: "Hello World" from code over the instruction stream, then from free space; the
+// program then carries on with the output of a run without it.
+class InjectExample8Test : public ::testing::TestWithParam<int> {};
+
+TEST_P(InjectExample8Test, TargetSaysHelloTwiceAndCarriesOn) {
+  std::string path = tracee_path("inject_target", GetParam());
+  PipedChild child({path});
+  std::string out;
+  ASSERT_TRUE(child.send("hel"));
+  for (int i = 0; i < 3; ++i) out += child.line().value_or("EOF") + "\n";
+  wait_blocked_in(child.pid(), arch_of_bits(GetParam()), {"read"});
+  auto r = run_command({example_path("ex8_inject_hello"), std::to_string(child.pid())});
+  EXPECT_EQ(describe_status(r.status), "exited with 0") << r.err;
+  EXPECT_TRUE(contains(r.out, "bytes at the ip")) << r.out;
+  EXPECT_EQ(child.line(), "Hello World");
+  EXPECT_EQ(child.line(), "Hello World");
+  ASSERT_TRUE(child.send("lo"));
+  child.close_stdin();
+  out += child.rest();
+  EXPECT_EQ(describe_status(child.wait()), "exited with 0");
+  PipedChild plain({path});
+  ASSERT_TRUE(plain.send("hello"));
+  plain.close_stdin();
+  EXPECT_EQ(out, plain.rest());
+  EXPECT_EQ(describe_status(plain.wait()), "exited with 0");
+}
+
+INSTANTIATE_TEST_SUITE_P(Abi, InjectExample8Test, ::testing::Values(64, 32),
+                         [](const auto& info) { return std::to_string(info.param) + "bit"; });
+
+}  // namespace
+}  // namespace ptk_test

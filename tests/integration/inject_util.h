@@ -1,0 +1,100 @@
+// Helpers of the injection tests: a tracee started untraced with its stdin and stdout on pipes,
+// waiting until it blocks in a given syscall, and snapshots for before/after comparisons.
+#pragma once
+
+#include <sched.h>
+
+#include <initializer_list>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptk/arch/syscalls.h"
+#include "ptk/core/proc.h"
+#include "ptk/core/session.h"
+#include "test_util.h"
+
+namespace ptk_test {
+
+// A tracee program started by the test (not traced), stdin and stdout on pipes the test holds.
+class PipedChild {
+ public:
+  PipedChild(const std::vector<std::string>& argv) {
+    child_.emplace(argv, in_.read_end.get(), out_.write_end.get());
+    in_.read_end.reset();
+    out_.write_end.reset();
+  }
+  pid_t pid() const { return child_->pid(); }
+  std::optional<std::string> line() { return read_line(out_.read_end.get()); }
+  bool send(std::string_view bytes) {
+    return ::write(in_.write_end.get(), bytes.data(), bytes.size()) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  void close_stdin() { in_.write_end.reset(); }
+  std::string rest() { return read_all(out_.read_end.get()); }
+  int wait() { return child_->wait(); }
+
+ private:
+  Pipe in_ = make_pipe();
+  Pipe out_ = make_pipe();
+  std::optional<Child> child_;
+};
+
+// The number of the syscall thread `tid` is blocked in (/proc/TID/syscall), or -1 when it
+// runs or is not in one.
+inline long current_syscall(pid_t tid) {
+  auto text = ptk::read_proc_file(tid, fmt::format("task/{}/syscall", tid));
+  if (!text.ok() || text->empty() || !std::isdigit(static_cast<unsigned char>((*text)[0]))) {
+    return -1;
+  }
+  return std::stol(*text);
+}
+
+// Waits until the thread sleeps in one of the named syscalls of `arch`. It passes through
+// "running" on the way; this waits on that transition, not on time.
+inline void wait_blocked_in(pid_t tid, ptk::Arch arch,
+                            std::initializer_list<std::string_view> names) {
+  std::set<long> nrs;
+  for (std::string_view n : names) {
+    if (const ptk::SyscallSpec* s = ptk::find_syscall(arch, n)) nrs.insert(s->nr);
+  }
+  while (nrs.count(current_syscall(tid)) == 0 || proc_state(tid) != 'S') ::sched_yield();
+}
+
+inline ptk::Arch arch_of_bits(int bits) { return bits == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }
+
+// What a restore must leave as it found: the /proc maps text and a window of the stack.
+struct Snapshot {
+  std::string maps;
+  std::vector<std::byte> stack;
+  std::vector<std::byte> code;  // bytes at the ip
+};
+
+inline constexpr std::uint64_t kStackBelow = 8192;
+
+inline Snapshot snapshot(ptk::Session& session, pid_t tid, const ptk::Registers& regs) {
+  Snapshot s;
+  s.maps = ptk::read_proc_file(tid, "maps").value_or("");
+  s.stack.resize(kStackBelow + 64);
+  std::uint64_t low = regs.sp() - kStackBelow;
+  // Only what is mapped: the stack mapping may end less than kStackBelow below sp.
+  if (auto maps = ptk::read_maps(tid); maps.ok()) {
+    for (const ptk::MapEntry& m : *maps) {
+      if (m.contains(regs.sp())) low = std::max(low, m.start);
+    }
+  }
+  s.stack.resize(regs.sp() + 64 - low);
+  EXPECT_TRUE(session.memory(tid).read_exact(ptk::RemoteAddr(low), s.stack).ok());
+  s.code.resize(64);
+  EXPECT_TRUE(session.memory(tid).read_exact(ptk::RemoteAddr(regs.ip()), s.code).ok());
+  return s;
+}
+
+inline bool operator==(const Snapshot& a, const Snapshot& b) {
+  return a.maps == b.maps && a.stack == b.stack && a.code == b.code;
+}
+
+}  // namespace ptk_test
