@@ -14,6 +14,7 @@
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
+#include "ptk/tamper/tamperer.h"
 #include "trace_json.h"
 #include "trace_options.h"
 #include "trace_printer.h"
@@ -80,16 +81,32 @@ class ExitWatcher final : public sys::TraceSink {
 
 int run_trace(TraceOptions& o) {
   if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
+  for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
   bool spawning = !o.command.empty();
   bool follow = o.follow > 0;
 
+  sys::TracerOptions to;
+  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
+  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
+  to.decode.verbose = o.verbose;
+  to.decode.xlevel = o.xlevel;
+  to.fd_paths = o.fd_paths;
+  to.filter = o.filter;
+  for (const std::string& p : o.paths) to.paths.add(p);
+  // Tampering: the hooks of the options (-e inject=, ...) run in order under one Tamperer;
+  // the syscalls they want stop even when -e trace= leaves them out.
+  tamper::Tamperer tamperer;
+  for (const auto& hook : o.hooks) tamperer.add_ref(*hook);
+  if (!tamperer.empty()) to.hooks.push_back(&tamperer);
+
   // A seccomp filter is only safe when every descendant is traced: a SECCOMP_RET_TRACE with
   // no tracer attached fails the syscall with ENOSYS (seccomp(2)). So it needs -f.
-  bool use_seccomp = spawning && !o.filter.selects_all() && (follow || o.seccomp_bpf);
+  sys::SyscallFilter stops = sys::stop_filter(to);
+  bool use_seccomp = spawning && !stops.selects_all() && (follow || o.seccomp_bpf);
   if (o.seccomp_bpf) follow = true;
   std::unique_ptr<sys::SeccompProgram> program;
   if (use_seccomp) {
-    auto p = sys::SeccompProgram::build(o.filter);
+    auto p = sys::SeccompProgram::build(stops);
     if (p.ok()) {
       program = std::make_unique<sys::SeccompProgram>(std::move(*p));
     } else if (o.seccomp_bpf) {
@@ -113,15 +130,6 @@ int run_trace(TraceOptions& o) {
   so.wait_policy.interrupt = &g_stop;
   Session session(so);
 
-  sys::TracerOptions to;
-  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
-  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
-  to.decode.verbose = o.verbose;
-  to.decode.xlevel = o.xlevel;
-  to.fd_paths = o.fd_paths;
-  to.filter = o.filter;
-  for (const std::string& p : o.paths) to.paths.add(p);
-
   TextPrinter text(out, o);
   JsonPrinter json(out, o);
   SummarySink summary;
@@ -144,7 +152,7 @@ int run_trace(TraceOptions& o) {
                o.json ? "--json" : "-c/--summary-only");
   } else if (o.stack_trace) {
     stacks = std::make_unique<StackTraces>(session);
-    to.hook = stacks.get();
+    to.hooks.push_back(stacks.get());
     text.set_after_syscall(
         [s = stacks.get()](pid_t tid, std::string& lines) { s->take_lines(tid, lines); });
     sinks.add(stacks.get());  // after the printer: it takes a dying thread's stack first

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "ptk/core/wait_status.h"
+#include "ptk/tamper/inject_hook.h"
 
 namespace ptk::cli {
 namespace {
@@ -93,6 +94,29 @@ Status parse_status_set(std::string_view expr, unsigned& out) {
 
 }  // namespace
 
+// ---- Tampering: -e inject=, -e fault=, --inject, --fault.
+Status TraceOptions::finish_tampering() {
+  for (const std::string& a : inject_args) {
+    PTK_ASSIGN_OR_RETURN(tamper::InjectSpec spec, tamper::parse_inject_spec(a, false));
+    injects.push_back(std::move(spec));
+  }
+  for (const std::string& a : fault_args) {
+    PTK_ASSIGN_OR_RETURN(tamper::InjectSpec spec, tamper::parse_inject_spec(a, true));
+    injects.push_back(std::move(spec));
+  }
+  for (const tamper::InjectSpec& spec : injects) {
+    for (const std::string& w : spec.warnings) {
+      tamper_warnings.push_back(
+          fmt::format("-e {}={}: {}", spec.fault ? "fault" : "inject", spec.text, w));
+    }
+  }
+  if (!injects.empty()) {
+    hooks.insert(hooks.begin(), std::make_unique<tamper::InjectHook>(injects));
+  }
+  return ok_status();
+}
+// ---- end of tampering
+
 Status TraceOptions::finish() {
   signals.set();
   for (const std::string& e : exprs) {
@@ -110,11 +134,18 @@ Status TraceOptions::finish() {
       PTK_TRY(parse_signal_set(value, signals));
     } else if (key == "status") {
       PTK_TRY(parse_status_set(value, status));
+    } else if (key == "inject" || key == "fault") {
+      PTK_ASSIGN_OR_RETURN(tamper::InjectSpec spec,
+                           tamper::parse_inject_spec(value, key == "fault"));
+      injects.push_back(std::move(spec));
     } else {
-      return bad_option(fmt::format("-e {}", expr),
-                        fmt::format("unknown qualifier '{}' (known: trace, signal, status)", key));
+      return bad_option(
+          fmt::format("-e {}", expr),
+          fmt::format("unknown qualifier '{}' (known: trace, signal, status, inject, fault)", key));
     }
   }
+  PTK_TRY(finish_tampering());
+  PTK_TRY(add_rewrite_hook(rewrite, hooks));  // after the inject hooks
   if (only_successful) status = kStatusSuccessful;
   if (only_failed) status = kStatusFailed;
   for (const std::string& arg : pid_args) {
@@ -145,8 +176,18 @@ void add_trace_options(CLI::App& app, TraceOptions& o) {
   app.add_flag("-f", o.follow, "Follow forks (-ff: one output file per process, with -o)");
   app.add_option("-o,--output", o.output, "Write the trace to FILE (|CMD pipes it to CMD)");
   app.add_option("-p,--attach", o.pid_args, "Attach to PID (repeatable, or PID,PID,...)");
+  // One value per occurrence (CLI11 lets a vector option swallow the following words, which
+  // would take `ptk trace -e trace=open cat` for two expressions).
   app.add_option("-e,--expr", o.exprs,
-                 "Qualifying expression: trace=SET, signal=SET, status=SET (as in strace)");
+                 "Qualifying expression: trace=SET, signal=SET, status=SET, inject=SPEC, "
+                 "fault=SPEC (as in strace)")
+      ->allow_extra_args(false);
+  // Tampering.
+  app.add_option("--inject", o.inject_args, "Tamper with syscalls: as -e inject=SPEC (strace)")
+      ->allow_extra_args(false);
+  app.add_option("--fault", o.fault_args, "Fail syscalls: as -e fault=SPEC (strace)")
+      ->allow_extra_args(false);
+  add_rewrite_options(app, o.rewrite);
   app.add_flag("-z,--successful-only", o.only_successful, "Print only syscalls that succeeded");
   app.add_flag("-Z,--failed-only", o.only_failed, "Print only syscalls that failed");
   app.add_option("-P,--trace-path", o.paths, "Trace only syscalls touching PATH (globs allowed)");

@@ -4,11 +4,15 @@
 #include <sys/types.h>
 
 #include <bitset>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "ptk/base/result.h"
 #include "ptk/sys/filter.h"
+#include "ptk/tamper/hook.h"
+#include "ptk/tamper/inject_spec.h"
+#include "trace_rewrite.h"
 
 namespace CLI {
 class App;
@@ -52,6 +56,17 @@ struct TraceOptions {
   int spin_us = -1;                   // --spin-us (-1: the default)
   std::vector<std::string> command;
 
+  // ---- Tampering. The hooks ptk trace runs, in order, under one tamper::Tamperer: finish()
+  // puts first one InjectHook for every -e inject=/fault= (and --inject/--fault). Options that
+  // make more hooks (--rewrite, --rules) append theirs here, from their own block of finish().
+  std::vector<std::string> inject_args;              // --inject SPEC
+  std::vector<std::string> fault_args;               // --fault SPEC
+  std::vector<tamper::InjectSpec> injects;           // derived: every inject/fault, in order
+  std::vector<std::unique_ptr<tamper::Hook>> hooks;  // derived
+  std::vector<std::string> tamper_warnings;          // derived: printed before the trace starts
+  // ---- end of tampering
+  RewriteOptions rewrite;  // --rewrite RULE, --rules FILE (trace_rewrite.h): one more hook
+
   // Derived by finish().
   sys::SyscallFilter filter;
   std::bitset<65> signals;       // -e signal=
@@ -60,6 +75,9 @@ struct TraceOptions {
 
   // Parses -e, -p, and checks the combinations. Errors name the offending option.
   Status finish();
+
+ private:
+  Status finish_tampering();
 };
 
 void add_trace_options(CLI::App& app, TraceOptions& o);

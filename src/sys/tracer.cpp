@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 
@@ -64,13 +65,34 @@ Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
   if (options_.fd_paths || !options_.paths.empty()) fd_path_ = read_fd_link;
 }
 
+SyscallFilter stop_filter(const TracerOptions& options) {
+  SyscallFilter stops = options.filter;
+  if (stops.selects_all()) return stops;
+  for (Arch arch : kAllArches) {
+    for (std::size_t nr = 0; nr < SyscallFilter::kMaxNr; ++nr) {
+      auto n = static_cast<std::int64_t>(nr);
+      if (stops.selects(arch, n)) continue;
+      for (SyscallHook* h : options.hooks) {
+        if (h->wants(arch, n)) stops.set(arch, n, true);
+      }
+    }
+  }
+  return stops;
+}
+
 void Tracer::on_entry(const Event& ev) {
   ThreadState& ts = threads_[ev.tid];
+  ts.active = false;
   const SyscallStop& stop = ev.syscall;
-  if (!options_.filter.selects(stop.arch, stop.nr) && !selects_subcall(options_.filter, stop)) {
-    ts.active = false;
-    return;
+  bool reported =
+      options_.filter.selects(stop.arch, stop.nr) || selects_subcall(options_.filter, stop);
+  // Hooks that want the call whatever the filter says; none while draining (see run()).
+  std::uint64_t wanted = 0;
+  std::size_t n_hooks = std::min(options_.hooks.size(), kMaxHooks);
+  for (std::size_t i = 0; i < n_hooks && !draining_; ++i) {
+    if (options_.hooks[i]->wants(stop.arch, stop.nr)) wanted |= std::uint64_t{1} << i;
   }
+  if (!reported && wanted == 0) return;
   DecodedSyscall& sc = ts.sc;
   sc.reset();
   sc.pid = ev.pid;
@@ -80,11 +102,12 @@ void Tracer::on_entry(const Event& ev) {
   sc.spec = find_syscall(stop.arch, stop.nr);
   sc.raw_args = stop.args;
   sc.entry_ns = now_ns();
-  if (!options_.paths.empty() && !options_.paths.matches(sc, session_.memory(ev.tid), fd_path_)) {
-    ts.active = false;
-    return;
+  if (reported && !options_.paths.empty() &&
+      !options_.paths.matches(sc, session_.memory(ev.tid), fd_path_)) {
+    reported = false;
+    if (wanted == 0) return;
   }
-  if (options_.hook != nullptr) options_.hook->on_entry(session_, sc);
+  // Decode first: the output and the hooks see the arguments the program passed.
   decode_entry(sc, session_.memory(ev.tid), options_.decode,
                options_.fd_paths ? &fd_path_ : nullptr);
   if (sc.spec != nullptr && sc.spec->name == "restart_syscall" && !ts.interrupted.empty()) {
@@ -92,36 +115,111 @@ void Tracer::on_entry(const Event& ev) {
     sc.args.raw(fmt::format("<... resuming interrupted {} ...>", ts.interrupted));
     sc.entry_tokens = sc.args.size();
   }
+  // A reported syscall goes to every hook (the -k stack hook captures those); an unreported
+  // one only to the hooks that want it.
+  ts.hooks = reported && !draining_
+                 ? (n_hooks == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n_hooks) - 1)
+                 : wanted;
+  for (std::size_t i = 0; i < n_hooks; ++i) {
+    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_entry(session_, sc);
+  }
   ts.active = true;
-  sink_.syscall_entry(sc);
+  ts.reported = reported;
+  if (reported) sink_.syscall_entry(sc);
 }
 
 void Tracer::on_exit(const Event& ev) {
   auto it = threads_.find(ev.tid);
   if (it == threads_.end() || !it->second.active) return;
-  DecodedSyscall& sc = it->second.sc;
+  ThreadState& ts = it->second;
+  DecodedSyscall& sc = ts.sc;
   sc.exit_ns = now_ns();
   sc.ret = ev.syscall.ret;
   sc.is_error = ev.syscall.is_error;
-  if (options_.hook != nullptr) options_.hook->on_exit(session_, sc);
+  // Hooks first, then decoding: the output shows the result the program gets.
+  std::size_t n_hooks = std::min(options_.hooks.size(), kMaxHooks);
+  for (std::size_t i = 0; i < n_hooks; ++i) {
+    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_exit(session_, sc);
+  }
+  ts.hooks = 0;
+  ts.active = false;
+  constexpr std::int64_t kErestartRestartblock = 516;  // include/linux/errno.h
+  if (sc.is_error && sc.ret == -kErestartRestartblock) {
+    ts.interrupted = sc.name();
+  } else if (sc.spec != nullptr && sc.spec->name != "restart_syscall") {
+    ts.interrupted.clear();
+  }
+  if (!ts.reported) return;
   decode_exit(sc, session_.memory(ev.tid), options_.decode,
               options_.fd_paths ? &fd_path_ : nullptr);
   if (options_.fd_paths && sc.ret_type == RetType::Fd && !sc.is_error && sc.ret >= 0) {
     sc.ret_fd_path = fd_path_(sc.pid, static_cast<int>(sc.ret));
   }
-  it->second.active = false;
-  constexpr std::int64_t kErestartRestartblock = 516;  // include/linux/errno.h
-  if (sc.is_error && sc.ret == -kErestartRestartblock) {
-    it->second.interrupted = sc.name();
-  } else if (sc.spec != nullptr && sc.spec->name != "restart_syscall") {
-    it->second.interrupted.clear();
-  }
   sink_.syscall_exit(sc);
+}
+
+void Tracer::abandon(pid_t tid, ThreadState& ts) {
+  std::size_t n_hooks = std::min(options_.hooks.size(), kMaxHooks);
+  for (std::size_t i = 0; i < n_hooks; ++i) {
+    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_abandon(session_, tid);
+  }
+  ts.hooks = 0;
+}
+
+void Tracer::on_gone(const Event& ev) {
+  auto it = threads_.find(ev.tid);
+  DecodedSyscall* pending = nullptr;
+  if (it != threads_.end() && it->second.active) {
+    abandon(ev.tid, it->second);
+    if (it->second.reported) pending = &it->second.sc;
+  }
+  for (SyscallHook* h : options_.hooks) h->on_thread_exit(session_, ev.tid);
+  sink_.thread_gone(ev, pending);
+  if (it != threads_.end()) threads_.erase(it);
+}
+
+void Tracer::on_exec(const Event& ev) {
+  if (ev.old_tid != ev.tid) {
+    // The exec'ing thread took the leader's tid: its syscall in progress moves with it.
+    // The node itself moves (extract keeps the element's address), so sinks that hold
+    // a pointer to the pending syscall only need to re-key it (TraceSink::exec).
+    auto node = threads_.extract(ev.old_tid);
+    if (!node.empty()) {
+      // The old leader vanished without an exit report.
+      if (auto old = threads_.find(ev.tid); old != threads_.end()) {
+        if (old->second.active) abandon(ev.tid, old->second);
+        threads_.erase(old);
+      }
+      node.key() = ev.tid;
+      node.mapped().sc.tid = ev.tid;
+      threads_.insert(std::move(node));
+    }
+  }
+  for (SyscallHook* h : options_.hooks) h->on_exec(session_, ev);
+  sink_.exec(ev);
+}
+
+bool Tracer::drain() {
+  bool held = false;
+  for (auto& [tid, ts] : threads_) {
+    if (!ts.active || ts.hooks == 0) continue;
+    bool holds = false;
+    for (SyscallHook* h : options_.hooks) holds = holds || h->holds(tid);
+    if (!holds) continue;
+    if (!draining_) {
+      // A thread blocked in the call returns from it (-ERESTART*, to be restarted as the
+      // program made it once the hooks undid their changes); a running one stops soon after.
+      (void)session_.interrupt(tid);
+    }
+    held = true;
+  }
+  draining_ = true;
+  return held;
 }
 
 Status Tracer::run(const volatile std::sig_atomic_t* stop) {
   for (;;) {
-    if (stop != nullptr && *stop) return ok_status();
+    if (stop != nullptr && *stop && !drain()) return ok_status();
     auto ev = session_.wait();
     if (!ev.ok()) {
       if (ev.error().kind() == ErrorKind::NoSuchProcess) return ok_status();  // all gone
@@ -148,29 +246,12 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
         sink_.thread_start(*ev);
         break;
       case EventKind::Exec:
-        if (ev->old_tid != ev->tid) {
-          // The exec'ing thread took the leader's tid: its syscall in progress moves with it.
-          // The node itself moves (extract keeps the element's address), so sinks that hold
-          // a pointer to the pending syscall only need to re-key it (TraceSink::exec).
-          auto node = threads_.extract(ev->old_tid);
-          if (!node.empty()) {
-            threads_.erase(ev->tid);  // the old leader vanished without an exit report
-            node.key() = ev->tid;
-            node.mapped().sc.tid = ev->tid;
-            threads_.insert(std::move(node));
-          }
-        }
-        sink_.exec(*ev);
+        on_exec(*ev);
         break;
       case EventKind::Exited:
-      case EventKind::Killed: {
-        auto it = threads_.find(ev->tid);
-        DecodedSyscall* pending =
-            it != threads_.end() && it->second.active ? &it->second.sc : nullptr;
-        sink_.thread_gone(*ev, pending);
-        if (it != threads_.end()) threads_.erase(it);
+      case EventKind::Killed:
+        on_gone(*ev);
         continue;  // nothing to resume
-      }
       default:
         break;
     }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "ptk/core/session.h"
 #include "ptk/sys/decode.h"
@@ -31,28 +32,56 @@ class TraceSink {
   virtual void thread_start(const Event& /*ev*/) {}
 };
 
-// A hook that may change a syscall at entry or exit (tampering); called before the sink.
+// A hook that may change a syscall at entry or exit (tampering, -k stacks). The tracer calls
+// it for every syscall it reports, and for those it wants() even when the filter (-e trace=,
+// -P) leaves them out: these stop, are decoded and handed to the hook, but are not reported.
 class SyscallHook {
  public:
   virtual ~SyscallHook() = default;
+  // Whether the syscall must stop for this hook whatever the filter says.
+  virtual bool wants(Arch /*arch*/, std::int64_t /*nr*/) const { return false; }
+  // At entry, after the arguments were decoded (the hook sees what the program asked for).
   virtual void on_entry(Session& session, DecodedSyscall& sc) = 0;
+  // At exit, before the result is decoded (the output shows what the program gets).
   virtual void on_exit(Session& session, DecodedSyscall& sc) = 0;
+  // The thread's syscall in progress will never be seen exiting: the thread is gone (killed,
+  // or its process exec'd or exited).
+  virtual void on_abandon(Session& /*session*/, pid_t /*tid*/) {}
+  // The thread is gone (after on_abandon if it was in a syscall).
+  virtual void on_thread_exit(Session& /*session*/, pid_t /*tid*/) {}
+  // A successful execve (Event::old_tid called it; Event::tid is the thread now).
+  virtual void on_exec(Session& /*session*/, const Event& /*ev*/) {}
+  // Whether the hook has changed the thread's syscall in progress (registers, memory) so that
+  // the thread must reach the syscall's exit before ptk lets it go: see Tracer::run.
+  virtual bool holds(pid_t /*tid*/) const { return false; }
 };
+
+// The most hooks one Tracer runs (those after it are ignored).
+inline constexpr std::size_t kMaxHooks = 64;
 
 struct TracerOptions {
   DecodeOptions decode;
   SyscallFilter filter;   // which syscalls are decoded and reported
   bool fd_paths = false;  // -y
   PathFilter paths;       // -P: when not empty, only syscalls touching these paths
-  SyscallHook* hook = nullptr;
+  // Run in this order at entry and at exit; not owned.
+  std::vector<SyscallHook*> hooks;
 };
+
+// The syscalls that must stop: those the filter reports and those a hook wants (for the
+// seccomp program of SyscallStops::Seccomp).
+SyscallFilter stop_filter(const TracerOptions& options);
 
 class Tracer {
  public:
   Tracer(Session& session, TracerOptions options, TraceSink& sink);
 
-  // Runs until no tracee is left, or until *stop becomes nonzero (then returns with the
-  // tracees untouched: the caller detaches or kills them).
+  // Runs until no tracee is left, or until *stop becomes nonzero. Then the threads a hook
+  // holds (SyscallHook::holds: a tampered syscall in progress) are interrupted and run to
+  // that syscall's exit, so that the hooks can undo their changes (a blocked call returns
+  // -ERESTART* and is restarted as the program made it); new syscalls meanwhile are reported
+  // but not hooked. It returns with the tracees otherwise untouched: the caller detaches or
+  // kills them.
   Status run(const volatile std::sig_atomic_t* stop = nullptr);
 
   const TracerOptions& options() const { return options_; }
@@ -60,19 +89,27 @@ class Tracer {
  private:
   struct ThreadState {
     DecodedSyscall sc;
-    bool active = false;  // an entry was reported and its exit is awaited
+    bool active = false;      // an entry was seen (reported or hooked) and its exit is awaited
+    bool reported = false;    // the sink saw the entry
+    std::uint64_t hooks = 0;  // bit i: options_.hooks[i] ran at entry
     // The syscall a signal interrupted with ERESTART_RESTARTBLOCK: restart_syscall resumes it.
     std::string interrupted;
   };
 
   void on_entry(const Event& ev);
   void on_exit(const Event& ev);
+  void on_gone(const Event& ev);
+  void on_exec(const Event& ev);
+  void abandon(pid_t tid, ThreadState& ts);
+  // Interrupts the threads hooks hold; true while any is held.
+  bool drain();
 
   Session& session_;
   TracerOptions options_;
   TraceSink& sink_;
   FdPathFn fd_path_;
   std::unordered_map<pid_t, ThreadState> threads_;
+  bool draining_ = false;
 };
 
 // CLOCK_REALTIME in nanoseconds (the vDSO makes this cheap enough for every stop).

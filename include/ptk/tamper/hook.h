@@ -62,6 +62,9 @@ class SyscallContext {
   // ---- exit only (an error of kind InvalidArgument at entry)
   virtual std::int64_t ret() const = 0;
   virtual Status set_return(std::int64_t value) = 0;
+  // What the kernel itself returned, before any hook's skip() or set_return() (a skipped
+  // call returns -ENOSYS: the kernel ran no syscall number -1).
+  virtual std::int64_t kernel_ret() const { return ret(); }
 
   // ---- both
   virtual Memory& memory() = 0;
@@ -85,8 +88,16 @@ class Hook {
   virtual bool wants(Arch arch, const SyscallSpec* spec) const = 0;
   virtual void on_entry(SyscallContext& /*ctx*/) {}
   virtual void on_exit(SyscallContext& /*ctx*/) {}
-  // The thread is gone, or ptk detaches, before this syscall's exit.
+  // The thread is gone before this syscall's exit (killed, or its process exec'd or exited).
+  // When ptk lets go of a thread in a tampered syscall it first runs the call to its exit
+  // (sys::Tracer::run), so on_exit, not this, sees it.
   virtual void on_abandon(pid_t /*tid*/) {}
+  // The thread exited (after on_abandon if it was in a syscall): per-thread state may go, as
+  // the kernel may give its tid to a new thread.
+  virtual void on_thread_exit(pid_t /*tid*/) {}
+  // A thread of the process made a successful execve. `old_tid` called it and is now known as
+  // `tid`, the process's id (they differ after an execve from a non-leader thread).
+  virtual void on_exec(pid_t /*tid*/, pid_t /*old_tid*/) {}
 };
 
 }  // namespace ptk::tamper
