@@ -16,24 +16,10 @@
 #include "ptk/debug/cpu_pin.h"
 #include "ptk/debug/stepper.h"
 #include "step_cmd_printer.h"
+#include "stop_signals.h"
 
 namespace ptk::cli {
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_stop_signal(int) { g_stop = 1; }
-
-// Signals that end stepping: with -p ptk lets the process go and it runs on.
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: the handler must interrupt waitpid
-  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
-}
 
 struct StepCmdOptions {
   bool count = false;
@@ -78,7 +64,7 @@ class StepRun {
     // so the default policy polls briefly first (README, "Waiting for stops").
     so.wait_policy = default_wait_policy();
     if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
-    so.wait_policy.interrupt = &g_stop;
+    so.wait_policy.interrupt = stop_flag();
     return so;
   }
   Status start_process();
@@ -105,7 +91,7 @@ Status StepRun::start_process() {
     SpawnOptions sp;
     sp.argv = o_.command;
     // The child must not inherit ptk's own handling of these signals.
-    sp.default_signals.assign(std::begin(kStopSignals), std::end(kStopSignals));
+    sp.default_signals.assign(stop_signals().begin(), stop_signals().end());
     PTK_ASSIGN_OR_RETURN(pid_, session_.spawn(sp));
   } else {
     pid_ = o_.pid;
@@ -136,7 +122,7 @@ Result<debug::StepStart> StepRun::start_condition() {
     auto entry = entry_point(pid_, regs.arch());
     if (entry && *entry != regs.ip()) {
       debug::StepStart to_entry{.kind = debug::StepStart::Kind::AtAddress, .address = *entry};
-      PTK_ASSIGN_OR_RETURN(tid_, stepper_.run_to_start(tid_, to_entry, &g_stop));
+      PTK_ASSIGN_OR_RETURN(tid_, stepper_.run_to_start(tid_, to_entry, stop_flag()));
       (void)table->refresh();
       where = table->resolve(o_.from);
     }
@@ -185,7 +171,7 @@ int StepRun::finish(const debug::StepOutcome& outcome) {
       if (!spawned_) {
         if (Status s = session_.detach(pid_); !s.ok()) return fail("step", s.error());
         fmt::print(stderr, "ptk step: Process {} detached\n", pid_);
-      } else if (outcome.end == debug::StepEnd::Limit && !g_stop) {
+      } else if (outcome.end == debug::StepEnd::Limit && !*stop_flag()) {
         std::fflush(out_);         // what was stepped comes before what the rest prints
         code = run_rest_to_end();  // the command runs on, unstepped, to its end
       } else {
@@ -206,7 +192,7 @@ int StepRun::run() {
   }
   auto start = start_condition();
   if (!start.ok()) return give_up(start.error());
-  auto tid = stepper_.run_to_start(tid_, *start, &g_stop);
+  auto tid = stepper_.run_to_start(tid_, *start, stop_flag());
   if (!tid.ok()) return give_up(tid.error());
   tid_ = *tid;
 
@@ -246,7 +232,7 @@ int StepRun::run() {
     policy.spin_us = 0;
     session_.set_wait_policy(policy);
   }
-  auto outcome = stepper_.step(tid_, {.max_steps = o_.max, .stop = &g_stop}, observer);
+  auto outcome = stepper_.step(tid_, {.max_steps = o_.max, .stop = stop_flag()}, observer);
   if (pin) (void)pin->restore();  // before the thread is let go or runs on
   if (!outcome.ok()) return give_up(outcome.error());
   int code = finish(*outcome);

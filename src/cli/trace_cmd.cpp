@@ -15,6 +15,7 @@
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
+#include "stop_signals.h"
 #include "trace_json.h"
 #include "trace_options.h"
 #include "trace_printer.h"
@@ -23,21 +24,6 @@
 
 namespace ptk::cli {
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_stop_signal(int) { g_stop = 1; }
-
-// Signals that end tracing: with -p ptk detaches and the process runs on.
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: the handler must interrupt waitpid
-  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
-}
 
 // The exit status strace gives: the traced command's, or its death by the same signal.
 [[noreturn]] void exit_like(const Event& last) {
@@ -127,7 +113,7 @@ int run_trace(TraceOptions& o) {
   so.follow_threads = follow || !spawning;
   so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
-  so.wait_policy.interrupt = &g_stop;
+  so.wait_policy.interrupt = stop_flag();
   Session session(so);
 
   TextPrinter text(out, o);
@@ -165,7 +151,7 @@ int run_trace(TraceOptions& o) {
     sp.argv = o.command;
     sp.stop_before_exec = true;
     // The child must not inherit ptk's own handling of these signals.
-    sp.default_signals.assign(std::begin(kStopSignals), std::end(kStopSignals));
+    sp.default_signals.assign(stop_signals().begin(), stop_signals().end());
     if (program) sp.child_setup = [prog = program.get()] { prog->install_in_child(); };
     auto pid = session.spawn(sp);
     if (!pid.ok()) return fail("trace", pid.error());
@@ -188,9 +174,9 @@ int run_trace(TraceOptions& o) {
   text.set_tracee_count(session.thread_count());
 
   sys::Tracer tracer(session, to, sinks);
-  Status s = tracer.run(&g_stop);
+  Status s = tracer.run(stop_flag());
   text.finish();
-  if (g_stop) {
+  if (*stop_flag()) {
     // Interrupted: attached processes are let go; spawned ones die with us (EXITKILL).
     std::vector<pid_t> attached;
     for (const auto& [pid, proc] : session.processes()) {

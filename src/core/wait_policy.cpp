@@ -36,6 +36,12 @@ constexpr int kMaxBackoff = 64 * 1024;
 Result<std::pair<pid_t, int>> blocking_wait(const WaitPolicy& policy) {
   int status = 0;
   for (;;) {
+    // A stop signal that came while the tracer was busy (not in waitpid) has set the flag but
+    // interrupts nothing: look before blocking, or a quiet tracee would keep ptk waiting. The
+    // window left, between this load and the syscall, is a few instructions long.
+    if (policy.interrupt != nullptr && *policy.interrupt) {
+      return Error::from_errno(EINTR, "waitpid(-1, __WALL)");
+    }
     pid_t tid = ::waitpid(-1, &status, __WALL);
     if (tid >= 0) return std::pair{tid, status};
     if (errno == EINTR && !(policy.interrupt != nullptr && *policy.interrupt)) continue;
