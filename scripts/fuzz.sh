@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds ptk's libFuzzer targets (tests/fuzz/) with clang, ASan and UBSan in build/fuzz, and
+# Builds ptk's libFuzzer targets (tests/fuzz/) with clang, ASan and UBSan in build/fuzz (or
+# PTK_FUZZ_BUILD, e.g. build/asan whose preset builds them already), and
 # runs each for SECONDS (default 60) from a fresh copy of its committed seed corpus
 # (tests/fuzz/corpus/<target>/). Fails on any crash, sanitizer report, leak, timeout (5 s for
 # one input) or memory blow-up (1 GiB); the input that did it is saved as
@@ -18,11 +19,12 @@ fi
 build=${PTK_FUZZ_BUILD:-build/fuzz}  # PTK_FUZZ_BUILD: another build tree
 targets=(rewrite_rule trace_expr)
 
-# -fsanitize=fuzzer-no-link on every C++ file: the libraries' code gets the coverage
-# instrumentation that guides libFuzzer (the targets themselves link with -fsanitize=fuzzer).
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DPTK_SANITIZE=ON -DPTK_FUZZ=ON >/dev/null
+# A tree already configured for the fuzzers (test.sh passes build/asan, whose preset has
+# PTK_FUZZ=ON) is used as it is; otherwise a clang, ASan + UBSan tree is configured here.
+if ! grep -qs '^PTK_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DPTK_SANITIZE=ON -DPTK_FUZZ=ON >/dev/null
+fi
 ninja -C "$build" -j"${PTK_JOBS:-2}" ptk_fuzzers
 
 # ASan keeps freed memory in quarantine (256 MiB by default) to catch use-after-free; with its

@@ -5,12 +5,13 @@
 #   2. clang-format check of every C/C++ source
 #   3. the `ci` preset (RelWithDebInfo, -Werror) with GCC: configure, build, ctest
 #   4. the `asan` preset (Debug, ASan+UBSan, -Werror) with Clang: configure, build, ctest
+#   5. fuzz: scripts/fuzz.sh 60 (the parsers' libFuzzer targets, 60 s each from tests/fuzz/corpus)
 #
 # Stops at the first failing stage with a line naming it, and exits nonzero. The last line is
 # `N passed, M failed` (totals over the ctest runs) when all stages pass or a test stage fails;
 # when another stage fails there is no such line, so no count can pass for a success.
 #
-# usage: scripts/test.sh [--quick]     --quick skips the asan stage (local iteration only)
+# usage: scripts/test.sh [--quick]     --quick skips the asan and fuzz stages (local iteration)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
@@ -19,7 +20,7 @@ for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
     -h | --help)
-      sed -n '2,13s/^# \{0,1\}//p' "$0"
+      sed -n '2,14s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *)
@@ -134,7 +135,7 @@ run_ctest "ci tests (GCC)" ctest --preset ci --output-on-failure --no-tests=erro
 
 if ((quick)); then
   echo
-  echo "test.sh: --quick: skipped the asan stage; all stages run passed in $((SECONDS - start))s"
+  echo "test.sh: --quick: skipped the asan and fuzz stages; all stages run passed in $((SECONDS - start))s"
 else
   stage "asan preset with Clang: configure"
   configure asan clang clang++ || fail "asan configure (Clang)"
@@ -145,6 +146,10 @@ else
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest "asan tests (Clang, ASan+UBSan)" \
     ctest --preset asan --output-on-failure --no-tests=error -j2
+  # The fuzz targets were built with the asan tree (its preset has PTK_FUZZ=ON).
+  stage "fuzz: scripts/fuzz.sh 60 (libFuzzer + ASan + UBSan, 60 s per target)"
+  PTK_FUZZ_BUILD=build/asan ./scripts/fuzz.sh 60 ||
+    fail "fuzz (scripts/fuzz.sh 60; the failing input is in build/asan/artifacts)"
   echo
   echo "test.sh: all stages passed in $((SECONDS - start))s"
 fi

@@ -5,10 +5,14 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
+#include <thread>
 
 #include "ptrace_call.h"
 
@@ -143,6 +147,39 @@ Result<Event> Session::wait() {
     // Stops that need no report (a child whose parent's event has not come yet, a stop we
     // restart ourselves) translate to nothing.
     if (std::optional<Event> ev = translate(w->first, w->second)) return std::move(*ev);
+  }
+}
+
+Result<std::optional<Event>> Session::wait_until(std::chrono::steady_clock::time_point deadline) {
+  auto nap = std::chrono::microseconds(20);
+  for (;;) {
+    if (!queued_.empty()) {
+      Event ev = queued_.front();
+      queued_.pop_front();
+      return std::optional<Event>(std::move(ev));
+    }
+    if (threads_.empty()) return Error(ErrorKind::NoSuchProcess, "wait: no traced process left");
+    int status = 0;
+    pid_t tid = ::waitpid(-1, &status, __WALL | WNOHANG);
+    if (tid > 0) {
+      nap = std::chrono::microseconds(20);
+      if (std::optional<Event> ev = translate(tid, status)) return ev;
+      continue;
+    }
+    if (tid < 0 && errno != EINTR) {
+      if (errno == ECHILD) {
+        threads_.clear();
+        processes_.clear();
+      }
+      return Error::from_errno(errno, "waitpid(-1, __WALL|WNOHANG)");
+    }
+    const volatile std::sig_atomic_t* stop = options_.wait_policy.interrupt;
+    if (stop != nullptr && *stop) return Error::from_errno(EINTR, "waitpid(-1, __WALL|WNOHANG)");
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return std::optional<Event>();
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
+    std::this_thread::sleep_for(std::min(nap, left + std::chrono::microseconds(1)));
+    nap = std::min(nap * 2, std::chrono::microseconds(1000));
   }
 }
 
@@ -320,6 +357,29 @@ Status Session::set_xstate(pid_t tid, const std::vector<std::byte>& image) {
   std::vector<std::byte> copy = image;  // PTRACE_SETREGSET takes a non-const buffer
   iovec iov{copy.data(), copy.size()};
   PTK_TRY(ptrace_call(PTRACE_SETREGSET, tid, kNtX86Xstate, reinterpret_cast<std::uint64_t>(&iov)));
+  return ok_status();
+}
+
+// The debug registers live in struct user of the 64-bit tracer's ABI; the kernel maps the same
+// offsets for a 32-bit tracee (arch/x86/kernel/ptrace.c, ptrace_get_debugreg), so one offset
+// table serves both.
+static Result<std::uint64_t> debugreg_offset(pid_t tid, int index) {
+  if (index < 0 || index > 7 || index == 4 || index == 5) {
+    return Error(ErrorKind::InvalidArgument, fmt::format("debug register {} of {}", index, tid), 0,
+                 "DR0-DR3, DR6 and DR7 only");
+  }
+  return offsetof(struct user, u_debugreg) + static_cast<std::uint64_t>(index) * sizeof(long);
+}
+
+Result<std::uint64_t> Session::get_debugreg(pid_t tid, int index) {
+  PTK_ASSIGN_OR_RETURN(std::uint64_t offset, debugreg_offset(tid, index));
+  PTK_ASSIGN_OR_RETURN(long word, detail::ptrace_peek_user(tid, offset));
+  return static_cast<std::uint64_t>(word);
+}
+
+Status Session::set_debugreg(pid_t tid, int index, std::uint64_t value) {
+  PTK_ASSIGN_OR_RETURN(std::uint64_t offset, debugreg_offset(tid, index));
+  PTK_TRY(ptrace_call(PTRACE_POKEUSER, tid, offset, value));
   return ok_status();
 }
 

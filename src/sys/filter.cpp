@@ -6,12 +6,9 @@
 #include <algorithm>
 #include <charconv>
 
-namespace ptk::sys {
-namespace {
+#include "ptk/sys/edit_distance.h"
 
-Error bad(std::string_view expr, std::string hint) {
-  return Error(ErrorKind::InvalidArgument, fmt::format("-e trace={}", expr), 0, std::move(hint));
-}
+namespace ptk::sys {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -26,6 +23,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+namespace {
+
+Error bad(std::string_view expr, std::string hint) {
+  return Error(ErrorKind::InvalidArgument, fmt::format("-e trace={}", expr), 0, std::move(hint));
 }
 
 // Adds every syscall matched by one element of the list; false when it matched nothing.

@@ -167,6 +167,7 @@ void Tracer::abandon(pid_t tid, ThreadState& ts) {
 }
 
 void Tracer::on_gone(const Event& ev) {
+  std::erase_if(delayed_, [&](const Delayed& d) { return d.ev.tid == ev.tid; });
   auto it = threads_.find(ev.tid);
   DecodedSyscall* pending = nullptr;
   if (it != threads_.end() && it->second.active) {
@@ -180,6 +181,8 @@ void Tracer::on_gone(const Event& ev) {
 
 void Tracer::on_exec(const Event& ev) {
   if (ev.old_tid != ev.tid) {
+    // The old leader is gone (execve from another thread, de_thread): nothing to resume.
+    std::erase_if(delayed_, [&](const Delayed& d) { return d.ev.tid == ev.tid; });
     // The exec'ing thread took the leader's tid: its syscall in progress moves with it.
     // The node itself moves (extract keeps the element's address), so sinks that hold
     // a pointer to the pending syscall only need to re-key it (TraceSink::exec).
@@ -217,15 +220,46 @@ bool Tracer::drain() {
   return held;
 }
 
+Status Tracer::release_delayed(bool all) {
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = delayed_.begin(); it != delayed_.end();) {
+    if (!all && it->until > now) {
+      ++it;
+      continue;
+    }
+    Status s = session_.resume(it->ev);
+    it = delayed_.erase(it);
+    if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return s;
+  }
+  return ok_status();
+}
+
 Status Tracer::run(const volatile std::sig_atomic_t* stop) {
   for (;;) {
-    if (stop != nullptr && *stop && !drain()) return ok_status();
-    auto ev = session_.wait();
-    if (!ev.ok()) {
-      if (ev.error().kind() == ErrorKind::NoSuchProcess) return ok_status();  // all gone
-      if (ev.error().error_number() == EINTR) continue;
-      return std::move(ev).error();
+    bool stopping = stop != nullptr && *stop;
+    PTK_TRY(release_delayed(stopping));  // on a stop request the delays end at once
+    if (stopping && !drain()) return ok_status();
+    // While threads are delayed, wait for the others only until the first delay ends.
+    Result<std::optional<Event>> next = std::optional<Event>();
+    if (delayed_.empty()) {
+      auto w = session_.wait();
+      if (w.ok()) {
+        next = std::optional<Event>(std::move(*w));
+      } else {
+        next = std::move(w).error();
+      }
+    } else {
+      auto first = std::min_element(delayed_.begin(), delayed_.end(),
+                                    [](auto& a, auto& b) { return a.until < b.until; });
+      next = session_.wait_until(first->until);
     }
+    if (!next.ok()) {
+      if (next.error().kind() == ErrorKind::NoSuchProcess) return ok_status();  // all gone
+      if (next.error().error_number() == EINTR) continue;
+      return std::move(next).error();
+    }
+    if (!next->has_value()) continue;  // a delay ended
+    std::optional<Event> ev = std::move(*next);
     switch (ev->kind) {
       case EventKind::SyscallEntry:
         on_entry(*ev);
@@ -254,6 +288,14 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
         continue;  // nothing to resume
       default:
         break;
+    }
+    if (ev->kind == EventKind::SyscallEntry || ev->kind == EventKind::SyscallExit) {
+      std::chrono::microseconds wait{0};
+      for (SyscallHook* h : options_.hooks) wait += h->take_delay(ev->tid);
+      if (wait.count() > 0) {
+        delayed_.push_back({std::chrono::steady_clock::now() + wait, std::move(*ev)});
+        continue;
+      }
     }
     Status s = session_.resume(*ev);
     if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return s;

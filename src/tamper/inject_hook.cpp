@@ -27,6 +27,26 @@ std::int64_t for_abi(Arch arch, std::int64_t v) {
   return abi(arch).word_size == 4 ? static_cast<std::int32_t>(v) : v;
 }
 
+// i386 reaches the socket and SysV IPC calls through the multiplexers socketcall(2) and ipc(2)
+// (a glibc of Debian 12 still does for some). As in -e trace=, a set that names the sub-call
+// (inject=connect) matches socketcall(SYS_CONNECT, ...): the number of the sub-call's own
+// i386 syscall, taken from the name the decoder gave the call, is the one that counts.
+std::int64_t matched_nr(const sys::DecodedSyscall& sc) {
+  if (sc.arch != Arch::I386 || sc.spec == nullptr || sc.display_for != sc.spec ||
+      sc.display_name.empty()) {
+    return sc.nr;
+  }
+  const SyscallSpec* sub = find_syscall(Arch::I386, sc.display_name);
+  return sub != nullptr ? sub->nr : sc.nr;
+}
+
+bool is_multiplexer(Arch arch, const SyscallSpec& spec, std::uint32_t& members) {
+  if (arch != Arch::I386) return false;
+  if (spec.name == "socketcall") members = kClassNetwork;
+  if (spec.name == "ipc") members = kClassIpc;
+  return members != 0;
+}
+
 }  // namespace
 
 InjectHook::InjectHook(std::vector<InjectSpec> specs)
@@ -36,6 +56,15 @@ bool InjectHook::wants(Arch arch, const SyscallSpec* spec) const {
   if (spec == nullptr) return false;
   for (const InjectSpec& s : specs_) {
     if (s.syscalls.selects(arch, spec->nr)) return true;
+  }
+  // socketcall / ipc stop when a set names one of the calls they multiplex.
+  std::uint32_t members = 0;
+  if (!is_multiplexer(arch, *spec, members)) return false;
+  for (const SyscallSpec& sub : syscall_table(arch)) {
+    if ((sub.classes & members) == 0 || sub.nr == spec->nr) continue;
+    for (const InjectSpec& s : specs_) {
+      if (s.syscalls.selects(arch, sub.nr)) return true;
+    }
   }
   return false;
 }
@@ -78,10 +107,12 @@ void InjectHook::poke(SyscallContext& ctx, const std::vector<InjectPoke>& pokes,
 void InjectHook::on_entry(SyscallContext& ctx) {
   const sys::DecodedSyscall& sc = ctx.syscall();
   Fired f;
+  std::int64_t nr = matched_nr(sc);
   for (std::size_t i = 0; i < specs_.size(); ++i) {
     const InjectSpec& spec = specs_[i];
-    if (!spec.syscalls.selects(sc.arch, sc.nr)) continue;
-    if (!spec.when.selects(next_invocation(sc.tid, i, sc.arch, sc.nr))) continue;
+    std::int64_t counted = spec.syscalls.selects(sc.arch, nr) ? nr : sc.nr;
+    if (!spec.syscalls.selects(sc.arch, counted)) continue;
+    if (!spec.when.selects(next_invocation(sc.tid, i, sc.arch, counted))) continue;
     f.specs.push_back(static_cast<int>(i));
     if (spec.signal != 0) {
       if (Status s = ctx.raise(spec.signal); !s.ok()) warn_once(i, s.error().message());

@@ -11,6 +11,7 @@
 
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/decoded.h"
+#include "ptk/sys/edit_distance.h"
 
 namespace ptk::tamper {
 namespace {
@@ -31,21 +32,6 @@ bool parse_number(std::string_view s, T& out, int base = 10) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t prev = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
-}
-
 // Up to three errno names close to a misspelt one, closest first.
 std::string nearest_errno(std::string_view name) {
   std::string want = upper(name);
@@ -53,7 +39,7 @@ std::string nearest_errno(std::string_view name) {
   for (int e = 1; e <= kMaxErrno; ++e) {
     std::string_view n = sys::errno_name(e);
     if (n.empty()) continue;
-    std::size_t d = edit_distance(want, n);
+    std::size_t d = sys::edit_distance(want, n);
     if (d <= 2) near.emplace_back(d, n);
   }
   std::stable_sort(near.begin(), near.end(),

@@ -1,9 +1,7 @@
 #include "ptk/tamper/tamperer.h"
 
 #include <fmt/format.h>
-#include <time.h>
 
-#include <cerrno>
 #include <cstring>
 
 #include "context.h"
@@ -17,14 +15,6 @@ constexpr std::size_t kMaxRunHooks = 64;  // one bit each in InFlight::hooks
 // handler (or at once), with the number in orig_rax and the argument registers.
 bool is_restart(std::int64_t ret) {
   return ret == -512 || ret == -513 || ret == -514 || ret == -516;
-}
-
-void sleep_for(std::chrono::microseconds d) {
-  if (d.count() <= 0) return;
-  timespec ts{static_cast<time_t>(d.count() / 1000000),
-              static_cast<long>(d.count() % 1000000) * 1000};
-  while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
 }
 
 // Copies one register (all 8 bytes of its host slot) from the entry's block.
@@ -134,7 +124,7 @@ void Tamperer::on_entry(Session& session, sys::DecodedSyscall& sc) {
       rec->args = rec->orig_args;
     }
   }
-  sleep_for(rec->delay);
+  if (rec->delay.count() > 0) delays_[sc.tid] += rec->delay;
   rec->delay = {};
   in_flight_[sc.tid] = std::move(rec);
 }
@@ -188,7 +178,13 @@ void Tamperer::on_exit(Session& session, sys::DecodedSyscall& sc) {
       if (Status s = mem.write(RemoteAddr(b->addr), b->saved); !s.ok()) report(s.error());
     }
   }
-  sleep_for(rec->delay);
+  if (rec->delay.count() > 0) delays_[sc.tid] += rec->delay;
+}
+
+std::chrono::microseconds Tamperer::take_delay(pid_t tid) {
+  if (delays_.empty()) return {};
+  auto node = delays_.extract(tid);
+  return node.empty() ? std::chrono::microseconds{0} : node.mapped();
 }
 
 void Tamperer::on_abandon(Session& /*session*/, pid_t tid) {
@@ -201,6 +197,7 @@ void Tamperer::on_abandon(Session& /*session*/, pid_t tid) {
 }
 
 void Tamperer::on_thread_exit(Session& /*session*/, pid_t tid) {
+  delays_.erase(tid);
   for (Hook* h : hooks_) h->on_thread_exit(tid);
 }
 

@@ -216,5 +216,19 @@ TEST(InjectCli, UnprintedSyscallsAreStillTamperedWith) {
   }
 }
 
+// i386 socketcall(SYS_SOCKET, ...) is matched by inject=socket, as strace does; a socketcall
+// whose arguments cannot be read (so not known as a socket call) is left alone.
+TEST(InjectCli, I386SocketcallSubCalls) {
+  std::string text = trace_lines({"-e", "trace=socket", "-e", "inject=socket:error=EMFILE"},
+                                 {tracee_path("i386_calls", 32)});
+  EXPECT_TRUE(
+      contains(text,
+               "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = -1 EMFILE (Too "
+               "many open files) (INJECTED)\n"))
+      << text;
+  EXPECT_TRUE(contains(text, "socketcall(SYS_SOCKET, 0x10)")) << text;
+  EXPECT_TRUE(contains(text, "= -1 EFAULT (Bad address)\n")) << text;  // not injected
+}
+
 }  // namespace
 }  // namespace ptk_test

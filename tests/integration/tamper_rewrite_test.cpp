@@ -164,6 +164,18 @@ TEST(TamperRewrite, BadRulesAreRefusedBeforeTheTraceeStarts) {
       {{"--rewrite", "unlink -> deny=ENOPE"},
        "ptk trace: --rewrite 'unlink -> deny=ENOPE': deny=ENOPE: unknown errno \"ENOPE\"; errnos "
        "are named as in errno(3): EPERM, ENOENT, EACCES...\n"},
+      {{"--rewrite", "opnat -> deny=EPERM"},
+       "ptk trace: --rewrite 'opnat -> deny=EPERM': unknown syscall \"opnat\"; did you mean "
+       "openat, openat2?\n"},
+      {{"--rewrite", R"(openat if path~"[a" -> deny=EPERM)"},
+       R"(ptk trace: --rewrite 'openat if path~"[a" -> deny=EPERM': bad glob "[a": '[' at offset )"
+       "0 is never closed\n"},
+      {{"--rewrite", "openat if path=~/a(b/ -> deny=EPERM"},
+       "ptk trace: --rewrite 'openat if path=~/a(b/ -> deny=EPERM': bad regex /a(b/: "
+       "Unmatched ( or \\(\n"},
+      {{"--rewrite", R"(getpid -> path="/x")"},
+       R"(ptk trace: --rewrite 'getpid -> path="/x"': getpid has no argument "path" )"
+       "(arguments: none)\n"},
       {{"--rules", d.write("bad", "unlink -> deny=EPERM\nopenat -> flags=\"x\"\n")},
        fmt::format("ptk trace: {}:2: flags=\"x\": openat's flags is a set of flags, not a string "
                    "or a buffer (set it with a number: flags=N)\n",

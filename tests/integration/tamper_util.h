@@ -91,6 +91,8 @@ struct HookedRunOptions {
   bool report_all = false;  // else nothing is reported: only the hooks' syscalls stop
   std::vector<ptk::sys::SyscallHook*> hooks{};
   std::string input{};  // written to the tracee's stdin (then closed)
+  // Tracer::run's stop flag (a hook may set it); the session kills what is left at the end.
+  const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 // Runs argv under a Tracer with the hooks and returns its stdout and how it ended.
@@ -127,8 +129,12 @@ inline HookedRun run_hooked(std::vector<std::string> argv, const HookedRunOption
   watch.pid = r.pid = *pid;
   ptk::sys::Tracer tracer(session, to, watch);
   EXPECT_TRUE(session.resume_all().ok());  // spawn left it at its first instruction
-  ptk::Status s = tracer.run();
+  ptk::Status s = tracer.run(o.stop);
   EXPECT_TRUE(s.ok()) << s.error().message();
+  // Stopped early: the tracee is still there, and its stdout would never end.
+  if (o.stop != nullptr && *o.stop) {
+    EXPECT_TRUE(session.kill(*pid, SIGKILL).ok());
+  }
   r.out = read_all(out.read_end.get());
   r.ended = watch.ended;
   r.reported = watch.lines;

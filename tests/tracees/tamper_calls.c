@@ -6,6 +6,8 @@
 //              getpid syscall returned; exits with the child's status
 //   threads N  N threads each print "thread N" with what their getpid syscall returned
 //   echo       read(0, buf, 64) once and writes what it read to stdout
+//   spin       a thread makes one getppid syscall while the main thread makes getpid syscalls
+//              until it returned; then prints "spun"
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,15 @@ static void say(const char* what, long value) {
 static void* thread_main(void* arg) {
   (void)arg;
   say("thread", syscall(SYS_getpid));
+  return NULL;
+}
+
+static int getppid_done;
+
+static void* getppid_main(void* arg) {
+  (void)arg;
+  syscall(SYS_getppid);
+  __atomic_store_n(&getppid_done, 1, __ATOMIC_RELEASE);
   return NULL;
 }
 
@@ -78,6 +89,13 @@ int main(int argc, char** argv) {
       return 3;
     }
     return write(1, buf, (size_t)n) == n ? 0 : 4;
+  }
+  if (strcmp(argv[1], "spin") == 0) {
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, getppid_main, NULL) != 0) return 2;
+    while (!__atomic_load_n(&getppid_done, __ATOMIC_ACQUIRE)) syscall(SYS_getpid);
+    pthread_join(thread, NULL);
+    return write(1, "spun\n", 5) == 5 ? 0 : 4;
   }
   return 101;
 }

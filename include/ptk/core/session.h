@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
@@ -110,6 +111,11 @@ class Session {
 
   // The next event. Blocks per the wait policy; NoSuchProcess when nothing is traced.
   Result<Event> wait();
+  // The same, but gives up at `deadline` (steady clock) and then returns no event: a tracer
+  // that holds a thread for a while (tamper delays) waits for the others meanwhile. It polls
+  // (waitpid WNOHANG, then a nap of 20 us growing to 1 ms while nothing comes), as waitpid
+  // has no timeout.
+  Result<std::optional<Event>> wait_until(std::chrono::steady_clock::time_point deadline);
   // Restarts the thread of a stopped event in its default way, passing on a pending signal.
   Status resume(const Event& event);
   // Restarts a stopped thread; `signal` (0 = none) is delivered as it restarts.
@@ -140,6 +146,10 @@ class Session {
   // kernel's opaque XSAVE image, and back.
   Result<std::vector<std::byte>> get_xstate(pid_t tid);
   Status set_xstate(pid_t tid, const std::vector<std::byte>& image);
+  // A debug register (index 0-7; DR0-DR3 addresses, DR6 status, DR7 control) of a stopped
+  // thread, through PTRACE_PEEKUSER/POKEUSER (watchpoints: ptk/debug/watchpoints.h).
+  Result<std::uint64_t> get_debugreg(pid_t tid, int index);
+  Status set_debugreg(pid_t tid, int index, std::uint64_t value);
 
   const Thread* thread(pid_t tid) const;
   const Process* process(pid_t pid) const;

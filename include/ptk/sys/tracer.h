@@ -2,6 +2,7 @@
 // sink (the strace printer, JSON, the -c summary, tamper rules...).
 #pragma once
 
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <string>
@@ -54,6 +55,9 @@ class SyscallHook {
   // Whether the hook has changed the thread's syscall in progress (registers, memory) so that
   // the thread must reach the syscall's exit before ptk lets it go: see Tracer::run.
   virtual bool holds(pid_t /*tid*/) const { return false; }
+  // Asked after on_entry and on_exit: how long the thread must wait at this stop before it
+  // goes on (tamper delays). The tracer holds only that thread and handles the others meanwhile.
+  virtual std::chrono::microseconds take_delay(pid_t /*tid*/) { return {}; }
 };
 
 // The most hooks one Tracer runs (those after it are ignored).
@@ -103,6 +107,14 @@ class Tracer {
   void abandon(pid_t tid, ThreadState& ts);
   // Interrupts the threads hooks hold; true while any is held.
   bool drain();
+  // Resumes the delayed threads whose time is up (all of them with `all`).
+  Status release_delayed(bool all);
+
+  // A thread held at a syscall stop for a hook's delay, resumed at `until`.
+  struct Delayed {
+    std::chrono::steady_clock::time_point until;
+    Event ev;
+  };
 
   Session& session_;
   TracerOptions options_;
@@ -110,6 +122,7 @@ class Tracer {
   FdPathFn fd_path_;
   std::unordered_map<pid_t, ThreadState> threads_;
   bool draining_ = false;
+  std::vector<Delayed> delayed_;
 };
 
 // CLOCK_REALTIME in nanoseconds (the vDSO makes this cheap enough for every stop).

@@ -21,9 +21,8 @@
 //   x86_64; 0 on i386), 16-byte aligned, at most 64 KiB per syscall; the old bytes are written
 //   back at the exit stop, before the thread runs again. Never after an execve (the old
 //   address space is gone) nor for a thread that is gone.
-// - delay(d): ptk sleeps before resuming the thread. While it sleeps it handles no other stop:
-//   other threads run on until they next stop for ptk, then wait too. (strace holds only the
-//   delayed thread.)
+// - delay(d): the thread stays stopped for d before it goes on (sys::SyscallHook::take_delay):
+//   only that thread; ptk handles the stops of the others meanwhile.
 // - raise(sig): tgkill(2) from ptk; the signal is pending as the thread resumes, so a blocking
 //   call is interrupted and the handler runs before the program sees the result.
 #pragma once
@@ -71,6 +70,7 @@ class Tamperer final : public sys::SyscallHook {
   void on_thread_exit(Session& session, pid_t tid) override;
   void on_exec(Session& session, const Event& ev) override;
   bool holds(pid_t tid) const override;
+  std::chrono::microseconds take_delay(pid_t tid) override;
 
  private:
   bool hook_wants(const Hook& hook, Arch arch, std::int64_t nr) const;
@@ -81,6 +81,7 @@ class Tamperer final : public sys::SyscallHook {
   std::bitset<sys::SyscallFilter::kMaxNr> wanted_[2];  // any hook wants (arch, nr)
   std::unordered_map<pid_t, std::unique_ptr<InFlight>> in_flight_;
   std::function<void(const Error&)> on_error_;
+  std::unordered_map<pid_t, std::chrono::microseconds> delays_;  // asked for at the last stop
 };
 
 }  // namespace ptk::tamper
