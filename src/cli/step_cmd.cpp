@@ -1,5 +1,6 @@
 // `ptk step`: options -> Session + Stepper -> one line per instruction, a count or a profile.
 #include "step_cmd.h"
+#include "entry_point.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -35,19 +36,6 @@ struct StepCmdOptions {
   int pid = 0;
   std::vector<std::string> command;
 };
-
-// The program's entry point (AT_ENTRY of /proc/PID/auxv): there the dynamic linker has mapped
-// every library the program needs, and their symbols can be looked up.
-std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch) {
-  auto auxv = read_proc_file(pid, "auxv");
-  if (!auxv.ok()) return std::nullopt;
-  constexpr std::uint64_t kAtEntry = 9;  // AT_ENTRY, <elf.h>
-  for (auto [type, value] :
-       parse_auxv(std::as_bytes(std::span(auxv->data(), auxv->size())), abi(arch).word_size)) {
-    if (type == kAtEntry) return value;
-  }
-  return std::nullopt;
-}
 
 class StepRun {
  public:

@@ -85,6 +85,7 @@ Result<std::size_t> Memory::read(RemoteAddr addr, std::span<std::byte> out) {
   if (done < out.size()) done += read_proc_mem(addr.addr() + done, out.subspan(done));
   if (done < out.size()) done += read_peek(addr.addr() + done, out.subspan(done));
   if (done == 0) return bad_address(pid_, addr.addr(), out.size());
+  if (read_filter_) read_filter_(addr.addr(), out.first(done));
   return done;
 }
 

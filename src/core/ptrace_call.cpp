@@ -87,4 +87,16 @@ Result<long> ptrace_peek(pid_t tid, std::uint64_t addr) {
   return word;
 }
 
+Result<long> ptrace_peek_user(pid_t tid, std::uint64_t offset) {
+  errno = 0;
+  long word = ::ptrace(PTRACE_PEEKUSER, tid, offset, 0);
+  if (errno != 0) {
+    int err = errno;
+    std::string call = fmt::format("ptrace(PTRACE_PEEKUSER, {}, {:#x})", tid, offset);
+    if (err == ESRCH) return Error(ErrorKind::TraceeGone, std::move(call), err);
+    return Error::from_errno(err, std::move(call));
+  }
+  return word;
+}
+
 }  // namespace ptk::detail

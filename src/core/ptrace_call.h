@@ -48,5 +48,7 @@ Result<long> ptrace_call(int request, pid_t tid, std::uint64_t addr = 0, std::ui
 
 // PTRACE_PEEKDATA returns the word itself, so errors are told apart through errno.
 Result<long> ptrace_peek(pid_t tid, std::uint64_t addr);
+// PTRACE_PEEKUSER, the same way: a word of the thread's struct user (e.g. a debug register).
+Result<long> ptrace_peek_user(pid_t tid, std::uint64_t offset);
 
 }  // namespace ptk::detail

@@ -7,9 +7,11 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "ptk/base/remote_ptr.h"
 #include "ptk/base/result.h"
@@ -52,6 +54,11 @@ class Memory {
     return write(addr.bytes(), std::as_bytes(std::span(&value, 1)));
   }
 
+  // Called with every successful read's bytes before the caller sees them: a debugger hides
+  // its inserted int3 bytes this way (ptk_debug's BreakpointSet). Writes are not filtered.
+  using ReadFilter = std::function<void(std::uint64_t addr, std::span<std::byte> bytes)>;
+  void set_read_filter(ReadFilter filter) { read_filter_ = std::move(filter); }
+
   // After execve the process has a new address space, and an open /proc/PID/mem keeps
   // reading the old one (the file pins the mm it was opened on), so it must be reopened.
   void reset_address_space() { mem_fd_.reset(); }
@@ -66,6 +73,7 @@ class Memory {
   pid_t stopped_tid_ = 0;
   UniqueFd mem_fd_;
   bool vm_unavailable_ = false;  // process_vm_readv answered ENOSYS/EPERM once: skip it
+  ReadFilter read_filter_;
 };
 
 }  // namespace ptk

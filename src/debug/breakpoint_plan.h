@@ -1,0 +1,41 @@
+// How the instruction under a breakpoint is executed at a hit (see breakpoints.h): decoded once
+// with capstone at insertion.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "ptk/arch/arch.h"
+#include "ptk/base/result.h"
+#include "ptk/debug/breakpoints.h"
+
+namespace ptk::debug {
+
+// Room for the longest instruction (15 bytes) and the longest jump back (14): one slot.
+inline constexpr std::size_t kSlotSize = 32;
+
+enum class EmulateOp : std::uint8_t { None, CallRel, JmpRel, Ret };
+
+struct StepOverPlan {
+  StepOverKind kind = StepOverKind::Classic;
+  std::uint8_t length = 0;
+  EmulateOp op = EmulateOp::None;
+  std::uint64_t target = 0;      // CallRel / JmpRel
+  std::uint8_t disp_offset = 0;  // a RIP-relative operand's 32-bit displacement, 0: none
+};
+
+// Decodes the instruction at `address` (its bytes in `code`, original ones) and chooses.
+Result<StepOverPlan> plan_step_over(Arch arch, std::uint64_t address,
+                                    std::span<const std::byte> code);
+
+// The slot's code at `slot`: the instruction, its RIP-relative displacement adjusted, then a
+// jump to address + length. nullopt when the adjusted displacement does not fit in 32 bits.
+std::optional<std::vector<std::byte>> slot_code(Arch arch, const StepOverPlan& plan,
+                                                std::uint64_t address,
+                                                std::span<const std::byte> code,
+                                                std::uint64_t slot);
+
+}  // namespace ptk::debug

@@ -1,0 +1,192 @@
+// BreakpointSet: insertion, removal, the read filter and the process lifecycle.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include "breakpoint_plan.h"
+#include "ptk/core/proc.h"
+#include "ptk/debug/breakpoints.h"
+
+namespace ptk::debug {
+namespace {
+
+constexpr std::uint64_t kScratchPage = 4096;
+// A page this close to a breakpoint keeps any RIP-relative operand within +-2 GiB.
+constexpr std::uint64_t kNear = (1ULL << 31) - 2 * kScratchPage;
+
+std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
+
+Status check_executable(pid_t pid, std::uint64_t address) {
+  PTK_ASSIGN_OR_RETURN(std::vector<MapEntry> maps, read_maps(pid));
+  auto it = std::find_if(maps.begin(), maps.end(),
+                         [&](const MapEntry& m) { return m.contains(address); });
+  if (it == maps.end() || !it->exec) {
+    return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", address), 0,
+                 fmt::format("the address is not in an executable mapping of process {}", pid));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+BreakpointSet::~BreakpointSet() {
+  for (const auto& [pid, pb] : procs_) {
+    if (const Process* p = session_.process(pid)) p->memory->set_read_filter(nullptr);
+  }
+}
+
+void BreakpointSet::install_filter(pid_t pid) {
+  if (const Process* p = session_.process(pid)) {
+    p->memory->set_read_filter([this, pid](std::uint64_t addr, std::span<std::byte> bytes) {
+      patch_reads(pid, addr, bytes);
+    });
+  }
+}
+
+void BreakpointSet::patch_reads(pid_t pid, std::uint64_t addr, std::span<std::byte> bytes) const {
+  auto pb = procs_.find(pid);
+  if (pb == procs_.end()) return;
+  const auto& points = pb->second.points;
+  for (auto it = points.lower_bound(addr); it != points.end() && it->first - addr < bytes.size();
+       ++it) {
+    bytes[it->first - addr] = it->second.saved;
+  }
+}
+
+bool BreakpointSet::contains(pid_t pid, std::uint64_t address) const {
+  auto pb = procs_.find(pid);
+  return pb != procs_.end() && pb->second.points.count(address) != 0;
+}
+
+std::optional<StepOverKind> BreakpointSet::step_over_kind(pid_t pid, std::uint64_t address) const {
+  auto pb = procs_.find(pid);
+  if (pb == procs_.end()) return std::nullopt;
+  auto it = pb->second.points.find(address);
+  if (it == pb->second.points.end()) return std::nullopt;
+  return it->second.kind;
+}
+
+Result<std::uint64_t> BreakpointSet::slot_near(pid_t tid, ProcessBreakpoints& pb,
+                                               std::uint64_t address) {
+  for (ScratchPage& page : pb.pages) {
+    if (page.used + kSlotSize <= kScratchPage && distance(page.address, address) < kNear) {
+      std::uint64_t slot = page.address + page.used;
+      page.used += kSlotSize;
+      return slot;
+    }
+  }
+  if (!allocator_) {
+    return Error(ErrorKind::Unsupported, "scratch page for breakpoints", 0, "no allocator");
+  }
+  PTK_ASSIGN_OR_RETURN(std::uint64_t page, allocator_(tid, address, kScratchPage));
+  pb.pages.push_back({.address = page, .used = kSlotSize});
+  return page;
+}
+
+Status BreakpointSet::plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Arch arch) {
+  Memory& mem = session_.memory(tid);
+  std::array<std::byte, 16> code{};
+  auto n = mem.read(RemoteAddr(bp.address), code);
+  if (!n.ok()) {
+    return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", bp.address), 0,
+                 "the address cannot be read");
+  }
+  if (code[0] == std::byte{0xcc}) {
+    return Error(ErrorKind::InvalidArgument, fmt::format("breakpoint at {:#x}", bp.address), 0,
+                 "the program has an int3 instruction there already");
+  }
+  auto bytes = std::span<const std::byte>(code).first(*n);
+  PTK_ASSIGN_OR_RETURN(StepOverPlan p, plan_step_over(arch, bp.address, bytes));
+  bp.saved = code[0];
+  bp.length = p.length;
+  bp.kind = p.kind;
+  bp.target = p.target;
+  bp.op = static_cast<std::uint8_t>(p.op);
+  if (p.kind != StepOverKind::Slot) return ok_status();
+  bp.kind = StepOverKind::Classic;  // unless a slot works out below
+  auto slot = slot_near(tid, pb, bp.address);
+  if (!slot.ok()) return ok_status();
+  auto slot_bytes = slot_code(arch, p, bp.address, bytes, *slot);
+  if (!slot_bytes) return ok_status();  // a RIP-relative operand out of the slot's reach
+  PTK_TRY(mem.write(RemoteAddr(*slot), *slot_bytes));
+  bp.kind = StepOverKind::Slot;
+  bp.slot = *slot;
+  return ok_status();
+}
+
+Status BreakpointSet::insert(pid_t tid, std::uint64_t address) {
+  const Thread* t = session_.thread(tid);
+  if (t == nullptr) {
+    return Error(ErrorKind::NoSuchProcess, fmt::format("breakpoint in thread {}", tid), ESRCH,
+                 "the thread is not traced by this session");
+  }
+  pid_t pid = t->pid;
+  Arch arch = t->arch;
+  ProcessBreakpoints& pb = procs_[pid];
+  if (auto it = pb.points.find(address); it != pb.points.end()) {
+    ++it->second.refs;
+    return ok_status();
+  }
+  PTK_TRY(check_executable(pid, address));
+  Breakpoint bp{.address = address, .refs = 1};
+  PTK_TRY(plan(tid, pb, bp, arch));
+  // The slot is complete before the int3 that leads threads to it exists.
+  const std::byte int3{abi(arch).breakpoint_opcode};
+  PTK_TRY(session_.memory(tid).write(RemoteAddr(address), std::span(&int3, 1)));
+  pb.points.emplace(address, bp);
+  pb.removed.erase(address);
+  install_filter(pid);
+  return ok_status();
+}
+
+Status BreakpointSet::remove(pid_t pid, std::uint64_t address) {
+  auto pb = procs_.find(pid);
+  if (pb == procs_.end()) return ok_status();
+  auto it = pb->second.points.find(address);
+  if (it == pb->second.points.end() || --it->second.refs > 0) return ok_status();
+  std::byte saved = it->second.saved;
+  pb->second.points.erase(it);
+  pb->second.removed.insert(address);
+  if (const Process* p = session_.process(pid)) {
+    return p->memory->write(RemoteAddr(address), std::span(&saved, 1));
+  }
+  return ok_status();
+}
+
+Status BreakpointSet::on_fork(pid_t parent, pid_t child, bool follow) {
+  auto pb = procs_.find(parent);
+  if (pb == procs_.end() || pb->second.points.empty()) return ok_status();
+  if (follow) {
+    // The child's copy of the address space holds the same int3 bytes and scratch pages.
+    procs_[child] = pb->second;
+    install_filter(child);
+    return ok_status();
+  }
+  // Not followed: the child must not meet an int3 nobody handles (SIGTRAP would kill it).
+  // Writing /proc/CHILD/mem needs no stop; the child has not run yet (auto-attached).
+  Memory mem(child);
+  Status result = ok_status();
+  for (const auto& [address, bp] : pb->second.points) {
+    Status s = mem.write(RemoteAddr(address), std::span(&bp.saved, 1));
+    if (!s.ok() && result.ok()) result = s;
+  }
+  return result;
+}
+
+void BreakpointSet::on_exec(pid_t pid) {
+  if (procs_.erase(pid) == 0) return;
+  if (const Process* p = session_.process(pid)) p->memory->set_read_filter(nullptr);
+}
+
+void BreakpointSet::on_exit(pid_t pid) { procs_.erase(pid); }
+
+std::optional<Event> BreakpointSet::next_deferred() {
+  if (deferred_.empty()) return std::nullopt;
+  Event ev = deferred_.front();
+  deferred_.pop_front();
+  return ev;
+}
+
+}  // namespace ptk::debug
