@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "cli_util.h"
+#include "inject_lib.h"
 #include "inject_render.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
@@ -34,6 +35,8 @@ struct InjectOptions {
   std::string shellcode_file;
   std::string hex;
   bool at_ip = false;
+  std::string lib;
+  bool unload = false;
   bool json = false;
 };
 
@@ -109,10 +112,17 @@ Result<SyscallOutcome> run_syscall(inject::RemoteSyscalls& remote, const inject:
 }
 
 int run_inject(const InjectOptions& o) {
-  int modes = !o.syscall.empty() + !o.shellcode_file.empty() + !o.hex.empty();
+  int modes = !o.syscall.empty() + !o.shellcode_file.empty() + !o.hex.empty() + !o.lib.empty();
   if (modes != 1) {
-    return fail("inject", "give one of --syscall, --shellcode or --hex (see ptk inject --help)",
+    return fail("inject",
+                "give one of --syscall, --shellcode, --hex or --lib (see ptk inject --help)",
                 kExitUsage);
+  }
+  if (o.unload && o.lib.empty()) return fail("inject", "--unload goes with --lib", kExitUsage);
+  if (!o.lib.empty()) {
+    if (o.at_ip) return fail("inject", "--at-ip is for --shellcode and --hex", kExitUsage);
+    return run_inject_lib(
+        {.pid = o.pid, .tid = o.tid, .path = o.lib, .unload = o.unload, .json = o.json});
   }
   if (o.at_ip && !o.syscall.empty()) {
     return fail("inject", "--at-ip is for --shellcode and --hex", kExitUsage);
@@ -201,6 +211,9 @@ void register_inject(CLI::App& app, int& exit_code) {
   sub->add_option("--hex", opts->hex, "Run the machine code given in hex: 'b8 27 00 00 00 cc'");
   sub->add_flag("--at-ip", opts->at_ip,
                 "Write the code over the instruction stream at the ip (default: a fresh mapping)");
+  sub->add_option("--lib", opts->lib,
+                  "Load the shared object PATH with the process's own dlopen (constructors run)");
+  sub->add_flag("--unload", opts->unload, "With --lib: unload (dlclose) the library instead");
   sub->add_flag("--json", opts->json, "Print the result as one JSON object");
   sub->callback([opts, &exit_code] { exit_code = run_inject(*opts); });
 }

@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "break_cmd.h"
 #include "bt_cmd.h"
+#include "call_cmd.h"
 #include "inject_cmd.h"
 #include "maps_cmd.h"
 #include "mem_cmd.h"
@@ -37,10 +39,12 @@ int main(int argc, char** argv) {
   ptk::cli::register_trace(app, command, exit_code);
   ptk::cli::register_step(app, command, exit_code);
   ptk::cli::register_inject(app, exit_code);
+  ptk::cli::register_call(app, exit_code);
   ptk::cli::register_regs(app, exit_code);
   ptk::cli::register_mem(app, command, exit_code);
   ptk::cli::register_maps(app, exit_code);
   ptk::cli::register_bt(app, exit_code);
+  ptk::cli::register_break(app, command, exit_code);
   try {
     app.parse(own_args, argv);
   } catch (const CLI::ParseError& e) {

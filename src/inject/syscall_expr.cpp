@@ -35,14 +35,24 @@ bool is_name_char(char c, bool first) {
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : text_(text) {}
+  Parser(std::string_view text, bool call) : text_(text), call_(call) {}
 
   Result<SyscallExpr> parse() {
     SyscallExpr expr;
     skip_space();
+    if (call_) expr.cast = take_cast();
     std::size_t start = pos_;
-    while (pos_ < text_.size() && is_name_char(text_[pos_], pos_ == start)) ++pos_;
-    if (pos_ == start) return fail("expected a syscall name");
+    if (call_) {
+      // A function as a location: "puts", "libc:puts", "0x401000", "f+0x10", "ns::f".
+      while (pos_ < text_.size() &&
+             (is_name_char(text_[pos_], false) || text_[pos_] == ':' || text_[pos_] == '.' ||
+              text_[pos_] == '+' || text_[pos_] == '-')) {
+        ++pos_;
+      }
+    } else {
+      while (pos_ < text_.size() && is_name_char(text_[pos_], pos_ == start)) ++pos_;
+    }
+    if (pos_ == start) return fail(call_ ? "expected a function name" : "expected a syscall name");
     expr.name = std::string(text_.substr(start, pos_ - start));
     skip_space();
     if (!take('(')) return fail("expected '(' after the name");
@@ -67,7 +77,8 @@ class Parser {
     std::string where = pos_ < text_.size()
                             ? fmt::format("at column {}: '{}'", pos_ + 1, text_.substr(pos_, 12))
                             : "at the end";
-    return Error(ErrorKind::InvalidArgument, fmt::format("malformed syscall '{}'", text_), 0,
+    return Error(ErrorKind::InvalidArgument,
+                 fmt::format("malformed {} '{}'", call_ ? "call" : "syscall", text_), 0,
                  fmt::format("{} {}", what, where));
   }
 
@@ -82,7 +93,27 @@ class Parser {
     return false;
   }
 
+  // A C cast such as "(int)" or "(char *)" before a call or an argument: its type, or "" (and
+  // nothing consumed) when the text there is no cast.
+  std::string take_cast() {
+    if (pos_ >= text_.size() || text_[pos_] != '(') return {};
+    std::size_t end = pos_ + 1;
+    while (end < text_.size() &&
+           (is_name_char(text_[end], false) || text_[end] == ' ' || text_[end] == '*')) {
+      ++end;
+    }
+    if (end >= text_.size() || text_[end] != ')' || end == pos_ + 1 ||
+        !is_name_char(text_[pos_ + 1], true)) {
+      return {};
+    }
+    std::string type(text_.substr(pos_ + 1, end - pos_ - 1));
+    pos_ = end + 1;
+    skip_space();
+    return type;
+  }
+
   Result<SyscallArgExpr> parse_arg() {
+    if (call_) (void)take_cast();  // argument casts only document the type: values are words
     std::size_t start = pos_;
     SyscallArgExpr arg;
     if (take('"')) {
@@ -171,6 +202,7 @@ class Parser {
   }
 
   std::string_view text_;
+  bool call_ = false;
   std::size_t pos_ = 0;
 };
 
@@ -191,7 +223,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Result<SyscallExpr> parse_syscall_expr(std::string_view text) { return Parser(text).parse(); }
+Result<SyscallExpr> parse_syscall_expr(std::string_view text) {
+  return Parser(text, false).parse();
+}
+
+Result<SyscallExpr> parse_call_expr(std::string_view text) { return Parser(text, true).parse(); }
 
 std::vector<std::string> close_names(std::string_view name,
                                      const std::vector<std::string_view>& candidates) {

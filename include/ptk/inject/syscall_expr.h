@@ -24,10 +24,16 @@ struct SyscallArgExpr {
 struct SyscallExpr {
   std::string name;
   std::vector<SyscallArgExpr> args;
+  std::string cast;  // a call's leading cast, "(int)getpid()" -> "int"; "" when none
 };
 
 // An error names the column and the token where the text stops making sense.
 Result<SyscallExpr> parse_syscall_expr(std::string_view text);
+
+// A function call in the same syntax (`ptk call`): the name is a location as
+// debug::SymbolTable::resolve reads it ("puts", "libc:puts", "0x401000"), optionally preceded
+// by a cast of the result ("(int)getpid()"); arguments may carry casts, which are ignored.
+Result<SyscallExpr> parse_call_expr(std::string_view text);
 
 // Names of `candidates` within a small edit distance of `name`, closest first (at most 3):
 // for "did you mean ...?".

@@ -1,0 +1,190 @@
+// remote_call: lay out the strings and the call frame below the scratch stack pointer, run the
+// callee until it returns to address 0 (or faults), then undo it all in reverse order.
+#include "ptk/inject/remote_call.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <optional>
+
+#include "ptk/core/proc.h"
+#include "ptk/inject/remote_bytes.h"
+
+namespace ptk::inject {
+namespace {
+
+// The kernel's sigset_t is 64 bits on both ABIs (rt_sigprocmask's sigsetsize must be 8).
+constexpr std::uint64_t kKernelSigsetSize = 8;
+constexpr std::uint64_t kDirectionFlag = 0x400;  // EFLAGS.DF: the ABIs want it clear at a call
+
+constexpr std::array<std::string_view, kMaxCallArgs> kX86_64ArgRegs = {"rdi", "rsi", "rdx",
+                                                                       "rcx", "r8",  "r9"};
+
+void put_word(std::vector<std::byte>& out, std::size_t at, std::uint64_t value, std::size_t word) {
+  std::memcpy(out.data() + at, &value, word);  // little-endian: the low `word` bytes
+}
+
+// Saves up to kCallStackWindow bytes below `top`, within the mapping that holds them.
+Result<PatchedBytes> save_below(Memory& memory, pid_t pid, std::uint64_t top) {
+  std::uint64_t low = top >= kCallStackWindow ? top - kCallStackWindow : 0;
+  if (auto maps = read_maps(pid); maps.ok()) {
+    for (const MapEntry& m : *maps) {
+      if (m.contains(top - 1)) low = std::max(low, m.start);
+    }
+  }
+  return PatchedBytes::save(memory, RemoteAddr(low), top - low);
+}
+
+// The signal mask of the thread, read and written by remote rt_sigprocmask through an 8-byte
+// slot on the stack.
+class SavedMask {
+ public:
+  static Result<SavedMask> save(RemoteSyscalls& remote) {
+    std::array<std::byte, kKernelSigsetSize> zero{};
+    PTK_ASSIGN_OR_RETURN(StackBytes slot, StackBytes::push(remote, zero, 16));
+    std::uint64_t addr = slot.addr().addr();
+    PTK_ASSIGN_OR_RETURN(std::int64_t ret,
+                         remote.syscall("rt_sigprocmask", {SIG_BLOCK, 0, addr, kKernelSigsetSize}));
+    if (is_syscall_error(ret)) {
+      return Error(ErrorKind::Internal, "remote rt_sigprocmask (save the signal mask)",
+                   static_cast<int>(-ret));
+    }
+    std::array<std::byte, kKernelSigsetSize> mask{};
+    PTK_TRY(remote.session().memory(remote.tid()).read_exact(slot.addr(), mask));
+    return SavedMask(std::move(slot), mask);
+  }
+
+  // Puts the mask back (the slot is rewritten first: the callee may have scribbled on it),
+  // then the slot's bytes.
+  Status restore(RemoteSyscalls& remote) {
+    PTK_TRY(remote.session().memory(remote.tid()).write(slot_.addr(), mask_));
+    PTK_ASSIGN_OR_RETURN(
+        std::int64_t ret,
+        remote.syscall("rt_sigprocmask", {SIG_SETMASK, slot_.addr().addr(), 0, kKernelSigsetSize}));
+    if (is_syscall_error(ret)) {
+      return Error(ErrorKind::Internal, "remote rt_sigprocmask (restore the signal mask)",
+                   static_cast<int>(-ret));
+    }
+    return slot_.restore();
+  }
+
+ private:
+  SavedMask(StackBytes slot, std::array<std::byte, kKernelSigsetSize> mask)
+      : slot_(std::move(slot)), mask_(mask) {}
+  StackBytes slot_;
+  std::array<std::byte, kKernelSigsetSize> mask_;
+};
+
+// Everything the call itself needs on the stack, pushed and popped as one scope: the strings,
+// then the frame [padding][return address 0][stack arguments (i386)].
+struct CallFrame {
+  std::optional<StackBytes> strings;
+  std::optional<StackBytes> frame;
+  std::uint64_t return_slot = 0;  // where the return address is: the callee's entry sp
+};
+
+Result<CallFrame> push_frame(RemoteSyscalls& remote, std::span<const CallArg> args,
+                             std::vector<std::uint64_t>& values) {
+  CallFrame out;
+  std::string block;
+  std::vector<std::size_t> offsets;
+  for (const CallArg& a : args) {
+    offsets.push_back(block.size());
+    if (a.kind == CallArg::Kind::String) block += a.bytes + '\0';
+  }
+  if (!block.empty()) {
+    PTK_ASSIGN_OR_RETURN(StackBytes s, StackBytes::push(remote, std::as_bytes(std::span(block))));
+    out.strings.emplace(std::move(s));
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    values.push_back(args[i].kind == CallArg::Kind::String ? out.strings->addr().addr() + offsets[i]
+                                                           : args[i].value);
+  }
+  const AbiInfo& abi = remote.abi_info();
+  const std::size_t word = abi.word_size;
+  const std::size_t align = 16;
+  // Pushed at a 16-aligned address A: the return address lands at A + 16 - word, so that at the
+  // callee's entry sp + word (the first stack argument on i386) is 16-aligned, as after a
+  // `call` from code that kept the ABI's alignment.
+  std::size_t stack_args = abi.word_size == 4 ? values.size() : 0;
+  std::vector<std::byte> frame(align + stack_args * word);
+  put_word(frame, align - word, 0, word);
+  for (std::size_t i = 0; i < stack_args; ++i) put_word(frame, align + i * word, values[i], word);
+  PTK_ASSIGN_OR_RETURN(StackBytes f, StackBytes::push(remote, frame, align));
+  out.return_slot = f.addr().addr() + align - word;
+  out.frame.emplace(std::move(f));
+  return out;
+}
+
+std::int64_t sign_extend(std::uint64_t value, std::size_t word) {
+  if (word == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(value));
+  return static_cast<std::int64_t>(value);
+}
+
+}  // namespace
+
+Result<CallResult> remote_call(RemoteSyscalls& remote, std::uint64_t function,
+                               std::span<const CallArg> args) {
+  std::string call = fmt::format("remote call of {:#x} in thread {}", function, remote.tid());
+  if (args.size() > kMaxCallArgs) {
+    return Error(ErrorKind::InvalidArgument, call, 0,
+                 fmt::format("at most {} arguments", kMaxCallArgs));
+  }
+  // The callee may use x87/SSE/AVX registers the interrupted code still needs.
+  PTK_TRY(remote.save_extended_state());
+  PTK_ASSIGN_OR_RETURN(SavedMask mask, SavedMask::save(remote));
+  std::vector<std::uint64_t> values;
+  PTK_ASSIGN_OR_RETURN(CallFrame frame, push_frame(remote, args, values));
+  Memory& memory = remote.session().memory(remote.tid());
+  const Thread* t = remote.session().thread(remote.tid());
+  PTK_ASSIGN_OR_RETURN(PatchedBytes window,
+                       save_below(memory, t != nullptr ? t->pid : remote.tid(), frame.return_slot));
+
+  Registers regs = remote.saved_regs();
+  regs.set_ip(function);
+  regs.set_sp(frame.return_slot);
+  regs.set_flags(regs.flags() & ~kDirectionFlag);
+  if (remote.arch() == Arch::X86_64) {
+    for (std::size_t i = 0; i < values.size(); ++i) regs.set_by_name(kX86_64ArgRegs[i], values[i]);
+  }
+  regs.set(RegRole::Ret, 0);  // al: no vector registers used by a variadic callee's arguments
+  PTK_ASSIGN_OR_RETURN(CodeStop stop, remote.run_code(regs));
+
+  const std::size_t word = remote.abi_info().word_size;
+  CallResult result;
+  // The return: `ret` popped our 0 and jumped there (the fault at ip 0 with sp just above the
+  // slot). A null function pointer called inside the callee also faults at 0, but with its own
+  // return address pushed below: sp tells them apart.
+  result.returned = stop.kind == CodeStop::Kind::Fault && stop.signal == SIGSEGV &&
+                    stop.regs.ip() == 0 && stop.regs.sp() == frame.return_slot + word;
+  std::uint64_t mask_word = word == 4 ? 0xffffffffu : ~std::uint64_t{0};
+  result.value = stop.regs.get(RegRole::Ret) & mask_word;
+  result.signed_value = sign_extend(result.value, word);
+  result.stop = stop;
+
+  // Undo in the reverse order of doing, reporting the first failure.
+  Status undo = window.restore();
+  for (auto* s : {&frame.frame, &frame.strings}) {
+    if (!s->has_value()) continue;
+    Status r = (*s)->restore();
+    if (undo.ok() && !r.ok()) undo = r;
+  }
+  if (Status r = mask.restore(remote); undo.ok() && !r.ok()) undo = r;
+  if (!undo.ok()) return std::move(undo).error();
+  return result;
+}
+
+Result<CallResult> remote_call(Session& session, pid_t tid, std::uint64_t function,
+                               std::span<const CallArg> args) {
+  PTK_ASSIGN_OR_RETURN(RemoteSyscalls remote, RemoteSyscalls::open(session, tid));
+  auto result = remote_call(remote, function, args);
+  Status restored = remote.restore();
+  if (!result.ok()) return result;
+  if (!restored.ok()) return std::move(restored).error();
+  return result;
+}
+
+}  // namespace ptk::inject

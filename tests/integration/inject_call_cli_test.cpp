@@ -1,0 +1,94 @@
+// `ptk call` and `ptk inject --lib` as a user runs them on a process the test starts: results
+// printed; a missing function, malformed syntax, a faulting call, a library that does not
+// exist or cannot load, a pid that is gone: one line each, nonzero exit, the process unharmed.
+#include "inject_util.h"
+
+namespace ptk_test {
+namespace {
+
+CommandResult ptk_cmd(std::vector<std::string> argv) {
+  argv.insert(argv.begin(), PTK_CLI);
+  return run_command(argv);
+}
+
+::testing::AssertionResult one_line_error(const CommandResult& r, std::string_view prefix,
+                                          std::string_view says) {
+  if (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 && r.out.empty() &&
+      std::count(r.err.begin(), r.err.end(), '\n') == 1 && r.err.starts_with(prefix) &&
+      r.err.find(says) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "status " << describe_status(r.status) << ", stdout \"" << r.out << "\", stderr \""
+         << r.err << "\" (wanted \"" << says << "\")";
+}
+
+class InjectCallCliTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    child_.emplace(std::vector<std::string>{tracee_path("inject_blocked", GetParam()), "read"});
+    ASSERT_EQ(child_->line(), "ready");
+  }
+  void expect_unharmed() {
+    ASSERT_TRUE(child_->send("ok"));
+    EXPECT_EQ(child_->line(), "read 2: ok");
+    child_->close_stdin();
+    EXPECT_EQ(child_->line(), "eof");
+    EXPECT_EQ(describe_status(child_->wait()), "exited with 0");
+  }
+  std::string pid() const { return std::to_string(child_->pid()); }
+  std::string lib(std::string_view name) const { return tracee_path(name, GetParam()) + ".so"; }
+  std::optional<PipedChild> child_;
+};
+
+TEST_P(InjectCallCliTest, CallsPrintTheirResult) {
+  auto r = ptk_cmd({"call", "-p", pid(), "strlen(\"hello\")"});
+  EXPECT_EQ(r.out, "strlen(\"hello\") = 5 (0x5)\n") << r.err;
+  r = ptk_cmd({"call", "-p", pid(), "(int)getpid()", "--json"});
+  EXPECT_TRUE(contains(r.out, fmt::format("\"pid\":{},", pid()))) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, fmt::format("\"retval\":{},", pid())));
+  r = ptk_cmd({"call", "-p", pid(), "puts(\"from ptk call\")"});
+  EXPECT_EQ(r.out, "puts(\"from ptk call\") = 14 (0xe)\n") << r.err;
+  r = ptk_cmd({"call", "-p", pid(), "fflush(NULL)"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(child_->line(), "from ptk call");
+  expect_unharmed();
+}
+
+TEST_P(InjectCallCliTest, BadCallsAreOneLineErrors) {
+  EXPECT_TRUE(one_line_error(ptk_cmd({"call", "-p", pid(), "putz(\"x\")"}),
+                             "ptk call: ", "close matches: putc, puts"));
+  EXPECT_TRUE(
+      one_line_error(ptk_cmd({"call", "-p", pid(), "puts(\"x\""}), "ptk call: ", "malformed call"));
+  EXPECT_TRUE(one_line_error(ptk_cmd({"call", "-p", pid(), "strlen(0)"}),
+                             "ptk call: ", "strlen did not return: SIGSEGV at 0x0"));
+  expect_unharmed();
+}
+
+TEST_P(InjectCallCliTest, LibraryLoadAndUnload) {
+  std::string path = lib("inject_marker");
+  auto r = ptk_cmd({"inject", "-p", pid(), "--lib", path});
+  EXPECT_TRUE(r.out.starts_with("loaded " + path)) << r.out << r.err;
+  EXPECT_NE(ptk::read_proc_file(child_->pid(), "maps").value_or("").find(path), std::string::npos);
+  r = ptk_cmd({"inject", "-p", pid(), "--lib", path, "--unload", "--json"});
+  EXPECT_TRUE(contains(r.out, "\"ok\":true")) << r.out << r.err;
+  EXPECT_EQ(ptk::read_proc_file(child_->pid(), "maps").value_or("").find(path), std::string::npos);
+  EXPECT_TRUE(one_line_error(ptk_cmd({"inject", "-p", pid(), "--lib", "/nonexistent/x.so"}),
+                             "ptk inject: ", "No such file or directory"));
+  EXPECT_TRUE(one_line_error(ptk_cmd({"inject", "-p", pid(), "--lib", lib("inject_unresolved")}),
+                             "ptk inject: ", "undefined symbol: ptk_no_such_function"));
+  expect_unharmed();
+}
+
+TEST_P(InjectCallCliTest, PidThatIsGone) {
+  expect_unharmed();
+  EXPECT_TRUE(one_line_error(ptk_cmd({"call", "-p", pid(), "getpid()"}), "ptk call: ", ""));
+  EXPECT_TRUE(one_line_error(ptk_cmd({"inject", "-p", pid(), "--lib", lib("inject_marker")}),
+                             "ptk inject: ", ""));
+}
+
+INSTANTIATE_TEST_SUITE_P(Abi, InjectCallCliTest, ::testing::Values(64, 32),
+                         [](const auto& info) { return std::to_string(info.param) + "bit"; });
+
+}  // namespace
+}  // namespace ptk_test
