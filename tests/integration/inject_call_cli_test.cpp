@@ -55,6 +55,24 @@ TEST_P(InjectCallCliTest, CallsPrintTheirResult) {
   expect_unharmed();
 }
 
+// The target belongs to root; ptk runs as nobody (setpriv, util-linux, is on every Debian).
+TEST_P(InjectCallCliTest, OtherUsersProcessAsNonRootIsOneLineError) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to become nobody";
+  const std::vector<std::string> as_nobody = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                                              "--clear-groups", PTK_CLI};
+  for (std::vector<std::string> args : {std::vector<std::string>{"call", "-p", pid(), "getpid()"},
+                                        {"inject", "-p", pid(), "--syscall", "getpid()"},
+                                        {"inject", "-p", pid(), "--lib", lib("inject_marker")}}) {
+    std::vector<std::string> argv = as_nobody;
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_command(argv);
+    std::string prefix = "ptk " + args[0] + ": ";
+    EXPECT_TRUE(one_line_error(r, prefix, "belongs to root")) << args[0];
+    EXPECT_TRUE(contains(r.err, "Operation not permitted")) << r.err;
+  }
+  expect_unharmed();
+}
+
 TEST_P(InjectCallCliTest, BadCallsAreOneLineErrors) {
   EXPECT_TRUE(one_line_error(ptk_cmd({"call", "-p", pid(), "putz(\"x\")"}),
                              "ptk call: ", "close matches: putc, puts"));
