@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 #include "ptk/base/unique_fd.h"
@@ -209,6 +210,16 @@ std::optional<int> yama_ptrace_scope() {
   char c = 0;
   if (::read(fd.get(), &c, 1) != 1 || c < '0' || c > '3') return std::nullopt;
   return c - '0';
+}
+
+bool thread_signal_pending(pid_t tid, int sig) {
+  auto status = read_proc_file(tid, "status");
+  if (!status.ok()) return false;
+  std::string_view text = *status;
+  std::size_t at = text.find("\nSigPnd:");
+  if (at == std::string_view::npos) return false;
+  unsigned long long mask = std::strtoull(text.data() + at + 8, nullptr, 16);
+  return (mask >> (sig - 1)) & 1;
 }
 
 }  // namespace ptk

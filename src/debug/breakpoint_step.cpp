@@ -23,19 +23,6 @@ bool is_int3_trap(const Event& ev) {
   return ev.kind == EventKind::Trap && ev.siginfo.si_code == SI_KERNEL;
 }
 
-// Whether SIGTRAP is queued for the thread itself (SigPnd of /proc/TID/status): an int3 or a
-// debug-register trap raised just as PTRACE_INTERRUPT came is reported after the interrupt
-// stop, and a detach before that report would deliver it and kill the program.
-bool sigtrap_queued(pid_t tid) {
-  auto status = read_proc_file(tid, "status");
-  if (!status.ok()) return false;
-  std::string_view text = *status;
-  std::size_t at = text.find("\nSigPnd:");
-  if (at == std::string_view::npos) return false;
-  unsigned long long mask = std::strtoull(text.data() + at + 8, nullptr, 16);
-  return (mask >> (SIGTRAP - 1)) & 1;
-}
-
 }  // namespace
 
 Result<std::optional<BreakpointHit>> BreakpointSet::match(const Event& ev) {
@@ -256,8 +243,9 @@ Status BreakpointSet::release_stopped(pid_t pid) {
   for (pid_t tid : p != nullptr ? std::vector<pid_t>(p->tids) : std::vector<pid_t>{}) {
     Status s = rewind_if_ours(tid, pb);
     // A trap still queued: run the thread to its report, then undo that one too.
-    for (int round = 0;
-         s.ok() && round < 3 && session_.thread(tid) != nullptr && sigtrap_queued(tid); ++round) {
+    for (int round = 0; s.ok() && round < 3 && session_.thread(tid) != nullptr &&
+                        thread_signal_pending(tid, SIGTRAP);
+         ++round) {
       if (!session_.resume(tid, Resume::Continue, 0).ok()) break;
       for (;;) {
         auto ev = session_.wait();

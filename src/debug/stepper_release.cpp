@@ -20,22 +20,6 @@
 #include "ptk/debug/stepper.h"
 
 namespace ptk::debug {
-namespace {
-
-// Whether SIGTRAP is queued for the thread itself (a trap is sent to the thread, not the
-// process: the SigPnd line, not ShdPnd).
-bool sigtrap_queued(pid_t tid) {
-  auto status = read_proc_file(tid, "status");
-  if (!status.ok()) return false;
-  std::string_view text = *status;
-  std::size_t at = text.find("\nSigPnd:");
-  if (at == std::string_view::npos) return false;
-  unsigned long long mask = std::strtoull(text.data() + at + 8, nullptr, 16);
-  return (mask >> (SIGTRAP - 1)) & 1;
-}
-
-}  // namespace
-
 Status Stepper::release(pid_t pid) {
   // The stop flag that ended stepping would make every wait below return at once.
   WaitPolicy policy = session_.options().wait_policy;
@@ -71,7 +55,7 @@ Status Stepper::release_thread(pid_t tid) {
       last_.erase(it);  // it never ran the int3, as far as the program can tell
     }
     int keep = program_signal(tid);
-    bool queued = sigtrap_queued(tid);
+    bool queued = thread_signal_pending(tid, SIGTRAP);
     if (keep == t->pending_signal && !queued) return ok_status();
     PTK_TRY(session_.resume(tid, Resume::Continue, keep));
     last_.erase(tid);

@@ -52,6 +52,11 @@ Result<ProcStatus> read_status(pid_t pid);
 Result<std::vector<pid_t>> list_tasks(pid_t pid);  // the threads of a process, sorted
 Result<std::string> read_proc_file(pid_t pid, std::string_view name);  // "comm", "cmdline", ...
 bool process_exists(pid_t pid);
+// Whether `sig` is pending for the thread itself (SigPnd of /proc/TID/status; not ShdPnd, the
+// process-wide set). Debuggers use it for SIGTRAP: a trap raised just as PTRACE_INTERRUPT came
+// is reported after the interrupt stop, and a detach before that report would deliver it and
+// kill the program. False when the file cannot be read.
+bool thread_signal_pending(pid_t tid, int sig);
 
 // The Yama ptrace_scope value (0-3), or nullopt when Yama is not in the kernel.
 std::optional<int> yama_ptrace_scope();
