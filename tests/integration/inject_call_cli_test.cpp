@@ -11,34 +11,10 @@ CommandResult ptk_cmd(std::vector<std::string> argv) {
   return run_command(argv);
 }
 
-::testing::AssertionResult one_line_error(const CommandResult& r, std::string_view prefix,
-                                          std::string_view says) {
-  if (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 && r.out.empty() &&
-      std::count(r.err.begin(), r.err.end(), '\n') == 1 && r.err.starts_with(prefix) &&
-      r.err.find(says) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "status " << describe_status(r.status) << ", stdout \"" << r.out << "\", stderr \""
-         << r.err << "\" (wanted \"" << says << "\")";
-}
-
-class InjectCallCliTest : public ::testing::TestWithParam<int> {
+class InjectCallCliTest : public BlockedReaderTest {
  protected:
-  void SetUp() override {
-    child_.emplace(std::vector<std::string>{tracee_path("inject_blocked", GetParam()), "read"});
-    ASSERT_EQ(child_->line(), "ready");
-  }
-  void expect_unharmed() {
-    ASSERT_TRUE(child_->send("ok"));
-    EXPECT_EQ(child_->line(), "read 2: ok");
-    child_->close_stdin();
-    EXPECT_EQ(child_->line(), "eof");
-    EXPECT_EQ(describe_status(child_->wait()), "exited with 0");
-  }
   std::string pid() const { return std::to_string(child_->pid()); }
   std::string lib(std::string_view name) const { return tracee_path(name, GetParam()) + ".so"; }
-  std::optional<PipedChild> child_;
 };
 
 TEST_P(InjectCallCliTest, CallsPrintTheirResult) {

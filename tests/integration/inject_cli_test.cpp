@@ -11,34 +11,9 @@ CommandResult ptk_inject(pid_t pid, std::vector<std::string> args) {
   return run_command(argv);
 }
 
-// One line on stderr, nothing on stdout, a nonzero exit.
-::testing::AssertionResult one_line_error(const CommandResult& r, std::string_view says) {
-  if (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 && r.out.empty() &&
-      std::count(r.err.begin(), r.err.end(), '\n') == 1 && r.err.starts_with("ptk inject: ") &&
-      r.err.find(says) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "status " << describe_status(r.status) << ", stdout \"" << r.out << "\", stderr \""
-         << r.err << "\" (wanted \"" << says << "\")";
-}
-
-class InjectCliTest : public ::testing::TestWithParam<int> {
+class InjectCliTest : public BlockedReaderTest {
  protected:
-  void SetUp() override {
-    child_.emplace(std::vector<std::string>{tracee_path("inject_blocked", GetParam()), "read"});
-    ASSERT_EQ(child_->line(), "ready");
-  }
-  // The process carries on: it still reads, and ends normally.
-  void expect_unharmed() {
-    ASSERT_TRUE(child_->send("ok"));
-    EXPECT_EQ(child_->line(), "read 2: ok");
-    child_->close_stdin();
-    EXPECT_EQ(child_->line(), "eof");
-    EXPECT_EQ(describe_status(child_->wait()), "exited with 0");
-  }
   pid_t pid() const { return child_->pid(); }
-  std::optional<PipedChild> child_;
 };
 
 TEST_P(InjectCliTest, SyscallResultIsPrintedAsStraceWould) {
@@ -78,26 +53,28 @@ TEST_P(InjectCliTest, ShellcodeFromHexAndFile) {
 TEST_P(InjectCliTest, FaultingShellcodeIsOneLineAndTheProcessCarriesOn) {
   auto r =
       ptk_inject(pid(), {"--hex", GetParam() == 64 ? "48 8b 04 25 00 00 00 00" : "a1 00 00 00 00"});
-  EXPECT_TRUE(one_line_error(r, "the shellcode faulted (SIGSEGV at 0x0;"));
+  EXPECT_TRUE(one_line_error(r, "ptk inject: ", "the shellcode faulted (SIGSEGV at 0x0;"));
   expect_unharmed();
 }
 
 TEST_P(InjectCliTest, BadInputIsOneLineAndTouchesNothing) {
   EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", R"(write(1, "hi" 3))"}),
-                             "expected ',' or ')' at column 15: '3)'"));
+                             "ptk inject: ", "expected ',' or ')' at column 15: '3)'"));
   EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "wrte(1, 0, 0)"}),
-                             "unknown syscall 'wrte'; "));
+                             "ptk inject: ", "unknown syscall 'wrte'; "));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "wrte(1, 0, 0)"}),
+                             "ptk inject: ", "did you mean write"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "write(1)"}),
+                             "ptk inject: ", "write takes 3"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "exit_group(1)"}),
+                             "ptk inject: ", "could not be restored"));
   EXPECT_TRUE(
-      one_line_error(ptk_inject(pid(), {"--syscall", "wrte(1, 0, 0)"}), "did you mean write"));
-  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "write(1)"}), "write takes 3"));
-  EXPECT_TRUE(
-      one_line_error(ptk_inject(pid(), {"--syscall", "exit_group(1)"}), "could not be restored"));
-  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--hex", "0f zz"}), "not a hex digit"));
-  EXPECT_TRUE(
-      one_line_error(ptk_inject(pid(), {"--shellcode", "/nonexistent/code"}), "/nonexistent/code"));
-  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {}), "give one of --syscall"));
+      one_line_error(ptk_inject(pid(), {"--hex", "0f zz"}), "ptk inject: ", "not a hex digit"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--shellcode", "/nonexistent/code"}),
+                             "ptk inject: ", "/nonexistent/code"));
+  EXPECT_TRUE(one_line_error(ptk_inject(pid(), {}), "ptk inject: ", "give one of --syscall"));
   EXPECT_TRUE(one_line_error(ptk_inject(pid(), {"--syscall", "getpid()", "--tid", "1"}),
-                             "thread 1 is not a thread of process"));
+                             "ptk inject: ", "thread 1 is not a thread of process"));
   expect_unharmed();
 }
 
@@ -111,7 +88,8 @@ TEST(InjectCliErrors, GonePidIsOneLine) {
     gone = c.pid();
     c.wait();
   }
-  EXPECT_TRUE(one_line_error(ptk_inject(gone, {"--syscall", "getpid()"}), std::to_string(gone)));
+  EXPECT_TRUE(one_line_error(ptk_inject(gone, {"--syscall", "getpid()"}),
+                             "ptk inject: ", std::to_string(gone)));
 }
 
 // Example 8: "Hello World" from code over the instruction stream, then from free space; the

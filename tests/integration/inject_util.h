@@ -97,4 +97,36 @@ inline bool operator==(const Snapshot& a, const Snapshot& b) {
   return a.maps == b.maps && a.stack == b.stack && a.code == b.code;
 }
 
+// One line on stderr starting with `prefix` and containing `says`, nothing on stdout, a
+// nonzero exit.
+inline ::testing::AssertionResult one_line_error(const CommandResult& r, std::string_view prefix,
+                                                 std::string_view says) {
+  if (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 && r.out.empty() &&
+      std::count(r.err.begin(), r.err.end(), '\n') == 1 && r.err.starts_with(prefix) &&
+      r.err.find(says) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "status " << describe_status(r.status) << ", stdout \"" << r.out << "\", stderr \""
+         << r.err << "\" (wanted \"" << says << "\")";
+}
+
+// The test target of the CLI tests: inject_blocked blocked in read(2), answering on its pipes.
+class BlockedReaderTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    child_.emplace(std::vector<std::string>{tracee_path("inject_blocked", GetParam()), "read"});
+    ASSERT_EQ(child_->line(), "ready");
+  }
+  // The process carries on: it still reads, and ends normally.
+  void expect_unharmed() {
+    ASSERT_TRUE(child_->send("ok"));
+    EXPECT_EQ(child_->line(), "read 2: ok");
+    child_->close_stdin();
+    EXPECT_EQ(child_->line(), "eof");
+    EXPECT_EQ(describe_status(child_->wait()), "exited with 0");
+  }
+  std::optional<PipedChild> child_;
+};
+
 }  // namespace ptk_test
