@@ -15,9 +15,10 @@ workloads/spin.c):
             --args spin N      (stepi stops when the program exits)
   raw   step_raw spin N        (bench/step_raw.c: PTRACE_TRACEME, then PTRACE_SINGLESTEP and
                                 a blocking waitpid until the exit; nothing else)
-  ptk   ptk step --count -- spin N   (its default wait: a short spin before blocking)
-  ptk --same-cpu                     (ptk and the stepped thread on one CPU while stepping,
-                                      the thread's affinity restored after; plus each --variant)
+  ptk   ptk step --count -- spin N   (by default ptk and the stepped thread share one CPU
+                                      between the thread's syscalls, see debug/cpu_pin.h)
+  ptk --no-same-cpu                  (without that: a short spin before blocking in the wait;
+                                      plus each --variant)
 
 The step count of a run is what ptk and step_raw print (they agree to within the exit
 instruction, which ptk counts and the raw loop cannot see); gdb's is taken to be ptk's.
@@ -149,7 +150,7 @@ def main():
                                            "stepi 1000000000", "--args"] + workload, None))
             cols.append(Column("raw", [raw] + workload, "stderr"))
             cols.append(Column("ptk", [ptk, "step", "--count", "--"] + workload, "stdout"))
-            for v in ["--same-cpu"] + args.variant:
+            for v in ["--no-same-cpu"] + args.variant:
                 cols.append(Column(f"ptk {v}", [ptk, "step", "--count"] + shlex.split(v) +
                                    ["--"] + workload, "stdout"))
             if args.one_cpu:

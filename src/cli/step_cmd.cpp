@@ -32,7 +32,7 @@ struct StepCmdOptions {
   bool source_lines = false;
   std::string output;
   int spin_us = -1;  // -1: the default policy
-  bool same_cpu = false;
+  bool same_cpu = true;
   int pid = 0;
   std::vector<std::string> command;
 };
@@ -212,15 +212,25 @@ int StepRun::run() {
   }
   std::optional<debug::CpuPin> pin;
   if (o_.same_cpu) {
-    auto p = debug::CpuPin::together(tid_);
-    if (!p.ok()) return give_up(p.error());
-    pin.emplace(std::move(*p));
-    // On one CPU a spinning wait only keeps the tracee from running.
-    WaitPolicy policy = session_.options().wait_policy;
-    policy.spin_us = 0;
-    session_.set_wait_policy(policy);
+    // Only a speed-up: without it (no CPU in common, or no permission to set another user's
+    // thread's affinity) stepping works the same, slower.
+    if (auto p = debug::CpuPin::together(tid_); p.ok()) {
+      pin.emplace(std::move(*p));
+      stepper_.set_syscall_fence([&pin](bool entering) {
+        if (entering) {
+          pin->unpin_thread();
+        } else {
+          pin->repin_thread();
+        }
+      });
+      // On one CPU a spinning wait only keeps the tracee from running.
+      WaitPolicy policy = session_.options().wait_policy;
+      policy.spin_us = 0;
+      session_.set_wait_policy(policy);
+    }
   }
   auto outcome = stepper_.step(tid_, {.max_steps = o_.max, .stop = stop_flag()}, observer);
+  stepper_.set_syscall_fence({});
   if (pin) (void)pin->restore();  // before the thread is let go or runs on
   if (!outcome.ok()) return give_up(outcome.error());
   int code = finish(*outcome);
@@ -259,9 +269,10 @@ void register_step(CLI::App& app, const std::vector<std::string>& command, int& 
                   "poll for the next stop for up to N us before sleeping (0: always sleep)")
       ->type_name("N")
       ->check(CLI::Range(0, 1000000));
-  sub->add_flag("--same-cpu", o->same_cpu,
-                "run ptk and the stepped thread on one CPU while stepping (faster; the thread's "
-                "CPU affinity is changed meanwhile, and restored)");
+  sub->add_flag("--same-cpu,!--no-same-cpu", o->same_cpu,
+                "run ptk and the stepped thread on one CPU while stepping (default: on; about 2x "
+                "faster; the thread's own mask is put back for each of its syscalls, so it never "
+                "sees the change)");
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
   sub->callback([sub, o, &command, &exit_code] {
     std::vector<std::string> rest = sub->remaining();

@@ -44,6 +44,7 @@ Result<CpuPin> CpuPin::together(pid_t tid) {
   }
   pin.cpu_ = cpu;
   pin.active_ = true;
+  pin.thread_pinned_ = true;
   return pin;
 }
 
@@ -52,14 +53,34 @@ CpuPin::CpuPin(CpuPin&& other) noexcept
       cpu_(other.cpu_),
       tracer_mask_(other.tracer_mask_),
       tracee_mask_(other.tracee_mask_),
-      active_(std::exchange(other.active_, false)) {}
+      active_(std::exchange(other.active_, false)),
+      thread_pinned_(other.thread_pinned_) {}
+
+void CpuPin::unpin_thread() {
+  if (!active_ || !thread_pinned_) return;
+  thread_pinned_ = ::sched_setaffinity(tid_, sizeof tracee_mask_, &tracee_mask_) != 0;
+}
+
+void CpuPin::repin_thread() {
+  if (!active_ || thread_pinned_) return;
+  // The syscall may have been the program's own sched_setaffinity: its new mask is the one to
+  // give back later, and one that leaves out our CPU is not overridden.
+  cpu_set_t mask;
+  if (::sched_getaffinity(tid_, sizeof mask, &mask) != 0 || !CPU_ISSET(cpu_, &mask)) return;
+  tracee_mask_ = mask;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu_, &one);
+  thread_pinned_ = ::sched_setaffinity(tid_, sizeof one, &one) == 0;
+}
 
 Status CpuPin::restore() {
   if (!active_) return ok_status();
   active_ = false;
   Status result = ok_status();
   // ESRCH: the thread is gone, and its mask with it.
-  if (::sched_setaffinity(tid_, sizeof tracee_mask_, &tracee_mask_) != 0 && errno != ESRCH) {
+  if (thread_pinned_ && ::sched_setaffinity(tid_, sizeof tracee_mask_, &tracee_mask_) != 0 &&
+      errno != ESRCH) {
     result = Error::from_errno(errno, fmt::format("restore the CPU affinity of {}", tid_));
   }
   if (::sched_setaffinity(0, sizeof tracer_mask_, &tracer_mask_) != 0 && result.ok()) {

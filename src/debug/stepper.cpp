@@ -3,14 +3,17 @@
 //
 // Counting is the hot path: per instruction one PTRACE_SINGLESTEP and one wait (the Session's
 // WaitPolicy spins briefly before it blocks, which saves waking an idle CPU at each stop).
-// Without an observer no register or memory is read.
+// Without an observer or a syscall fence no register or memory is read.
 #include "ptk/debug/stepper.h"
 
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <array>
+#include <span>
 #include <vector>
 
+#include "ptk/arch/kernel_entry.h"
 #include "ptk/debug/temp_breakpoint.h"
 
 namespace ptk::debug {
@@ -78,6 +81,14 @@ Result<Event> Stepper::wait_for(pid_t tid) {
   }
 }
 
+bool Stepper::enters_kernel_at(pid_t tid, const Registers& regs) {
+  std::array<std::uint8_t, kMaxInstructionBytes> code{};
+  // Short at the end of the mapping; unreadable: the step faults, and enters nothing.
+  auto n =
+      session_.memory(tid).read(RemoteAddr(regs.ip()), std::as_writable_bytes(std::span(code)));
+  return n.ok() && enters_kernel(regs.arch(), std::span(code).first(*n));
+}
+
 Result<StepOutcome> Stepper::step(pid_t tid, const StepLimits& limits, const Observer& observer) {
   StepOutcome out{.tid = tid};
   resume_others(tid);
@@ -111,11 +122,16 @@ Result<StepOutcome> Stepper::step(pid_t tid, const StepLimits& limits, const Obs
       out.end = StepEnd::Stopped;
       return out;
     }
-    if (observer) {
+    bool fenced = false;
+    if (observer || fence_) {
       PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(tid));
+      if (fence_ && enters_kernel_at(tid, regs)) {
+        fence_(true);
+        fenced = true;
+      }
       // A stop that ran no instruction (a signal, an event inside a syscall) shows the same
       // instruction again; the entry of a signal handler is a new one.
-      if (retired || regs.ip() != seen_ip) {
+      if (observer && (retired || regs.ip() != seen_ip)) {
         seen_ip = regs.ip();
         retired = false;
         if (!observer(regs)) {
@@ -190,6 +206,7 @@ Result<StepOutcome> Stepper::step(pid_t tid, const StepLimits& limits, const Obs
           break;
       }
     }
+    if (fenced) fence_(false);
   }
 }
 

@@ -58,9 +58,9 @@ TEST_P(StepCountTest, CliCountsFromTheWritesExit) {
   EXPECT_EQ(lines[1], std::to_string(kCountLoopSteps));
 }
 
-TEST_P(StepCountTest, CliCountsTheSameOnOneCpu) {
+TEST_P(StepCountTest, CliCountsTheSameWithoutThePin) {
   CommandResult r = run_command(
-      {PTK_CLI, "step", "--same-cpu", "--count", "--from", "count_loop", "--", program()});
+      {PTK_CLI, "step", "--no-same-cpu", "--count", "--from", "count_loop", "--", program()});
   EXPECT_EQ(describe_status(r.status), "exited with 0") << r.err;
   EXPECT_TRUE(r.out.ends_with(fmt::format("\n{}\n", kCountLoopSteps))) << r.out;
 }

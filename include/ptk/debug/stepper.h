@@ -71,11 +71,18 @@ class Stepper {
   explicit Stepper(Session& session) : session_(session) {}
 
   // Called before each instruction with the thread's registers (ip is the instruction about
-  // to run). Returning false stops stepping. Without an observer no register is read at all.
+  // to run). Returning false stops stepping. Without an observer or a syscall fence no register
+  // is read at all.
   using Observer = std::function<bool(const Registers& regs)>;
   // Called for the stepped thread's events that are not steps (exec, signals, clone, ...).
   using EventObserver = std::function<void(const Event& ev)>;
   void set_event_observer(EventObserver observer) { on_event_ = std::move(observer); }
+  // Called with true before the stepped thread runs an instruction that enters the kernel
+  // (syscall, sysenter, int $0x80), and with false once that step is over; used to hide
+  // ptk's own changes to the thread from its syscalls (cpu_pin.h). Setting one makes each step
+  // read the thread's registers and the bytes at its instruction pointer.
+  using SyscallFence = std::function<void(bool entering)>;
+  void set_syscall_fence(SyscallFence fence) { fence_ = std::move(fence); }
 
   // Runs the process of `tid` (stopped) until the start condition; returns the thread that
   // reached it, stopped there. Fails if the process ends (or execs, for AtAddress) first, or
@@ -110,9 +117,11 @@ class Stepper {
   void pass_on(const Event& ev);
   bool undo_removed_breakpoint_trap(const Event& ev);
   void resume_others(pid_t tid);
+  bool enters_kernel_at(pid_t tid, const Registers& regs);
 
   Session& session_;
   EventObserver on_event_;
+  SyscallFence fence_;
   std::unordered_map<pid_t, Event> last_;  // the last stop of each thread ptk waited for
   // A one-shot breakpoint removed at its hit: another thread that hit it at the same time
   // reports its int3 after the byte is back, and must not get a SIGTRAP for it.

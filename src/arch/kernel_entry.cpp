@@ -1,0 +1,31 @@
+#include "ptk/arch/kernel_entry.h"
+
+#include <algorithm>
+#include <array>
+
+namespace ptk {
+namespace {
+
+// Segment overrides (es cs ss ds fs gs), operand and address size, lock, repne, rep.
+constexpr std::array<std::uint8_t, 11> kLegacyPrefixes = {0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65,
+                                                          0x66, 0x67, 0xf0, 0xf2, 0xf3};
+
+bool is_legacy_prefix(std::uint8_t b) {
+  return std::find(kLegacyPrefixes.begin(), kLegacyPrefixes.end(), b) != kLegacyPrefixes.end();
+}
+
+}  // namespace
+
+bool enters_kernel(Arch arch, std::span<const std::uint8_t> code) {
+  std::size_t i = 0;
+  // The CPU rejects an instruction longer than 15 bytes, prefixes included (#UD).
+  while (i < code.size() && i < kMaxInstructionBytes &&
+         (is_legacy_prefix(code[i]) || (arch == Arch::X86_64 && (code[i] & 0xf0) == 0x40))) {
+    ++i;
+  }
+  if (i + 2 > code.size() || i + 2 > kMaxInstructionBytes) return false;
+  const std::uint8_t op = code[i], next = code[i + 1];
+  return (op == 0x0f && (next == 0x05 || next == 0x34)) || (op == 0xcd && next == 0x80);
+}
+
+}  // namespace ptk
