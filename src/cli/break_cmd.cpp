@@ -18,7 +18,9 @@ void register_break(CLI::App& app, const std::vector<std::string>& command, int&
   sub->footer(
       "Forms: ptk break LOCATION... [OPTIONS] -- COMMAND [ARGS...]   or   ... -p PID\n"
       "LOCATION: symbol, lib:symbol, file:line or 0xADDR. Each hit prints\n"
-      "'hit N LOCATION at ADDR <symbol+off> thread TID'. Ctrl-C, SIGTERM or SIGHUP removes\n"
+      "'hit N LOCATION at ADDR <symbol+off> thread TID'. Locations are set again in the new\n"
+      "program after an execve, and in libraries as dlopen loads them. Ctrl-C, SIGTERM or SIGHUP "
+      "removes\n"
       "every breakpoint and watchpoint and detaches (an attached process runs on).");
   sub->add_option("locations", o->locations, "where to break")->type_name("LOCATION");
   sub->add_flag("--regs", o->actions.regs, "print the general registers at each hit");
@@ -37,6 +39,9 @@ void register_break(CLI::App& app, const std::vector<std::string>& command, int&
                 "print only the number of hits of each location, at the end or at detach");
   sub->add_flag("--once", o->once, "remove each breakpoint at its first hit");
   sub->add_flag("-f,--follow-forks", o->follow_forks, "follow child processes (fork, vfork)");
+  sub->add_flag("--pending", o->pending,
+                "a location no loaded object defines waits for a dlopen or an execve that "
+                "brings it (lib:symbol of a library not loaded yet always waits)");
   sub->add_flag("--json", o->actions.json, "one JSON object per line");
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
   sub->callback([sub, o, mem, &command, &exit_code] {

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "break_scratch.h"
+#include "break_targets.h"
 #include "cli_util.h"
 #include "ptk/core/proc.h"
 #include "ptk/debug/stepper.h"
@@ -24,17 +25,13 @@
 namespace ptk::cli {
 namespace {
 
-struct Location {
-  std::string spec;
-  std::uint64_t address = 0;
-  std::uint64_t hits = 0;
-  bool active = true;
-};
-
 class BreakRun {
  public:
   explicit BreakRun(const BreakOptions& o)
-      : o_(o), session_(session_options()), printer_(session_, o.actions, stdout) {}
+      : o_(o),
+        session_(session_options()),
+        targets_(session_, bps_, o.locations, o.pending),
+        printer_(session_, o.actions, stdout) {}
   int run();
 
  private:
@@ -60,10 +57,9 @@ class BreakRun {
   const BreakOptions& o_;
   Session session_;
   debug::BreakpointSet bps_{session_};
-  std::optional<debug::SymbolTable> symbols_;
+  BreakTargets targets_;
   std::unique_ptr<debug::Watchpoints> watch_;
   BreakPrinter printer_;
-  std::vector<Location> locs_;
   std::set<pid_t> unfollowed_forks_, unfollowed_vforks_;
   pid_t pid_ = 0;
   bool spawned_ = false;
@@ -91,30 +87,24 @@ Status BreakRun::start() {
       PTK_TRY(session_.set_pending_signal(at, 0));
     }
   }
-  PTK_ASSIGN_OR_RETURN(debug::SymbolTable table,
-                       debug::SymbolTable::load(pid_, &session_.memory(pid_)));
-  symbols_.emplace(std::move(table));
   bps_.set_scratch_allocator(scratch_allocator(session_));
   return ok_status();
 }
 
 Status BreakRun::set_points() {
-  for (const std::string& spec : o_.locations) {
-    auto where = symbols_->resolve(spec);
-    Status s = where.ok() ? bps_.insert(pid_, where->address) : Status(where.error());
-    if (!s.ok()) {
-      for (const Location& l : locs_) (void)bps_.remove(pid_, l.address);
-      locs_.clear();
-      return s;
-    }
-    locs_.push_back({.spec = spec, .address = where->address});
-  }
+  std::vector<std::string> notes;
+  PTK_TRY(targets_.arm_first(pid_, notes));
+  for (const std::string& note : notes) fmt::print(stderr, "ptk break: {}\n", note);
   return ok_status();
 }
 
 Status BreakRun::set_watches() {
   if (o_.watches.empty()) return ok_status();
   watch_ = std::make_unique<debug::Watchpoints>(session_, pid_);
+  const debug::SymbolTable* symbols = targets_.symbols(pid_);
+  if (symbols == nullptr) {
+    return Error(ErrorKind::NotFound, fmt::format("symbols of process {}", pid_));
+  }
   for (const std::string& text : o_.watches) {
     debug::WatchSpec spec;
     spec.label = text;
@@ -129,10 +119,10 @@ Status BreakRun::set_watches() {
     if (base == 16) digits.remove_prefix(2);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), addr, base);
     if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
-      auto found = symbols_->find(head);
+      auto found = symbols->find(head);
       if (found.empty()) {
         // Not a data symbol: any location (its error names close matches).
-        PTK_ASSIGN_OR_RETURN(debug::ResolvedLocation where, symbols_->resolve(head));
+        PTK_ASSIGN_OR_RETURN(debug::ResolvedLocation where, symbols->resolve(head));
         addr = where.address;
       } else {
         addr = found.front()->address;
@@ -145,14 +135,10 @@ Status BreakRun::set_watches() {
 }
 
 void BreakRun::on_hit(const debug::BreakpointHit& hit) {
-  for (Location& l : locs_) {
-    if (l.address != hit.address || !l.active) continue;
-    ++l.hits;
-    if (!o_.count) printer_.hit(l.spec, hit, l.hits, symbols_ ? &*symbols_ : nullptr);
-    if (o_.once) {
-      l.active = false;
-      (void)bps_.remove(hit.pid, l.address);
-    }
+  for (BreakLocation* l : targets_.locations_at(hit)) {
+    ++l->hits;
+    if (!o_.count) printer_.hit(l->spec, hit, l->hits, targets_.symbols(hit.pid));
+    if (o_.once) targets_.deactivate(*l);
   }
   if (!o_.count) std::fflush(stdout);  // a reader may wait for the line
 }
@@ -160,8 +146,13 @@ void BreakRun::on_hit(const debug::BreakpointHit& hit) {
 Status BreakRun::on_trap(const Event& ev) {
   PTK_ASSIGN_OR_RETURN(auto hit, bps_.match(ev));
   if (hit) {
+    // ptk's own breakpoints first (a new program's entry point, the loader's notifications).
+    // Whatever they fail at, the thread must go on.
+    auto internal = targets_.on_hit(*hit);
+    if (internal.ok() && *internal) return ok_status();
     on_hit(*hit);
-    return bps_.step_over(*hit);
+    Status s = bps_.step_over(*hit);
+    return internal.ok() ? s : Status(internal.error());
   }
   PTK_ASSIGN_OR_RETURN(bool stale, bps_.absorb_stale_trap(ev));
   if (stale) return ok_status();
@@ -182,7 +173,10 @@ Status BreakRun::handle(const Event& ev) {
     case EventKind::Killed:
       if (ev.tid == pid_)
         exit_code_ = ev.kind == EventKind::Exited ? ev.exit_code : 128 + ev.signal;
-      if (session_.process(ev.pid) == nullptr) bps_.on_exit(ev.pid);
+      if (session_.process(ev.pid) == nullptr) {
+        bps_.on_exit(ev.pid);
+        targets_.on_exit(ev.pid);
+      }
       return ok_status();
     case EventKind::Trap:
       return on_trap(ev);
@@ -192,6 +186,7 @@ Status BreakRun::handle(const Event& ev) {
       // tracked until it execs even when not followed.
       bool vfork = ev.kind == EventKind::Vfork;
       PTK_TRY(bps_.on_fork(ev.pid, ev.new_tid, o_.follow_forks || vfork));
+      if (o_.follow_forks) targets_.on_fork(ev.pid, ev.new_tid);
       if (!o_.follow_forks) (vfork ? unfollowed_vforks_ : unfollowed_forks_).insert(ev.new_tid);
       return session_.resume(ev);
     }
@@ -201,6 +196,7 @@ Status BreakRun::handle(const Event& ev) {
       return session_.resume(ev);
     case EventKind::Exec:
       bps_.on_exec(ev.pid);
+      targets_.on_exec(ev.pid);
       if (watch_ && ev.pid == pid_) watch_->forget();
       if (unfollowed_vforks_.erase(ev.pid) != 0) return session_.detach(ev.pid);
       return session_.resume(ev);
@@ -211,7 +207,7 @@ Status BreakRun::handle(const Event& ev) {
 
 void BreakRun::print_counts() {
   if (!o_.count) return;
-  for (const Location& l : locs_) printer_.count(l.spec, l.hits);
+  for (const BreakLocation& l : targets_.locations()) printer_.count(l.spec, l.hits);
   std::fflush(stdout);
 }
 
@@ -245,7 +241,10 @@ int BreakRun::run() {
   if (s.ok()) s = session_.resume_all();
   if (!s.ok()) {
     if (watch_) (void)watch_->remove_all();
-    if (!spawned_ && session_.process(pid_) != nullptr) (void)session_.detach_all();
+    if (!spawned_ && session_.process(pid_) != nullptr) {
+      (void)bps_.release(pid_);  // the locations set before the one that failed
+      (void)session_.detach_all();
+    }
     return fail("break", s.error());
   }
   // Printed once every breakpoint is in: a script may wait for this line.

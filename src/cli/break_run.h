@@ -15,6 +15,7 @@ struct BreakOptions {
   bool count = false;
   bool once = false;
   bool follow_forks = false;
+  bool pending = false;  // unresolvable locations wait for a library or an execve
   int pid = 0;
   std::vector<std::string> command;
 };
