@@ -8,24 +8,10 @@
 #include <charconv>
 
 #include "ptk/arch/reg_decode.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::optional<std::uint64_t> parse_number(std::string_view s) {
   int base = 10;
@@ -103,8 +89,8 @@ std::string BreakPrinter::mem_text(const debug::BreakpointHit& hit, const MemAct
     hex += fmt::format("{}{:02x}", i == 0 ? "" : " ", std::to_integer<unsigned>(buf[i]));
   }
   if (actions_.json) {
-    return fmt::format("{{\"what\":{},\"address\":{},\"hex\":\"{}\"}}", json_string(m.where), *addr,
-                       hex);
+    return fmt::format("{{\"what\":{},\"address\":{},\"hex\":\"{}\"}}", sys::json_string(m.where),
+                       *addr, hex);
   }
   return fmt::format("{:#x}: {}", *addr, hex);
 }
@@ -122,15 +108,15 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
     std::string line = fmt::format(
         "{{\"event\":\"hit\",\"location\":{},\"address\":{},\"symbol\":{},\"pid\":{},\"tid\":{},"
         "\"hit\":{}",
-        json_string(location), hit.address, json_string(where), hit.pid, hit.tid, count);
+        sys::json_string(location), hit.address, sys::json_string(where), hit.pid, hit.tid, count);
     if (actions_.regs) line += fmt::format(",\"regs\":{{{}}}", regs_text(hit.regs));
     if (actions_.args > 0) line += fmt::format(",\"args\":[{}]", fmt::join(args(hit), ","));
     if (actions_.bt) {
       line += ",\"backtrace\":[";
       for (std::size_t i = 0; i < frames.size(); ++i) {
         line += fmt::format("{}{{\"pc\":{},\"symbol\":{},\"module\":{}}}", i == 0 ? "" : ",",
-                            frames[i].pc, json_string(frames[i].demangled_symbol()),
-                            json_string(frames[i].module));
+                            frames[i].pc, sys::json_string(frames[i].demangled_symbol()),
+                            sys::json_string(frames[i].module));
       }
       line += "]";
     }
@@ -161,8 +147,8 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
 
 void BreakPrinter::count(const std::string& location, std::uint64_t hits) {
   if (actions_.json) {
-    fmt::print(out_, "{{\"event\":\"count\",\"location\":{},\"hits\":{}}}\n", json_string(location),
-               hits);
+    fmt::print(out_, "{{\"event\":\"count\",\"location\":{},\"hits\":{}}}\n",
+               sys::json_string(location), hits);
   } else {
     fmt::print(out_, "{} {}\n", location, hits);
   }
@@ -173,7 +159,8 @@ void BreakPrinter::watch(const std::string& label, pid_t tid, std::uint64_t ip,
                          const std::optional<std::uint64_t>& new_value) {
   if (actions_.json) {
     fmt::print(out_, "{{\"event\":\"watch\",\"watch\":{},\"tid\":{},\"ip\":{}{}{}}}\n",
-               json_string(label), tid, ip, old_value ? fmt::format(",\"old\":{}", *old_value) : "",
+               sys::json_string(label), tid, ip,
+               old_value ? fmt::format(",\"old\":{}", *old_value) : "",
                new_value ? fmt::format(",\"new\":{}", *new_value) : "");
     return;
   }

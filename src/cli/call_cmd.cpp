@@ -15,6 +15,7 @@
 #include "ptk/inject/remote_call.h"
 #include "ptk/inject/remote_lib.h"
 #include "ptk/inject/syscall_expr.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -73,13 +74,13 @@ std::string render(const AttachedTarget& t, Arch arch, const inject::SyscallExpr
     std::string out = is_pointer_cast(e.cast)
                           ? fmt::format("{}({}) = {:#x}", e.name, args_text(e), r.value)
                           : fmt::format("{}({}) = {} ({:#x})", e.name, args_text(e), v, hex);
-    if (text) out += " " + json_string(*text);
+    if (text) out += " " + sys::json_string(*text);
     return out;
   }
   std::string args;
   for (const inject::SyscallArgExpr& a : e.args) {
     if (!args.empty()) args += ",";
-    args += a.kind == inject::SyscallArgExpr::Kind::String ? json_string(a.bytes)
+    args += a.kind == inject::SyscallArgExpr::Kind::String ? sys::json_string(a.bytes)
             : a.kind == inject::SyscallArgExpr::Kind::Null
                 ? std::string("null")
                 : std::to_string(static_cast<std::int64_t>(a.value));
@@ -87,8 +88,8 @@ std::string render(const AttachedTarget& t, Arch arch, const inject::SyscallExpr
   std::string out =
       fmt::format(R"({{"pid":{},"tid":{},"arch":"{}","function":{},"address":"{:#x}","args":[{}],)"
                   R"("retval":{},"hex":"{:#x}")",
-                  t.pid, t.tid, to_string(arch), json_string(e.name), fn, args, v, hex);
-  if (text) out += R"(,"string":)" + json_string(*text);
+                  t.pid, t.tid, to_string(arch), sys::json_string(e.name), fn, args, v, hex);
+  if (text) out += R"(,"string":)" + sys::json_string(*text);
   return out + "}";
 }
 

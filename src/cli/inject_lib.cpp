@@ -12,6 +12,7 @@
 #include "inject_attach.h"
 #include "inject_render.h"
 #include "ptk/inject/remote_lib.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 
@@ -45,15 +46,16 @@ int run_inject_lib(const LibOptions& o) {
     if (o.json) {
       fmt::print(R"({{"pid":{},"tid":{},"{}":{},"ok":false,"error":{}}})"
                  "\n",
-                 target->pid, target->tid, verb, json_string(path), json_string(result->error));
+                 target->pid, target->tid, verb, sys::json_string(path),
+                 sys::json_string(result->error));
     }
     return fail("inject", fmt::format("cannot {} {}: {}", verb, path, result->error));
   }
   if (o.json) {
     fmt::print(R"({{"pid":{},"tid":{},"{}":{},"ok":true,"handle":"{:#x}","via":{}}})"
                "\n",
-               target->pid, target->tid, verb, json_string(path), result->handle,
-               json_string(dl->dlopen_name));
+               target->pid, target->tid, verb, sys::json_string(path), result->handle,
+               sys::json_string(dl->dlopen_name));
   } else {
     fmt::print("{} {} in process {}: handle {:#x} ({})\n", o.unload ? "unloaded" : "loaded", path,
                target->pid, result->handle, dl->dlopen_name);

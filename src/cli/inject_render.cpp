@@ -5,6 +5,7 @@
 
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/decoded.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -42,32 +43,6 @@ std::string ret_text(const SyscallOutcome& o) {
 
 }  // namespace
 
-std::string json_string(std::string_view bytes) {
-  std::string out = "\"";
-  for (char ch : bytes) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        // Control bytes and bytes that are not ASCII as \u00XX: the JSON stays valid UTF-8
-        // whatever the string held.
-        out += c < 0x20 || c >= 0x7f ? fmt::format("\\u{:04x}", c) : std::string(1, ch);
-    }
-  }
-  return out + "\"";
-}
-
 std::string render_syscall_text(const SyscallOutcome& o) {
   std::string args;
   for (const inject::SyscallArgExpr& a : o.expr->args) {
@@ -86,7 +61,7 @@ std::string render_syscall_json(const SyscallOutcome& o) {
         args += std::to_string(static_cast<std::int64_t>(a.value));
         break;
       case inject::SyscallArgExpr::Kind::String:
-        args += json_string(a.bytes);
+        args += sys::json_string(a.bytes);
         break;
       case inject::SyscallArgExpr::Kind::Null:
         args += "null";
@@ -99,7 +74,7 @@ std::string render_syscall_json(const SyscallOutcome& o) {
   if (inject::is_syscall_error(o.ret)) {
     int err = static_cast<int>(-o.ret);
     out += fmt::format(R"(,"errno":"{}","error":{})", sys::errno_name(err),
-                       json_string(sys::errno_text(err)));
+                       sys::json_string(sys::errno_text(err)));
   }
   return out + "}";
 }

@@ -41,6 +41,4 @@ std::string render_shellcode_json(const ShellcodeOutcome& o);
 // "the shellcode faulted (SIGSEGV at 0x0; ip 0x7f... = code+5)".
 std::string describe_fault(const ShellcodeOutcome& o);
 
-std::string json_string(std::string_view bytes);
-
 }  // namespace ptk::cli

@@ -33,23 +33,6 @@ bool is_kernel_thread(pid_t pid) {
   return (flags & kPfKthread) != 0;
 }
 
-// The length of the well-formed UTF-8 sequence `s` starts with (RFC 3629: no overlong forms,
-// no surrogates, nothing past U+10FFFF), or 0.
-std::size_t utf8_sequence_length(std::string_view s) {
-  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = b(0);
-  std::size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-  if (len == 0 || c > 0xf4 || s.size() < len) return 0;
-  for (std::size_t i = 1; i < len; ++i) {
-    if ((b(i) & 0xc0) != 0x80) return 0;
-  }
-  if (c == 0xe0 && b(1) < 0xa0) return 0;   // overlong
-  if (c == 0xed && b(1) >= 0xa0) return 0;  // surrogate
-  if (c == 0xf0 && b(1) < 0x90) return 0;   // overlong
-  if (c == 0xf4 && b(1) >= 0x90) return 0;  // past U+10FFFF
-  return len;
-}
-
 }  // namespace
 
 Result<pid_t> parse_pid(std::string_view text) {
@@ -130,41 +113,6 @@ std::string describe_location(const debug::Frame& frame) {
   if (!module.starts_with('[')) module = module.substr(module.rfind('/') + 1);
   if (frame.symbol.empty()) return fmt::format("?? ({}+{:#x})", module, frame.module_offset);
   return fmt::format("{}+{:#x} ({})", frame.demangled_symbol(), frame.symbol_offset, module);
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  auto it = std::back_inserter(out);
-  out += '"';
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      // Valid UTF-8 goes through as is; any other byte (a tracee's names need not be UTF-8)
-      // becomes the code point of its value, so that the output is always valid JSON.
-      std::size_t len = utf8_sequence_length(s.substr(i));
-      if (len > 0) {
-        out.append(s.substr(i, len));
-        i += len;
-      } else {
-        fmt::format_to(it, "\\u{:04x}", c);
-        ++i;
-      }
-      continue;
-    }
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      fmt::format_to(it, "\\u{:04x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-    ++i;
-  }
-  out += '"';
 }
 
 std::string json_hex(std::uint64_t value) { return fmt::format("\"{:#x}\"", value); }

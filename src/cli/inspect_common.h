@@ -58,10 +58,6 @@ std::string thread_name(pid_t tid);
 // module; the module by its file name, the symbol demangled.
 std::string describe_location(const debug::Frame& frame);
 
-// Appends `s` as a JSON string (RFC 8259), escaping control bytes, quotes and backslashes;
-// bytes that are not valid UTF-8 become \u00XX so that any byte sequence stays valid JSON.
-void append_json_string(std::string& out, std::string_view s);
-
 // A hex address or register value as the JSON output writes it: "0x7ffd5c7e1a40".
 std::string json_hex(std::uint64_t value);
 

@@ -13,6 +13,7 @@
 #include "inspect_common.h"
 #include "ptk/core/mem_format.h"
 #include "ptk/core/proc.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -51,9 +52,9 @@ void print_json(const std::vector<MapEntry>& maps) {
     out +=
         fmt::format("{{\"start\":{},\"end\":{},\"size\":{},\"perms\":\"{}\",\"offset\":{},\"dev\":",
                     json_hex(m.start), json_hex(m.end), m.size(), perms(m), json_hex(m.offset));
-    append_json_string(out, m.dev);
+    sys::append_json_string(out, m.dev);
     out += fmt::format(",\"inode\":{},\"path\":", m.inode);
-    append_json_string(out, m.path);
+    sys::append_json_string(out, m.path);
     out += "}\n";
   }
   fmt::print("{}", out);

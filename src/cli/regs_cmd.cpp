@@ -15,6 +15,7 @@
 #include "ptk/arch/reg_decode.h"
 #include "ptk/arch/syscalls.h"
 #include "ptk/debug/unwind.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -75,7 +76,7 @@ void append_text(std::string& out, pid_t tid, const Registers& regs, const std::
 
 void append_json(std::string& out, pid_t tid, const Registers& regs, const debug::Frame* ip_frame) {
   out += fmt::format("{{\"tid\":{},\"name\":", tid);
-  append_json_string(out, thread_name(tid));
+  sys::append_json_string(out, thread_name(tid));
   out += fmt::format(",\"arch\":\"{}\",\"regs\":{{", to_string(regs.arch()));
   bool first = true;
   for (const RegisterValue& r : register_listing(regs)) {
@@ -91,10 +92,10 @@ void append_json(std::string& out, pid_t tid, const Registers& regs, const debug
   out += fmt::format("],\"iopl\":{}", eflags_iopl(regs.flags()));
   if (ip_frame != nullptr && !ip_frame->module.empty()) {
     out += ",\"ip_module\":";
-    append_json_string(out, ip_frame->module);
+    sys::append_json_string(out, ip_frame->module);
     if (!ip_frame->symbol.empty()) {
       out += ",\"ip_symbol\":";
-      append_json_string(out, ip_frame->demangled_symbol());
+      sys::append_json_string(out, ip_frame->demangled_symbol());
       out += fmt::format(",\"ip_offset\":{}", ip_frame->symbol_offset);
     }
   }

@@ -6,27 +6,11 @@
 #include <cstring>
 
 #include "ptk/core/wait_status.h"
+#include "ptk/sys/escape.h"
 #include "ptk/sys/render.h"
 #include "ptk/sys/siginfo.h"
 
 namespace ptk::cli {
-namespace {
-
-void json_string(std::string& out, std::string_view s) {
-  // The tokens' JSON writer escapes tracee bytes; names here are ptk's own ASCII.
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-      continue;
-    }
-    out += c;
-  }
-  out += '"';
-}
-
-}  // namespace
 
 void JsonPrinter::syscall_exit(sys::DecodedSyscall& sc) {
   line_.clear();
@@ -42,7 +26,7 @@ void JsonPrinter::signal(const Event& ev) {
   line_.clear();
   fmt::format_to(std::back_inserter(line_),
                  "{{\"type\":\"signal\",\"pid\":{},\"tid\":{},\"signal\":", ev.pid, ev.tid);
-  json_string(line_, signal_name(ev.signal));
+  sys::append_json_string(line_, signal_name(ev.signal));
   sys::TokenList info;
   sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch);
   line_ += ",\"siginfo\":";
@@ -57,7 +41,7 @@ void JsonPrinter::group_stop(const Event& ev) {
   line_.clear();
   fmt::format_to(std::back_inserter(line_),
                  "{{\"type\":\"stop\",\"pid\":{},\"tid\":{},\"signal\":", ev.pid, ev.tid);
-  json_string(line_, signal_name(ev.signal));
+  sys::append_json_string(line_, signal_name(ev.signal));
   line_ += '}';
   out_.write_line(ev.tid, line_);
 }
@@ -72,7 +56,7 @@ void JsonPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   } else {
     fmt::format_to(std::back_inserter(line_),
                    "{{\"type\":\"killed\",\"pid\":{},\"tid\":{},\"signal\":", ev.pid, ev.tid);
-    json_string(line_, signal_name(ev.signal));
+    sys::append_json_string(line_, signal_name(ev.signal));
     fmt::format_to(std::back_inserter(line_), ",\"core_dumped\":{}}}", ev.core_dumped);
   }
   out_.write_line(ev.tid, line_);
@@ -118,7 +102,7 @@ void PerfettoWriter::syscall_exit(sys::DecodedSyscall& sc) {
                  "\"ts\":{:.3f},\"dur\":{:.3f},\"args\":{{\"line\":",
                  sc.name(), sc.pid, sc.tid, (sc.entry_ns - origin_ns_) / 1000.0,
                  (end - sc.entry_ns) / 1000.0);
-  json_string(buf_, line);
+  sys::append_json_string(buf_, line);
   buf_ += "}}";
   event(buf_);
 }

@@ -1,4 +1,4 @@
-#include "escape.h"
+#include "ptk/sys/escape.h"
 
 #include <cstdint>
 
@@ -8,6 +8,23 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
 bool printable(unsigned char c) { return c >= 0x20 && c < 0x7f; }
+
+// The length of the well-formed UTF-8 sequence `s` starts with (RFC 3629: no overlong forms,
+// no surrogates, nothing past U+10FFFF), or 0.
+std::size_t utf8_sequence_length(std::string_view s) {
+  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = b(0);
+  std::size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (len == 0 || c > 0xf4 || s.size() < len) return 0;
+  for (std::size_t i = 1; i < len; ++i) {
+    if ((b(i) & 0xc0) != 0x80) return 0;
+  }
+  if (c == 0xe0 && b(1) < 0xa0) return 0;   // overlong
+  if (c == 0xed && b(1) >= 0xa0) return 0;  // surrogate
+  if (c == 0xf0 && b(1) < 0x90) return 0;   // overlong
+  if (c == 0xf4 && b(1) >= 0x90) return 0;  // past U+10FFFF
+  return len;
+}
 
 void append_hex(std::string& out, unsigned char c) {
   out += "\\x";
@@ -116,12 +133,7 @@ void append_json_string(std::string& out, std::string_view bytes) {
       continue;
     }
     // Copy a well-formed UTF-8 sequence as is; anything else byte by byte as \u00XX.
-    int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len != 0 && i + len <= bytes.size();
-    for (int k = 1; ok && k < len; ++k) {
-      ok = (static_cast<unsigned char>(bytes[i + k]) >> 6) == 2;
-    }
-    if (ok) {
+    if (std::size_t len = utf8_sequence_length(bytes.substr(i)); len != 0) {
       out.append(bytes.substr(i, len));
       i += len;
     } else {
@@ -130,6 +142,12 @@ void append_json_string(std::string& out, std::string_view bytes) {
     }
   }
   out += '"';
+}
+
+std::string json_string(std::string_view bytes) {
+  std::string out;
+  append_json_string(out, bytes);
+  return out;
 }
 
 }  // namespace ptk::sys

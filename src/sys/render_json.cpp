@@ -4,7 +4,7 @@
 #include <set>
 #include <string_view>
 
-#include "escape.h"
+#include "ptk/sys/escape.h"
 #include "ptk/sys/render.h"
 
 namespace ptk::sys {

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "escape.h"
+#include "ptk/sys/escape.h"
 #include "ptk/sys/render.h"
 
 namespace ptk::sys {

@@ -13,7 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "escape.h"
+#include "ptk/sys/escape.h"
 #include "time_util.h"
 
 namespace ptk::sys::dec {
