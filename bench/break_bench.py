@@ -22,36 +22,13 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-REPO_DIR = os.path.dirname(BENCH_DIR)
-DEFAULT_PTK = [os.path.join(REPO_DIR, "build/release/src/cli/ptk"),
-               os.path.join(REPO_DIR, "build/ci/src/cli/ptk")]
+import benchlib
+
 GDB_BAR = 10.0
 GDB_SCRIPT = "break ptk_bench_target\ncommands\nsilent\ncontinue\nend\nrun\n"
-
-
-def run_once(argv):
-    start = time.perf_counter()
-    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"break_bench: failed (exit {proc.returncode}): {' '.join(argv)}\n"
-                 f"{proc.stderr.decode(errors='replace')[-500:]}")
-    return wall, proc.stdout.decode(errors="replace")
-
-
-def find_ptk(path):
-    if path:
-        return path
-    for candidate in DEFAULT_PTK:
-        if os.access(candidate, os.X_OK):
-            return candidate
-    sys.exit("break_bench: no ptk binary found; build one or pass --ptk PATH")
 
 
 def main():
@@ -61,12 +38,11 @@ def main():
     ap.add_argument("--calls", type=int, default=20000, help="call_loop's N (default 20000)")
     ap.add_argument("--one-cpu", action="store_true", help="add ptk under taskset -c 0")
     args = ap.parse_args()
-    ptk = find_ptk(args.ptk)
+    ptk = benchlib.find_ptk(args.ptk, "break_bench")
     tmp = tempfile.mkdtemp(prefix="ptk-break-bench-")
     try:
-        subprocess.run(["make", "-s", "-C", os.path.join(BENCH_DIR, "workloads"), f"OUT={tmp}",
-                        os.path.join(tmp, "call_loop")], check=True, stdout=subprocess.DEVNULL)
-        loop = [os.path.join(tmp, "call_loop"), str(args.calls)]
+        [loop_bin] = benchlib.build_workloads(tmp, ["call_loop"])
+        loop = [loop_bin, str(args.calls)]
         script = os.path.join(tmp, "bp.gdb")
         with open(script, "w") as f:
             f.write(GDB_SCRIPT)
@@ -81,7 +57,7 @@ def main():
         load_before = os.getloadavg()
         for rep in range(args.reps):
             for key, argv in columns.items():
-                wall, out = run_once(argv)
+                wall, out, _, _ = benchlib.run_once(argv, "break_bench")
                 if key.startswith("ptk") and f"ptk_bench_target {args.calls}" not in out:
                     sys.exit(f"break_bench: ptk counted wrongly:\n{out}")
                 walls[key].append(wall)

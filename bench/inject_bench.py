@@ -33,35 +33,17 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
-BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-REPO_DIR = os.path.dirname(BENCH_DIR)
-DEFAULT_PTK = [
-    os.path.join(REPO_DIR, "build/release/src/cli/ptk"),
-    os.path.join(REPO_DIR, "build/ci/src/cli/ptk"),
-]
+import benchlib
+
 BAR = 20.0
 LIB_BAR_MS = 50.0
 
 
-def find_ptk(path):
-    for candidate in [path] if path else DEFAULT_PTK:
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    sys.exit("inject_bench: no ptk binary found (build with `cmake --preset release && "
-             "cmake --build --preset release`, or pass --ptk)")
-
-
 def run_once(argv):
     """Runs argv; returns (seconds, stdout) or exits with its error."""
-    start = time.perf_counter()
-    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"inject_bench: `{' '.join(argv)}` failed ({proc.returncode}): "
-                 f"{proc.stderr.strip()}")
-    return elapsed, proc.stdout
+    wall, out, _, _ = benchlib.run_once(argv, "inject_bench")
+    return wall, out
 
 
 def main():
@@ -71,7 +53,7 @@ def main():
     p.add_argument("--lib", help="shared object to load (default: tests/tracees/inject_marker_64.so "
                    "of ptk's build tree)")
     args = p.parse_args()
-    ptk = find_ptk(args.ptk)
+    ptk = benchlib.find_ptk(args.ptk, "inject_bench")
     lib = args.lib or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(ptk)))), "tests/tracees/inject_marker_64.so")
     if not os.path.exists(lib):

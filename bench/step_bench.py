@@ -46,12 +46,9 @@ import sys
 import tempfile
 import time
 
+import benchlib
+
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-REPO_DIR = os.path.dirname(BENCH_DIR)
-DEFAULT_PTK = [
-    os.path.join(REPO_DIR, "build/release/src/cli/ptk"),
-    os.path.join(REPO_DIR, "build/ci/src/cli/ptk"),
-]
 GDB_BAR = 5.0   # ptk's rate / gdb's, at least
 RAW_BAR = 0.8   # ptk's rate / the raw loop's, at least
 
@@ -105,15 +102,6 @@ class Column:
         return (max(self.walls) - min(self.walls)) / mid if mid else 0.0
 
 
-def find_ptk(path):
-    if path:
-        return path
-    for candidate in DEFAULT_PTK:
-        if os.access(candidate, os.X_OK):
-            return candidate
-    sys.exit("step_bench: no ptk binary found; build one or pass --ptk PATH")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--ptk", help="the ptk binary (default: build/release, else build/ci)")
@@ -129,7 +117,7 @@ def main():
     ap.add_argument("--json", action="store_true", help="results as JSON on stdout")
     ap.add_argument("--quiet", action="store_true", help="no per-round progress on stderr")
     args = ap.parse_args()
-    ptk = find_ptk(args.ptk)
+    ptk = benchlib.find_ptk(args.ptk, "step_bench")
     progress = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
 
     tmp = tempfile.mkdtemp(prefix="ptk-step-bench-")

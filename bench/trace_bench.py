@@ -55,14 +55,11 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+import benchlib
+
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-REPO_DIR = os.path.dirname(BENCH_DIR)
 WORKLOAD_DIR = os.path.join(BENCH_DIR, "workloads")
 TIME_BIN = "/usr/bin/time"  # GNU time, for max RSS
-DEFAULT_PTK = [
-    os.path.join(REPO_DIR, "build/release/src/cli/ptk"),
-    os.path.join(REPO_DIR, "build/ci/src/cli/ptk"),
-]
 
 
 @dataclass
@@ -283,12 +280,7 @@ def print_table(results, out):
 # ---------------------------------------------------------------- main
 
 def find_ptk(path):
-    candidates = [path] if path else DEFAULT_PTK
-    for c in candidates:
-        if os.path.isfile(c) and os.access(c, os.X_OK):
-            return os.path.abspath(c)
-    sys.exit("trace_bench: no ptk binary at " + " or ".join(candidates) +
-             " (build with `cmake --preset release && cmake --build --preset release`, or pass --ptk)")
+    return benchlib.find_ptk(path, "trace_bench")
 
 
 def select_cases(only):
