@@ -17,8 +17,8 @@
 #include "break_scratch.h"
 #include "break_targets.h"
 #include "cli_util.h"
+#include "fork_order.h"
 #include "ptk/core/proc.h"
-#include "ptk/debug/stepper.h"
 #include "ptk/debug/watchpoints.h"
 #include "stop_signals.h"
 
@@ -50,6 +50,7 @@ class BreakRun {
   Status set_watches();
   Status handle(const Event& ev);
   Status on_trap(const Event& ev);
+  Status start_child(pid_t tid);
   void on_hit(const debug::BreakpointHit& hit);
   int let_go();
   void print_counts();
@@ -61,6 +62,7 @@ class BreakRun {
   std::unique_ptr<debug::Watchpoints> watch_;
   BreakPrinter printer_;
   std::set<pid_t> unfollowed_forks_, unfollowed_vforks_;
+  ForkOrder fork_order_;
   pid_t pid_ = 0;
   bool spawned_ = false;
   int exit_code_ = 0;
@@ -72,20 +74,7 @@ Status BreakRun::start() {
     pid_ = o_.pid;
     PTK_TRY(session_.attach(pid_));
   } else {
-    SpawnOptions sp;
-    sp.argv = o_.command;
-    sp.default_signals.assign(stop_signals().begin(), stop_signals().end());
-    PTK_ASSIGN_OR_RETURN(pid_, session_.spawn(sp));
-    // A dynamic program starts in its dynamic linker: run it to its entry point first.
-    PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(pid_));
-    auto entry = entry_point(pid_, regs.arch());
-    if (entry && *entry != regs.ip()) {
-      debug::Stepper stepper(session_);
-      debug::StepStart to_entry{.kind = debug::StepStart::Kind::AtAddress, .address = *entry};
-      PTK_ASSIGN_OR_RETURN(pid_t at, stepper.run_to_start(pid_, to_entry, stop_flag()));
-      // Stopped by the stepper's own int3: its SIGTRAP is not the program's to receive.
-      PTK_TRY(session_.set_pending_signal(at, 0));
-    }
+    PTK_ASSIGN_OR_RETURN(pid_, spawn_to_entry(session_, o_.command));
   }
   bps_.set_scratch_allocator(scratch_allocator(session_));
   return ok_status();
@@ -148,11 +137,10 @@ Status BreakRun::on_trap(const Event& ev) {
   if (hit) {
     // ptk's own breakpoints first (a new program's entry point, the loader's notifications).
     // Whatever they fail at, the thread must go on.
-    auto internal = targets_.on_hit(*hit);
-    if (internal.ok() && *internal) return ok_status();
+    Status internal = targets_.on_hit(*hit);
     on_hit(*hit);
     Status s = bps_.step_over(*hit);
-    return internal.ok() ? s : Status(internal.error());
+    return internal.ok() ? s : internal;
   }
   PTK_ASSIGN_OR_RETURN(bool stale, bps_.absorb_stale_trap(ev));
   if (stale) return ok_status();
@@ -167,6 +155,14 @@ Status BreakRun::on_trap(const Event& ev) {
   return session_.resume(ev);  // the program's own trap: passed on
 }
 
+Status BreakRun::start_child(pid_t tid) {
+  const Thread* t = session_.thread(tid);
+  pid_t pid = t != nullptr ? t->pid : tid;
+  if (unfollowed_forks_.erase(pid) != 0) return session_.detach(pid);
+  if (watch_) PTK_TRY(watch_->on_thread_start(tid));
+  return session_.resume(tid);
+}
+
 Status BreakRun::handle(const Event& ev) {
   switch (ev.kind) {
     case EventKind::Exited:
@@ -176,6 +172,7 @@ Status BreakRun::handle(const Event& ev) {
       if (session_.process(ev.pid) == nullptr) {
         bps_.on_exit(ev.pid);
         targets_.on_exit(ev.pid);
+        fork_order_.forget(ev.pid);
       }
       return ok_status();
     case EventKind::Trap:
@@ -188,12 +185,15 @@ Status BreakRun::handle(const Event& ev) {
       PTK_TRY(bps_.on_fork(ev.pid, ev.new_tid, o_.follow_forks || vfork));
       if (o_.follow_forks) targets_.on_fork(ev.pid, ev.new_tid);
       if (!o_.follow_forks) (vfork ? unfollowed_vforks_ : unfollowed_forks_).insert(ev.new_tid);
+      if (fork_order_.announce(ev.new_tid)) PTK_TRY(start_child(ev.new_tid));
       return session_.resume(ev);
     }
-    case EventKind::ThreadStart:
-      if (unfollowed_forks_.erase(ev.pid) != 0) return session_.detach(ev.pid);
-      if (watch_) PTK_TRY(watch_->on_thread_start(ev.tid));
+    case EventKind::Clone:
+      if (fork_order_.announce(ev.new_tid)) PTK_TRY(start_child(ev.new_tid));
       return session_.resume(ev);
+    case EventKind::ThreadStart:
+      if (fork_order_.park(ev, pid_)) return ok_status();  // see fork_order.h
+      return start_child(ev.tid);
     case EventKind::Exec:
       bps_.on_exec(ev.pid);
       targets_.on_exec(ev.pid);

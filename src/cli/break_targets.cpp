@@ -86,26 +86,22 @@ Status BreakTargets::on_library_event(pid_t pid, Proc& p, const debug::LibraryEv
   return ok_status();
 }
 
-Result<bool> BreakTargets::on_hit(const debug::BreakpointHit& hit) {
+Status BreakTargets::on_hit(const debug::BreakpointHit& hit) {
   auto it = procs_.find(hit.pid);
-  if (it == procs_.end()) return false;
+  if (it == procs_.end()) return ok_status();
   Proc& p = it->second;
   if (p.entry != 0 && hit.address == p.entry) {
-    // The new program's libraries are mapped now. A failure leaves it without breakpoints;
-    // it must run on regardless.
+    // The new program's libraries are mapped now. A failure leaves it without breakpoints; it
+    // runs on regardless (once removed, the step-over runs the entry instruction in place).
     std::uint64_t entry = std::exchange(p.entry, 0);
     (void)arm(hit.pid, p, nullptr);
-    PTK_TRY(bps_.remove(hit.pid, entry));
-    if (bps_.contains(hit.pid, entry)) return false;  // a user location there as well
-    PTK_TRY(session_.set_regs(hit.tid, hit.regs));    // back onto the entry instruction
-    PTK_TRY(session_.resume(hit.tid, Resume::Default, 0));
-    return true;
+    return bps_.remove(hit.pid, entry);
   }
   if (p.libs && p.libs->is_hit(hit)) {
     PTK_ASSIGN_OR_RETURN(debug::LibraryEvent ev, p.libs->on_hit(hit));
     PTK_TRY(on_library_event(hit.pid, p, ev));
   }
-  return false;
+  return ok_status();
 }
 
 std::vector<BreakLocation*> BreakTargets::locations_at(const debug::BreakpointHit& hit) {

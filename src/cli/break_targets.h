@@ -38,10 +38,10 @@ class BreakTargets {
   // releases the BreakpointSet on failure.
   Status arm_first(pid_t pid, std::vector<std::string>& notes);
 
-  // A hit of one of ptk's own breakpoints (a new program's entry point, the loader's
-  // notification function) is handled here. Returns true when the thread has been resumed;
-  // false when the caller goes on as for any hit (user locations at the address, step-over).
-  Result<bool> on_hit(const debug::BreakpointHit& hit);
+  // What a hit means for ptk's own breakpoints (a new program's entry point, the loader's
+  // notification function). The caller then goes on as for any hit: the user's locations at
+  // the address, and the step-over.
+  Status on_hit(const debug::BreakpointHit& hit);
   // The user's locations at a hit.
   std::vector<BreakLocation*> locations_at(const debug::BreakpointHit& hit);
   // --once: takes the location out of every process.

@@ -3,6 +3,8 @@
 #include <span>
 
 #include "ptk/core/proc.h"
+#include "ptk/debug/stepper.h"
+#include "stop_signals.h"
 
 namespace ptk::cli {
 
@@ -15,6 +17,24 @@ std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch) {
     if (type == kAtEntry) return value;
   }
   return std::nullopt;
+}
+
+Result<pid_t> spawn_to_entry(Session& session, const std::vector<std::string>& argv) {
+  SpawnOptions sp;
+  sp.argv = argv;
+  sp.default_signals.assign(stop_signals().begin(), stop_signals().end());
+  PTK_ASSIGN_OR_RETURN(pid_t pid, session.spawn(sp));
+  // A dynamic program starts in its dynamic linker: run it to its entry point first.
+  PTK_ASSIGN_OR_RETURN(Registers regs, session.get_regs(pid));
+  auto entry = entry_point(pid, regs.arch());
+  if (entry && *entry != regs.ip()) {
+    debug::Stepper stepper(session);
+    debug::StepStart to_entry{.kind = debug::StepStart::Kind::AtAddress, .address = *entry};
+    PTK_ASSIGN_OR_RETURN(pid_t at, stepper.run_to_start(pid, to_entry, stop_flag()));
+    // Stopped by the stepper's own int3: its SIGTRAP is not the program's to receive.
+    PTK_TRY(session.set_pending_signal(at, 0));
+  }
+  return pid;
 }
 
 }  // namespace ptk::cli

@@ -6,13 +6,21 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "ptk/arch/arch.h"
+#include "ptk/base/result.h"
+#include "ptk/core/session.h"
 
 namespace ptk::cli {
 
 // The program's entry point (AT_ENTRY of /proc/PID/auxv): by the time it runs, the dynamic
 // linker has mapped every library the program needs. nullopt if auxv cannot be read.
 std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch);
+
+// Spawns `argv` (ptk's stop signals reset to their defaults in the child) and returns its pid,
+// stopped at the program's entry point with no signal pending (ptk break, ptk calls).
+Result<pid_t> spawn_to_entry(Session& session, const std::vector<std::string>& argv);
 
 }  // namespace ptk::cli
