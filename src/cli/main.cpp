@@ -9,6 +9,7 @@
 #include "break_cmd.h"
 #include "bt_cmd.h"
 #include "call_cmd.h"
+#include "calls_cmd.h"
 #include "inject_cmd.h"
 #include "maps_cmd.h"
 #include "mem_cmd.h"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   ptk::cli::register_maps(app, exit_code);
   ptk::cli::register_bt(app, exit_code);
   ptk::cli::register_break(app, command, exit_code);
+  ptk::cli::register_calls(app, command, exit_code);
   try {
     app.parse(own_args, argv);
   } catch (const CLI::ParseError& e) {

@@ -26,8 +26,8 @@ std::string key(const Module& m) { return fmt::format("{}@{:x}", m.path, m.start
 
 }  // namespace
 
-Result<LibraryWatch> LibraryWatch::start(Session& session, BreakpointSet& bps,
-                                         SymbolTable& symbols, pid_t tid) {
+Result<LibraryWatch> LibraryWatch::start(Session& session, BreakpointSet& bps, SymbolTable& symbols,
+                                         pid_t tid) {
   LibraryWatch w(session, bps, symbols);
   const Thread* t = session.thread(tid);
   w.pid_ = t != nullptr ? t->pid : tid;
