@@ -10,6 +10,7 @@
 #include "bt_cmd.h"
 #include "call_cmd.h"
 #include "calls_cmd.h"
+#include "cli_util.h"
 #include "inject_cmd.h"
 #include "maps_cmd.h"
 #include "mem_cmd.h"
@@ -50,7 +51,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(own_args, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message; its own exit codes (105 for a value out of range, ...) become
+    // ptk's one code for a bad command line. --help and --version stay 0.
+    return app.exit(e) == 0 ? 0 : ptk::cli::kExitUsage;
   }
   if (app.get_subcommands().empty()) fmt::print("{}", app.help());
   return exit_code;
