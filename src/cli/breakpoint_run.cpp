@@ -1,0 +1,171 @@
+#include "breakpoint_run.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <optional>
+#include <utility>
+
+#include "break_scratch.h"
+#include "cli_util.h"
+#include "entry_point.h"
+#include "stop_signals.h"
+
+namespace ptk::cli {
+
+BreakpointRun::BreakpointRun(std::string name, bool follow_forks, int pid,
+                             std::vector<std::string> command)
+    : session_(session_options()),
+      name_(std::move(name)),
+      follow_forks_(follow_forks),
+      attach_pid_(pid),
+      command_(std::move(command)) {}
+
+SessionOptions BreakpointRun::session_options() {
+  SessionOptions so;
+  so.syscall_stops = SyscallStops::None;
+  // Children are always seized, so that the int3 bytes they inherit are handled before they
+  // run (followed) or scrubbed (not followed, then let go).
+  so.follow_forks = true;
+  so.wait_policy = default_wait_policy();
+  so.wait_policy.interrupt = stop_flag();
+  return so;
+}
+
+Status BreakpointRun::start(int pid, const std::vector<std::string>& command) {
+  spawned_ = !command.empty();
+  if (spawned_) {
+    PTK_ASSIGN_OR_RETURN(pid_, spawn_to_entry(session_, command));
+  } else {
+    pid_ = pid;
+    PTK_TRY(session_.attach(pid_));
+  }
+  bps_.set_scratch_allocator(scratch_allocator(session_));
+  return ok_status();
+}
+
+Status BreakpointRun::start_child(pid_t tid) {
+  const Thread* t = session_.thread(tid);
+  pid_t pid = t != nullptr ? t->pid : tid;
+  if (unfollowed_forks_.erase(pid) != 0) return session_.detach(pid);
+  Status s = on_thread_start(tid);
+  PTK_TRY(session_.resume(tid));
+  return s;
+}
+
+Status BreakpointRun::handle_trap(const Event& ev) {
+  PTK_ASSIGN_OR_RETURN(auto hit, bps_.match(ev));
+  if (hit) {
+    // Whatever the command fails at, the thread must go on.
+    Status s = on_hit(*hit);
+    Status stepped = bps_.step_over(*hit);
+    return s.ok() ? stepped : s;
+  }
+  PTK_ASSIGN_OR_RETURN(bool stale, bps_.absorb_stale_trap(ev));
+  if (stale) return ok_status();
+  PTK_ASSIGN_OR_RETURN(bool handled, on_other_trap(ev));
+  if (handled) return ok_status();
+  return session_.resume(ev);  // the program's own trap: passed on
+}
+
+Status BreakpointRun::handle(const Event& ev) {
+  switch (ev.kind) {
+    case EventKind::Exited:
+    case EventKind::Killed:
+      if (ev.tid == pid_) {
+        exit_code_ = ev.kind == EventKind::Exited ? ev.exit_code : 128 + ev.signal;
+      }
+      on_exit(ev);
+      if (session_.process(ev.pid) == nullptr) {
+        bps_.on_exit(ev.pid);
+        fork_order_.forget(ev.pid);
+        on_process_gone(ev.pid);
+      }
+      return ok_status();
+    case EventKind::Trap:
+      return handle_trap(ev);
+    case EventKind::Fork:
+    case EventKind::Vfork: {
+      // A vfork child shares the parent's memory: its int3 bytes are the parent's, so it is
+      // tracked until it execs even when not followed.
+      bool vfork = ev.kind == EventKind::Vfork;
+      PTK_TRY(bps_.on_fork(ev.pid, ev.new_tid, follow_forks_ || vfork));
+      if (follow_forks_) {
+        on_fork(ev.tid, ev.new_tid);
+      } else {
+        (vfork ? unfollowed_vforks_ : unfollowed_forks_).insert(ev.new_tid);
+      }
+      if (fork_order_.announce(ev.new_tid)) PTK_TRY(start_child(ev.new_tid));
+      return session_.resume(ev);
+    }
+    case EventKind::Clone:
+      if (fork_order_.announce(ev.new_tid)) PTK_TRY(start_child(ev.new_tid));
+      return session_.resume(ev);
+    case EventKind::ThreadStart:
+      if (fork_order_.park(ev, pid_)) return ok_status();  // see fork_order.h
+      return start_child(ev.tid);
+    case EventKind::Exec:
+      bps_.on_exec(ev.pid);
+      if (unfollowed_vforks_.erase(ev.pid) != 0) return session_.detach(ev.pid);
+      on_exec(ev);
+      return session_.resume(ev);
+    default:
+      return session_.resume(ev);
+  }
+}
+
+int BreakpointRun::let_go() {
+  // The stop flag would make every wait of the release return at once.
+  WaitPolicy quiet = session_.options().wait_policy;
+  quiet.interrupt = nullptr;
+  session_.set_wait_policy(quiet);
+  finish(true);
+  int code = spawned_ ? 128 + SIGINT : 0;
+  if (!spawned_) {
+    std::vector<pid_t> pids;
+    for (const auto& entry : session_.processes()) pids.push_back(entry.first);
+    for (pid_t pid : pids) {
+      if (Status s = bps_.release(pid); !s.ok()) code = fail(name_, s.error());
+    }
+    if (Status s = before_detach(); !s.ok()) code = fail(name_, s.error());
+    if (Status s = session_.detach_all(); !s.ok()) code = fail(name_, s.error());
+    fmt::print(stderr, "ptk {}: Process {} detached\n", name_, pid_);
+  }
+  return code;
+}
+
+int BreakpointRun::run() {
+  install_stop_handlers();
+  Status s = start(attach_pid_, command_);
+  if (s.ok()) s = arm();
+  if (s.ok()) s = session_.resume_all();
+  if (!s.ok()) {
+    if (!spawned_ && session_.process(pid_) != nullptr) {
+      (void)bps_.release(pid_);  // what was set before the step that failed
+      (void)session_.detach_all();
+    }
+    return fail(name_, s.error());
+  }
+  // Printed once every breakpoint is in: a script may wait for this line.
+  if (!spawned_) fmt::print(stderr, "ptk {}: Process {} attached\n", name_, pid_);
+  while (!session_.empty()) {
+    if (*stop_flag()) return let_go();
+    std::optional<Event> ev = bps_.next_deferred();
+    if (!ev) {
+      auto w = session_.wait();
+      if (!w.ok()) {
+        if (*stop_flag()) return let_go();
+        if (w.error().kind() == ErrorKind::NoSuchProcess) break;
+        return fail(name_, w.error());
+      }
+      ev = *w;
+    }
+    if (Status h = handle(*ev); !h.ok() && h.error().kind() != ErrorKind::TraceeGone) {
+      fail(name_, h.error());
+    }
+  }
+  finish(false);
+  return exit_code_;
+}
+
+}  // namespace ptk::cli
