@@ -119,6 +119,13 @@ int BreakpointRun::let_go() {
   WaitPolicy quiet = session_.options().wait_policy;
   quiet.interrupt = nullptr;
   session_.set_wait_policy(quiet);
+  // A child parked at its start has its parent's fork event queued right behind it: handle
+  // that first, or the child would be let go with int3 bytes nobody tracks.
+  while (fork_order_.any_parked()) {
+    auto ev = session_.wait();
+    if (!ev.ok()) break;
+    (void)handle(*ev);
+  }
   finish(true);
   int code = spawned_ ? 128 + SIGINT : 0;
   if (!spawned_) {

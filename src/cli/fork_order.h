@@ -30,6 +30,7 @@ class ForkOrder {
     announced_.insert(child);
     return parked_.erase(child) != 0;
   }
+  bool any_parked() const { return !parked_.empty(); }
   // The process is gone: its pid may come back as another child.
   void forget(pid_t pid) { announced_.erase(pid); }
 
