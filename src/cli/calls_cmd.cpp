@@ -36,6 +36,9 @@ void register_calls(CLI::App& app, const std::vector<std::string>& command, int&
       ->type_name("N")
       ->check(CLI::Range(0, 1 << 20));
   sub->add_flag("--json", o->json, "one JSON object per call, at its return");
+  sub->add_flag("-c,--summary", o->summary,
+                "print calls and time per function at the end (ltrace -c) instead of each call")
+      ->excludes("--json");
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
   sub->callback([sub, o, &command, &exit_code] {
     std::vector<std::string> rest = sub->remaining();

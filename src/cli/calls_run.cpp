@@ -12,6 +12,7 @@
 
 #include "breakpoint_run.h"
 #include "calls_render.h"
+#include "calls_summary.h"
 #include "cli_util.h"
 #include "entry_point.h"
 #include "ptk/debug/call_tracer.h"
@@ -36,8 +37,11 @@ class CallsRun : public BreakpointRun {
  public:
   CallsRun(const CallsOptions& o, std::FILE* out)
       : BreakpointRun("calls", o.follow_forks, o.pid, o.command),
+        out_(out),
+        summary_mode_(o.summary),
         printer_(out, o.json),
-        tracer_(session_, bps_, tracer_options(o), printer_) {}
+        tracer_(session_, bps_, tracer_options(o),
+                o.summary ? static_cast<debug::CallSink&>(summary_) : printer_) {}
 
  private:
   static debug::CallTracerOptions tracer_options(const CallsOptions& o) {
@@ -60,7 +64,10 @@ class CallsRun : public BreakpointRun {
   void finish(bool interrupted) override;
   void note_thread(pid_t tid);
 
+  std::FILE* out_;
+  const bool summary_mode_;
   CallPrinter printer_;
+  CallSummary summary_;
   debug::CallTracer tracer_;
   std::map<pid_t, std::uint64_t> exec_entries_;  // processes that exec'd: their entry point
   std::set<pid_t> seen_tids_;
@@ -99,7 +106,7 @@ Status CallsRun::on_hit(const debug::BreakpointHit& hit) {
 }
 
 void CallsRun::on_exit(const Event& ev) {
-  if (ev.tid == ev.pid && tracer_.traces(ev.pid)) {
+  if (ev.tid == ev.pid && tracer_.traces(ev.pid) && !summary_mode_) {
     if (ev.kind == EventKind::Exited) {
       printer_.exited(ev.tid, ev.exit_code);
     } else {
@@ -111,6 +118,7 @@ void CallsRun::on_exit(const Event& ev) {
 
 void CallsRun::finish(bool interrupted) {
   printer_.finish();
+  if (summary_mode_) std::fputs(summary_.table().c_str(), out_);
   if (interrupted) return;
   for (const std::string& g : tracer_.unmatched_globs()) {
     fmt::print(stderr, "ptk calls: warning: -e '{}' matched no traced function\n", g);

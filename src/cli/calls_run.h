@@ -14,6 +14,7 @@ struct CallsOptions {
   std::string output;              // -o FILE ("" = stderr)
   std::size_t string_limit = 32;   // -s
   bool json = false;
+  bool summary = false;  // -c
   int pid = 0;
   std::vector<std::string> command;
 };

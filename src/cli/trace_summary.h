@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ptk/sys/tracer.h"
+#include "time_table.h"
 
 namespace ptk::cli {
 
@@ -16,15 +17,10 @@ class SummarySink final : public sys::TraceSink {
   void thread_gone(const Event&, sys::DecodedSyscall*) override {}
 
   // The table, sorted by time spent (ties by calls, then name), as strace -c prints it.
-  std::string table() const;
+  std::string table() const { return table_.render("syscall", true); }
 
  private:
-  struct Stats {
-    std::uint64_t calls = 0;
-    std::uint64_t errors = 0;
-    std::int64_t ns = 0;
-  };
-  std::map<std::string, Stats> stats_;
+  TimeTable table_;
 };
 
 // Forwards every callback to several sinks in order (text and summary for -C, perfetto...).
