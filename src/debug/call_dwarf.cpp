@@ -71,7 +71,13 @@ std::optional<Prototype> prototype_of(Dwarf_Die* fn) {
       dwarf_formflag(&attr, &flag) != 0 || !flag) {
     return std::nullopt;
   }
-  const char* name = dwarf_diename(fn);
+  // Keyed by the name in the ELF symbol table: for C++ (or an asm label) the linkage name,
+  // which DW_AT_name is not ("twice" for "_ZN6plugin5twiceEi"); found through
+  // DW_AT_specification for a member defined out of its class.
+  const char* name = nullptr;
+  if (dwarf_attr_integrate(fn, DW_AT_linkage_name, &attr) != nullptr)
+    name = dwarf_formstring(&attr);
+  if (name == nullptr) name = dwarf_diename(fn);
   if (name == nullptr || dwarf_hasattr(fn, DW_AT_declaration)) return std::nullopt;
   Prototype p;
   p.name = name;
@@ -93,6 +99,21 @@ std::optional<Prototype> prototype_of(Dwarf_Die* fn) {
   return p;
 }
 
+// The functions defined among the children of `parent`, and in the namespaces there (a C++
+// function defined inside `namespace x { }` is a child of that namespace's DIE).
+void collect(Dwarf_Die* parent, std::map<std::string, Prototype, std::less<>>& out) {
+  Dwarf_Die die;
+  if (dwarf_child(parent, &die) != 0) return;
+  do {
+    int tag = dwarf_tag(&die);
+    if (tag == DW_TAG_namespace) {
+      collect(&die, out);
+    } else if (tag == DW_TAG_subprogram) {
+      if (auto p = prototype_of(&die)) out.emplace(p->name, std::move(*p));
+    }
+  } while (dwarf_siblingof(&die, &die) == 0);
+}
+
 }  // namespace
 
 std::map<std::string, Prototype, std::less<>> dwarf_prototypes(const std::string& path) {
@@ -104,13 +125,8 @@ std::map<std::string, Prototype, std::less<>> dwarf_prototypes(const std::string
   Dwarf_Off off = 0, next = 0;
   std::size_t header = 0;
   while (dwarf_nextcu(dw, off, &next, &header, nullptr, nullptr, nullptr) == 0) {
-    Dwarf_Die cu, die;
-    if (dwarf_offdie(dw, off + header, &cu) != nullptr && dwarf_child(&cu, &die) == 0) {
-      do {
-        if (dwarf_tag(&die) != DW_TAG_subprogram) continue;
-        if (auto p = prototype_of(&die)) out.emplace(p->name, std::move(*p));
-      } while (dwarf_siblingof(&die, &die) == 0);
-    }
+    Dwarf_Die cu;
+    if (dwarf_offdie(dw, off + header, &cu) != nullptr) collect(&cu, out);
     off = next;
   }
   dwarf_end(dw);

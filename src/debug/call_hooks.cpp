@@ -42,12 +42,18 @@ CallTracer::~CallTracer() = default;
 
 bool CallTracer::wanted(const std::string& name) {
   bool any_include = false, included = false, excluded = false;
+  const std::string shown = short_name(name);
   for (std::size_t i = 0; i < options_.globs.size(); ++i) {
     std::string_view g = options_.globs[i];
     bool exclude = g.starts_with('!');
     if (exclude) g.remove_prefix(1);
     any_include = any_include || !exclude;
-    if (::fnmatch(std::string(g).c_str(), name.c_str(), 0) != 0) continue;
+    // The ELF name or the one ptk shows ("_Znwm" or "operator new").
+    std::string pattern(g);
+    if (::fnmatch(pattern.c_str(), name.c_str(), 0) != 0 &&
+        (shown == name || ::fnmatch(pattern.c_str(), shown.c_str(), 0) != 0)) {
+      continue;
+    }
     glob_used_[i] = true;
     (exclude ? excluded : included) = true;
   }
@@ -118,7 +124,7 @@ void CallTracer::hook_imports(pid_t tid, Process& p) {
       auto address = implementation(tid, *m, *def);
       if (address.ok()) {
         hook(tid, p, *address,
-             {.name = imp.name,
+             {.name = short_name(imp.name),
               .proto = prototype_of(imp.name, m),
               .module_start = m->start,
               .module_end = m->end,
@@ -144,7 +150,7 @@ void CallTracer::hook_library(pid_t tid, Process& p, const Module& m, bool reloc
     if (best == nullptr || alias_rank(f.name) < alias_rank(best->name)) best = &f;
   }
   for (const auto& [elf_address, f] : by_address) {
-    Hook h{.name = f->name,
+    Hook h{.name = short_name(f->name),
            .proto = prototype_of(f->name, &m),
            .module_start = m.start,
            .module_end = m.end,

@@ -89,7 +89,7 @@ bool CallTracer::on_return(const BreakpointHit& hit) {
     CallExit exit{.tid = hit.tid,
                   .pid = hit.pid,
                   .depth = depth_of(stack),
-                  .name = done.proto->name,
+                  .name = done.name,
                   .args = std::move(done.args),
                   .ret = decode_return(*done.proto, hit.regs, session_.memory(hit.tid),
                                        options_.format, float_state(hit.tid, xstate))};
@@ -114,8 +114,12 @@ void CallTracer::on_entry(const Hook& h, const BreakpointHit& hit) {
     if (!bps_.insert(hit.tid, ret).ok()) return;
     Hook target = h;
     target.resolver = false;
-    stack.push_back(
-        {.proto = h.proto, .return_address = ret, .sp = sp, .args = {}, .resolves = target});
+    stack.push_back({.name = h.name,
+                     .proto = h.proto,
+                     .return_address = ret,
+                     .sp = sp,
+                     .args = {},
+                     .resolves = target});
     return;
   }
   // A traced function that ends in a tail call (reallocarray jumps to realloc, which jumps to
@@ -140,7 +144,8 @@ void CallTracer::on_entry(const Hook& h, const BreakpointHit& hit) {
   if (!call.noreturn && !insert_return(hit.tid, p, ret, kept).ok()) call.noreturn = true;
   sink_.on_call(call);
   if (!call.noreturn) {
-    stack.push_back({.proto = h.proto,
+    stack.push_back({.name = h.name,
+                     .proto = h.proto,
                      .return_address = ret,
                      .sp = sp,
                      .args = call.args,

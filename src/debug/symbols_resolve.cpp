@@ -15,32 +15,10 @@
 namespace ptk::debug {
 namespace {
 
-// A demangled C++ name as a user types it: without its parameter list and qualifiers, and
-// without ABI tags ("ns::f[abi:cxx11](int) const" -> "ns::f").
-std::string base_name(std::string_view name) {
-  if (std::size_t close = name.rfind(')'); close != std::string_view::npos) {
-    int depth = 0;
-    for (std::size_t i = close + 1; i-- > 0;) {
-      if (name[i] == ')') ++depth;
-      if (name[i] == '(' && --depth == 0) {
-        if (i != 0) name = name.substr(0, i);
-        break;
-      }
-    }
-  }
-  std::string out(name);
-  for (std::size_t tag; (tag = out.find("[abi:")) != std::string::npos;) {
-    std::size_t end = out.find(']', tag);
-    if (end == std::string::npos) break;
-    out.erase(tag, end + 1 - tag);
-  }
-  return out;
-}
-
 bool names_match(const Symbol& s, std::string_view name) {
   if (s.name == name) return true;
   if (s.demangled.empty()) return false;
-  return s.demangled == name || base_name(s.demangled) == name;
+  return s.demangled == name || cxx_base_name(s.demangled) == name;
 }
 
 // Optimal string alignment distance (an adjacent transposition costs 1, as "mian" -> "main").
@@ -104,6 +82,48 @@ std::string module_names(std::span<const std::unique_ptr<Module>> modules) {
 
 }  // namespace
 
+std::string cxx_base_name(std::string_view name) {
+  if (std::size_t close = name.rfind(')'); close != std::string_view::npos) {
+    int depth = 0;
+    for (std::size_t i = close + 1; i-- > 0;) {
+      if (name[i] == ')') ++depth;
+      if (name[i] == '(' && --depth == 0) {
+        if (i != 0) name = name.substr(0, i);
+        break;
+      }
+    }
+  }
+  std::string out(name);
+  for (std::size_t tag; (tag = out.find("[abi:")) != std::string::npos;) {
+    std::size_t end = out.find(']', tag);
+    if (end == std::string::npos) break;
+    out.erase(tag, end + 1 - tag);
+  }
+  // A function template's name comes after its return type ("std::ostream& std::endl<char>"):
+  // the last space outside <> and (), except the one of "operator new" and its kin. An
+  // operator< or << whose brackets do not pair stops the search (the name stays whole).
+  int depth = 0;
+  for (std::size_t i = out.size(); i-- > 0;) {
+    char c = out[i];
+    if (c == '>' || c == ')') {
+      ++depth;
+    } else if (c == '<' || c == '(') {
+      if (--depth < 0) break;
+    } else if (c == ' ' && depth == 0) {
+      constexpr std::string_view kOperator = "operator";
+      if (std::string_view(out).substr(0, i).ends_with(kOperator)) continue;
+      out.erase(0, i + 1);
+      break;
+    }
+  }
+  return out;
+}
+
+std::string short_name(std::string_view name) {
+  std::string d = demangle(name);
+  return d.empty() ? std::string(name) : cxx_base_name(d);
+}
+
 std::string demangle(std::string_view name) {
   if (!name.starts_with("_Z")) return {};
   int status = 0;
@@ -163,7 +183,7 @@ std::vector<std::string> SymbolTable::close_matches(std::string_view name, std::
     for (const Symbol& s : m->symbols) {
       if (s.kind == SymbolKind::Object) continue;
       names.insert(s.name);
-      if (!s.demangled.empty()) names.insert(base_name(s.demangled));
+      if (!s.demangled.empty()) names.insert(cxx_base_name(s.demangled));
     }
   }
   std::vector<std::string> list(names.begin(), names.end());

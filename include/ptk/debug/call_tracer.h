@@ -112,7 +112,7 @@ class CallTracer {
 
  private:
   struct Hook {
-    std::string name;
+    std::string name;  // as shown: C++ names demangled (short_name)
     const Prototype* proto = nullptr;
     std::uint64_t module_start = 0, module_end = 0;  // the defining object
     bool from_program_only = true;  // report calls from the program (else from other objects)
@@ -134,6 +134,7 @@ class CallTracer {
   };
   static constexpr std::size_t kMaxKeptReturns = 4096;
   struct Frame {
+    std::string name;  // as shown (Hook::name)
     const Prototype* proto = nullptr;
     std::uint64_t return_address = 0, sp = 0;
     std::vector<CallValue> args;

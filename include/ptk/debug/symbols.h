@@ -150,5 +150,11 @@ std::vector<std::string> closest_names(std::string_view name,
 
 // abi::__cxa_demangle, or "" when `name` is not a C++ mangled name.
 std::string demangle(std::string_view name);
+// A demangled C++ name as a user types it: without its parameter list, qualifiers and ABI tags
+// ("ns::f[abi:cxx11](int) const" -> "ns::f").
+std::string cxx_base_name(std::string_view demangled);
+// An ELF name as ptk shows it: C names as they are, C++ names demangled to cxx_base_name
+// ("_Znwm" -> "operator new").
+std::string short_name(std::string_view name);
 
 }  // namespace ptk::debug
