@@ -36,6 +36,10 @@ void register_calls(CLI::App& app, const std::vector<std::string>& command, int&
       ->type_name("N")
       ->check(CLI::Range(0, 1 << 20));
   sub->add_flag("--json", o->json, "one JSON object per call, at its return");
+  sub->add_flag("-t", o->timestamps,
+                "the time of day before each line; -tt with microseconds, -ttt as seconds since "
+                "the epoch");
+  sub->add_flag("-T", o->durations, "how long each call took, after its return value");
   sub->add_flag("-c,--summary", o->summary,
                 "print calls and time per function at the end (ltrace -c) instead of each call")
       ->excludes("--json");

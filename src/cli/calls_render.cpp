@@ -2,16 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <time.h>
+
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/escape.h"
+#include "time_format.h"
 
 namespace ptk::cli {
 namespace {
 
-std::string json_str(std::string_view s) {
-  std::string out;
-  sys::append_json_string(out, s);
-  return out;
+std::string json_str(std::string_view s) { return sys::json_string(s); }
+
+std::int64_t clock_ns(clockid_t clock) {
+  timespec ts{};
+  ::clock_gettime(clock, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 std::string args_text(const debug::CallEntry& call) {
@@ -24,7 +29,19 @@ std::string args_text(const debug::CallEntry& call) {
 
 std::string CallPrinter::head(pid_t tid, int depth) const {
   std::string out = prefix_ ? fmt::format("[pid {}] ", tid) : std::string();
+  if (options_.timestamps > 0) {
+    append_timestamp(out, clock_ns(CLOCK_REALTIME), options_.timestamps);
+  }
   out.append(static_cast<std::size_t>(depth) * 2, ' ');
+  return out;
+}
+
+std::string CallPrinter::duration(pid_t tid, int depth) const {
+  std::string out;
+  auto it = entered_.find(tid);
+  auto d = static_cast<std::size_t>(depth);
+  if (!options_.durations || it == entered_.end() || d >= it->second.size()) return out;
+  append_duration(out, clock_ns(CLOCK_MONOTONIC) - it->second[d]);
   return out;
 }
 
@@ -40,6 +57,11 @@ void CallPrinter::close_open() {
 }
 
 void CallPrinter::on_call(const debug::CallEntry& call) {
+  if (options_.durations && !call.noreturn) {
+    std::vector<std::int64_t>& entered = entered_[call.tid];
+    entered.resize(static_cast<std::size_t>(call.depth) + 1);
+    entered.back() = clock_ns(CLOCK_MONOTONIC);
+  }
   if (json_) {
     if (call.noreturn) {
       std::string args;
@@ -69,13 +91,15 @@ void CallPrinter::on_return(const debug::CallExit& ret) {
         ret.tid, ret.depth, json_str(ret.name), args, json_str(ret.ret.text)));
     return;
   }
+  std::string took = duration(ret.tid, ret.depth);
   if (open_ && open_->tid == ret.tid) {
-    emit(fmt::format("{} = {}\n", open_->text, ret.ret.text));
+    emit(fmt::format("{} = {}{}\n", open_->text, ret.ret.text, took));
     open_.reset();
     return;
   }
   close_open();
-  emit(fmt::format("{}<... {} resumed> = {}\n", head(ret.tid, ret.depth), ret.name, ret.ret.text));
+  emit(fmt::format("{}<... {} resumed> = {}{}\n", head(ret.tid, ret.depth), ret.name, ret.ret.text,
+                   took));
 }
 
 void CallPrinter::exited(pid_t tid, int status) {

@@ -1,12 +1,16 @@
 // `ptk calls` output. Text as ltrace writes it: `name(args) = value`, nested calls indented two
 // spaces per level; a call whose return comes after other output is split into
 // `name(args) <unfinished ...>` and `<... name resumed> = value`; `[pid N] ` before each line
-// once more than one thread or process is traced. JSON: one object per call, at its return.
+// once more than one thread or process is traced, then the time (-t); -T adds how long each
+// call took (entry to return, ptk's own stops included). JSON: one object per call, at its
+// return.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,9 +19,16 @@
 
 namespace ptk::cli {
 
+struct CallPrintOptions {
+  bool json = false;
+  int timestamps = 0;      // -t, -tt, -ttt: the wall-clock time before each line
+  bool durations = false;  // -T: " <S.uuuuuu>" after a return, entry to return
+};
+
 class CallPrinter : public debug::CallSink {
  public:
-  CallPrinter(std::FILE* out, bool json) : out_(out), json_(json) {}
+  CallPrinter(std::FILE* out, const CallPrintOptions& options)
+      : out_(out), json_(options.json), options_(options) {}
 
   void on_call(const debug::CallEntry& call) override;
   void on_return(const debug::CallExit& ret) override;
@@ -35,13 +46,16 @@ class CallPrinter : public debug::CallSink {
     std::string text;
   };
   std::string head(pid_t tid, int depth) const;
+  std::string duration(pid_t tid, int depth) const;
   void close_open();
   void emit(const std::string& line);
 
   std::FILE* out_;
   bool json_;
+  CallPrintOptions options_;
   bool prefix_ = false;
-  std::optional<Open> open_;  // a call line waiting for its return
+  std::optional<Open> open_;                            // a call line waiting for its return
+  std::map<pid_t, std::vector<std::int64_t>> entered_;  // -T: entry times by thread and depth
 };
 
 }  // namespace ptk::cli

@@ -39,7 +39,7 @@ class CallsRun : public BreakpointRun {
       : BreakpointRun("calls", o.follow_forks, o.pid, o.command),
         out_(out),
         summary_mode_(o.summary),
-        printer_(out, o.json),
+        printer_(out, {.json = o.json, .timestamps = o.timestamps, .durations = o.durations}),
         tracer_(session_, bps_, tracer_options(o),
                 o.summary ? static_cast<debug::CallSink&>(summary_) : printer_) {}
 

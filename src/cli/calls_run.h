@@ -14,7 +14,9 @@ struct CallsOptions {
   std::string output;              // -o FILE ("" = stderr)
   std::size_t string_limit = 32;   // -s
   bool json = false;
-  bool summary = false;  // -c
+  bool summary = false;    // -c
+  int timestamps = 0;      // -t, -tt, -ttt
+  bool durations = false;  // -T
   int pid = 0;
   std::vector<std::string> command;
 };

@@ -1,10 +1,11 @@
 #include "trace_output.h"
 
 #include <fmt/format.h>
-#include <time.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "time_format.h"
 
 namespace ptk::cli {
 
@@ -66,19 +67,7 @@ void TraceOutput::begin_line(std::string& line, pid_t tid, std::int64_t ns, bool
   } else if (prefix_.pid_brackets && many_tracees && !per_thread_) {
     fmt::format_to(std::back_inserter(line), "[pid {:>5}] ", tid);
   }
-  if (prefix_.timestamps > 0) {
-    time_t sec = static_cast<time_t>(ns / 1000000000);
-    long usec = static_cast<long>((ns / 1000) % 1000000);
-    if (prefix_.timestamps >= 3) {
-      fmt::format_to(std::back_inserter(line), "{}.{:06} ", sec, usec);
-    } else {
-      tm t{};
-      ::localtime_r(&sec, &t);
-      fmt::format_to(std::back_inserter(line), "{:02}:{:02}:{:02}", t.tm_hour, t.tm_min, t.tm_sec);
-      if (prefix_.timestamps == 2) fmt::format_to(std::back_inserter(line), ".{:06}", usec);
-      line += ' ';
-    }
-  }
+  if (prefix_.timestamps > 0) append_timestamp(line, ns, prefix_.timestamps);
   if (prefix_.relative) {
     std::int64_t d = last_ns_ == 0 ? 0 : ns - last_ns_;
     fmt::format_to(std::back_inserter(line), "{:>6}.{:06} ", d / 1000000000, (d / 1000) % 1000000);

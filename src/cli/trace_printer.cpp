@@ -6,6 +6,7 @@
 
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/siginfo.h"
+#include "time_format.h"
 
 namespace ptk::cli {
 
@@ -59,8 +60,7 @@ void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
 
 void TextPrinter::append_duration(const sys::DecodedSyscall& sc) {
   if (!opts_.syscall_times || !sc.exited) return;
-  std::int64_t d = sc.exit_ns - sc.entry_ns;
-  fmt::format_to(std::back_inserter(line_), " <{}.{:06}>", d / 1000000000, (d / 1000) % 1000000);
+  cli::append_duration(line_, sc.exit_ns - sc.entry_ns);
 }
 
 void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {

@@ -1,7 +1,8 @@
 // The -c tables: `ptk trace -c` (strace's layout, per syscall) and `ptk calls -c` (ltrace's,
 // per function): the right header, one row per name with its call count, and a total that
-// adds up.
+// adds up. And the other times: -t/-tt/-ttt before each line, -T after each syscall or call.
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "calls_util.h"
@@ -92,6 +93,57 @@ TEST(Summary, CallsCountsEachFunctionOfTheZNowProgram) {
   EXPECT_EQ(t.calls, expected) << text;
   EXPECT_EQ(t.total_calls, 9 + 2 * comparisons) << text;
   EXPECT_FALSE(contains(text, "+++ exited")) << text;  // only the table
+}
+
+TEST(TraceTimes, TimestampsBeforeAndDurationsAfter) {
+  CommandResult r = run_command(
+      {PTK_CLI, "trace", "-tt", "-T", "-e", "trace=write", "--", tracee_path("hello_writes", 64)});
+  ASSERT_EQ(describe_status(r.status), "exited with 0") << r.err;
+  std::vector<std::string> lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 3U) << r.err;
+  EXPECT_TRUE(std::regex_match(
+      lines[0],
+      std::regex(R"(\d\d:\d\d:\d\d\.\d{6} write\(1, "hello, ptrace\\n", 14\) += 14 <\d+\.\d{6}>)")))
+      << lines[0];
+  EXPECT_TRUE(std::regex_match(lines[2],
+                               std::regex(R"(\d\d:\d\d:\d\d\.\d{6} \+\+\+ exited with 0 \+\+\+)")))
+      << lines[2];
+  CommandResult epoch = run_command(
+      {PTK_CLI, "trace", "-ttt", "-e", "trace=write", "--", tracee_path("hello_writes", 64)});
+  EXPECT_TRUE(std::regex_search(epoch.err, std::regex(R"(^\d{10,}\.\d{6} write\(1, )")))
+      << epoch.err;
+}
+
+TEST(CallTimes, TimestampsBeforeAndDurationsAfter) {
+  struct Case {
+    std::vector<std::string> flags;
+    std::string line;  // the regex of puts' line
+  };
+  const std::vector<Case> cases = {
+      {{"-t"}, R"(\d\d:\d\d:\d\d puts\("hello"\) = 6)"},
+      {{"-tt", "-T"}, R"(\d\d:\d\d:\d\d\.\d{6} puts\("hello"\) = 6 <\d+\.\d{6}>)"},
+      {{"-ttt"}, R"(\d{10,}\.\d{6} puts\("hello"\) = 6)"},
+      {{"-T"}, R"(puts\("hello"\) = 6 <\d+\.\d{6}>)"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {PTK_CLI, "calls"};
+    argv.insert(argv.end(), c.flags.begin(), c.flags.end());
+    argv.insert(argv.end(), {"--", tracee_path("calls_znow", 64)});
+    CommandResult r = run_command(argv);
+    ASSERT_EQ(describe_status(r.status), "exited with 0") << r.err;
+    std::vector<std::string> lines = lines_of(r.err);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_TRUE(std::regex_match(lines.front(), std::regex(c.line))) << lines.front();
+    // A split call: the resumed line has its own time, and -T the whole call's duration.
+    if (c.flags.back() == "-T") {
+      bool resumed = false;
+      for (const std::string& l : lines) {
+        resumed = resumed || std::regex_search(
+                                 l, std::regex(R"(<\.\.\. qsort resumed> = <void> <\d+\.\d{6}>$)"));
+      }
+      EXPECT_TRUE(resumed) << r.err;
+    }
+  }
 }
 
 }  // namespace
