@@ -39,6 +39,19 @@ std::string string_at(std::uint64_t addr, std::size_t word, Memory& mem, const C
   return out;
 }
 
+// `len` bytes at `addr` (a Buffer), quoted like a string and cut at the string limit.
+std::string buffer_at(std::uint64_t addr, std::uint64_t len, Memory& mem, const CallFormat& f) {
+  if (addr == 0) return "NULL";
+  std::vector<std::byte> bytes(
+      static_cast<std::size_t>(std::min<std::uint64_t>(len, f.string_limit)));
+  auto n = mem.read(RemoteAddr(addr), bytes);
+  if (!n.ok()) return pointer(addr);
+  std::string out;
+  sys::append_quoted(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), *n), 0,
+                     len > *n);
+  return out;
+}
+
 // The XSAVE image starts with the FXSAVE layout: x87 st(0)..st(7) at byte 32 (16 bytes each,
 // 10 used, in stack order), xmm0..xmm15 at byte 160 (16 bytes each).
 constexpr std::size_t kSt0 = 32, kXmm0 = 160;
@@ -178,6 +191,8 @@ std::string format_value(ArgType type, std::uint64_t raw, std::size_t word, Memo
     case ArgType::String:
     case ArgType::Format:
       return string_at(mask(raw, word), word, mem, f);
+    case ArgType::Buffer:  // without its length (decode_args has it): the address
+      return pointer(mask(raw, word));
     case ArgType::Double:
       return fmt::format("{}", std::bit_cast<double>(raw));
     case ArgType::Float:
@@ -197,6 +212,12 @@ std::vector<CallValue> decode_args(const Prototype& proto, const Registers& regs
                    .text = cursor.missing() ? "?" : format_value(t, raw, cursor.word(), mem, f)});
   };
   for (ArgType t : proto.args) add(t);
+  // A Buffer's length is the argument after it, known only now.
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i].type != ArgType::Buffer || out[i].text == "?") continue;
+    out[i].text =
+        buffer_at(mask(out[i].raw, cursor.word()), mask(out[i + 1].raw, cursor.word()), mem, f);
+  }
   if (proto.variadic) {
     // The format is the last fixed argument; its conversions name the rest.
     auto it = std::find_if(out.begin(), out.end(),

@@ -10,7 +10,7 @@
 namespace ptk::debug {
 namespace {
 
-constexpr std::array<std::pair<ArgType, std::string_view>, 14> kTypeNames = {{
+constexpr std::array<std::pair<ArgType, std::string_view>, 15> kTypeNames = {{
     {ArgType::Void, "void"},
     {ArgType::Int, "int"},
     {ArgType::UInt, "uint"},
@@ -21,6 +21,7 @@ constexpr std::array<std::pair<ArgType, std::string_view>, 14> kTypeNames = {{
     {ArgType::Char, "char"},
     {ArgType::Ptr, "ptr"},
     {ArgType::String, "string"},
+    {ArgType::Buffer, "buffer"},
     {ArgType::Format, "format"},
     {ArgType::Func, "func"},
     {ArgType::Double, "double"},
@@ -44,12 +45,12 @@ ptr strrchr(string, char)
 ptr strstr(string, string)
 string strdup(string)
 string strerror(int)
-ptr memcpy(ptr, ptr, ulong)
-ptr memmove(ptr, ptr, ulong)
+ptr memcpy(ptr, buffer, ulong)
+ptr memmove(ptr, buffer, ulong)
 ptr memset(ptr, char, ulong)
 int memcmp(ptr, ptr, ulong)
 ptr memchr(ptr, char, ulong)
-ptr __memcpy_chk(ptr, ptr, ulong, ulong)
+ptr __memcpy_chk(ptr, buffer, ulong, ulong)
 int puts(string)
 int printf(format, ...)
 int fprintf(ptr, format, ...)
@@ -84,7 +85,7 @@ int open(string, hex, oct)
 int open64(string, hex, oct)
 int openat(int, string, hex, oct)
 long read(int, ptr, ulong)
-long write(int, ptr, ulong)
+long write(int, buffer, ulong)
 int close(int)
 int stat(string, ptr)
 int fstat(int, ptr)

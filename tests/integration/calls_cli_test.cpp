@@ -187,6 +187,21 @@ TEST(CallsCliLs, ListsADirectoryThroughOpendirAndReaddirWithItsOutputUnchanged) 
   EXPECT_EQ(got.back(), "+++ exited (status 0) +++");
 }
 
+TEST_P(CallsCliTest, WriteShowsItsBufferByItsLength) {
+  // write's buffer is no C string: its length is the next argument (ArgType::Buffer), and -s
+  // cuts it like a string.
+  CommandResult r =
+      run_command({PTK_CLI, "calls", "-e", "write", "--", tracee_path("hello_writes", GetParam())});
+  ASSERT_EQ(describe_status(r.status), "exited with 0") << r.err;
+  EXPECT_EQ(r.err,
+            "write(1, \"hello, ptrace\\n\", 14) = 14\n"
+            "write(1, \"second line!\\n\", 13) = 13\n"
+            "+++ exited (status 0) +++\n");
+  CommandResult cut = run_command(
+      {PTK_CLI, "calls", "-s", "5", "-e", "write", "--", tracee_path("hello_writes", GetParam())});
+  EXPECT_TRUE(contains(cut.err, "write(1, \"hello\"..., 14) = 14\n")) << cut.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Calls, CallsCliTest, ::testing::Values(64, 32),
                          [](const auto& info) { return fmt::format("bits{}", info.param); });
 

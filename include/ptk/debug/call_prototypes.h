@@ -30,6 +30,7 @@ enum class ArgType : std::uint8_t {
   Char,    // 'a'
   Ptr,     // hex, NULL for 0
   String,  // char*: the string it points to, quoted and cut at the string limit
+  Buffer,  // bytes whose count is the next argument (write's buffer): quoted, cut likewise
   Format,  // a printf format: a string, and the variadic arguments it names are shown too
   Func,    // a function pointer: hex
   Double,  // double: 1.5
