@@ -8,6 +8,7 @@
 
 #include "break_run.h"
 #include "cli_util.h"
+#include "target_args.h"
 
 namespace ptk::cli {
 
@@ -55,24 +56,8 @@ void register_break(CLI::App& app, const std::vector<std::string>& command, int&
       }
       o->actions.mem.push_back(*parsed);
     }
-    std::vector<std::string> rest = sub->remaining();
-    if (!rest.empty() && rest.front().starts_with('-')) {
-      exit_code =
-          fail("break", fmt::format("unknown option '{}' (see ptk break --help)", rest.front()),
-               kExitUsage);
-      return;
-    }
-    o->command = rest;
-    o->command.insert(o->command.end(), command.begin(), command.end());
-    if ((o->pid != 0) == !o->command.empty()) {
-      exit_code = fail("break", "give either -p PID or -- COMMAND ARGS... (see ptk break --help)",
-                       kExitUsage);
-      return;
-    }
-    if (o->pid < 0) {
-      exit_code = fail("break", fmt::format("bad process id {}", o->pid), kExitUsage);
-      return;
-    }
+    exit_code = take_target(*sub, "break", command, o->pid, o->command);
+    if (exit_code != 0) return;
     if (o->locations.empty() && o->watches.empty()) {
       exit_code =
           fail("break", "give at least one LOCATION or --watch (see ptk break --help)", kExitUsage);

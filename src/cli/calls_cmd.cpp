@@ -7,6 +7,7 @@
 
 #include "calls_run.h"
 #include "cli_util.h"
+#include "target_args.h"
 
 namespace ptk::cli {
 
@@ -45,24 +46,8 @@ void register_calls(CLI::App& app, const std::vector<std::string>& command, int&
       ->excludes("--json");
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
   sub->callback([sub, o, &command, &exit_code] {
-    std::vector<std::string> rest = sub->remaining();
-    if (!rest.empty() && rest.front().starts_with('-')) {
-      exit_code =
-          fail("calls", fmt::format("unknown option '{}' (see ptk calls --help)", rest.front()),
-               kExitUsage);
-      return;
-    }
-    o->command = rest;
-    o->command.insert(o->command.end(), command.begin(), command.end());
-    if ((o->pid != 0) == !o->command.empty()) {
-      exit_code = fail("calls", "give either -p PID or -- COMMAND ARGS... (see ptk calls --help)",
-                       kExitUsage);
-      return;
-    }
-    if (o->pid < 0) {
-      exit_code = fail("calls", fmt::format("bad process id {}", o->pid), kExitUsage);
-      return;
-    }
+    exit_code = take_target(*sub, "calls", command, o->pid, o->command);
+    if (exit_code != 0) return;
     for (const std::string& g : o->globs) {
       if (std::string why = check_glob(g); !why.empty()) {
         exit_code = fail("calls", fmt::format("-e '{}': bad glob: {}", g, why), kExitUsage);

@@ -18,6 +18,7 @@
 #include "ptk/debug/stepper.h"
 #include "step_cmd_printer.h"
 #include "stop_signals.h"
+#include "target_args.h"
 
 namespace ptk::cli {
 namespace {
@@ -275,24 +276,8 @@ void register_step(CLI::App& app, const std::vector<std::string>& command, int& 
                 "sees the change)");
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
   sub->callback([sub, o, &command, &exit_code] {
-    std::vector<std::string> rest = sub->remaining();
-    if (!rest.empty() && rest.front().starts_with('-')) {
-      exit_code =
-          fail("step", fmt::format("unknown option '{}' (see ptk step --help)", rest.front()),
-               kExitUsage);
-      return;
-    }
-    o->command = rest;
-    o->command.insert(o->command.end(), command.begin(), command.end());
-    if ((o->pid != 0) == !o->command.empty()) {
-      exit_code = fail("step", "give either -p PID or -- COMMAND ARGS... (see ptk step --help)",
-                       kExitUsage);
-      return;
-    }
-    if (o->pid < 0) {
-      exit_code = fail("step", fmt::format("bad process id {}", o->pid), kExitUsage);
-      return;
-    }
+    exit_code = take_target(*sub, "step", command, o->pid, o->command);
+    if (exit_code != 0) return;
     exit_code = StepRun(*o).run();
   });
 }

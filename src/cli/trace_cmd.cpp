@@ -16,6 +16,7 @@
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "stop_signals.h"
+#include "target_args.h"
 #include "trace_json.h"
 #include "trace_options.h"
 #include "trace_printer.h"
@@ -202,17 +203,8 @@ void register_trace(CLI::App& app, const std::vector<std::string>& command, int&
   CLI::App* sub = app.add_subcommand("trace", "Trace system calls and signals, like strace");
   add_trace_options(*sub, *opts);
   sub->callback([sub, opts, &command, &exit_code] {
-    std::vector<std::string> rest = sub->remaining();
-    // The command starts at the first non-option; a dash there is an option ptk lacks.
-    if (!rest.empty() && rest.front().starts_with('-')) {
-      exit_code =
-          fail("trace", fmt::format("unknown option '{}' (see ptk trace --help)", rest.front()),
-               kExitUsage);
-      return;
-    }
-    for (const std::string& extra : rest) opts->command.push_back(extra);
-    opts->command.insert(opts->command.end(), command.begin(), command.end());
-    exit_code = run_trace(*opts);
+    exit_code = take_command(*sub, "trace", command, opts->command);
+    if (exit_code == 0) exit_code = run_trace(*opts);
   });
 }
 
