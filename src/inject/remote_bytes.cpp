@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
+
+#include "ptk/core/proc.h"
 
 namespace ptk::inject {
 
@@ -11,6 +14,17 @@ Result<PatchedBytes> PatchedBytes::save(Memory& memory, RemoteAddr addr, std::si
   std::vector<std::byte> saved(len);
   PTK_TRY(memory.read_exact(addr, saved));
   return PatchedBytes(memory, addr, std::move(saved));
+}
+
+Result<PatchedBytes> PatchedBytes::save_below(Memory& memory, pid_t pid, std::uint64_t top,
+                                              std::uint64_t window) {
+  std::uint64_t low = top >= window ? top - window : 0;
+  if (auto maps = read_maps(pid); maps.ok()) {
+    for (const MapEntry& m : *maps) {
+      if (m.contains(top - 1)) low = std::max(low, m.start);
+    }
+  }
+  return save(memory, RemoteAddr(low), top - low);
 }
 
 Result<PatchedBytes> PatchedBytes::write(Memory& memory, RemoteAddr addr,

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <optional>
 
-#include "ptk/core/proc.h"
 #include "ptk/inject/remote_bytes.h"
 
 namespace ptk::inject {
@@ -25,17 +24,6 @@ constexpr std::array<std::string_view, kMaxCallArgs> kX86_64ArgRegs = {"rdi", "r
 
 void put_word(std::vector<std::byte>& out, std::size_t at, std::uint64_t value, std::size_t word) {
   std::memcpy(out.data() + at, &value, word);  // little-endian: the low `word` bytes
-}
-
-// Saves up to kCallStackWindow bytes below `top`, within the mapping that holds them.
-Result<PatchedBytes> save_below(Memory& memory, pid_t pid, std::uint64_t top) {
-  std::uint64_t low = top >= kCallStackWindow ? top - kCallStackWindow : 0;
-  if (auto maps = read_maps(pid); maps.ok()) {
-    for (const MapEntry& m : *maps) {
-      if (m.contains(top - 1)) low = std::max(low, m.start);
-    }
-  }
-  return PatchedBytes::save(memory, RemoteAddr(low), top - low);
 }
 
 // The signal mask of the thread, read and written by remote rt_sigprocmask through an 8-byte
@@ -141,7 +129,8 @@ Result<CallResult> remote_call(RemoteSyscalls& remote, std::uint64_t function,
   Memory& memory = remote.session().memory(remote.tid());
   const Thread* t = remote.session().thread(remote.tid());
   PTK_ASSIGN_OR_RETURN(PatchedBytes window,
-                       save_below(memory, t != nullptr ? t->pid : remote.tid(), frame.return_slot));
+                       PatchedBytes::save_below(memory, t != nullptr ? t->pid : remote.tid(),
+                                                frame.return_slot, kCallStackWindow));
 
   Registers regs = remote.saved_regs();
   regs.set_ip(function);

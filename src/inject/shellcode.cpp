@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "ptk/core/proc.h"
 #include "ptk/inject/remote_bytes.h"
 #include "ptk/inject/remote_memory.h"
 
@@ -19,17 +18,6 @@ namespace {
 // Memory below the stack pointer belongs to nobody (the kernel writes signal frames there),
 // but a byte-exact restore is cheap, and makes before/after comparisons simple.
 constexpr std::uint64_t kStackWindow = 4096;
-
-// Saves up to kStackWindow bytes below `top`, within the stack mapping that holds them.
-Result<PatchedBytes> save_stack_window(Memory& memory, pid_t pid, std::uint64_t top) {
-  std::uint64_t low = top >= kStackWindow ? top - kStackWindow : 0;
-  if (auto maps = read_maps(pid); maps.ok()) {
-    for (const MapEntry& m : *maps) {
-      if (m.contains(top - 1)) low = std::max(low, m.start);
-    }
-  }
-  return PatchedBytes::save(memory, RemoteAddr(low), top - low);
-}
 
 }  // namespace
 
@@ -66,9 +54,9 @@ Result<ShellcodeReport> run_shellcode(RemoteSyscalls& remote, const ShellcodeOpt
   const std::uint64_t trap = report.code_addr + image.size() - 1;
 
   const Thread* t = remote.session().thread(remote.tid());
-  PTK_ASSIGN_OR_RETURN(
-      PatchedBytes window,
-      save_stack_window(memory, t != nullptr ? t->pid : remote.tid(), remote.scratch_sp()));
+  PTK_ASSIGN_OR_RETURN(PatchedBytes window,
+                       PatchedBytes::save_below(memory, t != nullptr ? t->pid : remote.tid(),
+                                                remote.scratch_sp(), kStackWindow));
   PTK_ASSIGN_OR_RETURN(StackBytes ret, StackBytes::push_return_address(remote, trap));
   Registers regs = remote.saved_regs();
   regs.set_ip(report.code_addr);

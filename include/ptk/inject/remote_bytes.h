@@ -27,6 +27,10 @@ class PatchedBytes {
                                     std::span<const std::byte> data);
   // Keeps a copy of [addr, addr + len) to write back at the end, without changing it.
   static Result<PatchedBytes> save(Memory& memory, RemoteAddr addr, std::size_t len);
+  // save() of up to `window` bytes below `top` (a stack pointer), cut at the start of the
+  // mapping that holds them: foreign code run on a thread's stack may write there.
+  static Result<PatchedBytes> save_below(Memory& memory, pid_t pid, std::uint64_t top,
+                                         std::uint64_t window);
 
   PatchedBytes(PatchedBytes&& other) noexcept;
   PatchedBytes& operator=(PatchedBytes&&) = delete;
