@@ -5,27 +5,12 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <charconv>
 
 #include "ptk/arch/reg_decode.h"
+#include "ptk/core/mem_format.h"
 #include "ptk/sys/escape.h"
 
 namespace ptk::cli {
-namespace {
-
-std::optional<std::uint64_t> parse_number(std::string_view s) {
-  int base = 10;
-  if (s.starts_with("0x") || s.starts_with("0X")) {
-    s.remove_prefix(2);
-    base = 16;
-  }
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
-}  // namespace
 
 Result<MemAction> parse_mem_action(const std::string& text) {
   auto colon = text.rfind(':');

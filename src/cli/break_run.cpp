@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cstdio>
 #include <memory>
 
 #include "break_targets.h"
 #include "breakpoint_run.h"
+#include "ptk/core/mem_format.h"
 #include "ptk/debug/watchpoints.h"
 
 namespace ptk::cli {
@@ -73,12 +73,8 @@ Status BreakRun::set_watches() {
     if (colon != std::string::npos) {
       PTK_TRY(debug::parse_watch_suffix(std::string_view(text).substr(colon + 1), spec));
     }
-    std::uint64_t addr = 0;
-    std::string_view digits = head;
-    int base = digits.starts_with("0x") ? 16 : 10;
-    if (base == 16) digits.remove_prefix(2);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), addr, base);
-    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
+    std::optional<std::uint64_t> addr = parse_number(head);
+    if (!addr) {
       auto found = symbols->find(head);
       if (found.empty()) {
         // Not a data symbol: any location (its error names close matches).
@@ -88,7 +84,7 @@ Status BreakRun::set_watches() {
         addr = found.front()->address;
       }
     }
-    spec.address = addr;
+    spec.address = *addr;
     PTK_TRY(watch_->add(spec));
   }
   return ok_status();

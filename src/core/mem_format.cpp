@@ -89,6 +89,18 @@ Result<std::vector<std::byte>> parse_hex_bytes(std::string_view text) {
   return out;
 }
 
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+  int base = 10;
+  if (has_hex_prefix(text)) {
+    text.remove_prefix(2);
+    base = 16;
+  }
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 Result<std::uint64_t> parse_address(std::string_view text) {
   std::string_view digits = text;
   if (has_hex_prefix(digits)) digits.remove_prefix(2);

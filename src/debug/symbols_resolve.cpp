@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 #include <set>
 #include <tuple>
 
+#include "ptk/core/mem_format.h"
 #include "ptk/debug/symbols.h"
 
 namespace ptk::debug {
@@ -46,19 +46,6 @@ bool contains_ignoring_case(std::string_view text, std::string_view part) {
            std::tolower(static_cast<unsigned char>(y));
   });
   return it != text.end();
-}
-
-// "123", "0x7b": a number as a location's offset or line.
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  int base = 10;
-  if (text.starts_with("0x") || text.starts_with("0X")) {
-    text.remove_prefix(2);
-    base = 16;
-  }
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
 }
 
 // The ':' that separates "lib:symbol" or "file:line", skipping C++'s "::".

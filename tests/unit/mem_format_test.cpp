@@ -59,6 +59,17 @@ TEST(MemFormat, HexdumpAddressWidth) {
   EXPECT_EQ(hexdump_address_width(~0ull), 16);
 }
 
+TEST(MemFormat, NumbersAsUsersTypeThem) {
+  EXPECT_EQ(parse_number("123"), 123u);
+  EXPECT_EQ(parse_number("0x7b"), 123u);
+  EXPECT_EQ(parse_number("0X7B"), 123u);
+  EXPECT_EQ(parse_number("0"), 0u);
+  EXPECT_EQ(parse_number("18446744073709551615"), ~std::uint64_t{0});
+  for (const char* bad : {"", "0x", "12a", "7b", "-1", " 1", "1 ", "18446744073709551616"}) {
+    EXPECT_EQ(parse_number(bad), std::nullopt) << bad;
+  }
+}
+
 TEST(MemFormat, HexBytesForms) {
   for (const char* text : {"48656c6c6f", "48 65 6c 6c 6f", "0x48656C6C6F",
                            "\\x48\\x65\\x6c\\x6c\\x6f", "48:65:6c:6c:6f"}) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +35,10 @@ Result<std::vector<std::byte>> parse_hex_bytes(std::string_view text);
 // A tracee address as hex, with or without "0x" ("0x7ffd1000", "401000"). InvalidArgument
 // for anything else, or a value past 64 bits.
 Result<std::uint64_t> parse_address(std::string_view text);
+
+// A number as a user types it in a location, an offset or a length: decimal, or hex with "0x"
+// or "0X" ("123", "0x7b"). nullopt for anything else, or a value past 64 bits.
+std::optional<std::uint64_t> parse_number(std::string_view text);
 
 // A byte count: decimal, or hex with "0x"; an optional binary suffix k/K, m/M, g/G.
 Result<std::uint64_t> parse_size(std::string_view text);
