@@ -39,11 +39,11 @@ std::string without_heap(const std::string& maps) {
   return out;
 }
 
-class InjectCallTest : public ::testing::TestWithParam<int> {
+class InjectCallTest : public BlockedReaderTest {
  protected:
   void SetUp() override {
-    child_.emplace(std::vector<std::string>{tracee_path("inject_blocked", GetParam()), "read"});
-    ASSERT_EQ(child_->line(), "ready");
+    BlockedReaderTest::SetUp();
+    if (HasFatalFailure()) return;
     wait_blocked_in(pid(), arch_of_bits(GetParam()), {"read"});
     ASSERT_TRUE(session_.attach(pid()).ok());
     auto symbols = ptk::debug::SymbolTable::load(pid(), &session_.memory(pid()));
@@ -88,14 +88,9 @@ class InjectCallTest : public ::testing::TestWithParam<int> {
     EXPECT_EQ(without_heap(now.maps), without_heap(mem_before_.maps));
     EXPECT_EQ(blocked_mask(pid()), mask_before_);
     ASSERT_TRUE(session_.detach(pid()).ok());
-    ASSERT_TRUE(child_->send("ok"));
-    EXPECT_EQ(child_->line(), "read 2: ok");
-    child_->close_stdin();
-    EXPECT_EQ(child_->line(), "eof");
-    EXPECT_EQ(describe_status(child_->wait()), "exited with 0");
+    expect_unharmed();
   }
 
-  std::optional<PipedChild> child_;
   ptk::Session session_{{.syscall_stops = ptk::SyscallStops::None}};
   std::optional<ptk::debug::SymbolTable> symbols_;
   ptk::Registers regs_before_;
