@@ -13,9 +13,9 @@ namespace {
 
 std::string json_str(std::string_view s) { return sys::json_string(s); }
 
-std::int64_t clock_ns(clockid_t clock) {
+std::int64_t realtime_ns() {
   timespec ts{};
-  ::clock_gettime(clock, &ts);
+  ::clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
@@ -30,18 +30,9 @@ std::string args_text(const debug::CallEntry& call) {
 std::string CallPrinter::head(pid_t tid, int depth) const {
   std::string out = prefix_ ? fmt::format("[pid {}] ", tid) : std::string();
   if (options_.timestamps > 0) {
-    append_timestamp(out, clock_ns(CLOCK_REALTIME), options_.timestamps);
+    append_timestamp(out, realtime_ns(), options_.timestamps);
   }
   out.append(static_cast<std::size_t>(depth) * 2, ' ');
-  return out;
-}
-
-std::string CallPrinter::duration(pid_t tid, int depth) const {
-  std::string out;
-  auto it = entered_.find(tid);
-  auto d = static_cast<std::size_t>(depth);
-  if (!options_.durations || it == entered_.end() || d >= it->second.size()) return out;
-  append_duration(out, clock_ns(CLOCK_MONOTONIC) - it->second[d]);
   return out;
 }
 
@@ -57,11 +48,6 @@ void CallPrinter::close_open() {
 }
 
 void CallPrinter::on_call(const debug::CallEntry& call) {
-  if (options_.durations && !call.noreturn) {
-    std::vector<std::int64_t>& entered = entered_[call.tid];
-    entered.resize(static_cast<std::size_t>(call.depth) + 1);
-    entered.back() = clock_ns(CLOCK_MONOTONIC);
-  }
   if (json_) {
     if (call.noreturn) {
       std::string args;
@@ -91,7 +77,8 @@ void CallPrinter::on_return(const debug::CallExit& ret) {
         ret.tid, ret.depth, json_str(ret.name), args, json_str(ret.ret.text)));
     return;
   }
-  std::string took = duration(ret.tid, ret.depth);
+  std::string took;
+  if (options_.durations) append_duration(took, ret.duration_ns);
   if (open_ && open_->tid == ret.tid) {
     emit(fmt::format("{} = {}{}\n", open_->text, ret.ret.text, took));
     open_.reset();

@@ -8,9 +8,7 @@
 
 #include <sys/types.h>
 
-#include <cstdint>
 #include <cstdio>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,7 +44,6 @@ class CallPrinter : public debug::CallSink {
     std::string text;
   };
   std::string head(pid_t tid, int depth) const;
-  std::string duration(pid_t tid, int depth) const;
   void close_open();
   void emit(const std::string& line);
 
@@ -54,8 +51,7 @@ class CallPrinter : public debug::CallSink {
   bool json_;
   CallPrintOptions options_;
   bool prefix_ = false;
-  std::optional<Open> open_;                            // a call line waiting for its return
-  std::map<pid_t, std::vector<std::int64_t>> entered_;  // -T: entry times by thread and depth
+  std::optional<Open> open_;  // a call line waiting for its return
 };
 
 }  // namespace ptk::cli

@@ -2,8 +2,8 @@
 
 namespace ptk::cli {
 
-void CallSummary::unreturned(const Open& o) {
-  if (!o.name.empty()) table_.add(o.name, 0);  // "": a depth whose entry was not seen
+void CallSummary::unreturned(const std::string& name) {
+  if (!name.empty()) table_.add(name, 0);  // "": a depth whose entry was not seen
 }
 
 void CallSummary::on_call(const debug::CallEntry& call) {
@@ -12,31 +12,29 @@ void CallSummary::on_call(const debug::CallEntry& call) {
     return;
   }
   // By depth, not as a stack: the tracer drops frames left by longjmp without a report.
-  std::vector<Open>& open = open_[call.tid];
+  std::vector<std::string>& open = open_[call.tid];
   auto depth = static_cast<std::size_t>(call.depth);
   // A frame left at this depth or deeper never returned: counted without time.
   for (std::size_t i = depth; i < open.size(); ++i) unreturned(open[i]);
   open.resize(depth + 1);
-  open[depth] = {call.name, std::chrono::steady_clock::now()};
+  open[depth] = call.name;
 }
 
 void CallSummary::on_return(const debug::CallExit& ret) {
-  auto now = std::chrono::steady_clock::now();
-  std::vector<Open>& open = open_[ret.tid];
+  std::vector<std::string>& open = open_[ret.tid];
   auto depth = static_cast<std::size_t>(ret.depth);
-  if (depth >= open.size() || open[depth].name != ret.name) {
+  if (depth >= open.size() || open[depth] != ret.name) {
     table_.add(ret.name, 0);  // its entry was not seen
     return;
   }
   for (std::size_t i = depth + 1; i < open.size(); ++i) unreturned(open[i]);
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - open[depth].start);
-  table_.add(ret.name, ns.count());
+  table_.add(ret.name, ret.duration_ns);
   open.resize(depth);
 }
 
 std::string CallSummary::table() {
   for (auto& [tid, open] : open_) {
-    for (const Open& o : open) unreturned(o);
+    for (const std::string& name : open) unreturned(name);
     open.clear();
   }
   return table_.render("function", false);

@@ -7,7 +7,6 @@
 
 #include <sys/types.h>
 
-#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,13 +24,9 @@ class CallSummary : public debug::CallSink {
   std::string table();
 
  private:
-  struct Open {
-    std::string name;
-    std::chrono::steady_clock::time_point start;
-  };
-  void unreturned(const Open& o);
+  void unreturned(const std::string& name);
 
-  std::map<pid_t, std::vector<Open>> open_;  // per thread, by depth
+  std::map<pid_t, std::vector<std::string>> open_;  // names of open calls, per thread by depth
   TimeTable table_;
 };
 

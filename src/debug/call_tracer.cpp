@@ -92,7 +92,10 @@ bool CallTracer::on_return(const BreakpointHit& hit) {
                   .name = done.name,
                   .args = std::move(done.args),
                   .ret = decode_return(*done.proto, hit.regs, session_.memory(hit.tid),
-                                       options_.format, float_state(hit.tid, xstate))};
+                                       options_.format, float_state(hit.tid, xstate)),
+                  .duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now() - done.entered)
+                                     .count()};
     sink_.on_return(exit);
     return true;
   }
@@ -150,7 +153,8 @@ void CallTracer::on_entry(const Hook& h, const BreakpointHit& hit) {
                      .sp = sp,
                      .args = call.args,
                      .resolves = {},
-                     .kept_return = kept});
+                     .kept_return = kept,
+                     .entered = std::chrono::steady_clock::now()});
   }
 }
 

@@ -26,6 +26,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -65,6 +66,8 @@ struct CallExit {
   std::string name;
   std::vector<CallValue> args;  // as decoded at the entry
   CallValue ret;
+  // From the entry breakpoint's hit to the return's, ptk's own stops included (as ltrace -T).
+  std::int64_t duration_ns = 0;
 };
 
 class CallSink {
@@ -140,6 +143,7 @@ class CallTracer {
     std::vector<CallValue> args;
     std::optional<Hook> resolves;  // a resolver's call: not reported, its result hooked
     bool kept_return = false;      // its return breakpoint is one of Process::returns
+    std::chrono::steady_clock::time_point entered{};
   };
 
   // call_hooks.cpp: which functions, where.
