@@ -39,6 +39,10 @@ class BreakRun : public BreakpointRun {
     targets_.on_exec(ev.pid);
     if (watch_ && ev.pid == pid_) watch_->forget();
   }
+  Status on_new_program(pid_t pid, pid_t /*tid*/) override {
+    targets_.arm_new_program(pid);
+    return ok_status();
+  }
   void on_process_gone(pid_t pid) override { targets_.on_exit(pid); }
   Status before_detach() override { return watch_ ? watch_->remove_all() : ok_status(); }
   void finish(bool interrupted) override;
@@ -91,7 +95,7 @@ Status BreakRun::set_watches() {
 }
 
 Status BreakRun::on_hit(const debug::BreakpointHit& hit) {
-  // ptk's own breakpoints first (a new program's entry point, the loader's notifications).
+  // ptk's own breakpoint first (the loader's notifications).
   Status internal = targets_.on_hit(hit);
   for (BreakLocation* l : targets_.locations_at(hit)) {
     ++l->hits;

@@ -6,8 +6,6 @@
 #include <cctype>
 #include <utility>
 
-#include "entry_point.h"
-
 namespace ptk::cli {
 
 BreakTargets::BreakTargets(Session& session, debug::BreakpointSet& bps,
@@ -90,13 +88,6 @@ Status BreakTargets::on_hit(const debug::BreakpointHit& hit) {
   auto it = procs_.find(hit.pid);
   if (it == procs_.end()) return ok_status();
   Proc& p = it->second;
-  if (p.entry != 0 && hit.address == p.entry) {
-    // The new program's libraries are mapped now. A failure leaves it without breakpoints; it
-    // runs on regardless (once removed, the step-over runs the entry instruction in place).
-    std::uint64_t entry = std::exchange(p.entry, 0);
-    (void)arm(hit.pid, p, nullptr);
-    return bps_.remove(hit.pid, entry);
-  }
   if (p.libs && p.libs->is_hit(hit)) {
     PTK_ASSIGN_OR_RETURN(debug::LibraryEvent ev, p.libs->on_hit(hit));
     PTK_TRY(on_library_event(hit.pid, p, ev));
@@ -132,7 +123,6 @@ void BreakTargets::on_fork(pid_t parent, pid_t child) {
   // addresses, and its own copy of the loader's state.
   Proc& p = procs_[child];
   p.addresses = it->second.addresses;
-  p.entry = it->second.entry;
   auto table = debug::SymbolTable::load(child, &session_.memory(child));
   if (!table.ok()) return;  // hits in it are still counted, printed without symbols
   p.symbols.emplace(std::move(*table));
@@ -146,16 +136,11 @@ void BreakTargets::on_exec(pid_t pid) {
   p.libs.reset();  // before the table it points to
   p.symbols.reset();
   p.addresses.assign(locs_.size(), kUnset);
-  // At the exec stop only the program and its loader are mapped: set the locations at the
-  // program's entry point. Without one (no auxv), now.
-  auto regs = session_.get_regs(pid);
-  auto entry = regs.ok() ? entry_point(pid, regs->arch()) : std::nullopt;
-  if (entry && bps_.insert(pid, *entry).ok()) {
-    p.entry = *entry;
-  } else {
-    p.entry = 0;
-    (void)arm(pid, p, nullptr);
-  }
+}
+
+void BreakTargets::arm_new_program(pid_t pid) {
+  // A failure leaves the new program without breakpoints; it runs on regardless.
+  if (auto it = procs_.find(pid); it != procs_.end()) (void)arm(pid, it->second, nullptr);
 }
 
 const debug::SymbolTable* BreakTargets::symbols(pid_t pid) const {

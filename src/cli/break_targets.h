@@ -38,9 +38,8 @@ class BreakTargets {
   // releases the BreakpointSet on failure.
   Status arm_first(pid_t pid, std::vector<std::string>& notes);
 
-  // What a hit means for ptk's own breakpoints (a new program's entry point, the loader's
-  // notification function). The caller then goes on as for any hit: the user's locations at
-  // the address, and the step-over.
+  // What a hit means for the loader's notification function (dlopen, dlclose). The caller then
+  // goes on as for any hit: the user's locations at the address, and the step-over.
   Status on_hit(const debug::BreakpointHit& hit);
   // The user's locations at a hit.
   std::vector<BreakLocation*> locations_at(const debug::BreakpointHit& hit);
@@ -49,7 +48,9 @@ class BreakTargets {
 
   // Process lifecycle, after the BreakpointSet's own on_fork / on_exec.
   void on_fork(pid_t parent, pid_t child);  // a followed child
-  void on_exec(pid_t pid);
+  void on_exec(pid_t pid);                  // forgets the old image's symbols and addresses
+  // The new program reached its entry point: its locations are set (as they resolve).
+  void arm_new_program(pid_t pid);
   void on_exit(pid_t pid) { procs_.erase(pid); }
 
   const debug::SymbolTable* symbols(pid_t pid) const;
@@ -63,7 +64,6 @@ class BreakTargets {
     std::optional<debug::SymbolTable> symbols;
     std::optional<debug::LibraryWatch> libs;
     std::vector<std::uint64_t> addresses;  // per location: kUnset (pending), kGaveUp, or where
-    std::uint64_t entry = 0;               // after execve: ptk's breakpoint at the entry point
   };
 
   Status arm(pid_t pid, Proc& p, std::vector<std::string>* notes);

@@ -57,15 +57,36 @@ Status BreakpointRun::handle_trap(const Event& ev) {
   PTK_ASSIGN_OR_RETURN(auto hit, bps_.match(ev));
   if (hit) {
     // Whatever the command fails at, the thread must go on.
+    Status entry = ok_status();
+    if (auto e = exec_entries_.find(hit->pid);
+        e != exec_entries_.end() && e->second == hit->address) {
+      exec_entries_.erase(e);
+      entry = on_new_program(hit->pid, hit->tid);
+      // Once removed (unless the command set a breakpoint there too), the step-over runs the
+      // entry instruction in place.
+      if (Status removed = bps_.remove(hit->pid, hit->address); entry.ok()) entry = removed;
+    }
     Status s = on_hit(*hit);
     Status stepped = bps_.step_over(*hit);
-    return s.ok() ? stepped : s;
+    return !entry.ok() ? entry : !s.ok() ? s : stepped;
   }
   PTK_ASSIGN_OR_RETURN(bool stale, bps_.absorb_stale_trap(ev));
   if (stale) return ok_status();
   PTK_ASSIGN_OR_RETURN(bool handled, on_other_trap(ev));
   if (handled) return ok_status();
   return session_.resume(ev);  // the program's own trap: passed on
+}
+
+// At the exec stop only the program and its loader are mapped: the command's breakpoints go in
+// when the new program reaches its entry point. Without one (no auxv), now.
+Status BreakpointRun::break_at_entry(const Event& exec) {
+  auto regs = session_.get_regs(exec.tid);
+  auto entry = regs.ok() ? entry_point(exec.pid, regs->arch()) : std::nullopt;
+  if (entry && bps_.insert(exec.tid, *entry).ok()) {
+    exec_entries_[exec.pid] = *entry;
+    return ok_status();
+  }
+  return on_new_program(exec.pid, exec.tid);
 }
 
 Status BreakpointRun::handle(const Event& ev) {
@@ -78,6 +99,7 @@ Status BreakpointRun::handle(const Event& ev) {
       on_exit(ev);
       if (session_.process(ev.pid) == nullptr) {
         bps_.on_exit(ev.pid);
+        exec_entries_.erase(ev.pid);
         fork_order_.forget(ev.pid);
         on_process_gone(ev.pid);
       }
@@ -91,6 +113,10 @@ Status BreakpointRun::handle(const Event& ev) {
       bool vfork = ev.kind == EventKind::Vfork;
       PTK_TRY(bps_.on_fork(ev.pid, ev.new_tid, follow_forks_ || vfork));
       if (follow_forks_) {
+        // Forked before its new program's entry point: the child has that breakpoint too.
+        if (auto e = exec_entries_.find(ev.pid); e != exec_entries_.end()) {
+          exec_entries_[ev.new_tid] = e->second;
+        }
         on_fork(ev.tid, ev.new_tid);
       } else {
         (vfork ? unfollowed_vforks_ : unfollowed_forks_).insert(ev.new_tid);
@@ -104,11 +130,15 @@ Status BreakpointRun::handle(const Event& ev) {
     case EventKind::ThreadStart:
       if (fork_order_.park(ev, pid_)) return ok_status();  // see fork_order.h
       return start_child(ev.tid);
-    case EventKind::Exec:
+    case EventKind::Exec: {
       bps_.on_exec(ev.pid);
+      exec_entries_.erase(ev.pid);
       if (unfollowed_vforks_.erase(ev.pid) != 0) return session_.detach(ev.pid);
       on_exec(ev);
-      return session_.resume(ev);
+      Status s = break_at_entry(ev);
+      PTK_TRY(session_.resume(ev));
+      return s;
+    }
     default:
       return session_.resume(ev);
   }

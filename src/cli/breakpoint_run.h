@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -39,8 +41,12 @@ class BreakpointRun {
   virtual Result<bool> on_other_trap(const Event&) { return false; }
   // Before a new thread or followed child runs (it runs whatever this returns).
   virtual Status on_thread_start(pid_t) { return ok_status(); }
-  virtual void on_fork(pid_t, pid_t) {}   // (parent thread, child): a followed child
-  virtual void on_exec(const Event&) {}   // after the BreakpointSet forgot the old image
+  virtual void on_fork(pid_t, pid_t) {}  // (parent thread, child): a followed child
+  virtual void on_exec(const Event&) {}  // after the BreakpointSet forgot the old image
+  // The program a process exec'd has reached its entry point (the loader has mapped its
+  // libraries): set what the command sets in a new program. Called at the exec stop itself
+  // when the entry point is unknown.
+  virtual Status on_new_program(pid_t /*pid*/, pid_t /*tid*/) { return ok_status(); }
   virtual void on_exit(const Event&) {}   // a thread ended (the process may be gone)
   virtual void on_process_gone(pid_t) {}  // its last thread ended
   virtual Status before_detach() { return ok_status(); }  // at Ctrl-C, attached
@@ -60,11 +66,13 @@ class BreakpointRun {
   Status handle(const Event& ev);
   Status handle_trap(const Event& ev);
   Status start_child(pid_t tid);
+  Status break_at_entry(const Event& exec);
   int let_go();
 
   const int attach_pid_;
   const std::vector<std::string> command_;
   std::set<pid_t> unfollowed_forks_, unfollowed_vforks_;
+  std::map<pid_t, std::uint64_t> exec_entries_;  // exec'd processes: ptk's entry breakpoint
   ForkOrder fork_order_;
   int exit_code_ = 0;
 };

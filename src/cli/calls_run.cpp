@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -14,7 +13,6 @@
 #include "calls_render.h"
 #include "calls_summary.h"
 #include "cli_util.h"
-#include "entry_point.h"
 #include "ptk/debug/call_tracer.h"
 #include "ptk/inject/remote_call.h"
 
@@ -58,7 +56,10 @@ class CallsRun : public BreakpointRun {
     return ok_status();
   }
   void on_fork(pid_t parent_tid, pid_t child) override;
-  void on_exec(const Event& ev) override;
+  void on_exec(const Event& ev) override { tracer_.forget_process(ev.pid); }
+  Status on_new_program(pid_t /*pid*/, pid_t tid) override {
+    return tracer_.add_process(tid, true);
+  }
   void on_exit(const Event& ev) override;
   void on_process_gone(pid_t pid) override { tracer_.forget_process(pid); }
   void finish(bool interrupted) override;
@@ -69,7 +70,6 @@ class CallsRun : public BreakpointRun {
   CallPrinter printer_;
   CallSummary summary_;
   debug::CallTracer tracer_;
-  std::map<pid_t, std::uint64_t> exec_entries_;  // processes that exec'd: their entry point
   std::set<pid_t> seen_tids_;
 };
 
@@ -88,21 +88,9 @@ void CallsRun::on_fork(pid_t parent_tid, pid_t child) {
   if (Status s = tracer_.on_fork(parent_tid, child); !s.ok()) fail("calls", s.error());
 }
 
-void CallsRun::on_exec(const Event& ev) {
-  tracer_.forget_process(ev.pid);
-  // The new program's libraries are mapped when it reaches its entry point: hook it there.
-  auto regs = session_.get_regs(ev.tid);
-  auto entry = regs.ok() ? entry_point(ev.pid, regs->arch()) : std::nullopt;
-  if (entry && bps_.insert(ev.tid, *entry).ok()) exec_entries_[ev.pid] = *entry;
-}
-
 Status CallsRun::on_hit(const debug::BreakpointHit& hit) {
   note_thread(hit.tid);
-  auto e = exec_entries_.find(hit.pid);
-  if (e == exec_entries_.end() || e->second != hit.address) return tracer_.on_hit(hit);
-  exec_entries_.erase(e);
-  (void)bps_.remove(hit.pid, hit.address);  // the step-over then runs it in place
-  return tracer_.add_process(hit.tid, true);
+  return tracer_.on_hit(hit);
 }
 
 void CallsRun::on_exit(const Event& ev) {
