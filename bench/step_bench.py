@@ -44,23 +44,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import benchlib
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 GDB_BAR = 5.0   # ptk's rate / gdb's, at least
 RAW_BAR = 0.8   # ptk's rate / the raw loop's, at least
-
-
-def run_once(argv):
-    """Runs argv to its end; returns (wall seconds, stdout, stderr, exit code)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    return wall, out.decode(errors="replace"), err.decode(errors="replace"), proc.returncode
 
 
 def last_number(text):
@@ -81,7 +70,7 @@ class Column:
 
     def run(self):
         before = os.times()
-        wall, out, err, code = run_once(self.argv)
+        wall, out, err, code = benchlib.run_once(self.argv, "step_bench", check=False)
         after = os.times()
         cpu = (after.children_user - before.children_user) + \
               (after.children_system - before.children_system)
@@ -122,12 +111,10 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="ptk-step-bench-")
     try:
-        subprocess.run(["make", "-s", "-C", os.path.join(BENCH_DIR, "workloads"), f"OUT={tmp}",
-                        os.path.join(tmp, "spin")], check=True, stdout=subprocess.DEVNULL)
+        [spin] = benchlib.build_workloads(tmp, ["spin"])
         raw = os.path.join(tmp, "step_raw")
         subprocess.run(["cc", "-O2", "-o", raw, os.path.join(BENCH_DIR, "step_raw.c")],
                        check=True)
-        spin = os.path.join(tmp, "spin")
 
         def columns_for(n):
             workload = [spin, str(n)]
