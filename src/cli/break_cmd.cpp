@@ -8,6 +8,7 @@
 
 #include "break_run.h"
 #include "cli_util.h"
+#include "ptk/core/host.h"
 #include "target_args.h"
 
 namespace ptk::cli {
@@ -62,6 +63,14 @@ void register_break(CLI::App& app, const std::vector<std::string>& command, int&
       exit_code =
           fail("break", "give at least one LOCATION or --watch (see ptk break --help)", kExitUsage);
       return;
+    }
+    // Refused before anything starts: where traps never arrive a watchpoint would be set and
+    // stay silent, which reads as "the variable was never written".
+    if (!o->watches.empty()) {
+      if (Status s = require(HostCapability::DebugRegisterTraps); !s.ok()) {
+        exit_code = fail("break", fmt::format("--watch: {}", s.error().message()));
+        return;
+      }
     }
     exit_code = run_break(*o);
   });

@@ -57,12 +57,17 @@ class ExitWatcher final : public sys::TraceSink {
       seen_ = true;
     }
   }
+  void exec_failed(const Event& ev) override {
+    if (ev.tid == pid_) exec_failed_ = true;
+  }
   bool seen() const { return seen_; }
+  bool exec_failed() const { return exec_failed_; }
   const Event& last() const { return last_; }
 
  private:
   pid_t pid_;
   bool seen_ = false;
+  bool exec_failed_ = false;
   Event last_{.kind = EventKind::Exited};
 };
 
@@ -192,6 +197,10 @@ int run_trace(TraceOptions& o) {
   perfetto.close();
   out.flush();
   if (!s.ok()) return fail("trace", s.error());
+  // As strace: the failed execve is in the trace, its cause on stderr, and the status is 1.
+  if (watcher && watcher->exec_failed() && session.launch_failure()) {
+    return fail("trace", *session.launch_failure());
+  }
   if (watcher && watcher->seen()) exit_like(watcher->last());
   return 0;
 }

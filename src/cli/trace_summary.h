@@ -45,6 +45,9 @@ class FanOut final : public sys::TraceSink {
   void exec(const Event& ev) override {
     for (auto* s : sinks_) s->exec(ev);
   }
+  void exec_failed(const Event& ev) override {
+    for (auto* s : sinks_) s->exec_failed(ev);
+  }
   void thread_start(const Event& ev) override {
     for (auto* s : sinks_) s->thread_start(ev);
   }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <thread>
 
+#include "ptk/core/host.h"
 #include "ptrace_call.h"
 
 namespace ptk {
@@ -81,6 +82,8 @@ std::string_view to_string(EventKind kind) {
       return "exited";
     case EventKind::Killed:
       return "killed";
+    case EventKind::ExecFailed:
+      return "exec-failed";
   }
   return "unknown";
 }
@@ -244,7 +247,29 @@ Status Session::resume(pid_t tid, Resume how, int signal) {
     return Error(ErrorKind::InvalidArgument, fmt::format("resume thread {}", tid), 0,
                  "the thread is not stopped");
   }
+  if (it->second.exec_errno != 0) return end_failed_launch(it->second);
   return restart(it->second, how, signal);
+}
+
+// The spawned child's execve failed (SyscallExit with an error, SpawnOptions::stop_before_exec):
+// what it would run next is ptk's launcher, which reports the errno to spawn() and exits 127,
+// not the program. Rather than show those syscalls as the program's, the child dies here,
+// quietly, and the caller's next event is ExecFailed.
+Status Session::end_failed_launch(Thread& t) {
+  Event ev{.kind = EventKind::ExecFailed, .tid = t.tid, .pid = t.pid, .exit_code = t.exec_errno};
+  launch_failure_ = exec_error(processes_[t.pid].program, t.exec_errno);
+  ::kill(t.tid, SIGKILL);
+  for (;;) {
+    int status = 0;
+    pid_t got = ::waitpid(t.tid, &status, __WALL);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0 || WIFEXITED(status) || WIFSIGNALED(status)) break;
+    // A stop on the way out (PTRACE_EVENT_EXIT with SessionOptions::exit_stops): let it go on.
+    (void)ptrace_call(PTRACE_CONT, t.tid);
+  }
+  remove_thread(ev.tid);
+  queued_.push_back(ev);
+  return ok_status();
 }
 
 Status Session::resume(const Event& event) {

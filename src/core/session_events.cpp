@@ -138,6 +138,12 @@ std::optional<Event> Session::translate_syscall(Thread& t, Event ev) {
     sc.ret = info.exit.rval;
     sc.is_error = info.exit.is_error != 0;
     ev.kind = t.last_stop = EventKind::SyscallExit;
+    if (t.launching) {
+      // The first syscall exit of a spawned child is its execve's (a successful one would have
+      // made an Exec event first): a failure leaves only ptk's launcher to run.
+      t.launching = false;
+      if (sc.is_error) t.exec_errno = static_cast<int>(-sc.ret);
+    }
     t.in_syscall = false;
     t.seccomp_entry = false;
     return ev;
@@ -222,6 +228,7 @@ std::optional<Event> Session::translate_event(Thread& t, Event ev, int ptrace_ev
       processes_[self.pid].memory->reset_address_space();
       if (auto regs = get_regs(tid); regs.ok()) self.arch = regs->arch();
       self.last_stop = EventKind::Exec;
+      self.launching = false;  // the spawned command runs: its syscalls are its own from here
       return ev;
     }
     case PTRACE_EVENT_EXIT:

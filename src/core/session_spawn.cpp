@@ -18,6 +18,7 @@
 
 #include "ptk/arch/syscalls.h"
 #include "ptk/base/unique_fd.h"
+#include "ptk/core/host.h"
 #include "ptk/core/session.h"
 #include "ptrace_call.h"
 
@@ -116,6 +117,7 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
     return e;
   };
   if (Status s = seize(pid, /*spawned=*/true); !s.ok()) return fail(s.error());
+  processes_[pid].program = path;
   if (o.stop_before_exec) {
     // Stop the child (it is blocked in read on the pipe) so that it can be restarted with
     // PTRACE_SYSCALL, which is what makes the execve entry stop.
@@ -146,9 +148,7 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
     if (WIFEXITED(st) || WIFSIGNALED(st)) {
       remove_thread(pid);
       int err = 0;
-      if (::read(err_r.get(), &err, sizeof err) == sizeof err) {
-        return Error::from_errno(err, fmt::format("execve {}", path));
-      }
+      if (::read(err_r.get(), &err, sizeof err) == sizeof err) return exec_error(path, err);
       return Error(ErrorKind::TraceeGone, fmt::format("spawn {}", path), 0,
                    "the child died before it could exec");
     }
@@ -156,6 +156,7 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
     if (!ev) continue;
     if (ev->kind == EventKind::Exec && !o.stop_before_exec) return pid;
     if (ev->kind == EventKind::SyscallEntry && o.stop_before_exec && is_exec_syscall(ev->syscall)) {
+      threads_[pid].launching = true;
       queued_.push_back(*ev);
       return pid;
     }

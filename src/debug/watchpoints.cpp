@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ptk/core/host.h"
+
 namespace ptk::debug {
 
 namespace {
@@ -54,6 +56,10 @@ Result<std::uint64_t> Watchpoints::read_value(pid_t tid, const WatchSpec& spec) 
 }
 
 Result<int> Watchpoints::add(const WatchSpec& spec) {
+  // Set on a host whose traps never arrive, it would stay silent: refuse instead.
+  if (Status s = require(HostCapability::DebugRegisterTraps); !s.ok()) {
+    return Error(ErrorKind::Unsupported, "set " + describe(spec), 0, s.error().message());
+  }
   std::vector<pid_t> tids = live_threads();
   if (tids.empty()) {
     return Error(ErrorKind::NoSuchProcess, "set " + describe(spec), ESRCH,

@@ -175,7 +175,11 @@ void Tracer::on_gone(const Event& ev) {
     if (it->second.reported) pending = &it->second.sc;
   }
   for (SyscallHook* h : options_.hooks) h->on_thread_exit(session_, ev.tid);
-  sink_.thread_gone(ev, pending);
+  if (ev.kind == EventKind::ExecFailed) {
+    sink_.exec_failed(ev);
+  } else {
+    sink_.thread_gone(ev, pending);
+  }
   if (it != threads_.end()) threads_.erase(it);
 }
 
@@ -284,6 +288,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
         break;
       case EventKind::Exited:
       case EventKind::Killed:
+      case EventKind::ExecFailed:
         on_gone(*ev);
         continue;  // nothing to resume
       default:

@@ -28,6 +28,10 @@ enum class EventKind : std::uint8_t {
   Trap,       // SIGTRAP from a single-step, an int3 or a debug register (a Signal otherwise)
   Exited,     // the thread is gone; exit_code. Not stopped: nothing to resume
   Killed,     // the thread was killed by `signal`. Not stopped: nothing to resume
+  // The spawned command could not be executed: its execve (whose exit was the last event of
+  // this thread) failed with errno `exit_code`. What the child would run next is ptk's own
+  // launcher, not the program, so the child is gone: not stopped, nothing to resume.
+  ExecFailed,
 };
 
 std::string_view to_string(EventKind kind);
@@ -53,11 +57,13 @@ struct Event {
   siginfo_t siginfo{};  // Signal, Trap
   pid_t new_tid = 0;    // Fork, Vfork, Clone
   pid_t old_tid = 0;  // Exec: the tid that called execve (differs from tid after a non-leader exec)
-  int exit_code = 0;  // Exited, Exiting
+  int exit_code = 0;  // Exited, Exiting; the errno of ExecFailed
   bool core_dumped = false;  // Killed
 
   // Whether the thread is in a ptrace-stop waiting to be resumed.
-  bool stopped() const { return kind != EventKind::Exited && kind != EventKind::Killed; }
+  bool stopped() const {
+    return kind != EventKind::Exited && kind != EventKind::Killed && kind != EventKind::ExecFailed;
+  }
 };
 
 }  // namespace ptk

@@ -77,11 +77,14 @@ struct Thread {
   bool detaching = false;
   bool started = true;           // false until the first stop of an auto-attached child
   bool detach_on_start = false;  // a child we do not follow: let go at its first stop
+  bool launching = false;        // spawned, stopped before its execve returns (stop_before_exec)
+  int exec_errno = 0;  // that execve failed: resuming ends the child (EventKind::ExecFailed)
 };
 
 struct Process {
   pid_t pid = 0;
-  bool spawned = false;  // ours: killed when the tracer exits (PTRACE_O_EXITKILL)
+  bool spawned = false;   // ours: killed when the tracer exits (PTRACE_O_EXITKILL)
+  std::string program{};  // spawned: the file spawn() executes (argv[0] as found in PATH)
   std::unique_ptr<Memory> memory;
   std::vector<pid_t> tids;
 };
@@ -118,7 +121,8 @@ class Session {
   Result<std::optional<Event>> wait_until(std::chrono::steady_clock::time_point deadline);
   // Restarts the thread of a stopped event in its default way, passing on a pending signal.
   Status resume(const Event& event);
-  // Restarts a stopped thread; `signal` (0 = none) is delivered as it restarts.
+  // Restarts a stopped thread; `signal` (0 = none) is delivered as it restarts. After the
+  // failed execve of a spawned command it ends the child instead: the next event is ExecFailed.
   Status resume(pid_t tid, Resume how = Resume::Default, int signal = -1);
   // Restarts every stopped thread (after attach, or to let the world run).
   Status resume_all();
@@ -151,6 +155,10 @@ class Session {
   Result<std::uint64_t> get_debugreg(pid_t tid, int index);
   Status set_debugreg(pid_t tid, int index, std::uint64_t value);
 
+  // After an ExecFailed event: why the spawned command could not be executed, as one line
+  // (the errno, and the cause where the host explains it; see exec_error in ptk/core/host.h).
+  const std::optional<Error>& launch_failure() const { return launch_failure_; }
+
   const Thread* thread(pid_t tid) const;
   const Process* process(pid_t pid) const;
   const std::map<pid_t, Process>& processes() const { return processes_; }
@@ -167,6 +175,7 @@ class Session {
   std::optional<Event> translate_interrupt(Thread& t, Event ev);
   std::optional<Event> adopt_child(Thread& parent, pid_t child, EventKind how);
   Status detach_stopped(Thread& t);
+  Status end_failed_launch(Thread& t);
   Thread& add_thread(pid_t tid, pid_t pid, bool spawned);
   void remove_thread(pid_t tid);
   Status restart(Thread& t, Resume how, int signal);
@@ -179,6 +188,7 @@ class Session {
   std::deque<Event> queued_;                    // events seen while doing something else
   std::unordered_map<pid_t, int> early_stops_;  // first stops of children not yet announced
   WaitPolicyState wait_state_;
+  std::optional<Error> launch_failure_;
 };
 
 }  // namespace ptk

@@ -30,6 +30,9 @@ class TraceSink {
   // A thread exited or was killed; `pending` is its syscall in progress, if any.
   virtual void thread_gone(const Event& ev, DecodedSyscall* pending) = 0;
   virtual void exec(const Event& /*ev*/) {}
+  // The spawned command could not be executed (EventKind::ExecFailed; exit_code is the errno):
+  // its failed execve was the last syscall reported, and the child is gone.
+  virtual void exec_failed(const Event& /*ev*/) {}
   virtual void thread_start(const Event& /*ev*/) {}
 };
 
