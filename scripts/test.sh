@@ -131,7 +131,7 @@ configure ci gcc g++ || fail "ci configure (GCC)"
 stage "ci preset with GCC: build (-Werror)"
 cmake --build --preset ci || fail "ci build (GCC, -Werror)"
 stage "ci preset with GCC: tests"
-run_ctest "ci tests (GCC)" ctest --preset ci --output-on-failure --no-tests=error -j2
+run_ctest "ci tests (GCC)" ctest --preset ci --output-on-failure --no-tests=error -j2 --timeout 120
 
 if ((quick)); then
   echo
@@ -145,7 +145,7 @@ else
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest "asan tests (Clang, ASan+UBSan)" \
-    ctest --preset asan --output-on-failure --no-tests=error -j2
+    ctest --preset asan --output-on-failure --no-tests=error -j2 --timeout 120
   # The fuzz targets were built with the asan tree (its preset has PTK_FUZZ=ON).
   stage "fuzz: scripts/fuzz.sh 60 (libFuzzer + ASan + UBSan, 60 s per target)"
   PTK_FUZZ_BUILD=build/asan ./scripts/fuzz.sh 60 ||

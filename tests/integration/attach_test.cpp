@@ -17,9 +17,11 @@ using ptk::EventKind;
 constexpr int kWorkers = 3;
 
 // counter_threads started untraced, with its stdin and stdout on pipes the test holds.
-class AttachTest : public ::testing::TestWithParam<int> {
+class AttachTest : public ptk_test::BitsTest {
  protected:
   void SetUp() override {
+    BitsTest::SetUp();
+    if (IsSkipped()) return;
     child_.emplace(std::vector<std::string>{tracee_path("counter_threads", GetParam()),
                                             std::to_string(kWorkers)},
                    in_.read_end.get(), out_.write_end.get());

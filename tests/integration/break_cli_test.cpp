@@ -7,7 +7,7 @@
 namespace ptk_test {
 namespace {
 
-class BreakCliTest : public ::testing::TestWithParam<int> {};
+class BreakCliTest : public ptk_test::BitsTest {};
 
 TEST_P(BreakCliTest, EveryLocationKindHitsInASpawnedProgram) {
   CommandResult r =

@@ -9,10 +9,14 @@
 namespace ptk_test {
 namespace {
 
-TEST(BreakDetachTest, KilledPtkLeavesTheChecksumIntactIn50Trials) {
+class BreakDetachTest : public BitsTest {};
+
+// 25 trials per ABI, 50 in all.
+TEST_P(BreakDetachTest, KilledPtkLeavesTheChecksumIntactIn25Trials) {
+  PTK_REQUIRE_HOST(ptk::HostCapability::DebugRegisterTraps);
   constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
-  for (int trial = 0; trial < 50; ++trial) {
-    int bits = trial % 2 == 0 ? 64 : 32;
+  int bits = GetParam();
+  for (int trial = 0; trial < 25; ++trial) {
     int sig = kSignals[trial % 3];
     SCOPED_TRACE(fmt::format("trial {} ({}-bit, signal {})", trial, bits, sig));
     PipedTracee tracee({tracee_path("break_checksum", bits), "3000"});
@@ -31,6 +35,9 @@ TEST(BreakDetachTest, KilledPtkLeavesTheChecksumIntactIn50Trials) {
     ASSERT_EQ(describe_status(tracee.wait()), "exited with 0") << out;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Abi, BreakDetachTest, ::testing::Values(64, 32),
+                         [](const auto& info) { return fmt::format("bits{}", info.param); });
 
 }  // namespace
 }  // namespace ptk_test

@@ -8,7 +8,7 @@
 namespace ptk_test {
 namespace {
 
-class BreakFollowTest : public ::testing::TestWithParam<int> {
+class BreakFollowTest : public ptk_test::BitsTest {
  protected:
   std::string tracee(const char* name) const { return tracee_path(name, GetParam()); }
 };

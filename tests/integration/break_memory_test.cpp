@@ -12,7 +12,7 @@
 namespace ptk_test {
 namespace {
 
-class BreakMemoryTest : public ::testing::TestWithParam<int> {};
+class BreakMemoryTest : public ptk_test::BitsTest {};
 
 TEST_P(BreakMemoryTest, ReadsShowTheOriginalBytesAtEveryHit) {
   ptk::Session session({.syscall_stops = ptk::SyscallStops::None});

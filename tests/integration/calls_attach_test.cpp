@@ -10,7 +10,7 @@
 namespace ptk_test {
 namespace {
 
-class CallsProcessTest : public ::testing::TestWithParam<int> {};
+class CallsProcessTest : public ptk_test::BitsTest {};
 
 TEST_P(CallsProcessTest, AttachTracesThenSigintDetachesAndTheProcessCarriesOn) {
   PipedTracee tracee({tracee_path("calls_blocked", GetParam())});

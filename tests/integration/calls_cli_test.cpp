@@ -13,7 +13,7 @@
 namespace ptk_test {
 namespace {
 
-class CallsCliTest : public ::testing::TestWithParam<int> {};
+class CallsCliTest : public ptk_test::BitsTest {};
 
 // The trace calls_znow must produce, built from what the program printed (see calls_znow.c).
 std::vector<std::string> expected_znow_trace(const std::vector<std::string>& out, int bits) {

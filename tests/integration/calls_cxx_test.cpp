@@ -8,7 +8,7 @@
 namespace ptk_test {
 namespace {
 
-class CallsCxxTest : public ::testing::TestWithParam<int> {
+class CallsCxxTest : public ptk_test::BitsTest {
  protected:
   CommandResult trace(std::vector<std::string> extra) const {
     std::vector<std::string> argv = {PTK_CLI, "calls", "-l",

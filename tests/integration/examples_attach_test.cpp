@@ -9,7 +9,7 @@
 namespace ptk_test {
 namespace {
 
-class ExamplesAttachTest : public ::testing::TestWithParam<int> {
+class ExamplesAttachTest : public ptk_test::BitsTest {
  protected:
   std::string path() const { return tracee_path("attach_counter", GetParam()); }
 

@@ -7,7 +7,7 @@
 namespace ptk_test {
 namespace {
 
-class ExamplesTest : public ::testing::TestWithParam<int> {
+class ExamplesTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
 

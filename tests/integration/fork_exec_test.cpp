@@ -30,6 +30,7 @@ class ForkTest : public ::testing::TestWithParam<std::tuple<ForkCase, int, ptk::
   const ForkCase& fork_case() const { return std::get<0>(GetParam()); }
   int bits() const { return std::get<1>(GetParam()); }
   ptk::SyscallStops stops() const { return std::get<2>(GetParam()); }
+  void SetUp() override { PTK_REQUIRE_BITS(bits()); }
 };
 
 std::ptrdiff_t index_of(const std::vector<ptk::Event>& events,
@@ -129,6 +130,8 @@ class ExecFromThreadTest : public ::testing::TestWithParam<std::tuple<int, int>>
 
 TEST_P(ExecFromThreadTest, TheExecingThreadTakesTheLeadersTid) {
   auto [from_bits, to_bits] = GetParam();
+  PTK_REQUIRE_BITS(from_bits);
+  PTK_REQUIRE_BITS(to_bits);
   ptk::Arch new_arch = to_bits == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386;
   Pipe out = make_pipe();
   ptk::Session session;

@@ -13,6 +13,7 @@ class GroupStopTest : public ::testing::TestWithParam<std::tuple<int, ptk::Sysca
  protected:
   int bits() const { return std::get<0>(GetParam()); }
   ptk::SyscallStops stops() const { return std::get<1>(GetParam()); }
+  void SetUp() override { PTK_REQUIRE_BITS(bits()); }
 };
 
 TEST_P(GroupStopTest, SelfStoppedTraceeWaitsForSigcont) {

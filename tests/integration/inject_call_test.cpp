@@ -43,7 +43,7 @@ class InjectCallTest : public BlockedReaderTest {
  protected:
   void SetUp() override {
     BlockedReaderTest::SetUp();
-    if (HasFatalFailure()) return;
+    if (HasFatalFailure() || IsSkipped()) return;
     wait_blocked_in(pid(), arch_of_bits(GetParam()), {"read"});
     ASSERT_TRUE(session_.attach(pid()).ok());
     auto symbols = ptk::debug::SymbolTable::load(pid(), &session_.memory(pid()));

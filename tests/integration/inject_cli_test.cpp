@@ -94,7 +94,7 @@ TEST(InjectCliErrors, GonePidIsOneLine) {
 
 // Example 8: "Hello World" from code over the instruction stream, then from free space; the
 // program then carries on with the output of a run without it.
-class InjectExample8Test : public ::testing::TestWithParam<int> {};
+class InjectExample8Test : public ptk_test::BitsTest {};
 
 TEST_P(InjectExample8Test, TargetSaysHelloTwiceAndCarriesOn) {
   std::string path = tracee_path("inject_target", GetParam());

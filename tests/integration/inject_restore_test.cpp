@@ -54,6 +54,7 @@ class InjectRestoreTest : public ::testing::TestWithParam<Variant> {
     return {tracee_path("inject_checksum", GetParam().bits), std::to_string(GetParam().threads)};
   }
   std::string lib() const { return tracee_path("inject_marker", GetParam().bits) + ".so"; }
+  void SetUp() override { PTK_REQUIRE_BITS(GetParam().bits); }
 
   // The addresses of everything called, resolved once (they do not move).
   void resolve(pid_t pid) {

@@ -47,6 +47,7 @@ class InjectShellcodeTest : public ::testing::TestWithParam<std::tuple<int, Code
   int bits() const { return std::get<0>(GetParam()); }
   CodePlace place() const { return std::get<1>(GetParam()); }
   std::string path() const { return tracee_path("inject_target", bits()); }
+  void SetUp() override { PTK_REQUIRE_BITS(bits()); }
 
   // Runs the target for two bytes, injects `code` while it blocks in read, checks that
   // everything is restored, then finishes the run and compares with an uninjected one.

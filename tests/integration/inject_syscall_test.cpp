@@ -17,7 +17,7 @@ using ptk::inject::RemoteSyscalls;
 constexpr std::int64_t kErestartsys = -512;
 constexpr std::int64_t kErestartRestartblock = -516;
 
-class InjectSyscallTest : public ::testing::TestWithParam<int> {
+class InjectSyscallTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   ptk::Arch arch() const { return arch_of_bits(bits()); }

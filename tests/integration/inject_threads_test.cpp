@@ -12,7 +12,7 @@ namespace {
 
 using ptk::inject::RemoteSyscalls;
 
-class InjectThreadsTest : public ::testing::TestWithParam<int> {
+class InjectThreadsTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   ptk::Arch arch() const { return arch_of_bits(bits()); }

@@ -46,7 +46,7 @@ std::uint64_t expect_counting_on(int fd, std::uint64_t last, std::size_t count) 
   return last;
 }
 
-class InspectRunning : public ::testing::TestWithParam<int> {};
+class InspectRunning : public ptk_test::BitsTest {};
 
 TEST_P(InspectRunning, CounterKeepsCountingAfterEachCommand) {
   InspectTarget t(GetParam(), "count");

@@ -5,7 +5,7 @@
 namespace ptk_test {
 namespace {
 
-class InspectMapsBt : public ::testing::TestWithParam<int> {};
+class InspectMapsBt : public ptk_test::BitsTest {};
 
 TEST_P(InspectMapsBt, MapsListsEveryMapping) {
   InspectTarget t(GetParam());

@@ -6,7 +6,7 @@
 namespace ptk_test {
 namespace {
 
-class InspectMem : public ::testing::TestWithParam<int> {};
+class InspectMem : public ptk_test::BitsTest {};
 
 std::string hex(std::uint64_t v) { return fmt::format("{:#x}", v); }
 

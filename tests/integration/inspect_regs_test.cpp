@@ -6,7 +6,7 @@
 namespace ptk_test {
 namespace {
 
-class InspectRegs : public ::testing::TestWithParam<int> {};
+class InspectRegs : public ptk_test::BitsTest {};
 
 TEST_P(InspectRegs, ShowsTheValuesTheTraceeSet) {
   InspectTarget t(GetParam());

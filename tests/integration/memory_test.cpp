@@ -23,9 +23,11 @@ std::string to_string(std::span<const std::byte> bytes) {
 
 // mem_layout, spawned with stdin/stdout on pipes, run until it wrote its addresses, then
 // interrupted: every test works on a stopped tracee.
-class MemoryTest : public ::testing::TestWithParam<int> {
+class MemoryTest : public ptk_test::BitsTest {
  protected:
   void SetUp() override {
+    BitsTest::SetUp();
+    if (IsSkipped()) return;
     auto spawned = spawn_with_stdio(session_, {tracee_path("mem_layout", GetParam())},
                                     in_.read_end.get(), out_.write_end.get());
     ASSERT_TRUE(spawned.ok()) << spawned.error().message();

@@ -35,6 +35,7 @@ class SignalsTest : public ::testing::TestWithParam<std::tuple<int, ptk::Syscall
  protected:
   int bits() const { return std::get<0>(GetParam()); }
   ptk::SyscallStops stops() const { return std::get<1>(GetParam()); }
+  void SetUp() override { PTK_REQUIRE_BITS(bits()); }
 
   // The same under a session; the events are left in events_.
   Outcome run_traced(const char* mode, int sig) {

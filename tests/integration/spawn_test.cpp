@@ -13,7 +13,7 @@ namespace {
 
 using ptk::EventKind;
 
-class SpawnTest : public ::testing::TestWithParam<int> {
+class SpawnTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   ptk::Arch arch() const { return bits() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }

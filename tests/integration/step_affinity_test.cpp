@@ -7,7 +7,7 @@
 namespace ptk_test {
 namespace {
 
-class StepAffinityTest : public ::testing::TestWithParam<int> {
+class StepAffinityTest : public ptk_test::BitsTest {
  protected:
   std::string program() const { return tracee_path("step_affinity", GetParam()); }
 };

@@ -26,7 +26,7 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-class StepCountTest : public ::testing::TestWithParam<int> {
+class StepCountTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   std::string program() const { return tracee_path("nostd_count_loop", bits()); }
@@ -124,7 +124,7 @@ TEST_P(StepCountTest, LibraryStepperCountsEveryInstruction) {
 INSTANTIATE_TEST_SUITE_P(Bits, StepCountTest, ::testing::Values(64, 32),
                          [](const auto& info) { return std::to_string(info.param) + "bit"; });
 
-class StepSignalTest : public ::testing::TestWithParam<int> {};
+class StepSignalTest : public ptk_test::BitsTest {};
 
 TEST_P(StepSignalTest, SignalsArePassedOnAndTheirHandlerIsStepped) {
   std::string program = tracee_path("step_signal", GetParam());

@@ -61,7 +61,7 @@ struct Traced {
   pid_t pid = 0;
 };
 
-class SymbolsTest : public ::testing::TestWithParam<int> {
+class SymbolsTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   ptk::Arch arch() const { return bits() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }

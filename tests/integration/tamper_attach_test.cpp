@@ -6,8 +6,11 @@
 namespace ptk_test {
 namespace {
 
-TEST(TamperAttach, InjectIntoAnAttachedProcess) {
-  for (int bits : {64, 32}) {
+class TamperAttach : public BitsTest {};
+
+TEST_P(TamperAttach, InjectIntoAnAttachedProcess) {
+  {
+    int bits = GetParam();
     Pipe in = make_pipe(), out = make_pipe();
     Child prog({tracee_path("tamper_calls", bits), "echo"}, in.read_end.get(), out.write_end.get());
     in.read_end.reset();
@@ -18,7 +21,9 @@ TEST(TamperAttach, InjectIntoAnAttachedProcess) {
     for (;;) {
       auto sc = ptk::read_proc_file(prog.pid(), "syscall");
       ASSERT_TRUE(sc.ok());
-      if (sc->starts_with(in_read) && settled_state(prog.pid()) == 'S') break;
+      char state = settled_state(prog.pid());
+      ASSERT_NE(state, 'Z') << "the program ended before it read";
+      if (sc->starts_with(in_read) && state == 'S') break;
       ::sched_yield();
     }
 
@@ -44,6 +49,9 @@ TEST(TamperAttach, InjectIntoAnAttachedProcess) {
     EXPECT_EQ(describe_status(wait_child(ptk)), "exited with 0");
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Abi, TamperAttach, ::testing::Values(64, 32),
+                         [](const auto& info) { return fmt::format("bits{}", info.param); });
 
 }  // namespace
 }  // namespace ptk_test

@@ -10,7 +10,7 @@ namespace {
 using ptk::tamper::SyscallContext;
 using ptk::tamper::Tamperer;
 
-class TamperDelay : public ::testing::TestWithParam<int> {
+class TamperDelay : public ptk_test::BitsTest {
  protected:
   std::string prog() const { return tracee_path("tamper_calls", GetParam()); }
 };

@@ -11,7 +11,7 @@ namespace {
 using ptk::tamper::SyscallContext;
 using ptk::tamper::Tamperer;
 
-class TamperDetach : public ::testing::TestWithParam<int> {};
+class TamperDetach : public ptk_test::BitsTest {};
 
 TEST_P(TamperDetach, StopInABlockedTamperedCallLeavesTheProgramCorrect) {
   Pipe out = make_pipe(), in = make_pipe();

@@ -35,6 +35,7 @@ TEST(TamperExample, Ex4ReversesTheWritesOfLs) {
 }
 
 TEST(TamperExample, Ex4ReversesEachWriteOfA32BitProgram) {
+  PTK_REQUIRE_BITS(32);
   CommandResult r =
       run_command({example_path("ex4_reverse_write"), tracee_path("hello_writes", 32)});
   EXPECT_EQ(describe_status(r.status), "exited with 0") << r.err;

@@ -16,7 +16,7 @@ using ptk::Arch;
 using ptk::tamper::SyscallContext;
 using ptk::tamper::Tamperer;
 
-class TamperHook : public ::testing::TestWithParam<int> {
+class TamperHook : public ptk_test::BitsTest {
  protected:
   std::string prog(std::string_view name) const { return tracee_path(name, GetParam()); }
   Arch arch() const { return GetParam() == 64 ? Arch::X86_64 : Arch::I386; }
@@ -220,6 +220,7 @@ INSTANTIATE_TEST_SUITE_P(Abi, TamperHook, ::testing::Values(64, 32),
 // `int $0x80` from 64-bit code is an i386 syscall: tampered through the i386 view, with all
 // 64 bits of the program's registers put back (tests/tracees/int80.c keeps high bits in rbx).
 TEST(TamperHookInt80, I386CallFrom64BitCode) {
+  PTK_REQUIRE_HOST(ptk::HostCapability::I386Programs);
   Tamperer t;
   auto& h = add_hook(t, named_on(Arch::I386, "getpid"));
   h.entry = [](SyscallContext& ctx) {

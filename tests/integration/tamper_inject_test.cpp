@@ -71,6 +71,7 @@ class InjectVsStrace : public ::testing::TestWithParam<Case> {};
 TEST_P(InjectVsStrace, SameOutputAndStatus) {
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   const Case& c = GetParam();
+  PTK_REQUIRE_BITS(c.command[0].ends_with("_32") ? 32 : 64);
   CommandResult ptk = traced(PTK_CLI, c.exprs, c.command);
   CommandResult strace =
       traced(kStrace, c.strace_exprs.empty() ? c.exprs : c.strace_exprs, c.command);
@@ -219,6 +220,7 @@ TEST(InjectCli, UnprintedSyscallsAreStillTamperedWith) {
 // i386 socketcall(SYS_SOCKET, ...) is matched by inject=socket, as strace does; a socketcall
 // whose arguments cannot be read (so not known as a socket call) is left alone.
 TEST(InjectCli, I386SocketcallSubCalls) {
+  PTK_REQUIRE_BITS(32);
   std::string text = trace_lines({"-e", "trace=socket", "-e", "inject=socket:error=EMFILE"},
                                  {tracee_path("i386_calls", 32)});
   EXPECT_TRUE(

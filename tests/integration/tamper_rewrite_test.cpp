@@ -80,7 +80,7 @@ TEST(TamperRewrite, PythonOpenIsRedirected) {
   EXPECT_EQ(r.out, "redirected content\n");
 }
 
-class TamperRewriteAbi : public ::testing::TestWithParam<int> {};
+class TamperRewriteAbi : public ptk_test::BitsTest {};
 
 TEST_P(TamperRewriteAbi, StaticProgramReadsTheRedirectedFile) {
   Dir d;

@@ -28,25 +28,70 @@
 
 #include "ptk/arch/syscalls.h"
 #include "ptk/base/unique_fd.h"
+#include "ptk/core/host.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
 #include "ptk/core/wait_status.h"
 
 namespace ptk_test {
 
+// How much slower than native this machine runs the tests: PTK_TEST_TIME_SCALE (default 1).
+// The VM lane sets it (software emulation runs 25-30x slower); nothing else should need it.
+inline unsigned time_scale() {
+  const char* text = std::getenv("PTK_TEST_TIME_SCALE");
+  unsigned long scale = text != nullptr ? std::strtoul(text, nullptr, 10) : 1;
+  return scale >= 1 && scale <= 1000 ? static_cast<unsigned>(scale) : 1;
+}
+
 // Kills the test process (SIGALRM) when one test runs longer than this: a hung test fails
 // with a clear signal instead of blocking a whole run of the binary. It applies to every test
-// of the binary, and fires before ctest's TIMEOUT (120 s), so that a hang reads as SIGALRM.
+// of the binary, and fires before ctest's timeout (120 s in scripts/test.sh, scaled likewise in
+// the VM lane), so that a hang reads as SIGALRM.
 inline constexpr unsigned kWatchdogSeconds = 100;
 
 class WatchdogListener : public ::testing::EmptyTestEventListener {
-  void OnTestStart(const ::testing::TestInfo&) override { ::alarm(kWatchdogSeconds); }
+  void OnTestStart(const ::testing::TestInfo&) override { ::alarm(kWatchdogSeconds * scale_); }
   void OnTestEnd(const ::testing::TestInfo&) override { ::alarm(0); }
+  unsigned scale_ = time_scale();
 };
 inline const bool kWatchdogInstalled = [] {
   ::testing::UnitTest::GetInstance()->listeners().Append(new WatchdogListener);
   return true;
 }();
+
+// Why this host cannot run a test that needs `capability`, or "" when it can. The words
+// "needs host capability: NAME" are what scripts/test.sh looks for in a skipped test's output
+// to run it again in the VM lane (scripts/vm-test.sh), on a kernel that has it.
+inline std::string missing_capability(ptk::HostCapability capability) {
+  if (ptk::host_has(capability)) return {};
+  return fmt::format("needs host capability: {} ({}); scripts/vm-test.sh runs it in a VM",
+                     ptk::to_string(capability), ptk::missing_reason(capability));
+}
+
+// The same for a test with a tracee of `bits` bits: a 32-bit one needs i386 programs.
+inline std::string missing_for_bits(int bits) {
+  return bits == 32 ? missing_capability(ptk::HostCapability::I386Programs) : std::string();
+}
+
+// Skip the test (GoogleTest's skip, with the reason) where the host lacks the capability. For
+// a test body or a fixture's SetUp.
+#define PTK_REQUIRE_HOST(capability)                                         \
+  if (std::string ptk_missing_ = ::ptk_test::missing_capability(capability); \
+      ptk_missing_.empty()) {                                                \
+  } else                                                                     \
+    GTEST_SKIP() << ptk_missing_
+#define PTK_REQUIRE_BITS(bits)                                                               \
+  if (std::string ptk_missing_ = ::ptk_test::missing_for_bits(bits); ptk_missing_.empty()) { \
+  } else                                                                                     \
+    GTEST_SKIP() << ptk_missing_
+
+// The fixture of tests run once per tracee ABI: GetParam() is 64 or 32. The 32-bit case skips
+// where the host cannot run i386 programs. A subclass with a SetUp of its own calls
+// BitsTest::SetUp() first and returns if IsSkipped().
+class BitsTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override { PTK_REQUIRE_BITS(GetParam()); }
+};
 
 // A tracee program of tests/tracees, built as NAME_64 and NAME_32.
 inline std::string tracee_path(std::string_view name, int bits) {

@@ -46,7 +46,7 @@ int jq(const std::string& filter, const std::string& file, bool slurp_all = fals
   return WEXITSTATUS(r.status);
 }
 
-class TraceCli : public ::testing::TestWithParam<int> {};
+class TraceCli : public ptk_test::BitsTest {};
 
 TEST_P(TraceCli, ExitStatusAndOutputPassThrough) {
   TempDir dir;
@@ -142,6 +142,7 @@ TEST_P(TraceCli, FilteredTraceStopsOnlyAtSelectedSyscalls) {
 }
 
 TEST(TraceCliI386, SocketcallSubcallsAreSelectedByName) {
+  PTK_REQUIRE_BITS(32);
   // 32-bit glibc reaches socket() through socketcall(2): -e trace=socket still selects it.
   TempDir dir;
   for (const char* follow : {"-f", "-q"}) {  // with and without the seccomp filter

@@ -81,7 +81,7 @@ std::vector<std::string> own_calls(const std::vector<std::string>& lines) {
   return out;
 }
 
-class TraceDesc : public ::testing::TestWithParam<int> {
+class TraceDesc : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   std::string prog() const { return tracee_path("desc_calls", bits()); }
@@ -309,6 +309,7 @@ class TraceDescVsStrace
 TEST_P(TraceDescVsStrace, SameLinesAsStrace) {
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   auto [bits, opts] = GetParam();
+  PTK_REQUIRE_BITS(bits);
   WorkDir dir(bits);
   std::vector<std::string> cmd = {tracee_path("desc_calls", bits), dir.path()};
   std::vector<std::string> theirs = trace_with(kStrace, opts, cmd);

@@ -95,7 +95,7 @@ std::vector<std::string> own_calls(const std::vector<std::string>& lines) {
   return out;
 }
 
-class TraceFile : public ::testing::TestWithParam<int> {
+class TraceFile : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   std::string prog() const { return tracee_path("file_ops", bits()); }
@@ -221,6 +221,7 @@ class TraceFileVsStrace
 TEST_P(TraceFileVsStrace, SameLinesAsStrace) {
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   auto [bits, opts] = GetParam();
+  PTK_REQUIRE_BITS(bits);
   bool verbose = std::find(opts.begin(), opts.end(), "-v") != opts.end();
   WorkDir dir(bits);
   std::vector<std::string> cmd = {tracee_path("file_ops", bits), dir.path()};

@@ -60,6 +60,7 @@ std::string joined(const std::vector<std::string>& lines) {
 }
 
 TEST(TraceI386, ExpectedLines) {
+  PTK_REQUIRE_BITS(32);
   std::string prog = tracee_path("i386_calls", 32);
   std::string all = joined(section(trace_with(PTK_CLI, {}, prog), "socket("));
   const std::vector<std::string> expected = {
@@ -92,6 +93,7 @@ TEST(TraceI386, ExpectedLines) {
 }
 
 TEST(TraceI386, MatchesStrace) {
+  PTK_REQUIRE_BITS(32);
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   std::string prog = tracee_path("i386_calls", 32);
   for (const std::vector<std::string>& opts : {std::vector<std::string>{}, {"-s", "1"}}) {

@@ -40,7 +40,7 @@ std::vector<std::string> trace_with(const std::string& tracer, const std::vector
   return lines;
 }
 
-class TraceMemory : public ::testing::TestWithParam<int> {
+class TraceMemory : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   std::string prog() const { return tracee_path("memory_ops", bits()); }
@@ -107,6 +107,7 @@ class TraceMemoryVsStrace
 TEST_P(TraceMemoryVsStrace, SameLinesAsStrace) {
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   auto [bits, opts] = GetParam();
+  PTK_REQUIRE_BITS(bits);
   std::string prog = tracee_path("memory_ops", bits);
   auto family = [&](const std::vector<std::string>& lines) {
     std::vector<std::string> out;

@@ -50,7 +50,7 @@ std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::
   return read_lines(out.path());
 }
 
-class TraceNetwork : public ::testing::TestWithParam<int> {
+class TraceNetwork : public ptk_test::BitsTest {
  protected:
   std::string prog() const { return tracee_path("network_calls", GetParam()); }
   std::string suffix() const { return GetParam() == 64 ? "64" : "32"; }

@@ -79,7 +79,7 @@ std::string joined(const std::vector<std::string>& lines) {
   return all;
 }
 
-class TraceProcess : public ::testing::TestWithParam<int> {
+class TraceProcess : public ptk_test::BitsTest {
  protected:
   bool is64() const { return GetParam() == 64; }
   std::string calls() const { return tracee_path("process_calls", GetParam()); }

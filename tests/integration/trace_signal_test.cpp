@@ -65,7 +65,7 @@ std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::
   return lines;
 }
 
-class TraceSignal : public ::testing::TestWithParam<int> {
+class TraceSignal : public ptk_test::BitsTest {
  protected:
   bool is64() const { return GetParam() == 64; }
   std::string prog() const { return tracee_path("signal_calls", GetParam()); }

@@ -54,7 +54,7 @@ bool is_write_entry(const ptk::Event& e) {
   return spec != nullptr && spec->name == "write";
 }
 
-class Unwinder : public ::testing::TestWithParam<int> {};
+class Unwinder : public ptk_test::BitsTest {};
 
 TEST_P(Unwinder, BacktraceAtSyscallStops) {
   const std::string exe = real_path(tracee_path("stack_calls", GetParam()));
@@ -208,7 +208,7 @@ std::vector<std::string> trace(const std::string& tracer, const std::string& exe
   return read_lines(out.path());
 }
 
-class TraceStack : public ::testing::TestWithParam<int> {};
+class TraceStack : public ptk_test::BitsTest {};
 
 TEST_P(TraceStack, WriteLinesAreFollowedByTheirStack) {
   const std::string exe = real_path(tracee_path("stack_calls", GetParam()));

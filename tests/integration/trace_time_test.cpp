@@ -62,7 +62,7 @@ std::vector<std::string> masked(std::vector<std::string> lines) {
   return lines;
 }
 
-class TraceTime : public ::testing::TestWithParam<int> {
+class TraceTime : public ptk_test::BitsTest {
  protected:
   std::string prog() const { return tracee_path("time_calls", GetParam()); }
 };

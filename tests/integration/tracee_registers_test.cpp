@@ -11,7 +11,7 @@ namespace {
 
 using ptk::EventKind;
 
-class TraceeRegistersTest : public ::testing::TestWithParam<int> {
+class TraceeRegistersTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   ptk::Arch arch() const { return bits() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }

@@ -19,8 +19,13 @@ using ptk::debug::WatchSpec;
 // watch_target's exit code: 1+2+3+4+5 read back, plus 5 calls of touch().
 constexpr int kExpectedExit = 20;
 
-class WatchpointsTest : public ::testing::TestWithParam<int> {
+class WatchpointsTest : public ptk_test::BitsTest {
  protected:
+  void SetUp() override {
+    BitsTest::SetUp();
+    if (IsSkipped()) return;
+    PTK_REQUIRE_HOST(ptk::HostCapability::DebugRegisterTraps);
+  }
   // Spawns watch_target and runs it to its announcement (the sentinel write(-1, table, 32)
   // entry), reading the addresses of counter, wide, touch and bytes.
   void start(std::vector<std::string> args = {}) {
