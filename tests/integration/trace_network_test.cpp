@@ -32,7 +32,8 @@ std::vector<std::string> section(const std::vector<std::string>& lines, std::str
   return out;
 }
 
-// The UDP port the tracee binds: one per test process, as tests run side by side.
+// The UDP port the tracee binds (five digits, also the end of its abstract socket's name): one
+// per test process, as tests run side by side.
 int tracee_port() { return 20000 + ::getpid() % 20000; }
 
 std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::string> opts,
@@ -53,14 +54,13 @@ std::vector<std::string> trace_with(const std::string& tracer, std::vector<std::
 class TraceNetwork : public ptk_test::BitsTest {
  protected:
   std::string prog() const { return tracee_path("network_calls", GetParam()); }
-  std::string suffix() const { return GetParam() == 64 ? "64" : "32"; }
 };
 
 TEST_P(TraceNetwork, ExpectedLines) {
   std::vector<std::string> got = section(trace_with(PTK_CLI, {}, prog()), "socket(AF_INET,");
   std::string all;
   for (const std::string& l : got) all += l + "\n";
-  const std::string abs = "@\"ptk-net-" + suffix() + "\"";
+  const std::string abs = fmt::format("@\"ptk-net-{}\"", tracee_port());
   const std::vector<std::string> expected = {
       "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3",
       "socket(AF_INET6, SOCK_DGRAM|SOCK_NONBLOCK, IPPROTO_UDP) = 4",
@@ -75,10 +75,10 @@ TEST_P(TraceNetwork, ExpectedLines) {
           "inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, 28) = 0",
       "bind(5, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 0",
       "connect(6, {sa_family=AF_UNIX, sun_path=\"/nonexistent/ptk.sock\"}, 24) = -1 ENOENT",
-      "bind(8, {sa_family=AF_UNIX, sun_path=" + abs + "}, 13) = 0",
-      "getsockname(8, {sa_family=AF_UNIX, sun_path=" + abs + "}, [110 => 13]) = 0",
+      "bind(8, {sa_family=AF_UNIX, sun_path=" + abs + "}, 16) = 0",
+      "getsockname(8, {sa_family=AF_UNIX, sun_path=" + abs + "}, [110 => 16]) = 0",
       "accept4(8, {sa_family=AF_UNIX}, [110 => 2], SOCK_CLOEXEC) = 10",
-      "accept(-1, 0xADDR, [13]) = -1 EBADF",
+      "accept(-1, 0xADDR, [16]) = -1 EBADF",
       "sendto(9, \"hello\", 5, MSG_NOSIGNAL, NULL, 0) = 5",
       "recvfrom(10, \"hello\", 256, MSG_DONTWAIT, NULL, NULL) = 5",
       "sendto(9, \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"..., 100, 0, NULL, 0) = 100",

@@ -19,7 +19,9 @@ static socklen_t unix_len(const char* path) {
 }
 
 int main(int argc, char** argv) {
-  const char* suffix = sizeof(void*) == 8 ? "64" : "32";
+  // The abstract socket's name ends with the port the test gives (five digits), for the same
+  // reason as the port itself below: tests side by side must not bind the same name.
+  const char* suffix = argc > 1 ? argv[1] : "00443";
 
   // socket(): protocols print by family.
   int tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_IP);
@@ -56,7 +58,7 @@ int main(int argc, char** argv) {
   abs.sun_family = AF_UNIX;
   int n = 1 + (int)strlen(strcpy(abs.sun_path + 1, "ptk-net-"));
   strcpy(abs.sun_path + n, suffix);
-  socklen_t abs_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 2);
+  socklen_t abs_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + strlen(suffix));
   bind(srv, (struct sockaddr*)&abs, abs_len);
   listen(srv, 5);
   struct sockaddr_un got;
