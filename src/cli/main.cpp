@@ -11,6 +11,7 @@
 #include "call_cmd.h"
 #include "calls_cmd.h"
 #include "cli_util.h"
+#include "host_cmd.h"
 #include "inject_cmd.h"
 #include "maps_cmd.h"
 #include "mem_cmd.h"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   ptk::cli::register_bt(app, exit_code);
   ptk::cli::register_break(app, command, exit_code);
   ptk::cli::register_calls(app, command, exit_code);
+  ptk::cli::register_host(app, exit_code);
   try {
     app.parse(own_args, argv);
   } catch (const CLI::ParseError& e) {

@@ -34,6 +34,23 @@ std::string_view to_string(HostCapability capability) {
   return "unknown";
 }
 
+std::optional<HostCapability> parse_host_capability(std::string_view name) {
+  for (HostCapability c : kHostCapabilities) {
+    if (to_string(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
+std::string_view describe(HostCapability capability) {
+  switch (capability) {
+    case HostCapability::I386Programs:
+      return "32-bit x86 programs run (IA32 emulation)";
+    case HostCapability::DebugRegisterTraps:
+      return "debug-register traps arrive (hardware watchpoints fire)";
+  }
+  return "unknown capability";
+}
+
 std::string_view missing_reason(HostCapability capability) {
   switch (capability) {
     case HostCapability::I386Programs:

@@ -87,6 +87,26 @@ TEST(HostCapabilities, DebugRegisterAnswerIsWhatAWatchedVariableGets) {
   EXPECT_EQ(traps, ptk::host_has(HostCapability::DebugRegisterTraps) ? 5 : 0);
 }
 
+// `ptk host` says what the library found, one line each; with names it answers by its status.
+TEST(HostCapabilities, PtkHostPrintsEachAnswer) {
+  CommandResult all = run_command({PTK_CLI, "host"});
+  EXPECT_EQ(describe_status(all.status), "exited with 0") << all.err;
+  std::string expected;
+  for (HostCapability c : ptk::kHostCapabilities) {
+    bool has = ptk::host_has(c);
+    expected += fmt::format("{:<22}{:<5}{}\n", ptk::to_string(c), has ? "yes" : "no",
+                            has ? ptk::describe(c) : ptk::missing_reason(c));
+  }
+  EXPECT_EQ(all.out, expected);
+  CommandResult one = run_command({PTK_CLI, "host", "i386"});
+  EXPECT_EQ(describe_status(one.status),
+            ptk::host_has(HostCapability::I386Programs) ? "exited with 0" : "exited with 1");
+  EXPECT_TRUE(one.out.starts_with("i386 ")) << one.out;
+  CommandResult bad = run_command({PTK_CLI, "host", "sse9"});
+  EXPECT_EQ(describe_status(bad.status), "exited with 2");
+  EXPECT_EQ(bad.err, "ptk host: unknown capability 'sse9' (known: i386 debug-register-traps)\n");
+}
+
 // A program the kernel refuses (ENOEXEC on any host): the trace shows its execve failing and
 // nothing of ptk's own launcher after it; the error is one line; the status is strace's, 1.
 TEST(HostCapabilities, TraceOfAProgramThatCannotRunShowsItsFailedExecve) {

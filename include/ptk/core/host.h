@@ -10,7 +10,9 @@
 // ptk then tries the real operation, which reports its own error.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,8 +25,15 @@ enum class HostCapability : std::uint8_t {
   DebugRegisterTraps,  // a thread hits a debug-register watchpoint: SIGTRAP, TRAP_HWBKPT
 };
 
+inline constexpr std::array<HostCapability, 2> kHostCapabilities = {
+    HostCapability::I386Programs, HostCapability::DebugRegisterTraps};
+
 // Its short name, as tests and scripts name it: "i386", "debug-register-traps".
 std::string_view to_string(HostCapability capability);
+// The capability of that short name.
+std::optional<HostCapability> parse_host_capability(std::string_view name);
+// What it lets ptk do, in a few words: "32-bit x86 programs (IA32 emulation)".
+std::string_view describe(HostCapability capability);
 
 // Whether this host has it (probed on the first call for each capability).
 bool host_has(HostCapability capability);
