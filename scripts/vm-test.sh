@@ -20,7 +20,8 @@
 #   --memory MB          guest memory (default 2048)
 #   --junit FILE         copy ctest's JUnit XML report to FILE
 #   --run 'COMMAND'      run COMMAND with bash instead of ctest; exit with its status
-#   --quiet              do not stream the console; print the summary (and on failure the log)
+#   --quiet              do not stream the console; print the summary (and on failure the
+#                        end of the log); with --run, the command's output after it ran
 #
 # Without --run: `ctest --test-dir BUILD_DIR --output-on-failure --no-tests=error -j2
 # CTEST_ARGS...` (with `--timeout 1200` unless CTEST_ARGS set one); the last line is
@@ -143,10 +144,14 @@ main() {
   [[ -z $junit || -d $(dirname "$junit") ]] || usage_error "--junit: no directory for $junit"
   ptk_vm_deps "$VM_QEMU_PACKAGE"
 
-  local cache=$repo/build/vm/$arch/$kernel
+  local cache=$repo/build/vm/$arch/$kernel lock
   mkdir -p "$cache/runs"
+  # Two runs at once must not unpack a kernel or build an initramfs over each other.
+  exec {lock}>"$cache/.lock"
+  flock "$lock"
   vm_kernel_fetch "$cache" "$kernel"
   vm_initramfs_build "$cache" "$VM_KERNEL_MODDIR"
+  exec {lock}>&-
 
   vm_prune_runs "$cache/runs" 10
   run=$(mktemp -d "$cache/runs/run-XXXXXX")

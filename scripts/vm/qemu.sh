@@ -5,13 +5,14 @@
 # quiet, VM_KERNEL_FILE, VM_INITRAMFS).
 #
 # vm_run_qemu RUN SECONDS boots the VM for the job in RUN/job and returns when qemu has ended;
-# vm_timed_out is then 1 when the deadline killed it. The console goes to RUN/console.log (and
+# vm_qemu_status is then qemu's exit status, and vm_timed_out 1 when the deadline killed it. The console goes to RUN/console.log (and
 # to stdout unless quiet).
 
 vm_qemu_pid=
 vm_pidfile=
 vm_scratch=
 vm_timed_out=0
+vm_qemu_status=
 
 # The scratch disk: a sparse file with a fresh ext4 for the overlay's writes and /tmp. Its
 # inode tables and journal are left for the guest (which does not zero them): making them here
@@ -27,7 +28,7 @@ vm_qemu_command() {
   [[ $accel == kvm ]] && cpu=$VM_CPU_KVM
   # panic=-1 reboots at once on a panic and -no-reboot turns that into qemu's exit, so a guest
   # that dies ends the run instead of waiting for the deadline.
-  local cmdline="console=$VM_CONSOLE panic=-1 quiet $append"
+  local cmdline="console=$VM_CONSOLE panic=-1 quiet${append:+ $append}"
   vm_qemu=("$VM_QEMU" -name ptk-vm -nodefaults -no-user-config -display none -no-reboot
     "${VM_MACHINE[@]}" -accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$memory"
     -kernel "$VM_KERNEL_FILE" -initrd "$VM_INITRAMFS" -append "$cmdline"
@@ -68,7 +69,8 @@ vm_run_qemu() {
     fi
     sleep 0.5
   done
-  wait "$vm_qemu_pid" 2>/dev/null || true
+  vm_qemu_status=0
+  wait "$vm_qemu_pid" 2>/dev/null || vm_qemu_status=$?
   vm_qemu_pid=
   # The console's last lines are written once qemu is gone.
   wait "$console_pid" 2>/dev/null || true

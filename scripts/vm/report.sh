@@ -3,7 +3,8 @@
 # junit.xml) and RUN/console.log. Sourced by scripts/vm-test.sh; reads its settings (run_mode,
 # quiet, junit, timeout, start) and vm_timed_out.
 #
-# report RUN prints the summary and exits: with the command's status for --run; for ctest, 0
+# report RUN prints the summary and exits: with the command's status for --run (quiet: after
+# the command's output, which the console did not show); for ctest, 0
 # only when tests ran and all passed, after a last line `N passed, M failed`. When no count can
 # be trusted (deadline, job never ran, no test ran) the last line is an error instead.
 
@@ -16,13 +17,14 @@ report() {
   fi
   if [[ ! -f $job/status ]]; then
     report_log_tail "$run"
-    echo "vm-test.sh: the VM never ran the job (console log: $run/console.log)" >&2
+    echo "vm-test.sh: the VM never ran the job (qemu's exit status: $vm_qemu_status; console log: $run/console.log)" >&2
     exit 1
   fi
   status=$(<"$job/status")
   if ((run_mode)); then
-    if ((status != 0)); then
-      report_log_tail "$run"
+    # Quiet: the command's own output (without the console's boot lines) is the summary.
+    if ((quiet)); then
+      cat "$job/log"
     fi
     exit "$status"
   fi
