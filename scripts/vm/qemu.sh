@@ -60,15 +60,19 @@ vm_run_qemu() {
   vm_qemu_pid=$!
   exec {con}>&-
 
-  local deadline=$((SECONDS + seconds))
+  # Poll with a builtin read that times out on a pipe nobody writes to: a signal's trap runs at
+  # once, and no `sleep` child is left to be killed by the same signal (and reported by bash).
+  local deadline=$((SECONDS + seconds)) nap
+  exec {nap}<> <(:)
   while kill -0 "$vm_qemu_pid" 2>/dev/null; do
     if ((SECONDS >= deadline)); then
       vm_timed_out=1
       vm_stop_qemu
       break
     fi
-    sleep 0.5
+    read -r -t 0.5 -u "$nap" _ || true
   done
+  exec {nap}>&-
   vm_qemu_status=0
   wait "$vm_qemu_pid" 2>/dev/null || vm_qemu_status=$?
   vm_qemu_pid=
