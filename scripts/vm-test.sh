@@ -137,10 +137,24 @@ check_build_dir() {
     usage_error "$build_dir is no built ctest tree (no CTestTestfile.cmake); build it first"
 }
 
+# The guest has its own /tmp (the scratch disk), /run, /dev, /proc and /sys: host paths under
+# them are not there.
+check_visible() {
+  local what=$1 path=$2 top
+  for top in /tmp /run /dev /proc /sys; do
+    if [[ $path == "$top" || $path == "$top"/* ]]; then
+      usage_error "$what $path is under $top, which the guest has its own of; use a directory elsewhere"
+    fi
+  done
+}
+
 main() {
   parse_args "$@"
   select_arch
   check_build_dir
+  check_visible "the repository" "$repo"
+  check_visible "the working directory" "$(pwd -P)"
+  ((run_mode)) || check_visible "the build tree" "$build_dir"
   [[ -z $junit || -d $(dirname "$junit") ]] || usage_error "--junit: no directory for $junit"
   ptk_vm_deps "$VM_QEMU_PACKAGE"
 
