@@ -6,6 +6,9 @@
 # to a log file that is shown only if something fails. Needs root only when something is
 # missing. Run it (`scripts/deps.sh`) or source it and call `ptk_deps`.
 # README.md ("Dependencies") says why each package is needed.
+#
+# The VM test lane (scripts/vm-test.sh) needs more, installed only when that lane runs: it
+# calls `ptk_vm_deps QEMU_PACKAGE` (the qemu package of the guest's architecture).
 
 PTK_DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config python3 git
@@ -15,7 +18,20 @@ PTK_DEB_PACKAGES=(
   strace gdb ltrace jq procps util-linux file binutils
 )
 
+# The VM lane's packages besides qemu: busybox-static is the initramfs's userland (and its cpio,
+# depmod, insmod), e2fsprogs makes the scratch disk's filesystem.
+PTK_VM_DEB_PACKAGES=(busybox-static e2fsprogs)
+
 ptk_deps() {
+  ptk_install_missing "${PTK_DEB_PACKAGES[@]}"
+}
+
+ptk_vm_deps() {
+  ptk_install_missing "${PTK_VM_DEB_PACKAGES[@]}" "$@"
+}
+
+# Installs those of the given packages that are not installed.
+ptk_install_missing() {
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "deps.sh: dpkg-query/apt-get not found; ptk's setup supports Debian 12 only" >&2
     return 1
@@ -23,7 +39,7 @@ ptk_deps() {
 
   local pkg status
   local -a missing=()
-  for pkg in "${PTK_DEB_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     status=$(dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null || true)
     [[ $status == *"ok installed"* ]] || missing+=("$pkg")
   done

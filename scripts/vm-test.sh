@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# The VM test lane: runs ptk's tests (or a command) in a stock Debian kernel under qemu, for
+# what the host's kernel lacks (e.g. IA32 emulation, debug-register traps).
+#
+# The guest sees the host's own root filesystem read-only at / (virtio-9p), under an overlay
+# whose writes go to a scratch disk made afresh for each run, and runs the job with the host's
+# userland, in the caller's directory, with the host's root's capabilities. Its console is
+# streamed here and kept in the run's directory under build/vm/ARCH/KERNEL/runs/, where the
+# kernel, the .debs and the initramfs are cached too. No qemu process outlives this script.
+#
+# usage: scripts/vm-test.sh [OPTIONS] [-- CTEST_ARGS...]
+#   --arch ARCH          guest architecture: x86_64 (default)
+#   --kernel FLAVOUR     stock (Debian 12's linux-image-amd64, default) or backports
+#                        (bookworm-backports' newer kernel)
+#   --append 'ARGS'      more kernel command-line arguments (e.g. ia32_emulation=false)
+#   --accel tcg|kvm      qemu's accelerator: tcg (software emulation, default) or kvm
+#   --build-dir DIR      the build tree whose tests run (default build/ci)
+#   --timeout SECONDS    deadline of the whole run; the VM is killed then (default 2400)
+#   --cpus N             guest CPUs (default 2)
+#   --memory MB          guest memory (default 2048)
+#   --junit FILE         copy ctest's JUnit XML report to FILE
+#   --run 'COMMAND'      run COMMAND with bash instead of ctest; exit with its status
+#   --quiet              do not stream the console; print the summary (and on failure the
+#                        end of the log); with --run, the command's output after it ran
+#
+# Without --run: `ctest --test-dir BUILD_DIR --output-on-failure --no-tests=error -j2
+# CTEST_ARGS...` (with `--timeout 1200` unless CTEST_ARGS set one); the last line is
+# `N passed, M failed`, and the exit status is 0 only when tests ran and all passed. A run in
+# which no test ran, or the VM never ran the job, ends with an error line instead.
+# Bad arguments: one line saying what is wrong, exit 2. Deadline passed: exit 124.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=scripts/deps.sh
+source "$repo/scripts/deps.sh"
+# shellcheck source=scripts/vm/arch.sh
+source "$repo/scripts/vm/arch.sh"
+# shellcheck source=scripts/vm/kernel.sh
+source "$repo/scripts/vm/kernel.sh"
+# shellcheck source=scripts/vm/initramfs.sh
+source "$repo/scripts/vm/initramfs.sh"
+# shellcheck source=scripts/vm/qemu.sh
+source "$repo/scripts/vm/qemu.sh"
+# shellcheck source=scripts/vm/report.sh
+source "$repo/scripts/vm/report.sh"
+
+start=$SECONDS
+arch=x86_64
+kernel=stock
+append=
+accel=tcg
+build_dir=$repo/build/ci
+timeout=2400
+cpus=2
+memory=2048
+junit=
+run_cmd=
+run_mode=0
+quiet=0
+ctest_args=()
+
+usage_error() {
+  echo "vm-test.sh: $* (see scripts/vm-test.sh --help)" >&2
+  exit 2
+}
+
+# need_value OPTION "$@": the option's value must be there.
+need_value() {
+  (($# >= 3)) || usage_error "$1 needs a value"
+}
+
+need_number() {
+  [[ $2 =~ ^[1-9][0-9]*$ ]] || usage_error "$1 wants a positive whole number, not '$2'"
+}
+
+parse_args() {
+  while (($#)); do
+    case $1 in
+      --arch | --kernel | --append | --accel | --build-dir | --timeout | --cpus | --memory | \
+        --junit | --run)
+        need_value "$1" "$@"
+        set_option "$1" "$2"
+        shift 2
+        ;;
+      --quiet) quiet=1 && shift ;;
+      --)
+        shift
+        ctest_args=("$@")
+        break
+        ;;
+      -h | --help)
+        sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+        exit 0
+        ;;
+      *) usage_error "unknown argument '$1'" ;;
+    esac
+  done
+  if ((run_mode && ${#ctest_args[@]})); then
+    usage_error "--run takes no ctest arguments"
+  fi
+}
+
+set_option() {
+  case $1 in
+    --arch) arch=$2 ;;
+    --kernel)
+      [[ $2 == stock || $2 == backports ]] || usage_error "--kernel is stock or backports, not '$2'"
+      kernel=$2
+      ;;
+    --append) append=$2 ;;
+    --accel)
+      [[ $2 == tcg || $2 == kvm ]] || usage_error "--accel is tcg or kvm, not '$2'"
+      accel=$2
+      ;;
+    --build-dir) build_dir=$(realpath -m -- "$2") ;;
+    --timeout) need_number "$1" "$2" && timeout=$2 ;;
+    --cpus) need_number "$1" "$2" && cpus=$2 ;;
+    --memory) need_number "$1" "$2" && memory=$2 ;;
+    --junit) junit=$(realpath -m -- "$2") ;;
+    --run) run_cmd=$2 && run_mode=1 ;;
+  esac
+}
+
+select_arch() {
+  case $arch in
+    aarch64)
+      echo "vm-test.sh: --arch aarch64 is not supported yet" >&2
+      exit 2
+      ;;
+  esac
+  vm_arch_select "$arch" || usage_error "unknown --arch '$arch' (supported: x86_64)"
+}
+
+check_build_dir() {
+  ((run_mode)) && return 0
+  [[ -f $build_dir/CTestTestfile.cmake ]] ||
+    usage_error "$build_dir is no built ctest tree (no CTestTestfile.cmake); build it first"
+}
+
+# The guest has its own /tmp (the scratch disk), /run, /dev, /proc and /sys: host paths under
+# them are not there.
+check_visible() {
+  local what=$1 path=$2 top
+  for top in /tmp /run /dev /proc /sys; do
+    if [[ $path == "$top" || $path == "$top"/* ]]; then
+      usage_error "$what $path is under $top, which the guest has its own of; use a directory elsewhere"
+    fi
+  done
+}
+
+main() {
+  parse_args "$@"
+  select_arch
+  check_build_dir
+  check_visible "the repository" "$repo"
+  check_visible "the working directory" "$(pwd -P)"
+  ((run_mode)) || check_visible "the build tree" "$build_dir"
+  [[ -z $junit || -d $(dirname "$junit") ]] || usage_error "--junit: no directory for $junit"
+  ptk_vm_deps "$VM_QEMU_PACKAGE"
+
+  local cache=$repo/build/vm/$arch/$kernel lock
+  mkdir -p "$cache/runs"
+  # Two runs at once must not unpack a kernel or build an initramfs over each other.
+  exec {lock}>"$cache/.lock"
+  flock "$lock"
+  vm_kernel_fetch "$cache" "$kernel"
+  vm_initramfs_build "$cache" "$VM_KERNEL_MODDIR"
+  exec {lock}>&-
+
+  vm_prune_runs "$cache/runs" 10
+  run=$(mktemp -d "$cache/runs/run-XXXXXX")
+  write_job "$run/job"
+  vm_make_scratch "$run/scratch.img"
+  vm_run_qemu "$run" $((start + timeout - SECONDS))
+  report "$run"
+}
+
+# The job directory the guest mounts: what to run and how (see scripts/vm/guest-run.sh).
+write_job() {
+  local dir=$1
+  mkdir -p "$dir"
+  echo "$repo/scripts/vm/guest-run.sh" >"$dir/guest"
+  if ((run_mode)); then
+    printf '%s\n' "$run_cmd" >"$dir/command"
+  else
+    ctest_command >"$dir/command"
+  fi
+  job_conf >"$dir/job.conf"
+}
+
+ctest_command() {
+  local -a cmd=(ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j2
+    --output-junit /run/ptk-vm/junit.xml)
+  local a has_timeout=0
+  for a in "${ctest_args[@]}"; do
+    [[ $a == --timeout || $a == --timeout=* ]] && has_timeout=1
+  done
+  # Tests run 25-30x slower under TCG than natively.
+  ((has_timeout)) || cmd+=(--timeout 1200)
+  printf 'exec'
+  printf ' %q' "${cmd[@]}" "${ctest_args[@]}"
+  printf '\n'
+}
+
+# Settings for guest-run.sh, as bash assignments.
+job_conf() {
+  local -a env=() limits=() sysctls=()
+  local name
+  # The environment the tests may read: the caller's basics and ptk's own variables.
+  for name in HOME PATH LANG LC_ALL TZ CI; do
+    [[ -v $name ]] && env+=("$name=${!name}")
+  done
+  while read -r name; do
+    env+=("$name=${!name}")
+  done < <(compgen -e | grep -E '^(PTK_|ASAN_OPTIONS$|UBSAN_OPTIONS$)' || true)
+  # Test watchdogs stretch their limits by this factor (the caller's value wins).
+  [[ -v PTK_TEST_TIME_SCALE ]] || env+=(PTK_TEST_TIME_SCALE=10)
+
+  mapfile -t limits < <(prlimit --noheadings --raw --output=RESOURCE,SOFT,HARD |
+    awk '$1 ~ /^(NOFILE|CORE|STACK|MEMLOCK)$/ { print tolower($1) "=" $2 ":" $3 }')
+  # Debian's kernel has Yama (ptrace_scope 1 by default); a host without it restricts nothing.
+  local scope=0
+  [[ -r /proc/sys/kernel/yama/ptrace_scope ]] && scope=$(</proc/sys/kernel/yama/ptrace_scope)
+  sysctls=("kernel/yama/ptrace_scope=$scope"
+    "kernel/perf_event_paranoid=$(</proc/sys/kernel/perf_event_paranoid)")
+
+  declare -p env limits sysctls | sed 's/^declare -a /vm_/'
+  printf 'vm_cwd=%q\n' "$PWD"
+  printf 'vm_capbnd=%q\n' "$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)"
+}
+
+main "$@"
