@@ -267,14 +267,14 @@ TEST_P(TraceStack, LaterExecveShowsItsCaller) {
   EXPECT_NE(std::find(own.begin(), own.end(), "main"), own.end()) << describe(stack);
 }
 
-TEST_P(TraceStack, SameFramesAsStrace) {
+// 64-bit only: strace built with libunwind (Debian's) prints no stack for a 32-bit tracee, so
+// there is nothing to compare with there (the tests above cover 32-bit stacks).
+TEST(TraceStackVsStrace, SameFramesAsStrace) {
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
-  const std::string exe = real_path(tracee_path("stack_calls", GetParam()));
+  const std::string exe = real_path(tracee_path("stack_calls", 64));
   std::vector<std::string> theirs = trace(kStrace, exe, "write");
   std::vector<StackLine> strace_stack = stack_after(theirs, "write(1, \"first\\n\", 6)");
-  // strace built with libunwind (Debian's) prints no stack for a 32-bit tracee.
-  if (strace_stack.empty())
-    GTEST_SKIP() << "this strace prints no stack for a " << GetParam() << "-bit tracee";
+  if (strace_stack.empty()) GTEST_SKIP() << "this strace prints no stacks (built without -k)";
   std::vector<std::string> ours = trace(PTK_CLI, exe, "write");
   std::vector<StackLine> ptk_stack = stack_after(ours, "write(1, \"first\\n\", 6)");
   // The same frames (module and offset), and the same symbols in the tracee's own file.
