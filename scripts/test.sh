@@ -6,37 +6,56 @@
 #   3. the `ci` preset (RelWithDebInfo, -Werror) with GCC: configure, build, ctest
 #   4. the `asan` preset (Debug, ASan+UBSan, -Werror) with Clang: configure, build, ctest
 #   5. fuzz: scripts/fuzz.sh 60 (the parsers' libFuzzer targets, 60 s each from tests/fuzz/corpus)
+#   6. VM: the tests this host skipped for a capability it lacks (32-bit x86 programs,
+#      debug-register traps: `ptk host` tells) run in the VM lane, scripts/vm-test.sh (a stock
+#      Debian kernel under qemu), once per build tree; the stage fails unless each passes there.
+#      Nothing to run (and no VM) on a host that has every capability.
 #
 # Stops at the first failing stage with a line naming it, and exits nonzero. The last line is
-# `N passed, M failed` (totals over the ctest runs) when all stages pass or a test stage fails;
-# when another stage fails there is no such line, so no count can pass for a success.
+# `N passed, M failed` (totals over the ctest runs, the VM's included; a test skipped on the host
+# counts once it passed in the VM) when all stages pass or a test stage fails; when another stage
+# fails there is no such line, so no count can pass for a success.
 #
-# usage: scripts/test.sh [--quick]     --quick skips the asan and fuzz stages (local iteration)
+# usage: scripts/test.sh [--quick] [--vm]
+#   --quick  skips the asan and fuzz stages (local iteration; the VM stage runs the ci tree's)
+#   --vm     runs the VM stage on a host that has every capability too: the host's tests then
+#            skip as if it lacked them (PTK_TEST_ASSUME_MISSING), and the VM runs them
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 quick=0
+force_vm=0
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
+    --vm) force_vm=1 ;;
     -h | --help)
-      sed -n '2,14s/^# \{0,1\}//p' "$0"
+      sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
       exit 0
       ;;
     *)
-      echo "test.sh: unknown argument '$arg' (usage: scripts/test.sh [--quick])" >&2
+      echo "test.sh: unknown argument '$arg' (usage: scripts/test.sh [--quick] [--vm])" >&2
       exit 2
       ;;
   esac
 done
+if ((force_vm)); then
+  export PTK_TEST_ASSUME_MISSING=i386,debug-register-traps
+fi
 
 passed=0
 failed=0
+skipped=0
+vm_passed=0
 tests_ran=0
 start=$SECONDS
 
 totals() {
   if ((tests_ran)); then
+    if ((vm_passed || skipped)); then
+      echo "test.sh: $vm_passed tests the host skipped for a missing capability passed in the VM;" \
+        "$skipped other tests skipped (their output says why)"
+    fi
     echo "$passed passed, $failed failed"
   fi
 }
@@ -70,27 +89,61 @@ configure() {
   CC=$cc CXX=$cxx cmake --preset "$preset" "${fresh[@]}"
 }
 
-# Run ctest, add its summary to the totals, fail the stage if any test failed.
+# run_ctest STAGE JUNIT CTEST_ARGS...: runs ctest with a JUnit report, adds its counts to the
+# totals (a skipped test is not a pass), fails the stage if any test failed.
 run_ctest() {
-  local name=$1 log summary rc t f
-  shift
-  log=$(mktemp "${TMPDIR:-/tmp}/ptk-ctest.XXXXXX.log")
+  local name=$1 junit=$2 rc p f k
+  shift 2
+  rm -f "$junit"
   set +e
-  "$@" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
+  "$@" --output-junit "$junit"
+  rc=$?
   set -e
-  summary=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
-  rm -f "$log"
-  if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
-    f=${BASH_REMATCH[1]}
-    t=${BASH_REMATCH[2]}
+  if [[ -f $junit ]] && read -r p f k < <(python3 scripts/vm/ctest_junit.py counts "$junit"); then
     tests_ran=1
-    passed=$((passed + t - f))
+    passed=$((passed + p))
     failed=$((failed + f))
+    skipped=$((skipped + k))
   fi
-  if ((rc != 0)) || [[ -z $summary ]]; then
+  if ((rc != 0)) || [[ ! -f $junit ]]; then
     fail "$name" totals
   fi
+}
+
+# vm_stage TREE: the tests of build/TREE that the host skipped for a capability it lacks, run
+# in the VM lane; each must pass there. ASAN_OPTIONS and friends reach the guest.
+vm_stage() {
+  local tree=build/$1 names selection vm_junit n p f k
+  names=$tree/vm-tests.txt
+  selection=$tree/vm-tests.ctest
+  vm_junit=$PWD/$tree/junit-vm.xml
+  python3 scripts/vm/ctest_junit.py skipped "$tree/junit-host.xml" "$names" ||
+    fail "VM: reading $tree/junit-host.xml"
+  n=$(wc -l <"$names")
+  if ((n == 0)); then
+    echo "the host has every capability these tests need: nothing to run in the VM"
+    return 0
+  fi
+  python3 scripts/vm/ctest_junit.py select "$tree" "$names" "$selection" ||
+    fail "VM: selecting the skipped tests of $tree"
+  rm -f "$vm_junit"
+  local rc=0
+  # The guest has the capabilities: it must not assume them missing.
+  env -u PTK_TEST_ASSUME_MISSING ./scripts/vm-test.sh --build-dir "$tree" --junit "$vm_junit" \
+    -- -I "$PWD/$selection" || rc=$?
+  if [[ ! -f $vm_junit ]]; then
+    fail "VM ($tree: the lane reported no test results)" totals
+  fi
+  read -r p f k < <(python3 scripts/vm/ctest_junit.py counts "$vm_junit")
+  vm_passed=$((vm_passed + p))
+  passed=$((passed + p))
+  failed=$((failed + f))
+  skipped=$((skipped - p))
+  if ! python3 scripts/vm/ctest_junit.py verify "$vm_junit" "$names" || ((rc != 0)); then
+    echo "test.sh: of the $n tests the host skipped, the ones above did not pass in the VM" >&2
+    fail "VM ($tree)" totals
+  fi
+  echo "test.sh: all $n tests the host skipped passed in the VM"
 }
 
 stage "dependencies"
@@ -131,11 +184,11 @@ configure ci gcc g++ || fail "ci configure (GCC)"
 stage "ci preset with GCC: build (-Werror)"
 cmake --build --preset ci || fail "ci build (GCC, -Werror)"
 stage "ci preset with GCC: tests"
-run_ctest "ci tests (GCC)" ctest --preset ci --output-on-failure --no-tests=error -j2 --timeout 120
+run_ctest "ci tests (GCC)" "$PWD/build/ci/junit-host.xml" \
+  ctest --preset ci --output-on-failure --no-tests=error -j2 --timeout 120
 
 if ((quick)); then
-  echo
-  echo "test.sh: --quick: skipped the asan and fuzz stages; all stages run passed in $((SECONDS - start))s"
+  echo "test.sh: --quick: the asan and fuzz stages are skipped"
 else
   stage "asan preset with Clang: configure"
   configure asan clang clang++ || fail "asan configure (Clang)"
@@ -144,13 +197,21 @@ else
   stage "asan preset with Clang: tests"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_ctest "asan tests (Clang, ASan+UBSan)" \
+    run_ctest "asan tests (Clang, ASan+UBSan)" "$PWD/build/asan/junit-host.xml" \
     ctest --preset asan --output-on-failure --no-tests=error -j2 --timeout 120
   # The fuzz targets were built with the asan tree (its preset has PTK_FUZZ=ON).
   stage "fuzz: scripts/fuzz.sh 60 (libFuzzer + ASan + UBSan, 60 s per target)"
   PTK_FUZZ_BUILD=build/asan ./scripts/fuzz.sh 60 ||
     fail "fuzz (scripts/fuzz.sh 60; the failing input is in build/asan/artifacts)"
-  echo
-  echo "test.sh: all stages passed in $((SECONDS - start))s"
 fi
+
+stage "VM: the ci tree's tests the host skipped for a missing capability"
+vm_stage ci
+if ((!quick)); then
+  stage "VM: the asan tree's tests the host skipped for a missing capability"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    vm_stage asan
+fi
+echo
+echo "test.sh: all stages passed in $((SECONDS - start))s"
 totals
