@@ -129,6 +129,8 @@ select_arch() {
       ;;
   esac
   vm_arch_select "$arch" || usage_error "unknown --arch '$arch' (supported: x86_64)"
+  # The guest runs the host's own programs from the host's root.
+  [[ $arch == "$(uname -m)" ]] || usage_error "--arch $arch needs an $arch host, not $(uname -m)"
 }
 
 check_build_dir() {
