@@ -172,7 +172,6 @@ main() {
   vm_prune_runs "$cache/runs" 10
   run=$(mktemp -d "$cache/runs/run-XXXXXX")
   write_job "$run/job"
-  vm_make_scratch "$run/scratch.img"
   vm_run_qemu "$run" $((start + timeout - SECONDS))
   report "$run"
 }
