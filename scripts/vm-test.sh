@@ -129,6 +129,8 @@ select_arch() {
       ;;
   esac
   vm_arch_select "$arch" || usage_error "unknown --arch '$arch' (supported: x86_64)"
+  # The guest runs the host's own programs from the host's root.
+  [[ $arch == "$(uname -m)" ]] || usage_error "--arch $arch needs an $arch host, not $(uname -m)"
 }
 
 check_build_dir() {
@@ -170,7 +172,6 @@ main() {
   vm_prune_runs "$cache/runs" 10
   run=$(mktemp -d "$cache/runs/run-XXXXXX")
   write_job "$run/job"
-  vm_make_scratch "$run/scratch.img"
   vm_run_qemu "$run" $((start + timeout - SECONDS))
   report "$run"
 }

@@ -13,6 +13,8 @@
 #   VM_KERNEL_META   the package whose dependency is the current kernel image package
 #   VM_KERNEL_IMAGE  the kernel image's path inside that package, a glob
 #   VM_MODULES       the kernel modules the initramfs loads (dependencies are added)
+#   VM_BUSYBOX       the static busybox of the initramfs, which runs before the host's root is
+#                    mounted
 # Returns 1 for an architecture the lane does not support yet.
 
 vm_arch_select() {
@@ -34,6 +36,7 @@ vm_arch_select() {
       # the host's root over virtio-9p, and overlayfs for a writable root on top of it. ext4
       # finds crc32c through the crypto API, not as a symbol, so no dependency names it.
       VM_MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p overlay ext4 crc32c_generic)
+      VM_BUSYBOX=/bin/busybox
       ;;
     *)
       return 1

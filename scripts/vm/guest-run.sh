@@ -87,7 +87,7 @@ uptime_s() {
 # Runs the command with the host's environment (only), in the caller's directory, without the
 # capabilities the host's root lacks; its output goes to the console and to the log.
 run_job() {
-  local drop start
+  local drop start out tee_pid rc i
   local -a prefix=()
   drop=$(caps_to_drop) || return 1
   [[ -z $drop ]] || prefix=(setpriv "--bounding-set=$drop" --)
@@ -97,8 +97,17 @@ run_job() {
   }
   start=$(uptime_s)
   say "job starts ${start}s after boot${drop:+ (bounding set without ${drop//-/})}"
-  env -i "${vm_env[@]}" "${prefix[@]}" bash "$job/command" </dev/null 2>&1 | tee "$job/log"
-  local rc=${PIPESTATUS[0]}
+  # tee is not waited for as a pipeline's end would be: a process the command left running in
+  # the background may hold its output open for ever.
+  exec {out}> >(tee "$job/log")
+  tee_pid=$!
+  env -i "${vm_env[@]}" "${prefix[@]}" bash "$job/command" </dev/null >&"$out" 2>&1
+  rc=$?
+  exec {out}>&-
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$tee_pid" 2>/dev/null || break
+    sleep 0.1
+  done
   echo "$start $(uptime_s)" >"$job/times"
   # Written only once the command ran: without it the host reports that the job never ran.
   echo "$rc" >"$job/status"

@@ -1,13 +1,13 @@
 # shellcheck shell=bash disable=SC2034  # sets variables for the scripts that source it
 # Builds the VM lane's initramfs: busybox (static), scripts/vm/init, and the kernel modules the
 # init needs before the host's root is reachable. Sourced by scripts/vm-test.sh after
-# scripts/vm/arch.sh (VM_MODULES).
+# scripts/vm/arch.sh (VM_MODULES, VM_BUSYBOX). The host's own busybox (busybox-static) packs
+# the archive, makes modules.dep and unpacks compressed modules.
 #
 # vm_initramfs_build CACHE MODDIR sets VM_INITRAMFS to CACHE/initramfs.cpio, rebuilt only when
 # one of its inputs changed: the init, this file, busybox, the kernel package (VM_KERNEL_PACKAGE,
 # from scripts/vm/kernel.sh), the module list.
 
-VM_BUSYBOX=${PTK_VM_BUSYBOX:-/bin/busybox}
 VM_SCRIPTS_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 
 vm_initramfs_build() {
@@ -44,7 +44,7 @@ vm_initramfs_build() {
     vm_module_copy "$moddir/$file" "$stage/lib/modules/$name.ko" || return 1
     echo "$name" >>"$stage/etc/modules"
   done
-  (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | "$VM_BUSYBOX" cpio -o -H newc) \
+  (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | busybox cpio -o -H newc) \
     >"$out.tmp" 2>/dev/null || {
     echo "vm-test.sh: cpio failed to pack $stage" >&2
     return 1
@@ -60,7 +60,7 @@ vm_depmod() {
   local moddir=$1 base release
   release=$(basename "$moddir")
   base=$(readlink -f "$moddir/../../..")
-  "$VM_BUSYBOX" depmod -b "$base" "$release" || {
+  busybox depmod -b "$base" "$release" || {
     echo "vm-test.sh: depmod failed in $moddir" >&2
     return 1
   }
@@ -105,8 +105,8 @@ vm_module_copy() {
   local from=$1 to=$2
   case $from in
     *.ko) cp "$from" "$to" ;;
-    *.ko.xz) "$VM_BUSYBOX" xzcat "$from" >"$to" ;;
-    *.ko.gz) "$VM_BUSYBOX" zcat "$from" >"$to" ;;
+    *.ko.xz) busybox xzcat "$from" >"$to" ;;
+    *.ko.gz) busybox zcat "$from" >"$to" ;;
     *.ko.zst) zstd -q -d -c "$from" >"$to" ;;
     *)
       echo "vm-test.sh: unknown kernel module format: $from" >&2

@@ -83,7 +83,8 @@ vm_kernel_dependency() {
   echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
 }
 
-# Downloads "name version" into CACHE/debs (kept) and unpacks it into CACHE/kernel.
+# Downloads "name version" into CACHE/debs (kept until another version replaces it) and unpacks
+# it into CACHE/kernel.
 vm_kernel_unpack() {
   local cache=$1 name=${2% *} version=${2#* } deb
   mkdir -p "$cache/debs"
@@ -106,6 +107,8 @@ vm_kernel_unpack() {
   dpkg-deb -x "$deb" "$cache/kernel.tmp" || return 1
   echo "$name $version" >"$cache/kernel.tmp/.package"
   mv "$cache/kernel.tmp" "$cache/kernel"
+  # Older kernels' packages are of no more use.
+  find "$cache/debs" -maxdepth 1 -name '*.deb' ! -name "$(basename "$deb")" -delete
 }
 
 vm_apt_download() {

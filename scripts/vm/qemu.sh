@@ -4,9 +4,10 @@
 # scripts/vm-test.sh after scripts/vm/arch.sh; reads its settings (accel, cpus, memory, append,
 # quiet, VM_KERNEL_FILE, VM_INITRAMFS).
 #
-# vm_run_qemu RUN SECONDS boots the VM for the job in RUN/job and returns when qemu has ended;
-# vm_qemu_status is then qemu's exit status, and vm_timed_out 1 when the deadline killed it. The console goes to RUN/console.log (and
-# to stdout unless quiet).
+# vm_run_qemu RUN SECONDS makes the scratch disk RUN/scratch.img, boots the VM for the job in
+# RUN/job and returns when qemu has ended (the disk removed); vm_qemu_status is then qemu's exit
+# status, and vm_timed_out 1 when the deadline killed it. The console goes to RUN/console.log
+# (and to stdout unless quiet).
 
 vm_qemu_pid=
 vm_pidfile=
@@ -46,12 +47,13 @@ vm_qemu_command() {
 vm_run_qemu() {
   local run=$1 seconds=$2 log=$1/console.log con
   local -a vm_qemu
-  vm_pidfile=$run/qemu.pid
-  vm_qemu_command "$run"
   trap vm_cleanup EXIT
   trap 'vm_interrupted INT 130' INT
   trap 'vm_interrupted TERM 143' TERM
   trap 'vm_interrupted HUP 129' HUP
+  vm_make_scratch "$run/scratch.img"
+  vm_pidfile=$run/qemu.pid
+  vm_qemu_command "$run"
 
   # stdin is /dev/null, not a terminal: qemu would put a terminal in raw mode and take Ctrl-C.
   exec {con}> >(vm_console "$log")
@@ -76,6 +78,7 @@ vm_run_qemu() {
   vm_qemu_status=0
   wait "$vm_qemu_pid" 2>/dev/null || vm_qemu_status=$?
   vm_qemu_pid=
+  vm_pidfile=
   # The console's last lines are written once qemu is gone.
   wait "$console_pid" 2>/dev/null || true
   rm -f "$vm_scratch"
@@ -103,7 +106,8 @@ vm_stop_qemu() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-# The pid in qemu's pidfile, only while that process is still our qemu.
+# The pid in qemu's pidfile, only while that process is still our qemu: for a signal that came
+# between qemu's start and bash's $!.
 vm_pidfile_pid() {
   local pid
   [[ -n $vm_pidfile && -f $vm_pidfile ]] || return 0

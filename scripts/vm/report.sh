@@ -39,7 +39,7 @@ report_ctest() {
   if [[ ! $summary =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]] ||
     ((BASH_REMATCH[2] == 0)); then
     report_log_tail "$run"
-    echo "vm-test.sh: ctest ran no test (exit status $status; log: $job/log)" >&2
+    echo "vm-test.sh: ctest ran no test, or printed no summary (exit status $status; log: $job/log)" >&2
     exit 1
   fi
   failed=${BASH_REMATCH[1]}
