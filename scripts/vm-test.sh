@@ -139,15 +139,31 @@ check_build_dir() {
     usage_error "$build_dir is no built ctest tree (no CTestTestfile.cmake); build it first"
 }
 
-# The guest has its own /tmp (the scratch disk), /run, /dev, /proc and /sys: host paths under
-# them are not there.
+# The guest has its own /run, /dev, /proc and /sys: host paths under them are not there.
 check_visible() {
   local what=$1 path=$2 top
-  for top in /tmp /run /dev /proc /sys; do
+  for top in /run /dev /proc /sys; do
     if [[ $path == "$top" || $path == "$top"/* ]]; then
       usage_error "$what $path is under $top, which the guest has its own of; use a directory elsewhere"
     fi
   done
+}
+
+# The guest's /tmp is the scratch disk, so a tree of the host's under /tmp (a clean clone in
+# /tmp/fresh, say) is shown there by scripts/vm/init: it mounts the host's /tmp/NAME over the
+# guest's, writes going to the scratch disk. Prints each such /tmp/NAME once.
+tmp_dirs() {
+  local path name top
+  for path in "$@"; do
+    [[ $path != /tmp ]] || usage_error "the guest cannot show the host's /tmp itself; use a directory in it"
+    [[ $path == /tmp/* ]] || continue
+    name=${path#/tmp/}
+    top=/tmp/${name%%/*}
+    # An overlay's options are comma- and colon-separated: such names cannot be given.
+    [[ $top =~ ^/tmp/[A-Za-z0-9._+@=-]+$ ]] ||
+      usage_error "the guest cannot show $top (a name with a space, comma or colon) under /tmp"
+    echo "$top"
+  done | sort -u
 }
 
 main() {
@@ -157,6 +173,8 @@ main() {
   check_visible "the repository" "$repo"
   check_visible "the working directory" "$(pwd -P)"
   ((run_mode)) || check_visible "the build tree" "$build_dir"
+  local -a shown_tmp
+  mapfile -t shown_tmp < <(tmp_dirs "$repo" "$(pwd -P)" "$build_dir")
   [[ -z $junit || -d $(dirname "$junit") ]] || usage_error "--junit: no directory for $junit"
   ptk_vm_deps "$VM_QEMU_PACKAGE"
 
@@ -181,6 +199,7 @@ write_job() {
   local dir=$1
   mkdir -p "$dir"
   echo "$repo/scripts/vm/guest-run.sh" >"$dir/guest"
+  printf '%s\n' "${shown_tmp[@]}" >"$dir/tmp_dirs"
   if ((run_mode)); then
     printf '%s\n' "$run_cmd" >"$dir/command"
   else
