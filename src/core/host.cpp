@@ -4,8 +4,8 @@
 #include <elf.h>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "host_probes.h"
@@ -18,7 +18,7 @@ bool is_i386_elf(const std::string& path) {
   Elf32_Ehdr eh{};
   std::ifstream in(path, std::ios::binary);
   if (!in.read(reinterpret_cast<char*>(&eh), sizeof eh)) return false;
-  return std::equal(ELFMAG, ELFMAG + SELFMAG, eh.e_ident) && eh.e_ident[EI_CLASS] == ELFCLASS32 &&
+  return std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS32 &&
          eh.e_machine == EM_386;
 }
 

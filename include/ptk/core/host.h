@@ -32,7 +32,7 @@ inline constexpr std::array<HostCapability, 2> kHostCapabilities = {
 std::string_view to_string(HostCapability capability);
 // The capability of that short name.
 std::optional<HostCapability> parse_host_capability(std::string_view name);
-// What it lets ptk do, in a few words: "32-bit x86 programs (IA32 emulation)".
+// What having it means, in a few words: "32-bit x86 programs run (IA32 emulation)".
 std::string_view describe(HostCapability capability);
 
 // Whether this host has it (probed on the first call for each capability).
