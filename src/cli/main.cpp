@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <csignal>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +17,10 @@
 #include "inject_cmd.h"
 #include "maps_cmd.h"
 #include "mem_cmd.h"
+#include "ptk/core/tracer_child.h"
 #include "regs_cmd.h"
 #include "step_cmd.h"
+#include "stop_signals.h"
 #include "trace_cmd.h"
 
 int main(int argc, char** argv) {
@@ -50,6 +54,20 @@ int main(int argc, char** argv) {
   ptk::cli::register_break(app, command, exit_code);
   ptk::cli::register_calls(app, command, exit_code);
   ptk::cli::register_host(app, exit_code);
+  // The commands that change a process run in a child of the process the user started, so that
+  // a kill -9 of ptk still leaves their targets as they were (ptk/core/tracer_child.h). The
+  // stop handlers come first: both processes hold them from the fork on, never the defaults.
+  app.parse_complete_callback([&app] {
+    constexpr std::string_view kGuarded[] = {"trace", "break", "calls", "step", "inject", "call"};
+    for (const CLI::App* sub : app.get_subcommands()) {
+      if (std::find(std::begin(kGuarded), std::end(kGuarded), sub->get_name()) ==
+          std::end(kGuarded)) {
+        continue;
+      }
+      ptk::cli::install_stop_handlers();
+      ptk::run_tracer_in_child(ptk::cli::stop_signals(), SIGTERM);
+    }
+  });
   try {
     app.parse(own_args, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
-#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +11,7 @@
 
 #include "cli_util.h"
 #include "ptk/core/session.h"
+#include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
@@ -28,20 +29,8 @@ namespace {
 
 // The exit status strace gives: the traced command's, or its death by the same signal.
 [[noreturn]] void exit_like(const Event& last) {
-  std::fflush(nullptr);
-  if (last.kind == EventKind::Killed) {
-    // Die by the same signal, without a core file of ptk's own.
-    rlimit no_core{0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-    signal(last.signal, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, last.signal);
-    sigprocmask(SIG_UNBLOCK, &set, nullptr);
-    raise(last.signal);
-    _exit(128 + last.signal);
-  }
-  _exit(last.exit_code);
+  ptk::exit_like(last.kind == EventKind::Killed ? W_EXITCODE(0, last.signal)
+                                                : W_EXITCODE(last.exit_code, 0));
 }
 
 // Remembers how the first spawned process ended, for ptk's own exit status.
@@ -117,9 +106,8 @@ int run_trace(TraceOptions& o) {
   so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
   so.follow_forks = follow;
   so.follow_threads = follow || !spawning;
-  so.wait_policy = default_wait_policy();
+  so.wait_policy = interruptible_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
-  so.wait_policy.interrupt = stop_flag();
   Session session(so);
 
   TextPrinter text(out, o);

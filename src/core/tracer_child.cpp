@@ -1,0 +1,67 @@
+// run_tracer_in_child: fork; the parent waits and forwards signals, the child traces.
+#include "ptk/core/tracer_child.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace ptk {
+namespace {
+
+volatile pid_t g_tracer = 0;
+
+void forward_signal(int sig) {
+  if (g_tracer > 0) ::kill(g_tracer, sig);
+}
+
+}  // namespace
+
+void run_tracer_in_child(std::span<const int> forward, int parent_death_signal) {
+  std::fflush(nullptr);  // nothing buffered is written twice
+  pid_t parent = ::getpid();
+  pid_t child = ::fork();
+  if (child < 0) return;  // no guard, but ptk still works
+  if (child == 0) {
+    // The signal comes when the parent's thread dies; a parent that died before this line
+    // is no longer our parent.
+    ::prctl(PR_SET_PDEATHSIG, parent_death_signal);
+    if (::getppid() != parent) ::raise(parent_death_signal);
+    return;
+  }
+  g_tracer = child;
+  struct sigaction sa {};
+  sa.sa_handler = forward_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  for (int sig : forward) ::sigaction(sig, &sa, nullptr);
+  // Job control (Ctrl-Z, fg) reaches both processes through the terminal's process group.
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) ::_exit(1);
+  }
+  exit_like(status);
+}
+
+void exit_like(int wait_status) {
+  std::fflush(nullptr);
+  if (WIFSIGNALED(wait_status)) {
+    int sig = WTERMSIG(wait_status);
+    rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    ::signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    ::raise(sig);
+    ::_exit(128 + sig);
+  }
+  ::_exit(WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 1);
+}
+
+}  // namespace ptk
