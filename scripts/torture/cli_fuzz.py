@@ -1,0 +1,77 @@
+"""A fuzz of every subcommand's command line: random options (taken from each subcommand's
+--help), values and commands. Whatever the line, ptk ends within its time, by itself (no crash:
+no death by a signal), with status 0, 1 or 2, and a refused line (2) says so in one line. Pids
+are only ever a sacrificial process of the trial's own or ones that cannot exist: ptk is root."""
+import re
+import signal
+import subprocess
+
+from .harness import Process, TrialError, tracer_of
+
+SUBCOMMANDS = ["trace", "step", "inject", "call", "regs", "mem", "maps", "bt", "break", "calls",
+               "host"]
+WORDS = ["", "-", "--", "0", "1", "-1", "4194303", "99999999999999999999", "0x10", "0xffffffff",
+         "abc", "\x1b[2J", "é", "%", "/", "/nonexistent", "/bin/true", "write", "openat",
+         "libc:puts", "main", "trace=write", "inject=write:error=EIO", 'write -> deny=EIO',
+         "rsi:8", "counter:4:w", "x", "1s", "a" * 300, "getpid()", 'puts("hi")', "read", "64"]
+
+
+def options_of(env, sub):
+    r = subprocess.run([env.ptk, sub, "--help"], capture_output=True, text=True, timeout=30)
+    return sorted(set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", r.stdout)))
+
+
+def one_line(env, rng, sub, options, victim):
+    argv = [env.ptk, sub]
+    for _ in range(rng.randint(0, 6)):
+        pick = rng.random()
+        if pick < 0.45 and options:
+            argv.append(rng.choice(options))
+        elif pick < 0.55:
+            argv += ["-p", str(rng.choice([victim, 4194303, 0, -5]))]
+        else:
+            argv.append(rng.choice(WORDS))
+    if rng.random() < 0.4:
+        argv += ["--", rng.choice(["/bin/true", "/nonexistent", "/etc/passwd", "true"])]
+    return argv
+
+
+def run_line(argv, shown):
+    """Runs one command line; one that traces the sacrificial process until told to stop is
+    told so (SIGINT) after a while, as a user would, and must then end by itself."""
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        _, err = proc.communicate(timeout=5)
+        interrupted = False
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise TrialError(f"ptk {shown}: still running 20s after SIGINT") from None
+        interrupted = True
+    allowed = (0, 1, 2) + ((128 + signal.SIGINT,) if interrupted else ())
+    if proc.returncode not in allowed:
+        raise TrialError(f"ptk {shown}: status {proc.returncode}")
+    return proc.returncode, [l for l in err.decode(errors="replace").splitlines() if l.strip()]
+
+
+def trial(env, cfg, lines):
+    with Process(["sleep", "1000"]) as victim:
+        options = {sub: options_of(env, sub) for sub in SUBCOMMANDS}
+        for _ in range(lines):
+            sub = cfg.rng.choice(SUBCOMMANDS)
+            argv = one_line(env, cfg.rng, sub, options[sub], victim.pid)
+            shown = " ".join(repr(a) if " " in a or not a.isprintable() else a for a in argv[1:])
+            code, err = run_line(argv, shown)
+            if code == 2 and len(err) != 1:
+                raise TrialError(f"ptk {shown}: a refused command line, but {len(err)} lines")
+            if victim.proc.poll() is not None or tracer_of(victim.pid) != 0:
+                raise TrialError(f"ptk {shown}: the sacrificial process was left traced or died")
+
+
+def trials(env, cfg):
+    yield f"{cfg.fuzz_lines} fuzzed command lines", 1, lambda: trial(env, cfg, cfg.fuzz_lines)
