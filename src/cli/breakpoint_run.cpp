@@ -27,7 +27,8 @@ SessionOptions BreakpointRun::session_options() {
   // Children are always seized, so that the int3 bytes they inherit are handled before they
   // run (followed) or scrubbed (not followed, then let go).
   so.follow_forks = true;
-  so.wait_policy = interruptible_wait_policy();
+  so.wait_policy = default_wait_policy();
+  so.wait_policy.interrupt = stop_flag();
   return so;
 }
 

@@ -51,8 +51,9 @@ class StepRun {
     so.follow_threads = true;
     // Each step is a stop: waking an idle CPU for each one costs more than the step itself,
     // so the default policy polls briefly first (README, "Waiting for stops").
-    so.wait_policy = interruptible_wait_policy();
+    so.wait_policy = default_wait_policy();
     if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
+    so.wait_policy.interrupt = stop_flag();
     return so;
   }
   Status start_process();

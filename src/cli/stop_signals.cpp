@@ -25,11 +25,4 @@ std::span<const int> stop_signals() { return kStopSignals; }
 
 volatile std::sig_atomic_t* stop_flag() { return &g_stop; }
 
-WaitPolicy interruptible_wait_policy() {
-  WaitPolicy policy = default_wait_policy();
-  policy.interrupt = &g_stop;
-  policy.interrupt_signals = kStopSignals;
-  return policy;
-}
-
 }  // namespace ptk::cli

@@ -6,8 +6,6 @@
 #include <csignal>
 #include <span>
 
-#include "ptk/core/wait_policy.h"
-
 namespace ptk::cli {
 
 // Those signals; a spawned command gets their default actions back (it must not inherit
@@ -20,8 +18,5 @@ void install_stop_handlers();
 // Set (nonzero) once one of those signals came. Hand it to WaitPolicy::interrupt and to the
 // loops that take a stop flag.
 volatile std::sig_atomic_t* stop_flag();
-
-// ptk's default wait policy, interrupted by those signals (flag and signals both given).
-WaitPolicy interruptible_wait_policy();
 
 }  // namespace ptk::cli

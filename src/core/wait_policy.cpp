@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,48 +33,12 @@ constexpr int kMaxMisses = 4;
 constexpr int kFirstBackoff = 64;
 constexpr int kMaxBackoff = 64 * 1024;
 
-// The flag-then-sleep of blocking_wait without a window: the interrupt signals and SIGCHLD
-// (which the kernel sends the tracer at every ptrace stop and exit of a tracee) stay blocked
-// from the look at the flag to the sleep, sigtimedwait(2), which ends for either. A stop
-// signal it takes is raised again with the mask restored, so that its handler runs.
-Result<std::pair<pid_t, int>> masked_blocking_wait(const WaitPolicy& policy) {
-  sigset_t wake, old;
-  sigemptyset(&wake);
-  sigaddset(&wake, SIGCHLD);
-  for (int sig : policy.interrupt_signals) sigaddset(&wake, sig);
-  ::pthread_sigmask(SIG_BLOCK, &wake, &old);
-  int status = 0;
-  for (;;) {
-    if (*policy.interrupt) break;
-    pid_t tid = ::waitpid(-1, &status, __WALL | WNOHANG);
-    if (tid > 0 || (tid < 0 && errno != EINTR)) {
-      int err = errno;
-      ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-      if (tid > 0) return std::pair{tid, status};
-      return Error::from_errno(err, "waitpid(-1, __WALL|WNOHANG)");
-    }
-    // A second's limit only matters where another thread took the SIGCHLD.
-    timespec limit{.tv_sec = 1, .tv_nsec = 0};
-    int sig = ::sigtimedwait(&wake, nullptr, &limit);
-    if (sig > 0 && sig != SIGCHLD) {
-      ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-      ::raise(sig);  // delivered here, before raise returns: the handler sets the flag
-      ::pthread_sigmask(SIG_BLOCK, &wake, nullptr);
-    }
-  }
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  return Error::from_errno(EINTR, "waitpid(-1, __WALL)");
-}
-
 Result<std::pair<pid_t, int>> blocking_wait(const WaitPolicy& policy) {
-  if (policy.interrupt != nullptr && !policy.interrupt_signals.empty()) {
-    return masked_blocking_wait(policy);
-  }
   int status = 0;
   for (;;) {
     // A stop signal that came while the tracer was busy (not in waitpid) has set the flag but
     // interrupts nothing: look before blocking, or a quiet tracee would keep ptk waiting. The
-    // window left, between this load and the syscall, is closed only by masked_blocking_wait.
+    // window left, between this load and the syscall, is a few instructions long.
     if (policy.interrupt != nullptr && *policy.interrupt) {
       return Error::from_errno(EINTR, "waitpid(-1, __WALL)");
     }

@@ -12,7 +12,6 @@
 
 #include <csignal>
 #include <cstdint>
-#include <span>
 #include <utility>
 
 #include "ptk/base/result.h"
@@ -25,12 +24,6 @@ struct WaitPolicy {
   // When set and nonzero after a signal interrupted waitpid (EINTR), the wait returns that
   // error instead of waiting again: how a tracer's SIGINT handler gets it out of a wait.
   const volatile std::sig_atomic_t* interrupt = nullptr;
-  // The signals whose handlers set `interrupt`. Given, a blocking wait holds them (and
-  // SIGCHLD) blocked between its look at the flag and its sleep, which then ends for either:
-  // one that comes just after the look can no longer leave the tracer asleep (it was, under
-  // load, when the look and the waitpid were split by a preemption). The sleeping thread
-  // takes the SIGCHLDs meanwhile, so it should be the only one that does not block SIGCHLD.
-  std::span<const int> interrupt_signals{};
 };
 
 struct WaitPolicyState {
