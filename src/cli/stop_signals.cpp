@@ -2,12 +2,17 @@
 
 #include <signal.h>
 
+#include "ptk/core/wait_policy.h"
+
 namespace ptk::cli {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-void on_stop_signal(int) { g_stop = 1; }
+void on_stop_signal(int, siginfo_t*, void* ucontext) {
+  g_stop = 1;
+  interrupt_wait_from_handler(ucontext);
+}
 
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
@@ -15,9 +20,9 @@ constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
 void install_stop_handlers() {
   struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
+  sa.sa_sigaction = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: the handler must interrupt a blocking waitpid
+  sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: the handler must interrupt a blocking waitpid
   for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
 }
 

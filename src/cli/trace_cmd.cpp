@@ -106,8 +106,9 @@ int run_trace(TraceOptions& o) {
   so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
   so.follow_forks = follow;
   so.follow_threads = follow || !spawning;
-  so.wait_policy = interruptible_wait_policy();
+  so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
+  so.wait_policy.interrupt = stop_flag();
   Session session(so);
 
   TextPrinter text(out, o);

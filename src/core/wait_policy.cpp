@@ -1,5 +1,7 @@
 #include "ptk/core/wait_policy.h"
 
+#include "wait_syscall.h"
+
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/wait.h>
@@ -34,18 +36,17 @@ constexpr int kFirstBackoff = 64;
 constexpr int kMaxBackoff = 64 * 1024;
 
 Result<std::pair<pid_t, int>> blocking_wait(const WaitPolicy& policy) {
+  static const volatile std::sig_atomic_t kNever = 0;
+  const volatile std::sig_atomic_t* flag = policy.interrupt ? policy.interrupt : &kNever;
   int status = 0;
   for (;;) {
     // A stop signal that came while the tracer was busy (not in waitpid) has set the flag but
-    // interrupts nothing: look before blocking, or a quiet tracee would keep ptk waiting. The
-    // window left, between this load and the syscall, is a few instructions long.
-    if (policy.interrupt != nullptr && *policy.interrupt) {
-      return Error::from_errno(EINTR, "waitpid(-1, __WALL)");
-    }
-    pid_t tid = ::waitpid(-1, &status, __WALL);
-    if (tid >= 0) return std::pair{tid, status};
-    if (errno == EINTR && !(policy.interrupt != nullptr && *policy.interrupt)) continue;
-    return Error::from_errno(errno, "waitpid(-1, __WALL)");
+    // interrupts nothing: the wait looks before it sleeps, and a signal that comes between the
+    // look and the sleep calls the sleep off (wait_syscall.h).
+    long tid = detail::wait4_any_unless(flag, &status);
+    if (tid >= 0) return std::pair{static_cast<pid_t>(tid), status};
+    if (tid == -EINTR && !*flag) continue;
+    return Error::from_errno(static_cast<int>(-tid), "waitpid(-1, __WALL)");
   }
 }
 
@@ -63,6 +64,8 @@ void note_miss(WaitPolicyState& state, pid_t tid) {
 }
 
 }  // namespace
+
+void interrupt_wait_from_handler(void* ucontext) { detail::cancel_wait_in(ucontext); }
 
 int last_cpu_of(pid_t tid) {
   char path[48];

@@ -22,9 +22,16 @@ struct WaitPolicy {
   std::uint32_t spin_us = 0;  // 0: always block in waitpid
   bool adaptive = true;       // stop spinning after stops that took longer than the window
   // When set and nonzero after a signal interrupted waitpid (EINTR), the wait returns that
-  // error instead of waiting again: how a tracer's SIGINT handler gets it out of a wait.
+  // error instead of waiting again: how a tracer's SIGINT handler gets it out of a wait. The
+  // handler should also call interrupt_wait_from_handler(), or a signal that comes just as the
+  // wait begins can leave it asleep.
   const volatile std::sig_atomic_t* interrupt = nullptr;
 };
+
+// For the handler (installed with SA_SIGINFO) of a signal that sets WaitPolicy::interrupt, after
+// it set the flag; `ucontext` is its third argument. A wait it caught between its look at the
+// flag and its sleep returns at once instead of sleeping. Async-signal-safe.
+void interrupt_wait_from_handler(void* ucontext);
 
 struct WaitPolicyState {
   int misses = 0;       // consecutive waits whose spin found nothing
