@@ -138,7 +138,7 @@ std::string check_glob(const std::string& glob) {
 int run_calls(const CallsOptions& options) {
   std::FILE* out = stderr;
   if (!options.output.empty()) {
-    out = std::fopen(options.output.c_str(), "w");
+    out = std::fopen(options.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
     if (out == nullptr) {
       return fail("calls", Error::from_errno(errno, fmt::format("open({})", options.output)));
     }

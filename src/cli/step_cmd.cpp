@@ -186,7 +186,7 @@ int StepRun::run() {
   tid_ = *tid;
 
   if (!o_.output.empty()) {
-    out_ = std::fopen(o_.output.c_str(), "w");
+    out_ = std::fopen(o_.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
     if (out_ == nullptr) {
       return give_up(Error::from_errno(errno, fmt::format("open {}", o_.output)));
     }
