@@ -63,6 +63,7 @@ class CallsRun : public BreakpointRun {
   void on_exit(const Event& ev) override;
   void on_process_gone(pid_t pid) override { tracer_.forget_process(pid); }
   void finish(bool interrupted) override;
+  bool writes_to_file() const override { return out_ != stderr; }
   void note_thread(pid_t tid);
 
   std::FILE* out_;

@@ -60,6 +60,9 @@ struct SpawnOptions {
   std::function<void()> child_setup{};
   // Signals whose disposition the child resets to SIG_DFL (those the tracer ignores itself).
   std::vector<int> default_signals{};
+  // Signals the child ignores (SIG_IGN survives execve, a handler does not): those the tracer
+  // was started with ignored and handles itself, e.g. the SIGHUP of `nohup ptk trace ...`.
+  std::vector<int> ignored_signals{};
 };
 
 enum class ThreadState : std::uint8_t { Running, Stopped, Listening, Exited };
