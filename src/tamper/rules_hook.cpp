@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "ptk/sys/escape.h"
+
 namespace ptk::tamper::rules {
 namespace {
 
@@ -36,7 +38,9 @@ bool RulesHook::skipped_call(const Applied& ap) const {
 RulesHook::RulesHook(std::vector<Rule> rules, RulesHookOptions options)
     : rules_(std::move(rules)), options_(std::move(options)), matches_(rules_.size(), 0) {
   if (!options_.warn) {
-    options_.warn = [](const std::string& m) { std::fprintf(stderr, "ptk: %s\n", m.c_str()); };
+    options_.warn = [](const std::string& m) {
+      std::fprintf(stderr, "ptk: %s\n", sys::printable(m).c_str());
+    };
   }
 }
 
