@@ -1,8 +1,8 @@
 // Hostile bytes in every output: a tracee (tests/tracees/hostile_names.c) whose thread name,
 // working directory, open file, own function, library function and executable path hold
 // ESC [2J, BEL, the C1 control CSI (U+009B in UTF-8), 0xff, '<' and '>'. Whatever ptk shows of
-// it -- trace text (-y, -k), JSON, perfetto, calls, break (hits, --bt, --json), step, regs, bt,
-// maps, mem find, error lines -- holds only printable ASCII and newlines, and says what the
+// it -- trace text (-y, -k), JSON, perfetto, calls, break (hits, --bt, --mem, --json), step, regs,
+// bt, maps, mem find, error lines -- holds only printable ASCII and newlines, and says what the
 // names are, escaped (the trace text as strace escapes it).
 #include <sys/stat.h>
 
@@ -186,7 +186,8 @@ TEST_P(HostileAttachedTest, RegsBtMapsMem) {
 
 TEST_P(HostileAttachedTest, BreakHitsAndBacktrace) {
   for (bool json : {false, true}) {
-    std::vector<std::string> args = {"break", function_, "--bt", "-p", pid()};
+    std::vector<std::string> args = {"break",           function_, "--bt", "--mem",
+                                     function_ + ":16", "-p",      pid()};
     if (json) args.push_back("--json");
     BackgroundPtk ptk(args);
     ASSERT_TRUE(ptk.wait_err("attached")) << ptk.rest_of_err();
