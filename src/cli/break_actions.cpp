@@ -115,8 +115,8 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
     fmt::print(out_, "{}}}\n", line);
     return;
   }
-  fmt::print(out_, "hit {} {} at {:#x} <{}> thread {}\n", count, location, hit.address, where,
-             hit.tid);
+  fmt::print(out_, "hit {} {} at {:#x} <{}> thread {}\n", count, location, hit.address,
+             sys::printable(where), hit.tid);
   if (actions_.regs) fmt::print(out_, "  regs: {}\n", regs_text(hit.regs));
   if (actions_.args > 0) {
     fmt::print(out_, "  args: {:#x}\n", fmt::join(args(hit), " "));
@@ -124,8 +124,11 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
   for (std::size_t i = 0; i < frames.size(); ++i) {
     const debug::Frame& f = frames[i];
     std::string sym =
-        f.symbol.empty() ? "??" : fmt::format("{}+{:#x}", f.demangled_symbol(), f.symbol_offset);
-    fmt::print(out_, "  #{} {:#x} {} ({})\n", i, f.pc, sym, f.module.empty() ? "?" : f.module);
+        f.symbol.empty()
+            ? "??"
+            : fmt::format("{}+{:#x}", sys::printable(f.demangled_symbol()), f.symbol_offset);
+    fmt::print(out_, "  #{} {:#x} {} ({})\n", i, f.pc, sym,
+               f.module.empty() ? "?" : sys::printable(f.module));
   }
   for (const MemAction& m : actions_.mem) fmt::print(out_, "  mem {}\n", mem_text(hit, m));
 }

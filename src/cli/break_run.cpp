@@ -11,6 +11,7 @@
 #include "breakpoint_run.h"
 #include "ptk/core/mem_format.h"
 #include "ptk/debug/watchpoints.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -56,7 +57,7 @@ class BreakRun : public BreakpointRun {
 Status BreakRun::arm() {
   std::vector<std::string> notes;
   PTK_TRY(targets_.arm_first(pid_, notes));
-  for (const std::string& note : notes) fmt::print(stderr, "ptk break: {}\n", note);
+  for (const std::string& note : notes) fmt::print(stderr, "ptk break: {}\n", sys::printable(note));
   Status s = set_watches();
   if (!s.ok() && watch_) (void)watch_->remove_all();  // the ones set before the failing one
   return s;

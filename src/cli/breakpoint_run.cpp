@@ -157,22 +157,24 @@ int BreakpointRun::let_go() {
     (void)handle(*ev);
   }
   finish(true);
-  int code = spawned_ ? 128 + SIGINT : 0;
-  if (!spawned_) {
-    std::vector<pid_t> pids;
-    for (const auto& entry : session_.processes()) pids.push_back(entry.first);
-    for (pid_t pid : pids) {
-      if (Status s = bps_.release(pid); !s.ok()) code = fail(name_, s.error());
-    }
-    if (Status s = before_detach(); !s.ok()) code = fail(name_, s.error());
-    if (Status s = session_.detach_all(); !s.ok()) code = fail(name_, s.error());
-    fmt::print(stderr, "ptk {}: Process {} detached\n", name_, pid_);
+  // Every process is let go as it was, the command ptk started too (see stop_signals.h): it
+  // gets the signal once the breakpoints are out, runs on untraced, and ptk dies of it.
+  int code = 0;
+  std::vector<pid_t> pids;
+  for (const auto& entry : session_.processes()) pids.push_back(entry.first);
+  for (pid_t pid : pids) {
+    if (Status s = bps_.release(pid); !s.ok()) code = fail(name_, s.error());
   }
+  if (Status s = before_detach(); !s.ok()) code = fail(name_, s.error());
+  if (spawned_ && session_.process(pid_) != nullptr) forward_stop_signal(pid_);
+  if (Status s = session_.detach_all(); !s.ok()) code = fail(name_, s.error());
+  fmt::print(stderr, "ptk {}: Process {} detached\n", name_, pid_);
+  if (spawned_) die_of_stop_signal();
   return code;
 }
 
 int BreakpointRun::run() {
-  install_stop_handlers();
+  install_stop_handlers(stop_signals_for(!command_.empty(), writes_to_file()));
   Status s = start(attach_pid_, command_);
   if (s.ok()) s = arm();
   if (s.ok()) s = session_.resume_all();

@@ -52,6 +52,9 @@ class BreakpointRun {
   virtual Status before_detach() { return ok_status(); }  // at Ctrl-C, attached
   // The last words: at the process's end, or (`interrupted`) at ptk's stop signal.
   virtual void finish(bool /*interrupted*/) {}
+  // Whether the output goes to a file (-o): then a command ptk started is not interrupted by
+  // ptk's stop signals (stop_signals.h).
+  virtual bool writes_to_file() const { return false; }
 
   Session session_;
   debug::BreakpointSet bps_{session_};

@@ -15,6 +15,7 @@
 #include "cli_util.h"
 #include "inspect_common.h"
 #include "ptk/debug/unwind.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -33,7 +34,8 @@ std::string frame_line(std::size_t n, const debug::Frame& f, int word_size) {
       fmt::format("#{:<3} {:#0{}x} in {}", n, f.pc, word_size * 2 + 2, describe_location(f));
   if (!f.source_file.empty()) {
     std::string_view file = f.source_file;
-    line += fmt::format(" at {}:{}", file.substr(file.rfind('/') + 1), f.source_line);
+    line +=
+        fmt::format(" at {}:{}", sys::printable(file.substr(file.rfind('/') + 1)), f.source_line);
   }
   return line + '\n';
 }
@@ -71,10 +73,10 @@ int run_bt(const BtOptions& o) {
   std::string out;
   for (pid_t tid : tids) {
     if (!out.empty()) out += '\n';
-    out += fmt::format("Thread {} ({}):\n", tid, thread_name(tid));
+    out += fmt::format("Thread {} ({}):\n", tid, sys::printable(thread_name(tid)));
     auto frames = unwinder.backtrace(tid, options);
     if (!frames.ok()) {
-      out += fmt::format("  cannot unwind: {}\n", frames.error().message());
+      out += fmt::format("  cannot unwind: {}\n", sys::printable(frames.error().message()));
       code = kExitFailure;
       continue;
     }

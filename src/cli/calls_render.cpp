@@ -59,8 +59,9 @@ void CallPrinter::on_call(const debug::CallEntry& call) {
     return;  // the others are printed whole at their return
   }
   close_open();
-  std::string text =
-      fmt::format("{}{}({})", head(call.tid, call.depth), call.name, args_text(call));
+  // The name comes from the program's symbol tables: escaped (the arguments are already).
+  std::string text = fmt::format("{}{}({})", head(call.tid, call.depth), sys::printable(call.name),
+                                 args_text(call));
   if (call.noreturn) {
     emit(text + " <no return ...>\n");
   } else {
@@ -85,8 +86,8 @@ void CallPrinter::on_return(const debug::CallExit& ret) {
     return;
   }
   close_open();
-  emit(fmt::format("{}<... {} resumed> = {}{}\n", head(ret.tid, ret.depth), ret.name, ret.ret.text,
-                   took));
+  emit(fmt::format("{}<... {} resumed> = {}{}\n", head(ret.tid, ret.depth),
+                   sys::printable(ret.name), ret.ret.text, took));
 }
 
 void CallPrinter::exited(pid_t tid, int status) {

@@ -63,6 +63,7 @@ class CallsRun : public BreakpointRun {
   void on_exit(const Event& ev) override;
   void on_process_gone(pid_t pid) override { tracer_.forget_process(pid); }
   void finish(bool interrupted) override;
+  bool writes_to_file() const override { return out_ != stderr; }
   void note_thread(pid_t tid);
 
   std::FILE* out_;
@@ -138,7 +139,7 @@ std::string check_glob(const std::string& glob) {
 int run_calls(const CallsOptions& options) {
   std::FILE* out = stderr;
   if (!options.output.empty()) {
-    out = std::fopen(options.output.c_str(), "w");
+    out = std::fopen(options.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
     if (out == nullptr) {
       return fail("calls", Error::from_errno(errno, fmt::format("open({})", options.output)));
     }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "ptk/base/error.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 
@@ -13,14 +14,14 @@ namespace ptk::cli {
 inline constexpr int kExitUsage = 2;    // bad command line
 inline constexpr int kExitFailure = 1;  // the operation failed
 
-// "ptk <cmd>: <message>" on stderr, one line.
-inline int fail(std::string_view cmd, const Error& e, int code = kExitFailure) {
-  fmt::print(stderr, "ptk {}: {}\n", cmd, e.message());
+// "ptk <cmd>: <message>" on stderr, one line. A message can quote what a tracee controls (its
+// thread name, a symbol or file name of its): every byte outside printable ASCII is escaped.
+inline int fail(std::string_view cmd, std::string_view message, int code = kExitFailure) {
+  fmt::print(stderr, "ptk {}: {}\n", cmd, sys::printable(message));
   return code;
 }
-inline int fail(std::string_view cmd, std::string_view message, int code = kExitFailure) {
-  fmt::print(stderr, "ptk {}: {}\n", cmd, message);
-  return code;
+inline int fail(std::string_view cmd, const Error& e, int code = kExitFailure) {
+  return fail(cmd, e.message(), code);
 }
 
 }  // namespace ptk::cli

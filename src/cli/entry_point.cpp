@@ -22,7 +22,7 @@ std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch) {
 Result<pid_t> spawn_to_entry(Session& session, const std::vector<std::string>& argv) {
   SpawnOptions sp;
   sp.argv = argv;
-  sp.default_signals.assign(stop_signals().begin(), stop_signals().end());
+  set_child_signals(sp);
   PTK_ASSIGN_OR_RETURN(pid_t pid, session.spawn(sp));
   // A dynamic program starts in its dynamic linker: run it to its entry point first.
   PTK_ASSIGN_OR_RETURN(Registers regs, session.get_regs(pid));

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "ptk/core/proc.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -111,8 +112,11 @@ std::string describe_location(const debug::Frame& frame) {
   std::string_view module = frame.module;
   // "[vdso: 1234]" keeps its brackets; a path is shown by its file name.
   if (!module.starts_with('[')) module = module.substr(module.rfind('/') + 1);
-  if (frame.symbol.empty()) return fmt::format("?? ({}+{:#x})", module, frame.module_offset);
-  return fmt::format("{}+{:#x} ({})", frame.demangled_symbol(), frame.symbol_offset, module);
+  if (frame.symbol.empty()) {
+    return fmt::format("?? ({}+{:#x})", sys::printable(module), frame.module_offset);
+  }
+  return fmt::format("{}+{:#x} ({})", sys::printable(frame.demangled_symbol()), frame.symbol_offset,
+                     sys::printable(module));
 }
 
 std::string json_hex(std::uint64_t value) { return fmt::format("\"{:#x}\"", value); }

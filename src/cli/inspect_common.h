@@ -51,11 +51,13 @@ class Inspection {
   bool attached_ = false;
 };
 
-// The thread's name (/proc/TID/comm), or "?" when it is gone.
+// The thread's name (/proc/TID/comm), or "?" when it is gone. The process chose it (prctl
+// PR_SET_NAME): text output shows it through sys::printable.
 std::string thread_name(pid_t tid);
 
-// Where a code address is: "main+0x1c (prog)", "?? (libc.so.6+0x29d90)", or "??" outside any
-// module; the module by its file name, the symbol demangled.
+// Where a code address is, for text output: "main+0x1c (prog)", "?? (libc.so.6+0x29d90)", or
+// "??" outside any module; the module by its file name, the symbol demangled, both escaped
+// (sys::printable: the names come from the process's files).
 std::string describe_location(const debug::Frame& frame);
 
 // A hex address or register value as the JSON output writes it: "0x7ffd5c7e1a40".

@@ -37,8 +37,9 @@ void print_text(const std::vector<MapEntry>& maps) {
   std::string out = fmt::format("{:<{}} {:<{}} {:>6}  {}  {:<8}  {}\n", "START", w, "END", w,
                                 "SIZE", "PERM", "OFFSET", "PATH");
   for (const MapEntry& m : maps) {
-    std::string line = fmt::format("{:0{}x}-{:0{}x} {:>6}  {}  {:08x}  {}", m.start, w, m.end, w,
-                                   human_size(m.size()), perms(m), m.offset, m.path);
+    std::string line =
+        fmt::format("{:0{}x}-{:0{}x} {:>6}  {}  {:08x}  {}", m.start, w, m.end, w,
+                    human_size(m.size()), perms(m), m.offset, sys::printable(m.path));
     while (line.back() == ' ') line.pop_back();
     out += line + '\n';
   }

@@ -17,6 +17,7 @@
 #include "ptk/core/mem_format.h"
 #include "ptk/core/mem_search.h"
 #include "ptk/core/proc.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 namespace {
@@ -107,7 +108,8 @@ int run_write(Inspection& in, const MemTarget& target, const std::vector<std::by
   }
   Status detached = in.detach();
   fmt::print("wrote {} byte{} at {:#x}{}\n", bytes.size(), bytes.size() == 1 ? "" : "s",
-             target.address, target.description.empty() ? "" : " (" + target.description + ")");
+             target.address,
+             target.description.empty() ? "" : " (" + sys::printable(target.description) + ")");
   std::fflush(stdout);
   if (!detached.ok()) return fail("mem", detached.error());
   return 0;
@@ -129,7 +131,8 @@ int run_find(Inspection& in, const std::vector<std::byte>& needle, std::string_v
     std::string where =
         map.inode == 0 ? (map.path.empty() ? "[anon]" : map.path)
                        : fmt::format("{}+{:#x}", map.path, map.offset + (m.address - map.start));
-    out += fmt::format("{:#0{}x}  {}  {}\n", m.address, word_size * 2 + 2, perms(map), where);
+    out += fmt::format("{:#0{}x}  {}  {}\n", m.address, word_size * 2 + 2, perms(map),
+                       sys::printable(where));
   }
   if (found->truncated) {
     out += fmt::format("(more matches not shown: --max {})\n", max_matches);

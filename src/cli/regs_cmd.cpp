@@ -63,7 +63,8 @@ std::string annotation(const RegisterValue& r, const Registers& regs, const std:
 
 void append_text(std::string& out, pid_t tid, const Registers& regs, const std::string& ip_at) {
   if (!out.empty()) out += '\n';
-  out += fmt::format("Thread {} ({}) {}:\n", tid, thread_name(tid), to_string(regs.arch()));
+  out += fmt::format("Thread {} ({}) {}:\n", tid, sys::printable(thread_name(tid)),
+                     to_string(regs.arch()));
   int hex_width = regs.abi_info().word_size * 2 + 2;
   for (const RegisterValue& r : register_listing(regs)) {
     std::string hex = fmt::format("{:#x}", r.value);

@@ -63,6 +63,7 @@ class StepRun {
   int give_up(const Error& e);
   int finish(const debug::StepOutcome& outcome);
   int run_rest_to_end();
+  int let_go();
 
   const StepCmdOptions& o_;
   Session session_;
@@ -70,6 +71,7 @@ class StepRun {
   pid_t pid_ = 0;
   pid_t tid_ = 0;
   bool spawned_ = false;
+  bool die_when_done_ = false;  // interrupted with a command of ptk's own: die of the signal
   std::unique_ptr<StepSymbols> symbols_;
   std::FILE* out_ = stdout;
 };
@@ -80,7 +82,7 @@ Status StepRun::start_process() {
     SpawnOptions sp;
     sp.argv = o_.command;
     // The child must not inherit ptk's own handling of these signals.
-    sp.default_signals.assign(stop_signals().begin(), stop_signals().end());
+    set_child_signals(sp);
     PTK_ASSIGN_OR_RETURN(pid_, session_.spawn(sp));
   } else {
     pid_ = o_.pid;
@@ -135,12 +137,23 @@ int StepRun::run_rest_to_end() {
   int code = 0;
   while (!session_.empty()) {
     auto ev = session_.wait();
-    if (!ev.ok()) return 128 + SIGINT;  // interrupted: the session kills what it spawned
+    if (!ev.ok()) return let_go();  // interrupted
     if (ev->tid == pid_ && ev->kind == EventKind::Exited) code = ev->exit_code;
     if (ev->tid == pid_ && ev->kind == EventKind::Killed) code = 128 + ev->signal;
     (void)session_.resume(*ev);
   }
   return code;
+}
+
+// At ptk's stop signal, or the end of stepping an attached process: the process is let go as
+// it was. A command ptk started gets the signal first, runs on untraced, and ptk dies of it
+// at the end of run() (stop_signals.h).
+int StepRun::let_go() {
+  if (spawned_ && session_.process(pid_) != nullptr) forward_stop_signal(pid_);
+  if (Status s = session_.detach(pid_); !s.ok()) return fail("step", s.error());
+  fmt::print(stderr, "ptk step: Process {} detached\n", pid_);
+  die_when_done_ = spawned_;  // once the count or profile is out
+  return 0;
 }
 
 int StepRun::finish(const debug::StepOutcome& outcome) {
@@ -157,14 +170,11 @@ int StepRun::finish(const debug::StepOutcome& outcome) {
     case debug::StepEnd::Limit:
     case debug::StepEnd::Stopped:
       if (Status s = stepper_.release(pid_); !s.ok()) fail("step", s.error());
-      if (!spawned_) {
-        if (Status s = session_.detach(pid_); !s.ok()) return fail("step", s.error());
-        fmt::print(stderr, "ptk step: Process {} detached\n", pid_);
-      } else if (outcome.end == debug::StepEnd::Limit && !*stop_flag()) {
+      if (spawned_ && outcome.end == debug::StepEnd::Limit && !*stop_flag()) {
         std::fflush(out_);         // what was stepped comes before what the rest prints
         code = run_rest_to_end();  // the command runs on, unstepped, to its end
       } else {
-        code = 128 + SIGINT;
+        code = let_go();
       }
       break;
   }
@@ -172,7 +182,7 @@ int StepRun::finish(const debug::StepOutcome& outcome) {
 }
 
 int StepRun::run() {
-  install_stop_handlers();
+  install_stop_handlers(stop_signals_for(!o_.command.empty(), !o_.output.empty()));
   if (Status s = start_process(); !s.ok()) return fail("step", s.error());
   bool print_lines = !o_.count && !o_.profile;
   if (print_lines || o_.profile || !o_.from.empty()) {
@@ -186,7 +196,7 @@ int StepRun::run() {
   tid_ = *tid;
 
   if (!o_.output.empty()) {
-    out_ = std::fopen(o_.output.c_str(), "w");
+    out_ = std::fopen(o_.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
     if (out_ == nullptr) {
       return give_up(Error::from_errno(errno, fmt::format("open {}", o_.output)));
     }
@@ -239,6 +249,7 @@ int StepRun::run() {
   if (o_.count) fmt::print(out_, "{}\n", outcome->steps);
   std::fflush(out_);
   if (out_ != stdout) std::fclose(out_);
+  if (die_when_done_) die_of_stop_signal();
   return code;
 }
 

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "ptk/sys/escape.h"
+
 namespace ptk::cli {
 
 void StepSymbols::load() {
@@ -37,7 +39,8 @@ void StepPrinter::print(pid_t tid, const Registers& regs) {
   constexpr std::size_t kMaxLocationWidth = 72;  // one very long C++ name must not push all
   constexpr std::size_t kBytesWidth = 20;        // 7 bytes; longer instructions push the text
   std::uint64_t ip = regs.ip();
-  std::string where = symbols_.describe(ip).to_string();
+  // Symbol and module names come from the process's files: escaped.
+  std::string where = sys::printable(symbols_.describe(ip).to_string());
   std::string location = fmt::format("{:#x} <{}>", ip, where.empty() ? "??" : where);
   location_width_ = std::min(kMaxLocationWidth, std::max(location_width_, location.size()));
   std::string bytes = "??", text = "(unreadable)";
@@ -51,7 +54,8 @@ void StepPrinter::print(pid_t tid, const Registers& regs) {
   std::string line =
       fmt::format("{:<{}}  {:<{}}  {}", location, location_width_, bytes, kBytesWidth, text);
   if (lines_) {
-    if (auto src = symbols_.line_at(ip)) line += fmt::format("  ; {}:{}", src->file, src->line);
+    if (auto src = symbols_.line_at(ip))
+      line += fmt::format("  ; {}:{}", sys::printable(src->file), src->line);
   }
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);
@@ -72,9 +76,10 @@ void StepProfile::add(std::uint64_t ip) {
   debug::AddressInfo info = symbols_.describe(ip);
   std::string key = "??";
   if (info.symbol != nullptr) {
-    key = fmt::format("{} ({})", info.symbol->display_name(), info.module->name);
+    key = fmt::format("{} ({})", sys::printable(info.symbol->display_name()),
+                      sys::printable(info.module->name));
   } else if (info.module != nullptr) {
-    key = fmt::format("?? ({})", info.module->name);
+    key = fmt::format("?? ({})", sys::printable(info.module->name));
   }
   std::uint64_t& count = counts_[key];  // references to map elements survive rehashing
   ++count;

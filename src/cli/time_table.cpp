@@ -6,6 +6,8 @@
 #include <iterator>
 #include <vector>
 
+#include "ptk/sys/escape.h"
+
 namespace ptk::cli {
 
 std::string TimeTable::render(std::string_view what, bool with_errors) const {
@@ -35,7 +37,7 @@ std::string TimeTable::render(std::string_view what, bool with_errors) const {
     fmt::format_to(std::back_inserter(out), "{:>6.2f} {:>11.6f} {:>11} {:>9}{} {}\n", pct,
                    static_cast<double>(r.ns) / 1e9,
                    r.calls ? r.ns / 1000 / static_cast<std::int64_t>(r.calls) : 0, r.calls, errors,
-                   name);
+                   sys::printable(name));  // a function's name is the traced program's choice
   };
   for (const auto& [name, r] : rows) row(name, r);
   out += rule;

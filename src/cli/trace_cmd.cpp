@@ -139,17 +139,19 @@ int run_trace(TraceOptions& o) {
     sinks.add(stacks.get());  // after the printer: it takes a dying thread's stack first
   }
 
-  install_stop_handlers();
+  install_stop_handlers(stop_signals_for(spawning, !o.output.empty()));
   std::unique_ptr<ExitWatcher> watcher;
+  pid_t command = 0;
   if (spawning) {
     SpawnOptions sp;
     sp.argv = o.command;
     sp.stop_before_exec = true;
     // The child must not inherit ptk's own handling of these signals.
-    sp.default_signals.assign(stop_signals().begin(), stop_signals().end());
+    set_child_signals(sp);
     if (program) sp.child_setup = [prog = program.get()] { prog->install_in_child(); };
     auto pid = session.spawn(sp);
     if (!pid.ok()) return fail("trace", pid.error());
+    command = *pid;
     watcher = std::make_unique<ExitWatcher>(*pid);
     if (stacks) stacks->set_spawned(*pid);
     sinks.add(watcher.get());
@@ -171,15 +173,28 @@ int run_trace(TraceOptions& o) {
   sys::Tracer tracer(session, to, sinks);
   Status s = tracer.run(stop_flag());
   text.finish();
-  if (*stop_flag()) {
-    // Interrupted: attached processes are let go; spawned ones die with us (EXITKILL).
-    std::vector<pid_t> attached;
+  bool interrupted = *stop_flag() != 0;
+  if (interrupted) {
+    // Interrupted (see stop_signals.h): every process is let go, the command ptk started too,
+    // after it got the signal; detached, it is no longer ours to kill (PTRACE_O_EXITKILL only
+    // acts on tracees ptk still holds when it dies, so a crash of ptk still leaves none behind).
+    if (command != 0 && session.process(command) != nullptr) forward_stop_signal(command);
+    std::vector<pid_t> pids;
+    bool filtered = false;
     for (const auto& [pid, proc] : session.processes()) {
-      if (!proc.spawned) attached.push_back(pid);
+      pids.push_back(pid);
+      filtered = filtered || (program && proc.spawned);
     }
-    for (pid_t pid : attached) {
+    for (pid_t pid : pids) {
       (void)session.detach(pid);
       if (o.quiet == 0) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+    }
+    if (filtered) {
+      // A seccomp filter cannot be removed, and its SECCOMP_RET_TRACE fails a syscall with
+      // ENOSYS when no tracer is attached (seccomp(2)); strace --seccomp-bpf leaves the same.
+      fmt::print(stderr,
+                 "ptk trace: warning: the detached processes keep the seccomp filter of -f with "
+                 "a filter: the syscalls it selects now fail in them with ENOSYS\n");
     }
   }
   if (o.summary || o.summary_too) out.write_raw(summary.table());
@@ -190,6 +205,7 @@ int run_trace(TraceOptions& o) {
   if (watcher && watcher->exec_failed() && session.launch_failure()) {
     return fail("trace", *session.launch_failure());
   }
+  if (interrupted && spawning) die_of_stop_signal();  // as strace, without waiting for it
   if (watcher && watcher->seen()) exit_like(watcher->last());
   return 0;
 }

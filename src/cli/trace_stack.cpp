@@ -4,6 +4,8 @@
 
 #include <iterator>
 
+#include "ptk/sys/escape.h"
+
 namespace ptk::cli {
 
 // Deeper stacks are cut: a runaway recursion must not print thousands of lines per syscall.
@@ -71,10 +73,11 @@ void append_strace_frame(const debug::Frame& f, std::string& out) {
   if (f.module.empty()) {
     fmt::format_to(it, " > unexpected_backtracing_error [{:#x}]", f.pc);
   } else if (f.symbol.empty()) {
-    fmt::format_to(it, " > {}() [{:#x}]", f.module, f.module_offset);
+    fmt::format_to(it, " > {}() [{:#x}]", sys::printable(f.module), f.module_offset);
   } else {
-    fmt::format_to(it, " > {}({}+{:#x}) [{:#x}]", f.module, f.symbol, f.symbol_offset,
-                   f.module_offset);
+    // strace prints these names raw; they come from the tracee's files: escaped here.
+    fmt::format_to(it, " > {}({}+{:#x}) [{:#x}]", sys::printable(f.module),
+                   sys::printable(f.symbol), f.symbol_offset, f.module_offset);
   }
 }
 

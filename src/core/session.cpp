@@ -279,9 +279,16 @@ Status Session::resume(const Event& event) {
 
 Status Session::resume_all() {
   for (auto& [tid, t] : threads_) {
-    if (t.state == ThreadState::Stopped) PTK_TRY(restart(t, Resume::Default, -1));
+    if (t.state == ThreadState::Stopped && !has_queued_stop(tid)) {
+      PTK_TRY(restart(t, Resume::Default, -1));
+    }
   }
   return ok_status();
+}
+
+bool Session::has_queued_stop(pid_t tid) const {
+  return std::ranges::any_of(queued_,
+                             [tid](const Event& ev) { return ev.tid == tid && ev.stopped(); });
 }
 
 Status Session::interrupt(pid_t tid) {

@@ -71,6 +71,7 @@ bool is_exec_syscall(const SyscallStop& sc) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   for (int sig : o.default_signals) signal(sig, SIG_DFL);
+  for (int sig : o.ignored_signals) signal(sig, SIG_IGN);
   char go = 0;
   while (read(sync_fd, &go, 1) < 0 && errno == EINTR) {
   }

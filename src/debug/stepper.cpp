@@ -25,7 +25,9 @@ void Stepper::resume_others(pid_t tid) {
   if (proc == nullptr) return;
   for (pid_t other : std::vector<pid_t>(proc->tids)) {
     const Thread* t = session_.thread(other);
-    if (other != tid && t != nullptr && t->state == ThreadState::Stopped) {
+    // A stop still queued (a group-stop seen at attach) is resumed when its event comes.
+    if (other != tid && t != nullptr && t->state == ThreadState::Stopped &&
+        !session_.has_queued_stop(other)) {
       (void)session_.resume(other);  // a thread gone meanwhile reports its exit later
     }
   }
@@ -113,6 +115,10 @@ Result<StepOutcome> Stepper::step(pid_t tid, const StepLimits& limits, const Obs
   }
   bool retired = true;  // an instruction completed since the observer last saw the thread
   std::uint64_t seen_ip = 0;
+  // A stop of the thread still queued (attached to a stopped process: its group-stop) is taken
+  // first, as if a step had ended there: a group-stopped thread must not be stepped -- a
+  // resumed thread leaves its group-stop (ptrace(2)) -- but listen until SIGCONT (below).
+  bool stop_queued = session_.has_queued_stop(tid);
   for (;;) {
     if (limits.max_steps != 0 && out.steps >= limits.max_steps) {
       out.end = StepEnd::Limit;
@@ -140,8 +146,11 @@ Result<StepOutcome> Stepper::step(pid_t tid, const StepLimits& limits, const Obs
         }
       }
     }
-    PTK_TRY(session_.resume(tid, Resume::SingleStep, signal));
-    signal = 0;
+    if (!stop_queued) {
+      PTK_TRY(session_.resume(tid, Resume::SingleStep, signal));
+      signal = 0;
+    }
+    stop_queued = false;
     for (bool in_step = true; in_step;) {
       auto ev = session_.wait();
       if (!ev.ok()) {

@@ -42,6 +42,16 @@ Status check_syscall_name(const std::string& name) {
 
 }  // namespace
 
+Status Stepper::resume_to_start(pid_t tid) {
+  // A stop still queued (a group-stop seen at attach) is resumed when its event comes, in its
+  // own way (PTRACE_LISTEN: the process stays stopped until SIGCONT).
+  if (!session_.has_queued_stop(tid)) {
+    PTK_TRY(session_.resume(tid, Resume::Default, program_signal(tid)));
+  }
+  resume_others(tid);
+  return ok_status();
+}
+
 Result<pid_t> Stepper::run_to_start(pid_t tid, const StepStart& start,
                                     const volatile std::sig_atomic_t* stop) {
   if (session_.thread(tid) == nullptr) {
@@ -65,8 +75,7 @@ Result<pid_t> Stepper::run_to_address(pid_t tid, std::uint64_t address,
   std::string where = fmt::format("{:#x}", address);
   PTK_ASSIGN_OR_RETURN(TempBreakpoint bp, TempBreakpoint::insert(session_, tid, address));
   session_.set_syscall_stops(SyscallStops::None);
-  PTK_TRY(session_.resume(tid, Resume::Default, program_signal(tid)));
-  resume_others(tid);
+  PTK_TRY(resume_to_start(tid));
   for (;;) {
     auto ev = session_.wait();
     if (!ev.ok()) {
@@ -111,8 +120,7 @@ Result<pid_t> Stepper::run_to_syscall_exit(pid_t tid, const std::string& name,
     Session& s;
     ~Restore() { s.set_syscall_stops(SyscallStops::None); }
   } restore{session_};
-  PTK_TRY(session_.resume(tid, Resume::Default, program_signal(tid)));
-  resume_others(tid);
+  PTK_TRY(resume_to_start(tid));
   for (;;) {
     auto ev = session_.wait();
     if (!ev.ok()) {

@@ -63,7 +63,7 @@ void DecodeCtx::dirfd(std::int64_t fd) {
     // With -y strace shows the directory it stands for: AT_FDCWD</home/me>.
     std::string cwd = opts_.fd_paths ? fd_path(-100) : std::string();
     if (!cwd.empty()) {
-      out().raw(fmt::format("AT_FDCWD<{}>", cwd));
+      out().fd(kAtFdcwd, cwd);
     } else {
       out().name("AT_FDCWD", static_cast<std::uint64_t>(-100));
     }

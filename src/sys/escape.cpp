@@ -7,7 +7,7 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-bool printable(unsigned char c) { return c >= 0x20 && c < 0x7f; }
+bool is_printable(unsigned char c) { return c >= 0x20 && c < 0x7f; }
 
 // The length of the well-formed UTF-8 sequence `s` starts with (RFC 3629: no overlong forms,
 // no surrogates, nothing past U+10FFFF), or 0.
@@ -32,22 +32,34 @@ void append_hex(std::string& out, unsigned char c) {
   out += kHex[c & 15];
 }
 
-}  // namespace
+// Octal with as few digits as needed, but all three when an octal digit follows, so that
+// "\1" "7" is not read back as "\17".
+void append_octal(std::string& out, unsigned char c, bool digit_next) {
+  out += '\\';
+  if (digit_next || c >= 64) out += static_cast<char>('0' + (c >> 6));
+  if (digit_next || c >= 8) out += static_cast<char>('0' + ((c >> 3) & 7));
+  out += static_cast<char>('0' + (c & 7));
+}
 
-void append_quoted(std::string& out, std::string_view bytes, int xlevel, bool more) {
+bool octal_digit_at(std::string_view bytes, std::size_t i) {
+  return i < bytes.size() && bytes[i] >= '0' && bytes[i] <= '7';
+}
+
+// The body of append_quoted and append_fd_path: strace's string_quote, with `also` the bytes
+// escaped on top of the usual ones.
+void append_escaped(std::string& out, std::string_view bytes, int xlevel, std::string_view also) {
   bool hex = xlevel >= 2;
   if (xlevel == 1) {
     // strace -x: one byte that is neither printable nor one of \a..\r switches the whole
     // string to hex.
     for (unsigned char c : bytes) {
-      if (!printable(c) && !(c >= '\a' && c <= '\r')) {
+      if (!is_printable(c) && !(c >= '\a' && c <= '\r')) {
         hex = true;
         break;
       }
     }
   }
   out.reserve(out.size() + bytes.size() + 2);
-  out += '"';
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     auto c = static_cast<unsigned char>(bytes[i]);
     if (hex) {
@@ -79,20 +91,42 @@ void append_quoted(std::string& out, std::string_view bytes, int xlevel, bool mo
       default:
         break;
     }
-    if (printable(c)) {
+    if (is_printable(c) && also.find(static_cast<char>(c)) == std::string_view::npos) {
       out += static_cast<char>(c);
       continue;
     }
-    // Octal with as few digits as needed, but all three when an octal digit follows, so that
-    // "\1" "7" is not read back as "\17".
-    out += '\\';
-    bool digit_next = i + 1 < bytes.size() && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
-    if (digit_next || c >= 64) out += static_cast<char>('0' + (c >> 6));
-    if (digit_next || c >= 8) out += static_cast<char>('0' + ((c >> 3) & 7));
-    out += static_cast<char>('0' + (c & 7));
+    append_octal(out, c, octal_digit_at(bytes, i + 1));
   }
+}
+
+}  // namespace
+
+void append_quoted(std::string& out, std::string_view bytes, int xlevel, bool more) {
+  out += '"';
+  append_escaped(out, bytes, xlevel, {});
   out += '"';
   if (more) out += "...";
+}
+
+void append_fd_path(std::string& out, std::string_view path, int xlevel) {
+  append_escaped(out, path, xlevel, "<>");
+}
+
+void append_printable(std::string& out, std::string_view bytes) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    auto c = static_cast<unsigned char>(bytes[i]);
+    if (is_printable(c)) {
+      out += static_cast<char>(c);
+    } else {
+      append_octal(out, c, octal_digit_at(bytes, i + 1));
+    }
+  }
+}
+
+std::string printable(std::string_view bytes) {
+  std::string out;
+  append_printable(out, bytes);
+  return out;
 }
 
 void append_json_string(std::string& out, std::string_view bytes) {
@@ -132,8 +166,14 @@ void append_json_string(std::string& out, std::string_view bytes) {
       ++i;
       continue;
     }
-    // Copy a well-formed UTF-8 sequence as is; anything else byte by byte as \u00XX.
-    if (std::size_t len = utf8_sequence_length(bytes.substr(i)); len != 0) {
+    // Copy a well-formed UTF-8 sequence as is; anything else byte by byte as \u00XX. The C1
+    // controls U+0080..U+009F (0xc2 0x80..0x9f) are escaped too: a terminal may act on them
+    // (U+009B is CSI), and \u0080..\u009f is the same string to a JSON reader.
+    if (c == 0xc2 && i + 1 < bytes.size() && static_cast<unsigned char>(bytes[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(bytes[i + 1]) <= 0x9f) {
+      escape_byte(static_cast<unsigned char>(bytes[i + 1]));
+      i += 2;
+    } else if (std::size_t len = utf8_sequence_length(bytes.substr(i)); len != 0) {
       out.append(bytes.substr(i, len));
       i += len;
     } else {

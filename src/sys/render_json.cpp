@@ -93,6 +93,10 @@ class JsonWriter {
       case Tok::Fd:
         if (t.len == 0) {
           append_i64(out_, static_cast<std::int64_t>(t.value));
+        } else if (static_cast<std::int64_t>(t.value) == kAtFdcwd) {
+          out_ += "{\"sym\":\"AT_FDCWD\",\"value\":-100,\"path\":";
+          append_json_string(out_, list_.text(t));
+          out_ += '}';
         } else {
           out_ += "{\"fd\":";
           append_i64(out_, static_cast<std::int64_t>(t.value));

@@ -28,6 +28,18 @@ void append_oct(std::string& out, std::uint64_t v) {
   out += digits;
 }
 
+// "<path>" after a descriptor (-y). readlink says "/path (deleted)" for an unlinked file;
+// strace: </path>(deleted). The path is the tracee's choice: escaped as strace does.
+void append_fd_suffix(std::string& out, std::string_view path, int xlevel) {
+  constexpr std::string_view kDeleted = " (deleted)";
+  bool deleted = path.ends_with(kDeleted);
+  if (deleted) path.remove_suffix(kDeleted.size());
+  out += '<';
+  append_fd_path(out, path, xlevel);
+  out += '>';
+  if (deleted) out += "(deleted)";
+}
+
 struct Frame {
   Tok kind;  // the Begin token of the container, or Arg for the top level
   bool first = true;
@@ -114,18 +126,12 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         break;
       case Tok::Fd:
         separate();
-        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(t.value));
-        if (t.len != 0) {
-          // readlink says "/path (deleted)" for an unlinked file; strace: </path>(deleted).
-          std::string_view path = list.text(t);
-          constexpr std::string_view kDeleted = " (deleted)";
-          bool deleted = path.ends_with(kDeleted);
-          if (deleted) path.remove_suffix(kDeleted.size());
-          out += '<';
-          out += path;
-          out += '>';
-          if (deleted) out += "(deleted)";
+        if (static_cast<std::int64_t>(t.value) == kAtFdcwd) {
+          out += "AT_FDCWD";  // with -y: AT_FDCWD</cwd>, as strace
+        } else {
+          fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(t.value));
         }
+        if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
         out += " /* ";
@@ -227,11 +233,7 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
         fmt::format_to(std::back_inserter(out), "{}", sc.ret);
         break;
     }
-    if (!sc.ret_fd_path.empty()) {
-      out += '<';
-      out += sc.ret_fd_path;
-      out += '>';
-    }
+    if (!sc.ret_fd_path.empty()) append_fd_suffix(out, sc.ret_fd_path, opts.xlevel);
   }
   if (!sc.ret_aux.empty()) {
     out += " (";

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "ptk/sys/decoded.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::tamper {
 namespace {
@@ -87,7 +88,7 @@ void InjectHook::warn_once(std::size_t spec, const std::string& text) {
   if (warn_) {
     warn_(text);
   } else {
-    fmt::print(stderr, "ptk: inject: {}\n", text);
+    fmt::print(stderr, "ptk: inject: {}\n", sys::printable(text));
   }
 }
 

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "ptk/sys/escape.h"
+
 namespace ptk::tamper::rules {
 namespace {
 
@@ -24,10 +26,21 @@ void show_marks(SyscallContext& ctx, const std::vector<std::string>& marks) {
 
 }  // namespace
 
+bool RulesHook::skipped_call(const Applied& ap) const {
+  const RuleData& r = rules_[ap.rule].data();
+  for (std::size_t k = 0; k < r.actions.size(); ++k) {
+    bool skips = r.actions[k].kind == ActionKind::Deny || r.actions[k].kind == ActionKind::Skip;
+    if (skips && ap.actions[k].active) return true;  // active: ctx.skip() took effect at entry
+  }
+  return false;
+}
+
 RulesHook::RulesHook(std::vector<Rule> rules, RulesHookOptions options)
     : rules_(std::move(rules)), options_(std::move(options)), matches_(rules_.size(), 0) {
   if (!options_.warn) {
-    options_.warn = [](const std::string& m) { std::fprintf(stderr, "ptk: %s\n", m.c_str()); };
+    options_.warn = [](const std::string& m) {
+      std::fprintf(stderr, "ptk: %s\n", sys::printable(m).c_str());
+    };
   }
 }
 
@@ -68,7 +81,12 @@ void RulesHook::on_exit(SyscallContext& ctx) {
   std::vector<Applied> applied = std::move(it->second);
   pending_.erase(it);
   std::vector<std::string> marks;
-  for (Applied& ap : applied) {
+  // A rule that skipped the call (deny, skip) is the last one applied. The call did not run, so
+  // the result is that rule's own: the rules before it have nothing to check (a rewritten
+  // write "failing" with the denied errno), rewrite (a read that filled no buffer) or replace.
+  std::size_t first = !applied.empty() && skipped_call(applied.back()) ? applied.size() - 1 : 0;
+  for (std::size_t i = first; i < applied.size(); ++i) {
+    Applied& ap = applied[i];
     for (std::size_t k = 0; k < ap.actions.size(); ++k) exit_action(ctx, ap, k, marks);
   }
   show_marks(ctx, marks);

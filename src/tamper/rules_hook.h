@@ -59,6 +59,8 @@ class RulesHook : public Hook {
                    std::vector<std::string>& marks);
   void exit_buffer(SyscallContext& ctx, Applied& ap, std::size_t k,
                    std::vector<std::string>& marks);
+  // Whether the rule of `ap` kept the call from running (a deny or skip that took effect).
+  bool skipped_call(const Applied& ap) const;
   // Reports once per rule and kind of problem.
   void warn(std::size_t rule, std::string_view kind, const std::string& message);
 

@@ -25,13 +25,43 @@ Status check_regex_bounds(std::string_view p) {
   return ok_status();
 }
 
+// What regcomp gets for a rule's regex: \n, \t and \r stand for a newline, a tab and a carriage
+// return, in a bracket expression too (`[^\n]*`, "the rest of the line"). POSIX leaves a
+// backslash before an ordinary character undefined outside brackets (glibc takes `\n` as `n`)
+// and literal inside them (`[^\n]` would exclude '\' and 'n'), and a line of a rules file cannot
+// hold a raw newline. Other escapes are left to regcomp, a backslash pair (`\\n`) included.
+std::string control_escapes(std::string_view pattern) {
+  std::string out;
+  out.reserve(pattern.size());
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      char next = pattern[++i];
+      if (next == 'n') {
+        out += '\n';
+      } else if (next == 't') {
+        out += '\t';
+      } else if (next == 'r') {
+        out += '\r';
+      } else {
+        out += c;
+        out += next;
+      }
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Regex>> Regex::compile(std::string_view pattern) {
   PTK_TRY(check_regex_bounds(pattern));
   std::shared_ptr<Regex> re(new Regex());
   re->source_ = std::string(pattern);
-  if (int rc = ::regcomp(&re->re_, re->source_.c_str(), REG_EXTENDED); rc != 0) {
+  std::string compiled = control_escapes(pattern);
+  if (int rc = ::regcomp(&re->re_, compiled.c_str(), REG_EXTENDED); rc != 0) {
     char msg[128];
     ::regerror(rc, &re->re_, msg, sizeof msg);
     return regex_error(pattern, msg);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "context.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::tamper {
 namespace {
@@ -71,7 +72,7 @@ void Tamperer::report(const Error& e) const {
   if (on_error_) {
     on_error_(e);
   } else {
-    fmt::print(stderr, "ptk: tamper: {}\n", e.message());
+    fmt::print(stderr, "ptk: tamper: {}\n", sys::printable(e.message()));
   }
 }
 

@@ -61,6 +61,16 @@ TEST(RewriteTransform, SubstituteGroupsAndEscapes) {
   EXPECT_EQ(rewrite(R"(s/\//|/g)", "/a/b"), "|a|b");
 }
 
+// \n, \t and \r in a regex are the control characters, inside brackets too; a backslash pair
+// stays a backslash.
+TEST(RewriteTransform, ControlEscapesInTheRegex) {
+  EXPECT_EQ(rewrite(R"(s/=[^\n]*/=*/g)", "a=xn\\y\nb=z\n"), "a=*\nb=*\n");
+  EXPECT_EQ(rewrite(R"(s/\t+/ /g)", "a\t\tb"), "a b");
+  EXPECT_EQ(rewrite(R"(s/\r\n/\n/g)", "a\r\nb\r\n"), "a\nb\n");
+  EXPECT_EQ(rewrite(R"(s/[\t ]+$//)", "a \t"), "a");
+  EXPECT_EQ(rewrite(R"(s/\\n/N/g)", "a\\nb\n"), "aNb\n");
+}
+
 TEST(RewriteTransform, EmptyMatchesAsSed) {
   EXPECT_EQ(rewrite("s/x*/-/g", "abc"), "-a-b-c-");
   EXPECT_EQ(rewrite("s/b*/-/g", "abc"), "-a-c-");

@@ -60,6 +60,9 @@ struct SpawnOptions {
   std::function<void()> child_setup{};
   // Signals whose disposition the child resets to SIG_DFL (those the tracer ignores itself).
   std::vector<int> default_signals{};
+  // Signals the child ignores (SIG_IGN survives execve, a handler does not): those the tracer
+  // was started with ignored and handles itself, e.g. the SIGHUP of `nohup ptk trace ...`.
+  std::vector<int> ignored_signals{};
 };
 
 enum class ThreadState : std::uint8_t { Running, Stopped, Listening, Exited };
@@ -124,8 +127,13 @@ class Session {
   // Restarts a stopped thread; `signal` (0 = none) is delivered as it restarts. After the
   // failed execve of a spawned command it ends the child instead: the next event is ExecFailed.
   Status resume(pid_t tid, Resume how = Resume::Default, int signal = -1);
-  // Restarts every stopped thread (after attach, or to let the world run).
+  // Restarts every stopped thread (after attach, or to let the world run), except those whose
+  // stop is still queued as an event for wait(): that event is the caller's to resume. After
+  // attaching to a stopped process every thread's group-stop is such an event, and resuming it
+  // here would leave the caller an event of a thread that is no longer stopped.
   Status resume_all();
+  // Whether wait() has an event queued for the thread that reports a stop of it.
+  bool has_queued_stop(pid_t tid) const;
   // Stops a running thread; its Interrupt event comes through wait().
   Status interrupt(pid_t tid);
   // Sends a signal to the process (kill(2)).

@@ -107,6 +107,8 @@ class Stepper {
   Result<pid_t> run_to_syscall_exit(pid_t tid, const std::string& name,
                                     const volatile std::sig_atomic_t* stop);
   Status release_thread(pid_t tid);
+  // Lets the process run towards a start condition: `tid` and its other stopped threads.
+  Status resume_to_start(pid_t tid);
   // The signal the program itself is to receive when the stopped thread `tid` goes on: that of
   // a signal-delivery stop, or the SIGTRAP of its own int3, but never a trap of ptk's making.
   int program_signal(pid_t tid) const;

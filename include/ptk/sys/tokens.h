@@ -46,6 +46,9 @@ enum TokFlags : std::uint8_t {
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
 };
 
+// AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
+inline constexpr std::int64_t kAtFdcwd = -100;
+
 struct Token {
   Tok kind;
   std::uint8_t flags = 0;

@@ -1,0 +1,8 @@
+// A library whose exported function has a name no terminal should see raw (ESC [2J: clear the
+// screen, BEL, and the C1 control CSI, U+009B, in UTF-8): `ptk calls -l` shows it escaped. The
+// tracee hostile_names loads it with dlopen.
+#define HOSTILE_LIB_NAME "lib\033[2J\007\302\233fn"
+
+// Defined under that name (an asm label: the bytes go to the symbol table as they are).
+int hostile_lib_fn(int value) __asm__("\"" HOSTILE_LIB_NAME "\"");
+int hostile_lib_fn(int value) { return value + 1; }
