@@ -49,6 +49,23 @@ Result<RemoteSyscalls> RemoteSyscalls::open(Session& session, pid_t tid) {
     return Error(ErrorKind::Unsupported, call, 0,
                  "the process is stopped by a signal (group-stop); send it SIGCONT first");
   }
+  switch (t->last_stop) {
+    case EventKind::Fork:
+    case EventKind::Vfork:
+    case EventKind::Clone:
+    case EventKind::VforkDone:
+    case EventKind::Exec:
+    case EventKind::Exiting:
+      // A PTRACE_EVENT stop inside a syscall: when the thread leaves it, the kernel finishes
+      // that syscall and stores its result in rax/eax, over whatever we run (an injected
+      // clone3 would seem to fail, and the program would make a second thread).
+      return Error(ErrorKind::Unsupported, call, 0,
+                   fmt::format("the thread is stopped at a {} event, inside a syscall that has "
+                               "not returned yet; use another thread, or resume it first",
+                               to_string(t->last_stop)));
+    default:
+      break;
+  }
   EventKind initial_stop = t->last_stop;
   int pending = t->pending_signal;
   PTK_ASSIGN_OR_RETURN(Registers regs, session.get_regs(tid));
