@@ -6,9 +6,9 @@
 #include <optional>
 #include <utility>
 
-#include "break_scratch.h"
 #include "cli_util.h"
 #include "entry_point.h"
+#include "ptk/inject/scratch_pages.h"
 #include "stop_signals.h"
 
 namespace ptk::cli {
@@ -40,14 +40,19 @@ Status BreakpointRun::start(int pid, const std::vector<std::string>& command) {
     pid_ = pid;
     PTK_TRY(session_.attach(pid_));
   }
-  bps_.set_scratch_allocator(scratch_allocator(session_));
+  inject::provide_scratch_pages(bps_, session_);
   return ok_status();
 }
 
 Status BreakpointRun::start_child(pid_t tid) {
   const Thread* t = session_.thread(tid);
   pid_t pid = t != nullptr ? t->pid : tid;
-  if (unfollowed_forks_.erase(pid) != 0) return session_.detach(pid);
+  if (unfollowed_forks_.erase(pid) != 0) {
+    // It is let go with nothing of ptk's: no int3 (scrubbed at the fork), no scratch page.
+    Status released = bps_.release(pid);
+    Status detached = session_.detach(pid);
+    return released.ok() ? detached : released;
+  }
   Status s = on_thread_start(tid);
   PTK_TRY(session_.resume(tid));
   return s;
@@ -55,6 +60,7 @@ Status BreakpointRun::start_child(pid_t tid) {
 
 Status BreakpointRun::handle_trap(const Event& ev) {
   PTK_ASSIGN_OR_RETURN(auto hit, bps_.match(ev));
+  if (hit && hit->repeated) return bps_.step_over(*hit);  // reported before its signal
   if (hit) {
     // Whatever the command fails at, the thread must go on.
     Status entry = ok_status();
@@ -139,6 +145,9 @@ Status BreakpointRun::handle(const Event& ev) {
       PTK_TRY(session_.resume(ev));
       return s;
     }
+    case EventKind::Signal:
+      PTK_TRY(bps_.before_signal(ev));
+      return session_.resume(ev);
     default:
       return session_.resume(ev);
   }
