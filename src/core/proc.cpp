@@ -204,6 +204,26 @@ bool process_exists(pid_t pid) {
   return pid > 0 && ::access(fmt::format("/proc/{}", pid).c_str(), F_OK) == 0;
 }
 
+bool is_kernel_thread(pid_t pid) {
+  // PF_KTHREAD from include/linux/sched.h, in the flags field (the 9th) of /proc/PID/stat.
+  constexpr unsigned long kPfKthread = 0x00200000;
+  auto stat = read_proc_file(pid, "stat");
+  if (!stat.ok()) return false;
+  // The name in parentheses may hold spaces and ')': the fields start after the last ')'.
+  std::size_t paren = stat->rfind(')');
+  if (paren == std::string::npos) return false;
+  std::string_view rest = std::string_view(*stat).substr(paren + 1);
+  // Fields after the name: state ppid pgrp session tty_nr tpgid flags.
+  for (int field = 0; field < 6; ++field) {
+    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
+    rest.remove_prefix(std::min(rest.size(), rest.find(' ')));
+  }
+  rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
+  unsigned long flags = 0;
+  std::from_chars(rest.data(), rest.data() + rest.size(), flags);
+  return (flags & kPfKthread) != 0;
+}
+
 std::optional<int> yama_ptrace_scope() {
   UniqueFd fd(::open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC));
   if (!fd) return std::nullopt;

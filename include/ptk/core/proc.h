@@ -52,6 +52,9 @@ Result<ProcStatus> read_status(pid_t pid);
 Result<std::vector<pid_t>> list_tasks(pid_t pid);  // the threads of a process, sorted
 Result<std::string> read_proc_file(pid_t pid, std::string_view name);  // "comm", "cmdline", ...
 bool process_exists(pid_t pid);
+// Whether the task is a kernel thread (PF_KTHREAD in the flags of /proc/PID/stat): it has no
+// user address space. False when the file cannot be read.
+bool is_kernel_thread(pid_t pid);
 // Whether `sig` is pending for the thread itself (SigPnd of /proc/TID/status; not ShdPnd, the
 // process-wide set). Debuggers use it for SIGTRAP: a trap raised just as PTRACE_INTERRUPT came
 // is reported after the interrupt stop, and a detach before that report would deliver it and

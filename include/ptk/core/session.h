@@ -89,6 +89,11 @@ struct Process {
   std::vector<pid_t> tids;
 };
 
+// Why `pid` cannot be attached, said before anything touches it (Session::attach checks the
+// same first): not a process id, ptk itself, no such process, a process that has exited and
+// waits to be reaped (a zombie), a kernel thread. One line each, in the hint.
+Status check_attachable(pid_t pid);
+
 class Session {
  public:
   explicit Session(SessionOptions options = {});
@@ -180,6 +185,7 @@ class Session {
   void remove_thread(pid_t tid);
   Status restart(Thread& t, Resume how, int signal);
   Status wait_for_initial_stops(const std::vector<pid_t>& tids);
+  Error exited_while_attaching(pid_t pid, const std::string& name);
   Result<pid_t> spawn_handshake(const SpawnOptions& options);
 
   SessionOptions options_;
