@@ -15,6 +15,7 @@
 
 #include "fork_order.h"
 #include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
 #include "ptk/debug/breakpoints.h"
 
 namespace ptk::cli {
@@ -52,6 +53,8 @@ class BreakpointRun {
   virtual Status before_detach() { return ok_status(); }  // at Ctrl-C, attached
   // The last words: at the process's end, or (`interrupted`) at ptk's stop signal.
   virtual void finish(bool /*interrupted*/) {}
+  // At the program's end, before finish(false): how it (pid_) ended, whoever saw its exit.
+  virtual void on_end(const WaitStatus& /*end*/) {}
 
   Session session_;
   debug::BreakpointSet bps_{session_};
@@ -59,6 +62,7 @@ class BreakpointRun {
   const bool follow_forks_;
   pid_t pid_ = 0;
   bool spawned_ = false;
+  std::string program_;  // pid_'s name, for messages after its end
 
  private:
   static SessionOptions session_options();

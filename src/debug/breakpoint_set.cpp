@@ -18,12 +18,15 @@ constexpr std::uint64_t kNear = (1ULL << 31) - 2 * kScratchPageSize;
 std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
 
 Status check_executable(pid_t pid, std::uint64_t address) {
-  PTK_ASSIGN_OR_RETURN(std::vector<MapEntry> maps, read_maps(pid));
-  auto it = std::find_if(maps.begin(), maps.end(),
+  auto maps = read_maps(pid);
+  if (!maps.ok()) return tracee_gone_if_ending(pid, std::move(maps).error());
+  auto it = std::find_if(maps->begin(), maps->end(),
                          [&](const MapEntry& m) { return m.contains(address); });
-  if (it == maps.end() || !it->exec) {
-    return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", address), 0,
-                 fmt::format("the address is not in an executable mapping of process {}", pid));
+  if (it == maps->end() || !it->exec) {
+    // A process that was killed meanwhile has no maps left: that is what to report.
+    return tracee_gone_if_ending(
+        pid, Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", address), 0,
+                   fmt::format("the address is not in an executable mapping of process {}", pid)));
   }
   return ok_status();
 }
@@ -89,6 +92,7 @@ Status BreakpointSet::plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Ar
   std::array<std::byte, 16> code{};
   auto n = mem.read(RemoteAddr(bp.address), code);
   if (!n.ok()) {
+    if (n.error().kind() == ErrorKind::TraceeGone) return std::move(n).error();
     return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", bp.address), 0,
                  "the address cannot be read");
   }
@@ -119,8 +123,7 @@ Status BreakpointSet::plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Ar
 Status BreakpointSet::insert(pid_t tid, std::uint64_t address) {
   const Thread* t = session_.thread(tid);
   if (t == nullptr) {
-    return Error(ErrorKind::NoSuchProcess, fmt::format("breakpoint in thread {}", tid), ESRCH,
-                 "the thread is not traced by this session");
+    return session_.untraced(tid, fmt::format("breakpoint in thread {}", tid));
   }
   pid_t pid = t->pid;
   Arch arch = t->arch;

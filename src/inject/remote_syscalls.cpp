@@ -38,7 +38,9 @@ Result<RemoteSyscalls> RemoteSyscalls::open(Session& session, pid_t tid) {
   const Thread* t = session.thread(tid);
   std::string call = fmt::format("inject into thread {}", tid);
   if (t == nullptr) {
-    return Error(ErrorKind::NoSuchProcess, call, ESRCH, "the thread is not traced (attach first)");
+    Error e = session.untraced(tid, call);
+    if (e.kind() == ErrorKind::TraceeGone) return e;
+    return e.with_hint("the thread is not traced (attach first)");
   }
   if (t->state != ThreadState::Stopped) {
     return Error(ErrorKind::InvalidArgument, call, 0, "the thread is running; stop it first");
