@@ -23,11 +23,7 @@ namespace {
 // (x86 resolvers read the CPU features the loader recorded), the implementation's address back.
 debug::CallTracer::IfuncResolver ifunc_resolver(Session& session) {
   return [&session](pid_t tid, std::uint64_t resolver) -> Result<std::uint64_t> {
-    PTK_ASSIGN_OR_RETURN(inject::CallResult r, inject::remote_call(session, tid, resolver, {}));
-    if (!r.returned || r.value == 0) {
-      return Error(ErrorKind::Unsupported, fmt::format("run the resolver at {:#x}", resolver));
-    }
-    return r.value;
+    return inject::resolve_ifunc(session, tid, resolver);
   };
 }
 
