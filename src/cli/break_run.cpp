@@ -12,6 +12,7 @@
 #include "ptk/core/mem_format.h"
 #include "ptk/debug/watchpoints.h"
 #include "ptk/sys/escape.h"
+#include "tracee_end.h"
 
 namespace ptk::cli {
 namespace {
@@ -47,6 +48,13 @@ class BreakRun : public BreakpointRun {
   void on_process_gone(pid_t pid) override { targets_.on_exit(pid); }
   Status before_detach() override { return watch_ ? watch_->remove_all() : ok_status(); }
   void finish(bool interrupted) override;
+  void on_end(const WaitStatus& end) override {
+    // As gdb does ("Program terminated with signal SIGKILL"): a program that did not end by
+    // itself is reported; its exit status is ptk's.
+    if (end.kind() == WaitStatus::Kind::Killed) {
+      fmt::print(stderr, "ptk break: {}\n", describe_end(pid_, program_, end));
+    }
+  }
 
   const BreakOptions& o_;
   BreakTargets targets_;

@@ -6,10 +6,12 @@
 #include <optional>
 #include <utility>
 
-#include "break_scratch.h"
 #include "cli_util.h"
 #include "entry_point.h"
+#include "ptk/core/proc.h"
+#include "ptk/inject/scratch_pages.h"
 #include "stop_signals.h"
+#include "tracee_end.h"
 
 namespace ptk::cli {
 
@@ -35,19 +37,26 @@ SessionOptions BreakpointRun::session_options() {
 Status BreakpointRun::start(int pid, const std::vector<std::string>& command) {
   spawned_ = !command.empty();
   if (spawned_) {
-    PTK_ASSIGN_OR_RETURN(pid_, spawn_to_entry(session_, command));
+    program_ = command.front().substr(command.front().rfind('/') + 1);
+    PTK_TRY(spawn_to_entry(session_, command, pid_));
   } else {
     pid_ = pid;
     PTK_TRY(session_.attach(pid_));
+    program_ = process_name(pid_);
   }
-  bps_.set_scratch_allocator(scratch_allocator(session_));
+  inject::provide_scratch_pages(bps_, session_);
   return ok_status();
 }
 
 Status BreakpointRun::start_child(pid_t tid) {
   const Thread* t = session_.thread(tid);
   pid_t pid = t != nullptr ? t->pid : tid;
-  if (unfollowed_forks_.erase(pid) != 0) return session_.detach(pid);
+  if (unfollowed_forks_.erase(pid) != 0) {
+    // It is let go with nothing of ptk's: no int3 (scrubbed at the fork), no scratch page.
+    Status released = bps_.release(pid);
+    Status detached = session_.detach(pid);
+    return released.ok() ? detached : released;
+  }
   Status s = on_thread_start(tid);
   PTK_TRY(session_.resume(tid));
   return s;
@@ -55,6 +64,7 @@ Status BreakpointRun::start_child(pid_t tid) {
 
 Status BreakpointRun::handle_trap(const Event& ev) {
   PTK_ASSIGN_OR_RETURN(auto hit, bps_.match(ev));
+  if (hit && hit->repeated) return bps_.step_over(*hit);  // reported before its signal
   if (hit) {
     // Whatever the command fails at, the thread must go on.
     Status entry = ok_status();
@@ -139,6 +149,9 @@ Status BreakpointRun::handle(const Event& ev) {
       PTK_TRY(session_.resume(ev));
       return s;
     }
+    case EventKind::Signal:
+      PTK_TRY(bps_.before_signal(ev));
+      return session_.resume(ev);
     default:
       return session_.resume(ev);
   }
@@ -179,14 +192,18 @@ int BreakpointRun::run() {
   if (s.ok()) s = arm();
   if (s.ok()) s = session_.resume_all();
   if (!s.ok()) {
-    if (!spawned_ && session_.process(pid_) != nullptr) {
-      (void)bps_.release(pid_);  // what was set before the step that failed
-      (void)session_.detach_all();
+    // Killed as it started: the loop below sees the end (its events are queued), as later on.
+    if (pid_ == 0 || !ended_under_us(session_, pid_, s.error())) {
+      if (!spawned_ && session_.process(pid_) != nullptr) {
+        (void)bps_.release(pid_);  // what was set before the step that failed
+        (void)session_.detach_all();
+      }
+      return fail(name_, s.error());
     }
-    return fail(name_, s.error());
+  } else if (!spawned_) {
+    // Printed once every breakpoint is in: a script may wait for this line.
+    fmt::print(stderr, "ptk {}: Process {} attached\n", name_, pid_);
   }
-  // Printed once every breakpoint is in: a script may wait for this line.
-  if (!spawned_) fmt::print(stderr, "ptk {}: Process {} attached\n", name_, pid_);
   while (!session_.empty()) {
     if (*stop_flag()) return let_go();
     std::optional<Event> ev = bps_.next_deferred();
@@ -199,12 +216,19 @@ int BreakpointRun::run() {
       }
       ev = *w;
     }
-    if (Status h = handle(*ev); !h.ok() && h.error().kind() != ErrorKind::TraceeGone) {
-      fail(name_, h.error());
+    // Whatever failed in a process that is being killed failed because of that: its end is
+    // what the loop reports next.
+    if (Status h = handle(*ev); !h.ok()) {
+      if (Error e = tracee_gone_if_ending(ev->pid, h.error()); e.kind() != ErrorKind::TraceeGone) {
+        fail(name_, e);
+      }
     }
   }
+  // How the program ended, also when a wait inside an operation took its exit report.
+  std::optional<WaitStatus> end = session_.end_of(pid_);
+  if (end) on_end(*end);
   finish(false);
-  return exit_code_;
+  return end ? end_code(*end) : exit_code_;
 }
 
 }  // namespace ptk::cli

@@ -15,6 +15,7 @@
 
 #include "fork_order.h"
 #include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
 #include "ptk/debug/breakpoints.h"
 
 namespace ptk::cli {
@@ -55,6 +56,8 @@ class BreakpointRun {
   // Whether the output goes to a file (-o): then a command ptk started is not interrupted by
   // ptk's stop signals (stop_signals.h).
   virtual bool writes_to_file() const { return false; }
+  // At the program's end, before finish(false): how it (pid_) ended, whoever saw its exit.
+  virtual void on_end(const WaitStatus& /*end*/) {}
 
   Session session_;
   debug::BreakpointSet bps_{session_};
@@ -62,6 +65,7 @@ class BreakpointRun {
   const bool follow_forks_;
   pid_t pid_ = 0;
   bool spawned_ = false;
+  std::string program_;  // pid_'s name, for messages after its end
 
  private:
   static SessionOptions session_options();

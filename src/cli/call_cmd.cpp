@@ -16,6 +16,7 @@
 #include "ptk/inject/remote_lib.h"
 #include "ptk/inject/syscall_expr.h"
 #include "ptk/sys/escape.h"
+#include "tracee_end.h"
 
 namespace ptk::cli {
 namespace {
@@ -104,13 +105,18 @@ int run_call(const CallOptions& o) {
   bool usage = false;
   auto target = attach_target(o.pid, o.tid, usage);
   if (!target.ok()) return fail("call", target.error(), usage ? kExitUsage : kExitFailure);
+  std::string name = process_name(target->pid);
+  // One line for any failure; a process killed meanwhile is reported as such.
+  auto failed = [&](const Error& err) {
+    return fail_or_ended("call", *target->session, target->pid, name, "during the call", err);
+  };
   auto remote = inject::RemoteSyscalls::open(*target->session, target->tid);
-  if (!remote.ok()) return fail("call", remote.error());
+  if (!remote.ok()) return failed(remote.error());
   auto fn = inject::find_function(*remote, *target->symbols, e.name);
   if (!fn.ok()) {
     (void)remote->restore();
     (void)target->detach();
-    return fail("call", fn.error());
+    return failed(fn.error());
   }
   std::vector<inject::CallArg> args = call_args(e);
   auto result = inject::remote_call(*remote, *fn, args);
@@ -122,9 +128,9 @@ int run_call(const CallOptions& o) {
   }
   Status restored = remote->restore();
   Status detached = target->detach();
-  if (!result.ok()) return fail("call", result.error());
-  if (!restored.ok()) return fail("call", restored.error());
-  if (!detached.ok()) return fail("call", detached.error());
+  if (!result.ok()) return failed(result.error());
+  if (!restored.ok()) return failed(restored.error());
+  if (!detached.ok()) return failed(detached.error());
   if (!result->returned) {
     const inject::CodeStop& s = result->stop;
     return fail("call",

@@ -23,11 +23,7 @@ namespace {
 // (x86 resolvers read the CPU features the loader recorded), the implementation's address back.
 debug::CallTracer::IfuncResolver ifunc_resolver(Session& session) {
   return [&session](pid_t tid, std::uint64_t resolver) -> Result<std::uint64_t> {
-    PTK_ASSIGN_OR_RETURN(inject::CallResult r, inject::remote_call(session, tid, resolver, {}));
-    if (!r.returned || r.value == 0) {
-      return Error(ErrorKind::Unsupported, fmt::format("run the resolver at {:#x}", resolver));
-    }
-    return r.value;
+    return inject::resolve_ifunc(session, tid, resolver);
   };
 }
 
@@ -62,6 +58,7 @@ class CallsRun : public BreakpointRun {
   }
   void on_exit(const Event& ev) override;
   void on_process_gone(pid_t pid) override { tracer_.forget_process(pid); }
+  void on_end(const WaitStatus& end) override;
   void finish(bool interrupted) override;
   bool writes_to_file() const override { return out_ != stderr; }
   void note_thread(pid_t tid);
@@ -72,6 +69,7 @@ class CallsRun : public BreakpointRun {
   CallSummary summary_;
   debug::CallTracer tracer_;
   std::set<pid_t> seen_tids_;
+  bool end_shown_ = false;  // the program's "+++ exited/killed +++" line
 };
 
 Status CallsRun::arm() {
@@ -101,8 +99,21 @@ void CallsRun::on_exit(const Event& ev) {
     } else {
       printer_.killed(ev.tid, ev.signal);
     }
+    if (ev.tid == pid_) end_shown_ = true;
   }
   tracer_.on_thread_exit(ev.tid);
+}
+
+void CallsRun::on_end(const WaitStatus& end) {
+  // The program's end was reported to an operation under way (a resolver call in it, say),
+  // not to the event loop: shown all the same.
+  if (end_shown_ || summary_mode_) return;
+  end_shown_ = true;
+  if (end.kind() == WaitStatus::Kind::Exited) {
+    printer_.exited(pid_, end.exit_code());
+  } else {
+    printer_.killed(pid_, end.term_signal());
+  }
 }
 
 void CallsRun::finish(bool interrupted) {

@@ -19,11 +19,11 @@ std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch) {
   return std::nullopt;
 }
 
-Result<pid_t> spawn_to_entry(Session& session, const std::vector<std::string>& argv) {
+Status spawn_to_entry(Session& session, const std::vector<std::string>& argv, pid_t& pid) {
   SpawnOptions sp;
   sp.argv = argv;
   set_child_signals(sp);
-  PTK_ASSIGN_OR_RETURN(pid_t pid, session.spawn(sp));
+  PTK_ASSIGN_OR_RETURN(pid, session.spawn(sp));
   // A dynamic program starts in its dynamic linker: run it to its entry point first.
   PTK_ASSIGN_OR_RETURN(Registers regs, session.get_regs(pid));
   auto entry = entry_point(pid, regs.arch());
@@ -34,7 +34,7 @@ Result<pid_t> spawn_to_entry(Session& session, const std::vector<std::string>& a
     // Stopped by the stepper's own int3: its SIGTRAP is not the program's to receive.
     PTK_TRY(session.set_pending_signal(at, 0));
   }
-  return pid;
+  return ok_status();
 }
 
 }  // namespace ptk::cli

@@ -19,8 +19,10 @@ namespace ptk::cli {
 // linker has mapped every library the program needs. nullopt if auxv cannot be read.
 std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch);
 
-// Spawns `argv` (ptk's stop signals reset to their defaults in the child) and returns its pid,
-// stopped at the program's entry point with no signal pending (ptk break, ptk calls).
-Result<pid_t> spawn_to_entry(Session& session, const std::vector<std::string>& argv);
+// Spawns `argv` (ptk's stop signals reset to their defaults in the child), sets `pid`, and
+// runs it to the program's entry point, where it stays stopped with no signal pending (ptk
+// break, ptk calls). `pid` is set as soon as the program runs, so that a caller whose program
+// was killed on the way to its entry (TraceeGone) can still report its end.
+Status spawn_to_entry(Session& session, const std::vector<std::string>& argv, pid_t& pid);
 
 }  // namespace ptk::cli

@@ -22,6 +22,7 @@
 #include "ptk/inject/remote_syscalls.h"
 #include "ptk/inject/shellcode.h"
 #include "ptk/inject/syscall_expr.h"
+#include "tracee_end.h"
 
 namespace ptk::cli {
 namespace {
@@ -151,8 +152,13 @@ int run_inject(const InjectOptions& o) {
     return fail("inject", fmt::format("thread {} is not a thread of process {}", tid, o.pid),
                 kExitUsage);
   }
+  std::string name = process_name(pid);
+  // One line for any failure; a process killed meanwhile is reported as such.
+  auto failed = [&](const Error& e) {
+    return fail_or_ended("inject", session, pid, name, "during the injection", e);
+  };
   auto remote = inject::RemoteSyscalls::open(session, tid);
-  if (!remote.ok()) return fail("inject", remote.error());
+  if (!remote.ok()) return failed(remote.error());
 
   std::string output;
   std::string fault;
@@ -186,9 +192,9 @@ int run_inject(const InjectOptions& o) {
   }
   Status restored = remote->restore();
   Status detached = session.detach(pid);
-  if (!result.ok()) return fail("inject", result.error());
-  if (!restored.ok()) return fail("inject", restored.error());
-  if (!detached.ok()) return fail("inject", detached.error());
+  if (!result.ok()) return failed(result.error());
+  if (!restored.ok()) return failed(restored.error());
+  if (!detached.ok()) return failed(detached.error());
   if (!fault.empty()) {
     if (o.json) fmt::print("{}\n", output);
     return fail("inject", fault + "; the process was restored and runs on");

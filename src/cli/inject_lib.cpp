@@ -13,6 +13,7 @@
 #include "inject_render.h"
 #include "ptk/inject/remote_lib.h"
 #include "ptk/sys/escape.h"
+#include "tracee_end.h"
 
 namespace ptk::cli {
 
@@ -32,15 +33,21 @@ int run_inject_lib(const LibOptions& o) {
     (void)target->detach();
     return fail("inject", dl.error());
   }
+  std::string name = process_name(target->pid);
+  // One line for any failure; a process killed meanwhile is reported as such.
+  auto failed = [&](const Error& e) {
+    return fail_or_ended("inject", *target->session, target->pid, name,
+                         o.unload ? "during the unload" : "during the load", e);
+  };
   auto remote = inject::RemoteSyscalls::open(*target->session, target->tid);
-  if (!remote.ok()) return fail("inject", remote.error());
+  if (!remote.ok()) return failed(remote.error());
   auto result = o.unload ? inject::unload_library(*remote, *dl, path)
                          : inject::load_library(*remote, *dl, path);
   Status restored = remote->restore();
   Status detached = target->detach();
-  if (!result.ok()) return fail("inject", result.error());
-  if (!restored.ok()) return fail("inject", restored.error());
-  if (!detached.ok()) return fail("inject", detached.error());
+  if (!result.ok()) return failed(result.error());
+  if (!restored.ok()) return failed(restored.error());
+  if (!detached.ok()) return failed(detached.error());
   const char* verb = o.unload ? "unload" : "load";
   if (!result->ok) {
     if (o.json) {

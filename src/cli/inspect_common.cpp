@@ -10,31 +10,6 @@
 #include "ptk/sys/escape.h"
 
 namespace ptk::cli {
-namespace {
-
-// PF_KTHREAD from include/linux/sched.h: the flags field (the 9th) of /proc/PID/stat has it
-// for kernel threads, which have no user address space to inspect.
-constexpr unsigned long kPfKthread = 0x00200000;
-
-bool is_kernel_thread(pid_t pid) {
-  auto stat = read_proc_file(pid, "stat");
-  if (!stat.ok()) return false;
-  // The name in parentheses may hold spaces and ')': the fields start after the last ')'.
-  std::size_t paren = stat->rfind(')');
-  if (paren == std::string::npos) return false;
-  std::string_view rest = std::string_view(*stat).substr(paren + 1);
-  // Fields after the name: state ppid pgrp session tty_nr tpgid flags.
-  for (int field = 0; field < 6; ++field) {
-    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
-    rest.remove_prefix(std::min(rest.size(), rest.find(' ')));
-  }
-  rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
-  unsigned long flags = 0;
-  std::from_chars(rest.data(), rest.data() + rest.size(), flags);
-  return (flags & kPfKthread) != 0;
-}
-
-}  // namespace
 
 Result<pid_t> parse_pid(std::string_view text) {
   pid_t pid = 0;
@@ -46,22 +21,7 @@ Result<pid_t> parse_pid(std::string_view text) {
   return pid;
 }
 
-Status check_inspectable(pid_t pid) {
-  auto st = read_status(pid);
-  if (!st.ok()) {
-    return Error(ErrorKind::NoSuchProcess, fmt::format("no process with pid {}", pid));
-  }
-  if (st->state == 'Z' || st->state == 'X') {
-    return Error(ErrorKind::NoSuchProcess, fmt::format("process {} ({})", pid, st->name), 0,
-                 "it is a zombie: it has exited and waits for its parent to reap it; nothing "
-                 "is left to inspect");
-  }
-  if (is_kernel_thread(pid)) {
-    return Error(ErrorKind::Unsupported, fmt::format("process {} ({})", pid, st->name), 0,
-                 "it is a kernel thread: it has no user registers or memory to inspect");
-  }
-  return ok_status();
-}
+Status check_inspectable(pid_t pid) { return check_attachable(pid); }
 
 Inspection::Inspection(pid_t pid)
     : session_(SessionOptions{.syscall_stops = SyscallStops::None}), pid_(pid) {}

@@ -21,6 +21,7 @@ Result<pid_t> parse_pid(std::string_view text);
 
 // Says why a live process cannot be inspected before anything touches it: it does not exist,
 // is a zombie (its memory and registers are gone), or is a kernel thread (no user memory).
+// The library's check_attachable, which every subcommand's attach goes through.
 Status check_inspectable(pid_t pid);
 
 // A process held stopped for one inspection: every thread is attached and stopped while the

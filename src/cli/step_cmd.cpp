@@ -19,6 +19,7 @@
 #include "step_cmd_printer.h"
 #include "stop_signals.h"
 #include "target_args.h"
+#include "tracee_end.h"
 
 namespace ptk::cli {
 namespace {
@@ -62,6 +63,7 @@ class StepRun {
   // killed with the session.
   int give_up(const Error& e);
   int finish(const debug::StepOutcome& outcome);
+  int ended(const WaitStatus& end);
   int run_rest_to_end();
   int let_go();
 
@@ -72,6 +74,7 @@ class StepRun {
   pid_t tid_ = 0;
   bool spawned_ = false;
   bool die_when_done_ = false;  // interrupted with a command of ptk's own: die of the signal
+  std::string name_;  // the program's, for "process 12 (prog) was killed by SIGKILL"
   std::unique_ptr<StepSymbols> symbols_;
   std::FILE* out_ = stdout;
 };
@@ -90,6 +93,8 @@ Status StepRun::start_process() {
     fmt::print(stderr, "ptk step: Process {} attached\n", pid_);
   }
   tid_ = pid_;
+  name_ =
+      spawned_ ? o_.command.front().substr(o_.command.front().rfind('/') + 1) : process_name(pid_);
   return ok_status();
 }
 
@@ -125,6 +130,9 @@ Result<debug::StepStart> StepRun::start_condition() {
 }
 
 int StepRun::give_up(const Error& e) {
+  // Killed under us (a SIGKILL fails the next ptrace request before waitpid reports it): the
+  // end of the process is the end of stepping, not the request's error.
+  if (auto end = ended_under_us(session_, pid_, e)) return ended(*end);
   if (!spawned_ && session_.process(pid_) != nullptr) {
     (void)stepper_.release(pid_);
     (void)session_.detach(pid_);
@@ -150,26 +158,38 @@ int StepRun::run_rest_to_end() {
 // at the end of run() (stop_signals.h).
 int StepRun::let_go() {
   if (spawned_ && session_.process(pid_) != nullptr) forward_stop_signal(pid_);
-  if (Status s = session_.detach(pid_); !s.ok()) return fail("step", s.error());
+  if (Status s = session_.detach(pid_); !s.ok()) {
+    if (auto end = ended_under_us(session_, pid_, s.error())) return ended(*end);
+    return fail("step", s.error());
+  }
   fmt::print(stderr, "ptk step: Process {} detached\n", pid_);
   die_when_done_ = spawned_;  // once the count or profile is out
   return 0;
+}
+
+int StepRun::ended(const WaitStatus& end) {
+  if (end.kind() == WaitStatus::Kind::Killed) {
+    fmt::print(stderr, "ptk step: {}\n", describe_end(pid_, name_, end));
+  }
+  return end_code(end);
 }
 
 int StepRun::finish(const debug::StepOutcome& outcome) {
   int code = 0;
   switch (outcome.end) {
     case debug::StepEnd::Exited:
-      code = outcome.last.exit_code;
-      break;
     case debug::StepEnd::Killed:
-      fmt::print(stderr, "ptk step: process {} was killed by {}\n", pid_,
-                 signal_name(outcome.last.signal));
-      code = 128 + outcome.last.signal;
-      break;
+      if (auto end = session_.end_of(pid_)) return ended(*end);
+      // The stepped thread ended, not (yet) the process: its own status word (wait(2) layout).
+      return ended(WaitStatus(outcome.last.kind == EventKind::Exited
+                                  ? (outcome.last.exit_code & 0xff) << 8
+                                  : outcome.last.signal | (outcome.last.core_dumped ? 0x80 : 0)));
     case debug::StepEnd::Limit:
     case debug::StepEnd::Stopped:
-      if (Status s = stepper_.release(pid_); !s.ok()) fail("step", s.error());
+      if (Status s = stepper_.release(pid_); !s.ok()) {
+        if (auto end = ended_under_us(session_, pid_, s.error())) return ended(*end);
+        fail("step", s.error());
+      }
       if (spawned_ && outcome.end == debug::StepEnd::Limit && !*stop_flag()) {
         std::fflush(out_);         // what was stepped comes before what the rest prints
         code = run_rest_to_end();  // the command runs on, unstepped, to its end

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
+#include <string>
 
 #include "ptk/core/proc.h"
 
@@ -18,6 +20,33 @@ std::string user_name(uid_t uid) {
 
 std::string describe(pid_t pid, const ProcStatus& st) {
   return fmt::format("process {} ({})", pid, st.name);
+}
+
+// What makes a process that exists impossible to attach, whatever the permissions: it has
+// already exited (a zombie waiting to be reaped, or dead and being released), or it is a
+// kernel thread. PTRACE_SEIZE refuses all three with EPERM (ptrace_attach: exit_state,
+// PF_KTHREAD), which would otherwise read as a permission problem.
+std::optional<Error> unattachable(pid_t pid, const ProcStatus& st, const std::string& call) {
+  // A multi-threaded process whose main thread alone has exited shows 'Z' too, but lives on.
+  if ((st.state == 'Z' && st.threads <= 1) || st.state == 'X') {
+    return Error(ErrorKind::NoSuchProcess, call, 0,
+                 fmt::format("{} is a zombie: it has exited, and its parent (pid {}) has not "
+                             "reaped it yet; there is nothing left to attach to",
+                             describe(pid, st), st.ppid));
+  }
+  if (st.state == 'Z') {
+    return Error(ErrorKind::Unsupported, call, 0,
+                 fmt::format("the main thread of {} has exited (a zombie) while {} other threads "
+                             "run on; ptk attaches a process through its main thread",
+                             describe(pid, st), st.threads - 1));
+  }
+  if (is_kernel_thread(pid)) {
+    return Error(ErrorKind::Unsupported, call, 0,
+                 fmt::format("{} is a kernel thread: it has no user registers or memory, and "
+                             "cannot be traced",
+                             describe(pid, st)));
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -35,10 +64,12 @@ Status check_attach_target(pid_t pid, bool already_ours) {
     return Error(ErrorKind::AlreadyTraced, fmt::format("attach {}", pid), 0,
                  "this session already traces it");
   }
-  if (!process_exists(pid)) {
-    return Error(ErrorKind::NoSuchProcess, fmt::format("attach {}", pid), ESRCH,
-                 fmt::format("no process with pid {}", pid));
+  std::string call = fmt::format("attach {}", pid);
+  auto st = read_status(pid);
+  if (!st.ok()) {
+    return Error(ErrorKind::NoSuchProcess, call, ESRCH, fmt::format("no process with pid {}", pid));
   }
+  if (auto refused = unattachable(pid, *st, call)) return *refused;
   return ok_status();
 }
 
@@ -54,6 +85,8 @@ Error explain_attach_error(pid_t tid, const Error& error) {
     return Error(ErrorKind::NoSuchProcess, error.call(), ESRCH,
                  fmt::format("process {} exited", tid));
   }
+  // It exited between the check and the seize.
+  if (auto refused = unattachable(tid, *st, error.call())) return *refused;
   if (st->tracer_pid != 0) {
     std::string tracer = fmt::format("pid {}", st->tracer_pid);
     if (auto t = read_status(st->tracer_pid); t.ok()) tracer = describe(st->tracer_pid, *t);
@@ -61,10 +94,6 @@ Error explain_attach_error(pid_t tid, const Error& error) {
                  fmt::format("{} is already traced by {}; a process has one tracer at a time: "
                              "detach that tracer first",
                              describe(tid, *st), tracer));
-  }
-  if (st->ppid == 2 || tid == 2) {
-    return Error(ErrorKind::PermissionDenied, error.call(), err,
-                 fmt::format("{} is a kernel thread, which cannot be traced", describe(tid, *st)));
   }
   uid_t me = ::geteuid();
   if (me != 0 && st->uid[0] != me) {

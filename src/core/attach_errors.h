@@ -8,7 +8,7 @@
 namespace ptk::detail {
 
 // Refuses targets ptrace cannot or must not take: ourselves, a bad pid, a missing process,
-// one this session already holds.
+// one this session already holds, one that has exited (a zombie), a kernel thread.
 Status check_attach_target(pid_t pid, bool already_ours);
 
 // Adds the cause and the cure to an error of PTRACE_SEIZE on `tid` (who owns it, Yama, ...).

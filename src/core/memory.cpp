@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ptk/core/proc.h"
 #include "ptrace_call.h"
 
 namespace ptk {
@@ -84,14 +85,16 @@ Result<std::size_t> Memory::read(RemoteAddr addr, std::span<std::byte> out) {
   std::size_t done = read_vm(addr.addr(), out);
   if (done < out.size()) done += read_proc_mem(addr.addr() + done, out.subspan(done));
   if (done < out.size()) done += read_peek(addr.addr() + done, out.subspan(done));
-  if (done == 0) return bad_address(pid_, addr.addr(), out.size());
+  if (done == 0) return tracee_gone_if_ending(pid_, bad_address(pid_, addr.addr(), out.size()));
   if (read_filter_) read_filter_(addr.addr(), out.first(done));
   return done;
 }
 
 Status Memory::read_exact(RemoteAddr addr, std::span<std::byte> out) {
   PTK_ASSIGN_OR_RETURN(std::size_t n, read(addr, out));
-  if (n != out.size()) return bad_address(pid_, addr.addr() + n, out.size() - n);
+  if (n != out.size()) {
+    return tracee_gone_if_ending(pid_, bad_address(pid_, addr.addr() + n, out.size() - n));
+  }
   return ok_status();
 }
 
@@ -151,10 +154,12 @@ Status Memory::write(RemoteAddr addr, std::span<const std::byte> data) {
     done += n;
   }
   if (done != data.size()) {
-    return Error(ErrorKind::BadAddress,
-                 fmt::format("write of {} bytes at {:#x} in process {}", data.size() - done,
-                             addr.addr() + done, pid_),
-                 EFAULT);
+    // A process that was killed meanwhile fails every access the same way: say so.
+    return tracee_gone_if_ending(
+        pid_, Error(ErrorKind::BadAddress,
+                    fmt::format("write of {} bytes at {:#x} in process {}", data.size() - done,
+                                addr.addr() + done, pid_),
+                    EFAULT));
   }
   return ok_status();
 }

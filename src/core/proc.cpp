@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -202,6 +203,60 @@ Result<std::vector<pid_t>> list_tasks(pid_t pid) {
 
 bool process_exists(pid_t pid) {
   return pid > 0 && ::access(fmt::format("/proc/{}", pid).c_str(), F_OK) == 0;
+}
+
+namespace {
+
+// The flags field (the 9th) of /proc/PID/stat: the task's PF_* bits (include/linux/sched.h).
+std::optional<unsigned long> stat_flags(pid_t pid) {
+  auto stat = read_proc_file(pid, "stat");
+  if (!stat.ok()) return std::nullopt;
+  // The name in parentheses may hold spaces and ')': the fields start after the last ')'.
+  std::size_t paren = stat->rfind(')');
+  if (paren == std::string::npos) return std::nullopt;
+  std::string_view rest = std::string_view(*stat).substr(paren + 1);
+  // Fields after the name: state ppid pgrp session tty_nr tpgid flags.
+  for (int field = 0; field < 6; ++field) {
+    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
+    rest.remove_prefix(std::min(rest.size(), rest.find(' ')));
+  }
+  rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(' ')));
+  unsigned long flags = 0;
+  if (std::from_chars(rest.data(), rest.data() + rest.size(), flags).ec != std::errc()) {
+    return std::nullopt;
+  }
+  return flags;
+}
+
+constexpr unsigned long kPfExiting = 0x00000004;
+constexpr unsigned long kPfKthread = 0x00200000;
+
+}  // namespace
+
+bool is_kernel_thread(pid_t pid) { return (stat_flags(pid).value_or(0) & kPfKthread) != 0; }
+
+bool process_ending(pid_t pid) {
+  auto tids = list_tasks(pid);
+  if (!tids.ok()) return true;
+  for (pid_t tid : *tids) {
+    auto st = read_proc_file(tid, "stat");
+    std::size_t paren = st.ok() ? st->rfind(')') : std::string::npos;
+    if (paren == std::string::npos || paren + 2 >= st->size()) continue;  // gone meanwhile
+    char state = (*st)[paren + 2];
+    if (state == 'Z' || state == 'X') continue;
+    if ((stat_flags(tid).value_or(kPfExiting) & kPfExiting) != 0) continue;
+    // A fatal signal is put in every thread's own pending set at once (complete_signal); the
+    // thread may not have run since, but ptrace already refuses it.
+    if (thread_signal_pending(tid, SIGKILL)) continue;
+    return false;  // a thread that still runs its program
+  }
+  return true;
+}
+
+Error tracee_gone_if_ending(pid_t pid, Error error) {
+  if (error.kind() == ErrorKind::TraceeGone || !process_ending(pid)) return error;
+  return Error(ErrorKind::TraceeGone, error.call(), ESRCH,
+               fmt::format("process {} has ended (it exited or was killed)", pid));
 }
 
 std::optional<int> yama_ptrace_scope() {

@@ -82,7 +82,10 @@ Result<long> ptrace_peek(pid_t tid, std::uint64_t addr) {
   errno = 0;
   long word = ::ptrace(PTRACE_PEEKDATA, tid, addr, 0);
   if (errno != 0) {
-    return Error::from_errno(errno, fmt::format("ptrace(PTRACE_PEEKDATA, {}, {:#x})", tid, addr));
+    int err = errno;
+    std::string call = fmt::format("ptrace(PTRACE_PEEKDATA, {}, {:#x})", tid, addr);
+    if (err == ESRCH) return Error(ErrorKind::TraceeGone, std::move(call), err);
+    return Error::from_errno(err, std::move(call));
   }
   return word;
 }

@@ -11,10 +11,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <thread>
 
 #include "ptk/core/host.h"
+#include "ptk/core/proc.h"
 #include "ptrace_call.h"
 
 namespace ptk {
@@ -151,6 +153,73 @@ Result<Event> Session::wait() {
     // restart ourselves) translate to nothing.
     if (std::optional<Event> ev = translate(w->first, w->second)) return std::move(*ev);
   }
+}
+
+std::optional<WaitStatus> Session::end_of(pid_t pid) const {
+  auto it = ends_.find(pid);
+  if (it == ends_.end()) return std::nullopt;
+  return WaitStatus(it->second);
+}
+
+Error Session::untraced(pid_t tid, std::string call) const {
+  if (auto end = end_of(tid)) {
+    return Error(ErrorKind::TraceeGone, std::move(call), ESRCH,
+                 fmt::format("process {} has ended: {}", tid, end->describe()));
+  }
+  return Error(ErrorKind::NoSuchProcess, std::move(call), ESRCH,
+               "the thread is not traced by this session");
+}
+
+namespace {
+
+// process_ending(pid), looked at again for a moment when it says no: a thread clears its
+// pending SIGKILL when it takes it (get_signal), a little before it marks itself exiting
+// (do_exit's exit_signals), and in between it looks alive. Only an error path waits here.
+bool ending_soon(pid_t pid) {
+  constexpr auto kLookFor = std::chrono::milliseconds(50);
+  auto until = std::chrono::steady_clock::now() + kLookFor;
+  for (;;) {
+    if (process_ending(pid)) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::yield();
+  }
+}
+
+}  // namespace
+
+Result<WaitStatus> Session::wait_for_end(pid_t pid) {
+  if (ends_.count(pid) == 0 && processes_.count(pid) != 0 && !ending_soon(pid)) {
+    // Its end would never come: what failed was something else (a thread that exited alone).
+    return Error(ErrorKind::InvalidArgument, fmt::format("wait for the end of process {}", pid), 0,
+                 "the process still runs");
+  }
+  while (ends_.count(pid) == 0) {
+    if (processes_.count(pid) == 0) {
+      return Error(ErrorKind::NoSuchProcess, fmt::format("wait for the end of process {}", pid),
+                   ESRCH, "it is not traced by this session");
+    }
+    int status = 0;
+    pid_t tid = ::waitpid(-1, &status, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR) continue;
+      return Error::from_errno(errno, fmt::format("waitpid for the end of process {}", pid));
+    }
+    const Thread* t = thread(tid);
+    bool ours = t != nullptr && t->pid == pid;
+    std::optional<Event> ev = translate(tid, status);
+    if (!ev) continue;
+    if (ours && ev->stopped()) {
+      // A stop that raced with the kill (an exit event stop, an interrupt already queued in
+      // the kernel): let the thread run into its death.
+      (void)ptrace_call(PTRACE_CONT, tid);
+      if (auto it = threads_.find(tid); it != threads_.end()) {
+        it->second.state = ThreadState::Running;
+      }
+      continue;
+    }
+    queued_.push_back(*ev);
+  }
+  return WaitStatus(ends_[pid]);
 }
 
 Result<std::optional<Event>> Session::wait_until(std::chrono::steady_clock::time_point deadline) {
@@ -347,11 +416,14 @@ Result<Event> Session::wait_thread(pid_t tid) {
       return Error(ErrorKind::TraceeGone, fmt::format("wait for thread {}", tid), ESRCH,
                    "the thread is not traced by this session (it may have exited)");
     }
+    // Any thread's report, not only this one's: when the process is killed, the kernel
+    // reports a main thread's death only once every other thread of it has been reaped
+    // (delay_group_leader), so waiting for the main thread alone would wait forever.
     int status = 0;
-    pid_t got = ::waitpid(tid, &status, __WALL);
+    pid_t got = ::waitpid(-1, &status, __WALL);
     if (got < 0) {
       if (errno == EINTR) continue;
-      return Error::from_errno(errno, fmt::format("waitpid({})", tid));
+      return Error::from_errno(errno, fmt::format("waitpid for thread {}", tid));
     }
     std::optional<Event> ev = translate(got, status);
     if (!ev) continue;

@@ -14,11 +14,14 @@
 #include "attach_errors.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
 #include "ptrace_call.h"
 
 namespace ptk {
 
 using detail::ptrace_call;
+
+Status check_attachable(pid_t pid) { return detail::check_attach_target(pid, false); }
 
 Status Session::seize(pid_t tid, bool spawned) {
   unsigned long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
@@ -70,7 +73,24 @@ Status Session::attach(pid_t pid) {
       (void)ptrace_call(PTRACE_INTERRUPT, tid);
     }
   }
-  return wait_for_initial_stops(seized);
+  PTK_TRY(wait_for_initial_stops(seized));
+  if (threads_.count(tgid) == 0) return exited_while_attaching(tgid, status.name);
+  return ok_status();
+}
+
+Error Session::exited_while_attaching(pid_t pid, const std::string& name) {
+  // A dying process can be seized (ptrace_attach only refuses one whose exit is complete); its
+  // exit is then what the first wait reports instead of the interrupt stop.
+  std::string how = "exited";
+  for (const Event& ev : queued_) {
+    if (ev.tid != pid) continue;
+    if (ev.kind == EventKind::Exited) how = fmt::format("exited with {}", ev.exit_code);
+    if (ev.kind == EventKind::Killed) how = fmt::format("was killed by {}", signal_name(ev.signal));
+  }
+  if (processes_.count(pid) != 0) (void)detach(pid);
+  std::erase_if(queued_, [pid](const Event& ev) { return ev.pid == pid; });
+  return Error(ErrorKind::NoSuchProcess, fmt::format("attach {}", pid), 0,
+               fmt::format("process {} ({}) {} as ptk attached", pid, name, how));
 }
 
 Status Session::wait_for_initial_stops(const std::vector<pid_t>& tids) {

@@ -42,12 +42,14 @@ std::optional<Event> Session::translate(pid_t tid, int raw_status) {
     case WaitStatus::Kind::Exited:
       ev.kind = EventKind::Exited;
       ev.exit_code = ws.exit_code();
+      if (tid == t.pid) ends_[t.pid] = raw_status;
       remove_thread(tid);
       return ev;
     case WaitStatus::Kind::Killed:
       ev.kind = EventKind::Killed;
       ev.signal = ws.term_signal();
       ev.core_dumped = ws.core_dumped();
+      if (tid == t.pid) ends_[t.pid] = raw_status;
       remove_thread(tid);
       return ev;
     case WaitStatus::Kind::Continued:

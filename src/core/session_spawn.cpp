@@ -85,6 +85,15 @@ bool is_exec_syscall(const SyscallStop& sc) {
 
 }  // namespace
 
+// Killed (by someone else: ptk does not) between the fork and the exec, or at the exec itself,
+// whose event stop a SIGKILL ends before ptk sees it: the command was started, and killed.
+// Its end is queued as the first event, as for a program killed a moment later.
+Result<pid_t> Session::killed_at_launch(pid_t pid, int status) {
+  if (std::optional<Event> ev = translate(pid, status)) queued_.push_back(*ev);
+  remove_thread(pid);
+  return pid;
+}
+
 Result<pid_t> Session::spawn(const SpawnOptions& o) {
   if (o.argv.empty()) return Error(ErrorKind::InvalidArgument, "spawn", 0, "no command given");
   PTK_ASSIGN_OR_RETURN(std::string path, resolve_command(o.argv[0]));
@@ -122,11 +131,15 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
   if (o.stop_before_exec) {
     // Stop the child (it is blocked in read on the pipe) so that it can be restarted with
     // PTRACE_SYSCALL, which is what makes the execve entry stop.
-    if (auto r = detail::ptrace_call(PTRACE_INTERRUPT, pid); !r.ok()) return fail(r.error());
+    // ESRCH: killed already; the wait below reports it.
+    if (auto r = detail::ptrace_call(PTRACE_INTERRUPT, pid);
+        !r.ok() && r.error().kind() != ErrorKind::TraceeGone) {
+      return fail(r.error());
+    }
     int st = 0;
     while (::waitpid(pid, &st, __WALL) < 0 && errno == EINTR) {
     }
-    if (!WIFSTOPPED(st)) return fail(Error(ErrorKind::TraceeGone, "spawn: child vanished"));
+    if (!WIFSTOPPED(st)) return killed_at_launch(pid, st);
     threads_[pid].state = ThreadState::Stopped;
   }
   if (::write(sync_w.get(), "g", 1) != 1) return fail(Error::from_errno(errno, "write to child"));
@@ -134,7 +147,8 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
 
   Thread& t = threads_[pid];
   if (o.stop_before_exec) {
-    if (Status s = restart(t, Resume::Syscall, 0); !s.ok()) return fail(s.error());
+    Status s = restart(t, Resume::Syscall, 0);
+    if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return fail(s.error());
   }
   // Run the child until the exec: with stop_before_exec to the execve entry (earlier syscalls,
   // the pipe read and child_setup's, are the tracer's own doing and not reported), otherwise
@@ -147,11 +161,12 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
       return fail(Error::from_errno(errno, "waitpid"));
     }
     if (WIFEXITED(st) || WIFSIGNALED(st)) {
-      remove_thread(pid);
       int err = 0;
-      if (::read(err_r.get(), &err, sizeof err) == sizeof err) return exec_error(path, err);
-      return Error(ErrorKind::TraceeGone, fmt::format("spawn {}", path), 0,
-                   "the child died before it could exec");
+      if (::read(err_r.get(), &err, sizeof err) == sizeof err) {
+        remove_thread(pid);
+        return exec_error(path, err);
+      }
+      return killed_at_launch(pid, st);
     }
     std::optional<Event> ev = translate(pid, st);
     if (!ev) continue;
@@ -163,7 +178,8 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
     }
     Resume how = o.stop_before_exec ? Resume::Syscall : Resume::Continue;
     int sig = ev->kind == EventKind::Signal ? ev->signal : 0;
-    if (Status s = restart(threads_[pid], how, sig); !s.ok()) return fail(s.error());
+    Status s = restart(threads_[pid], how, sig);
+    if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return fail(s.error());
   }
 }
 

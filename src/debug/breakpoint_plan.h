@@ -16,6 +16,8 @@ namespace ptk::debug {
 
 // Room for the longest instruction (15 bytes) and the longest jump back (14): one slot.
 inline constexpr std::size_t kSlotSize = 32;
+// What the scratch allocator maps at a time: one page of slots.
+inline constexpr std::uint64_t kScratchPageSize = 4096;
 
 enum class EmulateOp : std::uint8_t { None, CallRel, JmpRel, Ret };
 

@@ -12,19 +12,21 @@
 namespace ptk::debug {
 namespace {
 
-constexpr std::uint64_t kScratchPage = 4096;
 // A page this close to a breakpoint keeps any RIP-relative operand within +-2 GiB.
-constexpr std::uint64_t kNear = (1ULL << 31) - 2 * kScratchPage;
+constexpr std::uint64_t kNear = (1ULL << 31) - 2 * kScratchPageSize;
 
 std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
 
 Status check_executable(pid_t pid, std::uint64_t address) {
-  PTK_ASSIGN_OR_RETURN(std::vector<MapEntry> maps, read_maps(pid));
-  auto it = std::find_if(maps.begin(), maps.end(),
+  auto maps = read_maps(pid);
+  if (!maps.ok()) return tracee_gone_if_ending(pid, std::move(maps).error());
+  auto it = std::find_if(maps->begin(), maps->end(),
                          [&](const MapEntry& m) { return m.contains(address); });
-  if (it == maps.end() || !it->exec) {
-    return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", address), 0,
-                 fmt::format("the address is not in an executable mapping of process {}", pid));
+  if (it == maps->end() || !it->exec) {
+    // A process that was killed meanwhile has no maps left: that is what to report.
+    return tracee_gone_if_ending(
+        pid, Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", address), 0,
+                   fmt::format("the address is not in an executable mapping of process {}", pid)));
   }
   return ok_status();
 }
@@ -71,7 +73,7 @@ std::optional<StepOverKind> BreakpointSet::step_over_kind(pid_t pid, std::uint64
 Result<std::uint64_t> BreakpointSet::slot_near(pid_t tid, ProcessBreakpoints& pb,
                                                std::uint64_t address) {
   for (ScratchPage& page : pb.pages) {
-    if (page.used + kSlotSize <= kScratchPage && distance(page.address, address) < kNear) {
+    if (page.used + kSlotSize <= kScratchPageSize && distance(page.address, address) < kNear) {
       std::uint64_t slot = page.address + page.used;
       page.used += kSlotSize;
       return slot;
@@ -80,7 +82,7 @@ Result<std::uint64_t> BreakpointSet::slot_near(pid_t tid, ProcessBreakpoints& pb
   if (!allocator_) {
     return Error(ErrorKind::Unsupported, "scratch page for breakpoints", 0, "no allocator");
   }
-  PTK_ASSIGN_OR_RETURN(std::uint64_t page, allocator_(tid, address, kScratchPage));
+  PTK_ASSIGN_OR_RETURN(std::uint64_t page, allocator_(tid, address, kScratchPageSize));
   pb.pages.push_back({.address = page, .used = kSlotSize});
   return page;
 }
@@ -90,6 +92,7 @@ Status BreakpointSet::plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Ar
   std::array<std::byte, 16> code{};
   auto n = mem.read(RemoteAddr(bp.address), code);
   if (!n.ok()) {
+    if (n.error().kind() == ErrorKind::TraceeGone) return std::move(n).error();
     return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", bp.address), 0,
                  "the address cannot be read");
   }
@@ -113,14 +116,14 @@ Status BreakpointSet::plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Ar
   PTK_TRY(mem.write(RemoteAddr(*slot), *slot_bytes));
   bp.kind = StepOverKind::Slot;
   bp.slot = *slot;
+  pb.slots[*slot] = Slot{.address = bp.address, .length = p.length};
   return ok_status();
 }
 
 Status BreakpointSet::insert(pid_t tid, std::uint64_t address) {
   const Thread* t = session_.thread(tid);
   if (t == nullptr) {
-    return Error(ErrorKind::NoSuchProcess, fmt::format("breakpoint in thread {}", tid), ESRCH,
-                 "the thread is not traced by this session");
+    return session_.untraced(tid, fmt::format("breakpoint in thread {}", tid));
   }
   pid_t pid = t->pid;
   Arch arch = t->arch;
@@ -157,15 +160,22 @@ Status BreakpointSet::remove(pid_t pid, std::uint64_t address) {
 
 Status BreakpointSet::on_fork(pid_t parent, pid_t child, bool follow) {
   auto pb = procs_.find(parent);
-  if (pb == procs_.end() || pb->second.points.empty()) return ok_status();
+  if (pb == procs_.end()) return ok_status();
   if (follow) {
     // The child's copy of the address space holds the same int3 bytes and scratch pages.
-    procs_[child] = pb->second;
-    install_filter(child);
+    ProcessBreakpoints& copy = procs_[child] = pb->second;
+    copy.repeats.clear();  // its one thread is new
+    if (!copy.points.empty()) install_filter(child);
     return ok_status();
   }
   // Not followed: the child must not meet an int3 nobody handles (SIGTRAP would kill it).
-  // Writing /proc/CHILD/mem needs no stop; the child has not run yet (auto-attached).
+  // Writing /proc/CHILD/mem needs no stop; the child has not run yet (auto-attached). Its copy
+  // of the scratch pages goes at release(child), before it is let go.
+  if (!pb->second.pages.empty()) {
+    ProcessBreakpoints& inherited = procs_[child];
+    inherited.pages = pb->second.pages;
+    inherited.slots = pb->second.slots;
+  }
   Memory mem(child);
   Status result = ok_status();
   for (const auto& [address, bp] : pb->second.points) {

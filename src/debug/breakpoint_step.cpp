@@ -33,8 +33,13 @@ Result<std::optional<BreakpointHit>> BreakpointSet::match(const Event& ev) {
   std::uint64_t address = regs.ip() - regs.abi_info().breakpoint_pc_adjust;
   if (pb->second.points.count(address) == 0) return std::optional<BreakpointHit>{};
   regs.set_ip(address);
-  return std::optional<BreakpointHit>(
-      BreakpointHit{.tid = ev.tid, .pid = ev.pid, .address = address, .regs = regs});
+  bool repeated = false;
+  if (auto r = pb->second.repeats.find(ev.tid); r != pb->second.repeats.end()) {
+    repeated = r->second == address;
+    if (repeated) pb->second.repeats.erase(r);
+  }
+  return std::optional<BreakpointHit>(BreakpointHit{
+      .tid = ev.tid, .pid = ev.pid, .address = address, .regs = regs, .repeated = repeated});
 }
 
 Result<bool> BreakpointSet::absorb_stale_trap(const Event& ev) {
@@ -257,6 +262,11 @@ Status BreakpointSet::release_stopped(pid_t pid) {
     }
     if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone && result.ok()) result = s;
   }
+  if (Status s = leave_slots(pid, pb); !s.ok() && result.ok()) result = s;
+  if (Status s = unmap_pages(pid, pb); !s.ok() && result.ok()) result = s;
+  // Nothing of ours is left in the process: forget it (its pid may come back as another's).
+  if (it != procs_.end()) procs_.erase(it);
+  if (p != nullptr) p->memory->set_read_filter(nullptr);
   return result;
 }
 

@@ -102,6 +102,7 @@ void read_table(Elf* elf, Elf_Scn* scn, const GElf_Shdr& shdr, std::uint64_t bia
     s.size = sym.st_size;
     s.kind = kind;
     s.binding = binding_of(sym.st_info);
+    s.ifunc = GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC;
     out.push_back(std::move(s));
   }
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ptk/arch/syscalls.h"
+#include "ptk/core/wait_status.h"
 #include "ptk/debug/stepper.h"
 #include "ptk/debug/symbols.h"
 #include "ptk/debug/temp_breakpoint.h"
@@ -20,10 +21,16 @@ Error interrupted(std::string_view what) {
   return Error(ErrorKind::Io, fmt::format("interrupted while running to {}", what), EINTR);
 }
 
-// "exited with 0", "killed by signal 9": how the process ended, for "... before reaching X".
-std::string ending(const Event& ev) {
-  if (ev.kind == EventKind::Exited) return fmt::format("exited with {}", ev.exit_code);
-  return fmt::format("was killed by signal {}", ev.signal);
+// "process 12 exited with 0 before reaching 0x401000": the start was never reached. A program
+// that ended by itself did not do what the start asks (NotFound); one killed by a signal was
+// ended from outside (TraceeGone: the session's end_of() says how).
+Error ended_before(const Event& ev, pid_t pid, std::string_view what) {
+  if (ev.kind == EventKind::Exited) {
+    return Error(ErrorKind::NotFound,
+                 fmt::format("process {} exited with {} before {}", pid, ev.exit_code, what));
+  }
+  return Error(ErrorKind::TraceeGone, fmt::format("process {} was killed by {} before {}", pid,
+                                                  signal_name(ev.signal), what));
 }
 
 Status check_syscall_name(const std::string& name) {
@@ -55,8 +62,7 @@ Status Stepper::resume_to_start(pid_t tid) {
 Result<pid_t> Stepper::run_to_start(pid_t tid, const StepStart& start,
                                     const volatile std::sig_atomic_t* stop) {
   if (session_.thread(tid) == nullptr) {
-    return Error(ErrorKind::NoSuchProcess, fmt::format("step thread {}", tid), ESRCH,
-                 "the thread is not traced by this session");
+    return session_.untraced(tid, fmt::format("step thread {}", tid));
   }
   switch (start.kind) {
     case StepStart::Kind::Here:
@@ -103,8 +109,7 @@ Result<pid_t> Stepper::run_to_address(pid_t tid, std::uint64_t address,
     }
     if (!ev->stopped() && session_.process(pid) == nullptr) {
       bp.forget();
-      return Error(ErrorKind::NotFound,
-                   fmt::format("process {} {} before reaching {}", pid, ending(*ev), where));
+      return ended_before(*ev, pid, "reaching " + where);
     }
     pass_on(*ev);
   }
@@ -135,8 +140,7 @@ Result<pid_t> Stepper::run_to_syscall_exit(pid_t tid, const std::string& name,
       }
     }
     if (!ev->stopped() && session_.process(pid) == nullptr) {
-      return Error(ErrorKind::NotFound,
-                   fmt::format("process {} {} before any {} syscall", pid, ending(*ev), name));
+      return ended_before(*ev, pid, fmt::format("any {} syscall", name));
     }
     pass_on(*ev);
   }

@@ -244,7 +244,7 @@ Result<ResolvedLocation> SymbolTable::resolve(std::string_view spec) const {
   std::string description = s.display_name();
   if (offset != 0) description += fmt::format("+{}", offset);
   if (in != nullptr) description += " in " + in->name;
-  return ResolvedLocation{s.address + offset, description};
+  return ResolvedLocation{s.address + offset, description, s.ifunc && offset == 0};
 }
 
 }  // namespace ptk::debug

@@ -10,12 +10,12 @@ namespace ptk::debug {
 Result<TempBreakpoint> TempBreakpoint::insert(Session& session, pid_t tid, std::uint64_t address) {
   const Thread* t = session.thread(tid);
   if (t == nullptr) {
-    return Error(ErrorKind::NoSuchProcess, fmt::format("breakpoint in thread {}", tid), ESRCH,
-                 "the thread is not traced by this session");
+    return session.untraced(tid, fmt::format("breakpoint in thread {}", tid));
   }
   Memory& mem = session.memory(tid);
   std::byte saved{};
   if (Status s = mem.read_exact(RemoteAddr(address), std::span(&saved, 1)); !s.ok()) {
+    if (s.error().kind() == ErrorKind::TraceeGone) return std::move(s).error();
     return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", address), 0,
                  "the address cannot be read in process " + std::to_string(t->pid));
   }

@@ -176,4 +176,23 @@ Result<CallResult> remote_call(Session& session, pid_t tid, std::uint64_t functi
   return result;
 }
 
+Result<std::uint64_t> resolve_ifunc(RemoteSyscalls& remote, std::uint64_t resolver) {
+  PTK_ASSIGN_OR_RETURN(CallResult r, remote_call(remote, resolver, {}));
+  if (!r.returned || r.value == 0) {
+    return Error(ErrorKind::NotFound,
+                 fmt::format("run the indirect function resolver at {:#x}", resolver), 0,
+                 r.returned ? "it returned NULL" : "it did not return");
+  }
+  return r.value;
+}
+
+Result<std::uint64_t> resolve_ifunc(Session& session, pid_t tid, std::uint64_t resolver) {
+  PTK_ASSIGN_OR_RETURN(RemoteSyscalls remote, RemoteSyscalls::open(session, tid));
+  auto result = resolve_ifunc(remote, resolver);
+  Status restored = remote.restore();
+  if (!result.ok()) return result;
+  if (!restored.ok()) return std::move(restored).error();
+  return result;
+}
+
 }  // namespace ptk::inject

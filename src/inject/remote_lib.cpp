@@ -97,12 +97,17 @@ Result<std::uint64_t> find_function(RemoteSyscalls& remote, const debug::SymbolT
   bool plain = !spec.empty() && spec.find_first_of(":+") == std::string_view::npos &&
                !(spec.front() >= '0' && spec.front() <= '9');
   std::uint64_t dlsym = plain ? lookup(symbols, "dlsym") : 0;
-  if (dlsym == 0) return where.address;
-  // RTLD_DEFAULT is the null handle on both ABIs.
-  std::array<CallArg, 2> args = {CallArg::integer(0), CallArg::string(std::string(spec))};
-  PTK_ASSIGN_OR_RETURN(CallResult r, remote_call(remote, dlsym, args));
-  // Not exported (a static function of the program): the table's address is the function.
-  return r.returned && r.value != 0 ? r.value : where.address;
+  if (dlsym != 0) {
+    // RTLD_DEFAULT is the null handle on both ABIs.
+    std::array<CallArg, 2> args = {CallArg::integer(0), CallArg::string(std::string(spec))};
+    PTK_ASSIGN_OR_RETURN(CallResult r, remote_call(remote, dlsym, args));
+    if (r.returned && r.value != 0) return r.value;
+    // Not exported (a static function of the program): the table's symbol is the function.
+  }
+  // "libc:strlen" names one object's symbol, which dlsym(RTLD_DEFAULT) may not find there: its
+  // resolver is run here instead, as dlsym and the loader run it.
+  if (where.ifunc) return resolve_ifunc(remote, where.address);
+  return where.address;
 }
 
 Result<LibResult> load_library(RemoteSyscalls& remote, const DlFunctions& dl,

@@ -38,7 +38,9 @@ Result<RemoteSyscalls> RemoteSyscalls::open(Session& session, pid_t tid) {
   const Thread* t = session.thread(tid);
   std::string call = fmt::format("inject into thread {}", tid);
   if (t == nullptr) {
-    return Error(ErrorKind::NoSuchProcess, call, ESRCH, "the thread is not traced (attach first)");
+    Error e = session.untraced(tid, call);
+    if (e.kind() == ErrorKind::TraceeGone) return e;
+    return e.with_hint("the thread is not traced (attach first)");
   }
   if (t->state != ThreadState::Stopped) {
     return Error(ErrorKind::InvalidArgument, call, 0, "the thread is running; stop it first");
@@ -48,6 +50,23 @@ Result<RemoteSyscalls> RemoteSyscalls::open(Session& session, pid_t tid) {
     // good (ptrace(2), "Group-stop"): the stopped process would run on behind the user's back.
     return Error(ErrorKind::Unsupported, call, 0,
                  "the process is stopped by a signal (group-stop); send it SIGCONT first");
+  }
+  switch (t->last_stop) {
+    case EventKind::Fork:
+    case EventKind::Vfork:
+    case EventKind::Clone:
+    case EventKind::VforkDone:
+    case EventKind::Exec:
+    case EventKind::Exiting:
+      // A PTRACE_EVENT stop inside a syscall: when the thread leaves it, the kernel finishes
+      // that syscall and stores its result in rax/eax, over whatever we run (an injected
+      // clone3 would seem to fail, and the program would make a second thread).
+      return Error(ErrorKind::Unsupported, call, 0,
+                   fmt::format("the thread is stopped at a {} event, inside a syscall that has "
+                               "not returned yet; use another thread, or resume it first",
+                               to_string(t->last_stop)));
+    default:
+      break;
   }
   EventKind initial_stop = t->last_stop;
   int pending = t->pending_signal;

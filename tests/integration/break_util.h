@@ -68,6 +68,7 @@ class BackgroundPtk {
   std::string rest_of_out() { return read_all(out_.read_end.get()); }
   std::string rest_of_err() { return read_all(err_.read_end.get()); }
   void kill(int sig) { ::kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   int wait() {
     int status = wait_child(pid_);
     pid_ = -1;

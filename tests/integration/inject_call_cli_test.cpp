@@ -1,6 +1,8 @@
 // `ptk call` and `ptk inject --lib` as a user runs them on a process the test starts: results
 // printed; a missing function, malformed syntax, a faulting call, a library that does not
 // exist or cannot load, a pid that is gone: one line each, nonzero exit, the process unharmed.
+#include <utility>
+
 #include "inject_util.h"
 
 namespace ptk_test {
@@ -28,6 +30,25 @@ TEST_P(InjectCallCliTest, CallsPrintTheirResult) {
   r = ptk_cmd({"call", "-p", pid(), "fflush(NULL)"});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(child_->line(), "from ptk call");
+  expect_unharmed();
+}
+
+// glibc's strlen and memcmp are GNU indirect functions: their symbols are resolvers. Named with
+// their library, as with a plain name, the call reaches the implementation the process uses.
+TEST_P(InjectCallCliTest, IndirectFunctionsNamedWithTheirLibraryAreCalledNotTheirResolvers) {
+  const std::pair<std::string, std::string> calls[] = {
+      {R"(libc:strlen("abcdef"))", R"(libc:strlen("abcdef") = 6 (0x6))"},
+      {R"(strlen("abcdef"))", R"(strlen("abcdef") = 6 (0x6))"},
+      {R"((int)libc:memcmp("abc", "abd", 3))", R"(libc:memcmp("abc", "abd", 3) = -1 ()"},
+      {R"((int)libc:memcmp("abd", "abc", 3))", R"(libc:memcmp("abd", "abc", 3) = 1 (0x1))"},
+      {R"((int)libc:memcmp("abc", "abc", 3))", R"(libc:memcmp("abc", "abc", 3) = 0 (0x0))"},
+      {R"((int)memcmp("abd", "abc", 3))", R"(memcmp("abd", "abc", 3) = 1 (0x1))"},
+  };
+  for (const auto& [call, says] : calls) {
+    auto r = ptk_cmd({"call", "-p", pid(), call});
+    EXPECT_TRUE(r.out.starts_with(says)) << call << ": " << r.out << r.err;
+    EXPECT_EQ(r.status, 0) << call << ": " << r.err;
+  }
   expect_unharmed();
 }
 

@@ -113,6 +113,28 @@ TEST_P(InjectThreadsTest, ProcessSignalDuringInjectionIsDeliveredAfter) {
   EXPECT_EQ(describe_status(child.wait()), "exited with 0");
 }
 
+// At a PTRACE_EVENT_CLONE stop the thread is still inside clone3/clone: leaving the stop, the
+// kernel stores the new thread's id in rax over anything run there, so the program would see
+// its clone fail and make a second thread. The scope refuses such a thread.
+TEST_P(InjectThreadsTest, AThreadStoppedInsideACloneIsRefused) {
+  ptk::Session session({.syscall_stops = ptk::SyscallStops::None});
+  auto pid = session.spawn({.argv = {tracee_path("thread_pool", bits()), "1", "1"}});
+  ASSERT_TRUE(pid.ok()) << pid.error().message();
+  ASSERT_TRUE(session.resume(*pid).ok());  // from its first instruction
+  auto clone =
+      wait_until(session, [](const ptk::Event& e) { return e.kind == ptk::EventKind::Clone; });
+  ASSERT_TRUE(clone);
+  auto remote = RemoteSyscalls::open(session, clone->tid);
+  ASSERT_FALSE(remote.ok());
+  EXPECT_EQ(remote.error().kind(), ptk::ErrorKind::Unsupported);
+  EXPECT_TRUE(contains(remote.error().message(), "inside a syscall")) << remote.error().message();
+  ASSERT_TRUE(session.resume(*clone).ok());
+  std::vector<ptk::Event> events = run_to_end(session);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().kind, ptk::EventKind::Exited) << describe(events);
+  EXPECT_EQ(events.back().exit_code, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Abi, InjectThreadsTest, ::testing::Values(64, 32),
                          [](const auto& info) { return std::to_string(info.param) + "bit"; });
 

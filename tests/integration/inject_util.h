@@ -4,6 +4,7 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <optional>
 #include <set>
@@ -96,6 +97,26 @@ inline Snapshot snapshot(ptk::Session& session, pid_t tid, const ptk::Registers&
   s.code.resize(64);
   EXPECT_TRUE(session.memory(tid).read_exact(ptk::RemoteAddr(regs.ip()), s.code).ok());
   return s;
+}
+
+// The lines only one of two /proc/PID/maps texts has, "-" before and "+" after; "" when they are
+// equal.
+inline std::string maps_diff(const std::string& before, const std::string& after) {
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  };
+  std::vector<std::string> a = lines(before), b = lines(after);
+  std::string out;
+  for (const std::string& l : a) {
+    if (std::find(b.begin(), b.end(), l) == b.end()) out += "-" + l + "\n";
+  }
+  for (const std::string& l : b) {
+    if (std::find(a.begin(), a.end(), l) == a.end()) out += "+" + l + "\n";
+  }
+  return out;
 }
 
 inline bool operator==(const Snapshot& a, const Snapshot& b) {

@@ -105,6 +105,14 @@ TEST_P(SymbolsTest, LibcSymbolsOfADynamicProgram) {
   EXPECT_EQ(where->address - libc->bias, *expected);
   EXPECT_EQ(table.resolve("libc.so.6:write")->address, where->address);
   EXPECT_EQ(table.module_at(where->address), libc);
+  EXPECT_FALSE(where->ifunc);
+  // strlen and memcmp are GNU indirect functions in glibc: the symbol is a resolver's.
+  for (const char* name : {"libc:strlen", "libc:memcmp", "strlen"}) {
+    auto ifunc = table.resolve(name);
+    ASSERT_TRUE(ifunc.ok()) << ifunc.error().message();
+    EXPECT_TRUE(ifunc->ifunc) << name;
+  }
+  EXPECT_FALSE(table.resolve("libc:strlen+1")->ifunc);
   // Of write's aliases (__write, __libc_write, ...) the plain name is shown.
   EXPECT_EQ(table.describe(where->address).to_string(), "write+0");
   // The PIE program's main, moved by the program's load bias.

@@ -52,6 +52,17 @@ Result<ProcStatus> read_status(pid_t pid);
 Result<std::vector<pid_t>> list_tasks(pid_t pid);  // the threads of a process, sorted
 Result<std::string> read_proc_file(pid_t pid, std::string_view name);  // "comm", "cmdline", ...
 bool process_exists(pid_t pid);
+// Whether the task is a kernel thread (PF_KTHREAD in the flags of /proc/PID/stat): it has no
+// user address space. False when the file cannot be read.
+bool is_kernel_thread(pid_t pid);
+// Whether the process has ended or is ending: it is gone, or every thread of it has exited (a
+// zombie) or is exiting (SIGKILL pending, or PF_EXITING: a SIGKILL woke it from its ptrace-stop,
+// and it tears down its memory and maps on the way out). Any access to it then fails, whatever
+// was asked.
+bool process_ending(pid_t pid);
+// `error` as TraceeGone (same call, ESRCH) when the process is ending: what failed was not the
+// operation but the process under it. Otherwise `error` unchanged.
+Error tracee_gone_if_ending(pid_t pid, Error error);
 // Whether `sig` is pending for the thread itself (SigPnd of /proc/TID/status; not ShdPnd, the
 // process-wide set). Debuggers use it for SIGTRAP: a trap raised just as PTRACE_INTERRUPT came
 // is reported after the interrupt stop, and a detach before that report would deliver it and

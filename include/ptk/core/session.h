@@ -21,6 +21,7 @@
 #include "ptk/core/event.h"
 #include "ptk/core/memory.h"
 #include "ptk/core/wait_policy.h"
+#include "ptk/core/wait_status.h"
 
 namespace ptk {
 
@@ -92,6 +93,11 @@ struct Process {
   std::vector<pid_t> tids;
 };
 
+// Why `pid` cannot be attached, said before anything touches it (Session::attach checks the
+// same first): not a process id, ptk itself, no such process, a process that has exited and
+// waits to be reaped (a zombie), a kernel thread. One line each, in the hint.
+Status check_attachable(pid_t pid);
+
 class Session {
  public:
   explicit Session(SessionOptions options = {});
@@ -103,7 +109,9 @@ class Session {
   void set_syscall_stops(SyscallStops stops) { options_.syscall_stops = stops; }
   void set_wait_policy(const WaitPolicy& policy) { options_.wait_policy = policy; }
 
-  // Starts a command under the tracer; see SpawnOptions::stop_before_exec.
+  // Starts a command under the tracer; see SpawnOptions::stop_before_exec. A command killed
+  // before it gets there (a SIGKILL from elsewhere) is started all the same: its Killed event
+  // is the first one, end_of() says so, and every request on it fails with TraceeGone.
   Result<pid_t> spawn(const SpawnOptions& options);
   // Attaches to every thread of a running process (PTRACE_SEIZE + PTRACE_INTERRUPT) and
   // returns with all of them stopped; events seen on the way are queued for wait().
@@ -163,6 +171,22 @@ class Session {
   Result<std::uint64_t> get_debugreg(pid_t tid, int index);
   Status set_debugreg(pid_t tid, int index, std::uint64_t value);
 
+  // How a process ended (the exit of its main thread), once that was reported -- to wait() or
+  // to any call that waits meanwhile (wait_thread, attach, a stepper's run); nullopt before.
+  std::optional<WaitStatus> end_of(pid_t pid) const;
+  // The error for a thread this session does not hold: TraceeGone when it is a process whose
+  // end the session saw (a request after its death), else NoSuchProcess (never traced).
+  Error untraced(pid_t tid, std::string call) const;
+  // After a call failed with TraceeGone -- the process was killed under us: a SIGKILL takes a
+  // thread out of its ptrace-stop, so ptrace requests fail with ESRCH and its memory and maps
+  // go, before waitpid reports the death -- waits for that report: every thread of the process
+  // exits (stops on the way are let go, nothing else is resumed). Its exit events stay queued
+  // for wait(), so an event loop that goes on sees the end as usual; other processes' events
+  // are queued too. Returns how it ended (end_of), what a tool reports instead of the failed
+  // call. NoSuchProcess when the process is not traced and its end was not seen; InvalidArgument
+  // when it is not ending (process_ending: its end would never come).
+  Result<WaitStatus> wait_for_end(pid_t pid);
+
   // After an ExecFailed event: why the spawned command could not be executed, as one line
   // (the errno, and the cause where the host explains it; see exec_error in ptk/core/host.h).
   const std::optional<Error>& launch_failure() const { return launch_failure_; }
@@ -188,7 +212,9 @@ class Session {
   void remove_thread(pid_t tid);
   Status restart(Thread& t, Resume how, int signal);
   Status wait_for_initial_stops(const std::vector<pid_t>& tids);
+  Error exited_while_attaching(pid_t pid, const std::string& name);
   Result<pid_t> spawn_handshake(const SpawnOptions& options);
+  Result<pid_t> killed_at_launch(pid_t pid, int status);
 
   SessionOptions options_;
   std::unordered_map<pid_t, Thread> threads_;
@@ -197,6 +223,7 @@ class Session {
   std::unordered_map<pid_t, int> early_stops_;  // first stops of children not yet announced
   WaitPolicyState wait_state_;
   std::optional<Error> launch_failure_;
+  std::map<pid_t, int> ends_;  // raw wait status of each process's main thread at its end
 };
 
 }  // namespace ptk

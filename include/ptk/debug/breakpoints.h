@@ -12,8 +12,11 @@
 //
 // The scratch page comes from the owner (set_scratch_allocator): mapping memory in the tracee
 // takes an injected mmap, which lives above ptk_debug (ptk_inject); without an allocator every
-// hit takes the classic path. Slots are never unmapped: a thread preempted inside one at detach
-// still finds it there and jumps back.
+// hit takes the classic path. A removed breakpoint's slot stays until release(): a thread may
+// still run in it. release() unmaps the pages, after moving every thread out of the slots:
+// a thread stopped in one is moved to the same point of the original instruction, and a
+// signal delivered to a thread in a slot is delivered there instead (before_signal()), so that
+// no signal frame on a stack holds a slot address that the handler's sigreturn would jump to.
 //
 // Memory reads through the Session's Memory of a process with breakpoints show the original
 // bytes (a read filter on Memory), so disassembly, unwinding and `mem` never see an 0xcc.
@@ -49,6 +52,10 @@ struct BreakpointHit {
   pid_t pid = 0;
   std::uint64_t address = 0;
   Registers regs;  // the thread's registers, ip moved back onto the breakpoint address
+  // The thread met this breakpoint again after a signal handler ran: the signal came when it
+  // was about to run the displaced instruction (see before_signal()), so this is not a new
+  // hit, and the owner only steps over it.
+  bool repeated = false;
 };
 
 struct BreakpointStats {
@@ -62,13 +69,18 @@ class BreakpointSet {
   // the process is stopped when it is called.
   using ScratchAllocator =
       std::function<Result<std::uint64_t>(pid_t tid, std::uint64_t near, std::size_t size)>;
+  // Unmaps what the allocator mapped, through the stopped thread `tid`.
+  using ScratchReleaser = std::function<Status(pid_t tid, std::uint64_t address, std::size_t size)>;
 
   explicit BreakpointSet(Session& session) : session_(session) {}
   ~BreakpointSet();  // removes the read filters (not the breakpoints: see release())
   BreakpointSet(const BreakpointSet&) = delete;
   BreakpointSet& operator=(const BreakpointSet&) = delete;
 
-  void set_scratch_allocator(ScratchAllocator allocator) { allocator_ = std::move(allocator); }
+  void set_scratch_allocator(ScratchAllocator allocator, ScratchReleaser releaser) {
+    allocator_ = std::move(allocator);
+    releaser_ = std::move(releaser);
+  }
 
   // Inserts (or counts once more) a breakpoint at `address` in the process of stopped thread
   // `tid`. Fails, leaving nothing inserted, when the address is not in an executable mapping,
@@ -94,13 +106,22 @@ class BreakpointSet {
   // Replaces breakpoint bytes in [addr, addr + bytes.size()) by the original ones.
   void patch_reads(pid_t pid, std::uint64_t addr, std::span<std::byte> bytes) const;
 
-  // Process lifecycle (see the header comment).
+  // At a signal-delivery-stop, before the signal is passed on: a thread in a slot is moved to
+  // the same point of the original instruction, so that the handler's frame never returns
+  // into a slot. One about to run the displaced instruction goes back onto the breakpoint
+  // (its next hit there is `repeated`).
+  Status before_signal(const Event& ev);
+
+  // Process lifecycle (see the header comment). A child not followed keeps the scratch pages
+  // it inherited until release(child) (before it is detached; not for a vfork child, which
+  // shares its parent's memory).
   Status on_fork(pid_t parent, pid_t child, bool follow);
   void on_exec(pid_t pid);
   void on_exit(pid_t pid);
-  // Before detaching: removes every breakpoint of the process and moves back any stopped
-  // thread whose int3 trap was not handled (its events, queued or deferred, are consumed and
-  // its SIGTRAP dropped). Threads are left stopped for Session::detach.
+  // Before detaching: removes every breakpoint of the process, moves back any stopped thread
+  // whose int3 trap was not handled (its events, queued or deferred, are consumed and its
+  // SIGTRAP dropped) and any thread in a slot, and unmaps the scratch pages. Threads are left
+  // stopped for Session::detach.
   Status release(pid_t pid);
 
   const BreakpointStats& stats() const { return stats_; }
@@ -119,10 +140,16 @@ class BreakpointSet {
   struct ScratchPage {
     std::uint64_t address = 0, used = 0;
   };
+  struct Slot {
+    std::uint64_t address = 0;  // the breakpoint whose instruction it runs
+    std::uint8_t length = 0;    // of that instruction; the jump back follows it
+  };
   struct ProcessBreakpoints {
     std::map<std::uint64_t, Breakpoint> points;
     std::set<std::uint64_t> removed;  // addresses once ours: late traps there are absorbed
     std::vector<ScratchPage> pages;
+    std::map<std::uint64_t, Slot> slots;     // by slot address; kept after a removal
+    std::map<pid_t, std::uint64_t> repeats;  // thread -> breakpoint it meets again
   };
 
   Status plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Arch arch);
@@ -133,9 +160,15 @@ class BreakpointSet {
   void install_filter(pid_t pid);
   Status rewind_if_ours(pid_t tid, ProcessBreakpoints& pb);
   Status release_stopped(pid_t pid);
+  // Where a thread at `ip` in a slot is in the original code: nullopt when not in a slot.
+  static std::optional<std::uint64_t> out_of_slot(const ProcessBreakpoints& pb, std::uint64_t ip,
+                                                  bool& at_start);
+  Status leave_slots(pid_t pid, ProcessBreakpoints& pb);
+  Status unmap_pages(pid_t pid, ProcessBreakpoints& pb);
 
   Session& session_;
   ScratchAllocator allocator_;
+  ScratchReleaser releaser_;
   std::map<pid_t, ProcessBreakpoints> procs_;
   std::deque<Event> deferred_;
   BreakpointStats stats_;

@@ -41,6 +41,9 @@ struct Symbol {
   std::uint64_t size = 0;     // 0 when unknown (assembly labels)
   SymbolKind kind = SymbolKind::Function;
   SymbolBinding binding = SymbolBinding::Global;
+  // STT_GNU_IFUNC: `address` is the resolver, which returns the implementation to call (the
+  // loader calls it at relocation; glibc's strlen, memcmp, memcpy...).
+  bool ifunc = false;
 
   const std::string& display_name() const { return demangled.empty() ? name : demangled; }
   bool is_code() const { return kind != SymbolKind::Object; }
@@ -86,6 +89,9 @@ struct AddressInfo {
 struct ResolvedLocation {
   std::uint64_t address = 0;
   std::string description;  // "puts in libc.so.6", "hello.c:7 in main", "0x401000"
+  // The location is a GNU indirect function's symbol itself: `address` is its resolver, and a
+  // call must go to what the resolver returns in the process (inject::find_function does).
+  bool ifunc = false;
 };
 
 class SymbolTable {

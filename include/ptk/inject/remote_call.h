@@ -60,6 +60,13 @@ Result<CallResult> remote_call(RemoteSyscalls& remote, std::uint64_t function,
 Result<CallResult> remote_call(Session& session, pid_t tid, std::uint64_t function,
                                std::span<const CallArg> args);
 
+// The implementation a GNU indirect function's resolver picks in this process: the resolver
+// is called as the x86 loader calls it, without arguments (glibc's x86 resolvers read the CPU
+// features the loader recorded). NotFound when it does not return an address.
+Result<std::uint64_t> resolve_ifunc(RemoteSyscalls& remote, std::uint64_t resolver);
+// The same in a scope of its own on thread `tid`, stopped in `session`.
+Result<std::uint64_t> resolve_ifunc(Session& session, pid_t tid, std::uint64_t resolver);
+
 // The most register/stack arguments remote_call passes.
 inline constexpr std::size_t kMaxCallArgs = 6;
 

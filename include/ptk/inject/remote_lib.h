@@ -36,6 +36,8 @@ Result<DlFunctions> find_dl_functions(const debug::SymbolTable& symbols);
 // target's own dlsym(RTLD_DEFAULT, name) when it has one: that resolves GNU indirect functions
 // (strlen, memcpy... are STT_GNU_IFUNC in glibc: the symbol's address is a resolver that
 // returns the implementation, not the function) and follows the program's interposition.
+// Any other indirect function ("libc:strlen", or a name dlsym does not know) has its resolver
+// run in the target (resolve_ifunc).
 Result<std::uint64_t> find_function(RemoteSyscalls& remote, const debug::SymbolTable& symbols,
                                     std::string_view spec);
 

@@ -16,7 +16,9 @@
 // - bytes it writes (a syscall instruction over the ip when no existing one is found).
 // The other threads of the process stay in their ptrace-stops throughout.
 //
-// Like Session, single-threaded. Not for a thread in a group-stop (it would have to run).
+// Like Session, single-threaded. Not for a thread in a group-stop (it would have to run), nor
+// for one at a fork, vfork, clone, exec or exit event (it is inside a syscall whose result the
+// kernel stores when it leaves the stop, over the injected one's registers).
 #pragma once
 
 #include <signal.h>

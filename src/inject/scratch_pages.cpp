@@ -1,13 +1,14 @@
 // One read+execute anonymous page in the tracee per call, placed near the breakpoint when the
 // kernel can: a RIP-relative operand copied into a slot must reach its data within +-2 GiB.
-#include "break_scratch.h"
+#include "ptk/inject/scratch_pages.h"
 
 #include <fmt/format.h>
 #include <sys/mman.h>
 
+#include "ptk/inject/remote_memory.h"
 #include "ptk/inject/remote_syscalls.h"
 
-namespace ptk::cli {
+namespace ptk::inject {
 namespace {
 
 // A hint below the object the breakpoint is in: libraries and PIE programs sit at the top of
@@ -21,9 +22,9 @@ std::uint64_t hint_near(std::uint64_t near) {
 
 }  // namespace
 
-debug::BreakpointSet::ScratchAllocator scratch_allocator(Session& session) {
+debug::BreakpointSet::ScratchAllocator scratch_page_allocator(Session& session) {
   return [&session](pid_t tid, std::uint64_t near, std::size_t size) -> Result<std::uint64_t> {
-    PTK_ASSIGN_OR_RETURN(inject::RemoteSyscalls rs, inject::RemoteSyscalls::open(session, tid));
+    PTK_ASSIGN_OR_RETURN(RemoteSyscalls rs, RemoteSyscalls::open(session, tid));
     // i386 has mmap2 (offset in pages) for the six-argument form; offset 0 either way.
     const char* name = rs.arch() == Arch::I386 ? "mmap2" : "mmap";
     std::uint64_t no_fd = rs.arch() == Arch::I386 ? 0xffffffffULL : ~0ULL;
@@ -31,7 +32,7 @@ debug::BreakpointSet::ScratchAllocator scratch_allocator(Session& session) {
                          rs.syscall(name, {hint_near(near), size, PROT_READ | PROT_EXEC,
                                            MAP_PRIVATE | MAP_ANONYMOUS, no_fd, 0}));
     PTK_TRY(rs.restore());
-    if (inject::is_syscall_error(ret)) {
+    if (is_syscall_error(ret)) {
       return Error(ErrorKind::Io, fmt::format("mmap of a scratch page in thread {}", tid),
                    static_cast<int>(-ret));
     }
@@ -39,4 +40,17 @@ debug::BreakpointSet::ScratchAllocator scratch_allocator(Session& session) {
   };
 }
 
-}  // namespace ptk::cli
+debug::BreakpointSet::ScratchReleaser scratch_page_releaser(Session& session) {
+  return [&session](pid_t tid, std::uint64_t address, std::size_t size) -> Status {
+    PTK_ASSIGN_OR_RETURN(RemoteSyscalls rs, RemoteSyscalls::open(session, tid));
+    Status unmapped = remote_munmap(rs, RemoteAddr(address), size);
+    Status restored = rs.restore();
+    return unmapped.ok() ? restored : unmapped;
+  };
+}
+
+void provide_scratch_pages(debug::BreakpointSet& bps, Session& session) {
+  bps.set_scratch_allocator(scratch_page_allocator(session), scratch_page_releaser(session));
+}
+
+}  // namespace ptk::inject
