@@ -3,7 +3,8 @@
 #
 #   1. deps.sh (installs what is missing; silent otherwise)
 #   2. clang-format check of every C/C++ source
-#   3. the `ci` preset (RelWithDebInfo, -Werror) with GCC: configure, build, ctest
+#   3. the `ci` preset (RelWithDebInfo, -Werror) with GCC: configure, build, ctest; then the
+#      fault trials, scripts/torture.py, with small counts
 #   4. the `asan` preset (Debug, ASan+UBSan, -Werror) with Clang: configure, build, ctest
 #   5. fuzz: scripts/fuzz.sh 60 (the parsers' libFuzzer targets, 60 s each from tests/fuzz/corpus)
 #   6. VM: the tests this host skipped for a capability it lacks (32-bit x86 programs,
@@ -188,6 +189,9 @@ cmake --build --preset ci || fail "ci build (GCC, -Werror)"
 stage "ci preset with GCC: tests"
 run_ctest "ci tests (GCC)" "$PWD/build/ci/junit-host.xml" \
   ctest --preset ci --output-on-failure --no-tests=error -j2 --timeout 120
+stage "fault trials: scripts/torture.py (small counts; --large by hand)"
+python3 scripts/torture.py --build build/ci ||
+  fail "fault trials (scripts/torture.py; the failing trial is named above, --seed repeats it)"
 
 if ((quick)); then
   echo "test.sh: --quick: the asan and fuzz stages are skipped"

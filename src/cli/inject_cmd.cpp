@@ -22,6 +22,7 @@
 #include "ptk/inject/remote_syscalls.h"
 #include "ptk/inject/shellcode.h"
 #include "ptk/inject/syscall_expr.h"
+#include "ptk/inject/syscall_run.h"
 #include "tracee_end.h"
 
 namespace ptk::cli {
@@ -80,31 +81,10 @@ Result<const SyscallSpec*> resolve_syscall(const inject::SyscallExpr& expr, Arch
   return spec;
 }
 
-// Runs the syscall in the open scope; strings go onto the tracee's stack meanwhile.
+// Runs the syscall in the open scope (its strings placed and removed by the library).
 Result<SyscallOutcome> run_syscall(inject::RemoteSyscalls& remote, const inject::SyscallExpr& expr,
                                    const SyscallSpec* spec) {
-  // All strings in one block pushed onto the stack, each with its NUL.
-  std::string block;
-  std::vector<std::size_t> offsets;
-  for (const inject::SyscallArgExpr& a : expr.args) {
-    offsets.push_back(block.size());
-    if (a.kind == inject::SyscallArgExpr::Kind::String) block += a.bytes + '\0';
-  }
-  std::optional<inject::StackBytes> strings;
-  if (!block.empty()) {
-    auto pushed = inject::StackBytes::push(remote, std::as_bytes(std::span(block)), 16);
-    if (!pushed.ok()) return std::move(pushed).error();
-    strings.emplace(std::move(pushed).value());
-  }
-  std::vector<std::uint64_t> values;
-  for (std::size_t i = 0; i < expr.args.size(); ++i) {
-    const inject::SyscallArgExpr& a = expr.args[i];
-    values.push_back(a.kind == inject::SyscallArgExpr::Kind::String
-                         ? strings->addr().addr() + offsets[i]
-                         : a.value);  // NULL is 0
-  }
-  PTK_ASSIGN_OR_RETURN(std::int64_t ret, remote.syscall(spec->nr, values));
-  if (strings) PTK_TRY(strings->restore());
+  PTK_ASSIGN_OR_RETURN(std::int64_t ret, inject::run_syscall_expr(remote, expr, *spec));
   return SyscallOutcome{.arch = remote.arch(),
                         .spec = spec,
                         .expr = &expr,

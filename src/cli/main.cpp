@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
         continue;
       }
       ptk::cli::install_stop_handlers();
-      ptk::run_tracer_in_child(ptk::cli::stop_signals(), SIGTERM);
+      ptk::run_tracer_in_child(ptk::cli::stop_signals(), ptk::cli::parent_death_signal());
     }
   });
   try {

@@ -29,6 +29,8 @@ void on_stop_signal(int sig, siginfo_t*, void* ucontext) {
 
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
+bool is_parent_death(int sig) { return sig == parent_death_signal(); }
+
 // Per stop signal: whether ptk was started with it ignored.
 bool g_ignored_at_start[std::size(kStopSignals)] = {};
 bool g_recorded = false;
@@ -60,6 +62,14 @@ void install_stop_handlers(StopSignals how) {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: the handler must interrupt a blocking waitpid
   for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
+  // The guard's signal always stops the session, even where the stop signals are ignored.
+  sa.sa_sigaction = on_stop_signal;
+  sigaction(parent_death_signal(), &sa, nullptr);
+}
+
+int parent_death_signal() {
+  // A real-time signal nobody sends by accident: no terminal, shell or `kill` default makes it.
+  return SIGRTMAX - 1;
 }
 
 std::span<const int> stop_signals() { return kStopSignals; }
@@ -77,7 +87,8 @@ void set_child_signals(SpawnOptions& spawn) {
 volatile std::sig_atomic_t* stop_flag() { return &g_stop; }
 
 void forward_stop_signal(pid_t command) {
-  if (g_stop == 0) return;
+  // The process the user started died (kill -9): nobody asked for the command to end.
+  if (g_stop == 0 || is_parent_death(g_stop)) return;
   ::kill(command, SIGCONT);
   ::kill(command, g_stop);
 }

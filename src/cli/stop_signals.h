@@ -33,6 +33,12 @@ void install_stop_handlers(StopSignals how = StopSignals::Interrupt);
 // Those signals.
 std::span<const int> stop_signals();
 
+// The signal the tracer child gets when the process the user started dies, however it dies
+// (ptk/core/tracer_child.h). It stops a session as the stop signals do, even where they are
+// ignored, but the command ptk started is not sent anything: it is detached and runs on, as
+// the kernel would have left it had the tracer itself been killed, minus ptk's changes.
+int parent_death_signal();
+
 // A spawned command starts with the dispositions of those signals ptk itself was started
 // with: SIG_DFL, or SIG_IGN as `nohup` or a shell's background job leave them, not ptk's own.
 void set_child_signals(SpawnOptions& spawn);

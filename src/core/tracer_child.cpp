@@ -23,14 +23,23 @@ void forward_signal(int sig) {
 
 void run_tracer_in_child(std::span<const int> forward, int parent_death_signal) {
   std::fflush(nullptr);  // nothing buffered is written twice
+  // The signals to pass on stay blocked from before the fork until the parent's forwarding
+  // handlers are in: one that came in between would otherwise run the handler the parent had
+  // before (ptk's stop handler, which only sets a flag nobody looks at) and be lost.
+  sigset_t held, before;
+  sigemptyset(&held);
+  for (int sig : forward) sigaddset(&held, sig);
+  ::sigprocmask(SIG_BLOCK, &held, &before);
   pid_t parent = ::getpid();
   pid_t child = ::fork();
-  if (child < 0) return;  // no guard, but ptk still works
-  if (child == 0) {
-    // The signal comes when the parent's thread dies; a parent that died before this line
-    // is no longer our parent.
-    ::prctl(PR_SET_PDEATHSIG, parent_death_signal);
-    if (::getppid() != parent) ::raise(parent_death_signal);
+  if (child <= 0) {
+    if (child == 0) {
+      // The signal comes when the parent's thread dies; a parent that died before this line
+      // is no longer our parent.
+      ::prctl(PR_SET_PDEATHSIG, parent_death_signal);
+      if (::getppid() != parent) ::raise(parent_death_signal);
+    }
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);  // fork failed: no guard, ptk still works
     return;
   }
   g_tracer = child;
@@ -39,6 +48,7 @@ void run_tracer_in_child(std::span<const int> forward, int parent_death_signal) 
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
   for (int sig : forward) ::sigaction(sig, &sa, nullptr);
+  ::sigprocmask(SIG_SETMASK, &before, nullptr);  // what came meanwhile is passed on now
   // Job control (Ctrl-Z, fg) reaches both processes through the terminal's process group.
   int status = 0;
   while (::waitpid(child, &status, 0) < 0) {

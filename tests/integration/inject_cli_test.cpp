@@ -33,6 +33,21 @@ TEST_P(InjectCliTest, SyscallResultIsPrintedAsStraceWould) {
   expect_unharmed();
 }
 
+// Issue 13, defect 8: uname writes a 390-byte struct utsname where its argument points; a
+// 2-byte string below the stack pointer let it overwrite the blocked read's live frames, and
+// the process died when the read returned. The kernel's output goes to a scratch mapping now.
+TEST_P(InjectCliTest, SyscallWritingPastItsStringLeavesTheStackAlone) {
+  const std::string before = ptk::read_proc_file(pid(), "maps").value_or("?");
+  auto r = ptk_inject(pid(), {"--syscall", R"(uname("x"))"});
+  EXPECT_TRUE(r.out.starts_with("uname(")) << r.out << r.err;
+  EXPECT_TRUE(r.out.ends_with(") = 0\n")) << r.out << r.err;
+  // An output buffer larger than a page, with the length the syscall is given.
+  auto got = ptk_inject(pid(), {"--syscall", R"(getcwd("", 10000))"});
+  EXPECT_TRUE(got.out.starts_with("getcwd(")) << got.out << got.err;
+  EXPECT_EQ(ptk::read_proc_file(pid(), "maps").value_or("!"), before);
+  expect_unharmed();
+}
+
 TEST_P(InjectCliTest, ShellcodeFromHexAndFile) {
   // mov eax, 42 (the same bytes in both modes); ptk's int3 ends it.
   auto fresh = ptk_inject(pid(), {"--hex", "b8 2a 00 00 00"});

@@ -1,9 +1,10 @@
 // The restore proof: a process computing a checksum over the bytes the test feeds it receives
-// 1,000 mixed injections (remote syscalls, remote mappings, remote calls, shellcode in a
-// mapping and over the ip, load and unload of a shared object), each in its own attach, at
-// whatever point it has reached (computing, in poll, read or nanosleep, or for a worker thread
-// in a pipe read). Its final output must equal an uninjected run's, and its /proc/PID/maps
-// must be the same text after as before. 64-bit, 32-bit, and with 8 worker threads.
+// 1,000 mixed injections (remote syscalls, one of them a uname that writes far past its
+// string, remote mappings, remote calls, shellcode in a mapping and over the ip, load and
+// unload of a shared object), each in its own attach, at whatever point it has reached
+// (computing, in poll, read or nanosleep, or for a worker thread in a pipe read). Its final
+// output must equal an uninjected run's, and its /proc/PID/maps must be the same text after
+// as before. 64-bit, 32-bit, and with 8 worker threads.
 #include <fcntl.h>
 #include <sys/mman.h>
 
@@ -17,6 +18,8 @@
 #include "ptk/inject/remote_lib.h"
 #include "ptk/inject/remote_memory.h"
 #include "ptk/inject/shellcode.h"
+#include "ptk/inject/syscall_expr.h"
+#include "ptk/inject/syscall_run.h"
 
 namespace ptk_test {
 namespace {
@@ -86,7 +89,7 @@ class InjectRestoreTest : public ::testing::TestWithParam<Variant> {
     return ::testing::AssertionFailure() << "injection " << i << ": " << what;
   };
   switch (i % 5) {
-    case 0: {  // syscalls: getpid, then open/write/close on /dev/null
+    case 0: {  // syscalls: getpid, then open/write/close on /dev/null, then a uname as written
       auto got = remote.syscall("getpid", {});
       if (!got.ok() || *got != pid) return failure("getpid");
       auto path = ptk::inject::StackBytes::push_string(remote, "/dev/null");
@@ -97,6 +100,12 @@ class InjectRestoreTest : public ::testing::TestWithParam<Variant> {
           remote.syscall("write", {static_cast<std::uint64_t>(*fd), path->addr().addr(), 4});
       auto closed = remote.syscall("close", {static_cast<std::uint64_t>(*fd)});
       if (!wrote.ok() || *wrote != 4 || !closed.ok() || *closed != 0) return failure("write/close");
+      // The kernel writes 390 bytes where the 2-byte "x" is placed (issue 13, defect 8).
+      auto expr = ptk::inject::parse_syscall_expr(R"(uname("x"))");
+      const ptk::SyscallSpec* spec = ptk::find_syscall(remote.arch(), "uname");
+      if (!expr.ok() || spec == nullptr) return failure("uname expression");
+      auto named = ptk::inject::run_syscall_expr(remote, *expr, *spec);
+      if (!named.ok() || *named != 0) return failure("uname");
       return ::testing::AssertionSuccess();
     }
     case 1: {  // a mapping made, written, protected and removed

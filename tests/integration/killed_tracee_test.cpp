@@ -44,6 +44,11 @@ class KilledTraceeTest : public BitsTest {
     return status;
   }
 
+  static pid_t only_child(pid_t parent) {
+    auto children = ptk::read_proc_file(parent, fmt::format("task/{}/children", parent));
+    return children.ok() && !children->empty() ? std::atoi(children->c_str()) : 0;
+  }
+
   // The same, killing the program as soon as it has been executed: while ptk runs it to its
   // entry point and sets its breakpoints.
   int kill_at_start(const std::vector<std::string>& args, std::string& err, pid_t& pid) {
@@ -51,11 +56,12 @@ class KilledTraceeTest : public BitsTest {
     argv.push_back("--");
     argv.push_back(program());
     BackgroundPtk ptk(argv);
-    // ptk's one child, once it runs the program (it passes through ptk's own code first).
+    // The program, once it runs (it passes through ptk's own code first): a child of the
+    // tracer, which is ptk's one child (ptk/core/tracer_child.h).
     pid = 0;
     for (;;) {
-      auto children = ptk::read_proc_file(ptk.pid(), fmt::format("task/{}/children", ptk.pid()));
-      if (children.ok() && !children->empty()) pid = std::atoi(children->c_str());
+      pid_t tracer = only_child(ptk.pid());
+      pid = tracer > 0 ? only_child(tracer) : 0;
       char exe[4096] = {};
       if (pid > 0 &&
           ::readlink(fmt::format("/proc/{}/exe", pid).c_str(), exe, sizeof exe - 1) > 0 &&
