@@ -94,50 +94,37 @@ class KilledTraceeTest : public BitsTest {
     EXPECT_EQ(describe_status(tracee.wait()), "killed by SIGKILL");
     return status;
   }
+
+  // kTrials runs of `args`, the program started by ptk or attached to, and killed: each time
+  // ptk says so in one line and exits 137.
+  enum class Target { Spawned, Attached };
+  void expect_said_and_137(Target target, const std::vector<std::string>& args) {
+    for (int trial = 0; trial < kTrials; ++trial) {
+      SCOPED_TRACE(fmt::format("trial {}", trial));
+      std::string err;
+      pid_t pid = 0;
+      int status =
+          target == Target::Spawned ? kill_spawned(args, err, pid) : kill_attached(args, err, pid);
+      EXPECT_EQ(describe_status(status), "exited with 137") << err;
+      EXPECT_EQ(err, killed_line(args.front(), pid));
+    }
+  }
 };
 
 TEST_P(KilledTraceeTest, StepSaysTheProgramWasKilledAndExits137) {
-  for (int trial = 0; trial < kTrials; ++trial) {
-    SCOPED_TRACE(fmt::format("trial {}", trial));
-    std::string err;
-    pid_t pid = 0;
-    int status = kill_spawned({"step", "--count", "--from", "kill_step"}, err, pid);
-    EXPECT_EQ(describe_status(status), "exited with 137") << err;
-    EXPECT_EQ(err, killed_line("step", pid));
-  }
+  expect_said_and_137(Target::Spawned, {"step", "--count", "--from", "kill_step"});
 }
 
 TEST_P(KilledTraceeTest, StepOfAnAttachedProcessSaysItWasKilledAndExits137) {
-  for (int trial = 0; trial < kTrials; ++trial) {
-    SCOPED_TRACE(fmt::format("trial {}", trial));
-    std::string err;
-    pid_t pid = 0;
-    int status = kill_attached({"step", "--count"}, err, pid);
-    EXPECT_EQ(describe_status(status), "exited with 137") << err;
-    EXPECT_EQ(err, killed_line("step", pid));
-  }
+  expect_said_and_137(Target::Attached, {"step", "--count"});
 }
 
 TEST_P(KilledTraceeTest, BreakSaysTheProgramWasKilledAndExits137) {
-  for (int trial = 0; trial < kTrials; ++trial) {
-    SCOPED_TRACE(fmt::format("trial {}", trial));
-    std::string err;
-    pid_t pid = 0;
-    int status = kill_spawned({"break", "--count", "kill_step"}, err, pid);
-    EXPECT_EQ(describe_status(status), "exited with 137") << err;
-    EXPECT_EQ(err, killed_line("break", pid));
-  }
+  expect_said_and_137(Target::Spawned, {"break", "--count", "kill_step"});
 }
 
 TEST_P(KilledTraceeTest, BreakOnAnAttachedProcessSaysItWasKilledAndExits137) {
-  for (int trial = 0; trial < kTrials; ++trial) {
-    SCOPED_TRACE(fmt::format("trial {}", trial));
-    std::string err;
-    pid_t pid = 0;
-    int status = kill_attached({"break", "--count", "kill_step"}, err, pid);
-    EXPECT_EQ(describe_status(status), "exited with 137") << err;
-    EXPECT_EQ(err, killed_line("break", pid));
-  }
+  expect_said_and_137(Target::Attached, {"break", "--count", "kill_step"});
 }
 
 TEST_P(KilledTraceeTest, CallsEndsWithKilledBySigkillAndExits137) {
