@@ -5,6 +5,7 @@ are only ever a sacrificial process of the trial's own or ones that cannot exist
 import re
 import signal
 import subprocess
+import tempfile
 
 from .harness import Process, TrialError, tracer_of
 
@@ -36,11 +37,11 @@ def one_line(env, rng, sub, options, victim):
     return argv
 
 
-def run_line(argv, shown):
+def run_line(argv, shown, cwd):
     """Runs one command line; one that traces the sacrificial process until told to stop is
     told so (SIGINT) after a while, as a user would, and must then end by itself."""
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, cwd=cwd)
     try:
         _, err = proc.communicate(timeout=5)
         interrupted = False
@@ -60,13 +61,14 @@ def run_line(argv, shown):
 
 
 def trial(env, cfg, lines):
-    with Process(["sleep", "1000"]) as victim:
+    # A scratch directory to run in: `-o WORD` writes a file named WORD.
+    with Process(["sleep", "1000"]) as victim, tempfile.TemporaryDirectory() as cwd:
         options = {sub: options_of(env, sub) for sub in SUBCOMMANDS}
         for _ in range(lines):
             sub = cfg.rng.choice(SUBCOMMANDS)
             argv = one_line(env, cfg.rng, sub, options[sub], victim.pid)
             shown = " ".join(repr(a) if " " in a or not a.isprintable() else a for a in argv[1:])
-            code, err = run_line(argv, shown)
+            code, err = run_line(argv, shown, cwd)
             if code == 2 and len(err) != 1:
                 raise TrialError(f"ptk {shown}: a refused command line, but {len(err)} lines")
             if victim.proc.poll() is not None or tracer_of(victim.pid) != 0:
