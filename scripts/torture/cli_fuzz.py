@@ -54,7 +54,9 @@ def run_line(argv, shown, cwd):
             proc.communicate()
             raise TrialError(f"ptk {shown}: still running 20s after SIGINT") from None
         interrupted = True
-    allowed = (0, 1, 2) + ((128 + signal.SIGINT,) if interrupted else ())
+    # After SIGINT: 130, or death by it (a command ptk started got it too, and ptk dies of
+    # the signal as strace does: stop_signals.h).
+    allowed = (0, 1, 2) + ((128 + signal.SIGINT, -signal.SIGINT) if interrupted else ())
     if proc.returncode not in allowed:
         raise TrialError(f"ptk {shown}: status {proc.returncode}")
     return proc.returncode, [l for l in err.decode(errors="replace").splitlines() if l.strip()]

@@ -4,6 +4,7 @@ non-leader threads; a vforking program whose ptk is told to stop mid-run."""
 import os
 import re
 import signal
+import tempfile
 import time
 
 from .harness import Process, TrialError
@@ -66,14 +67,18 @@ def trial_rt_signals(env, count):
 def trial_exec_chain(env, length):
     what = f"{length} execs from non-leader threads under ptk trace -f"
     chain = [env.tracee("exec_thread")] * length + [env.tracee("hello_writes")]
-    argv = [env.ptk, "trace", "-f", "--whole-lines", "-e", "trace=execve", "--"] + chain
-    with Process(argv) as ptk:
-        code = ptk.wait(120, f"{what}: ptk")
-        out = ptk.out.drain(5)
-        err = ptk.err.drain(5)
-        if code != 0 or out != ["hello, ptrace", "second line!"]:
-            raise TrialError(f"{what}: ended with {code}, printed {out[-2:]}")
-        execs = [line for line in err if re.search(r"execve\(.*\) += 0$", line)]
+    # The trace to a file: each execve line holds the whole chain (~5 KB at 100), more than a
+    # pipe holds while the harness only waits.
+    with tempfile.NamedTemporaryFile("r", suffix=".trace") as trace:
+        argv = [env.ptk, "trace", "-f", "--whole-lines", "-e", "trace=execve", "-o", trace.name,
+                "--"] + chain
+        with Process(argv) as ptk:
+            code = ptk.wait(120, f"{what}: ptk")
+            out = ptk.out.drain(5)
+            if code != 0 or out != ["hello, ptrace", "second line!"]:
+                raise TrialError(f"{what}: ended with {code}, printed {out[-2:]}")
+        execs = [line for line in trace.read().splitlines()
+                 if re.search(r"execve\(.*\) += 0$", line)]
         if len(execs) != length + 1:
             raise TrialError(f"{what}: {len(execs)} successful execve lines, not {length + 1}")
 
