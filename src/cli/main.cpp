@@ -8,20 +8,20 @@
 #include <string_view>
 #include <vector>
 
-#include "break_cmd.h"
-#include "bt_cmd.h"
-#include "call_cmd.h"
-#include "calls_cmd.h"
-#include "cli_util.h"
-#include "host_cmd.h"
-#include "inject_cmd.h"
-#include "maps_cmd.h"
-#include "mem_cmd.h"
+#include "break/break_cmd.h"
+#include "calls/calls_cmd.h"
+#include "common/cli_util.h"
+#include "common/stop_signals.h"
+#include "inject/call_cmd.h"
+#include "inject/inject_cmd.h"
+#include "inspect/bt_cmd.h"
+#include "inspect/host_cmd.h"
+#include "inspect/maps_cmd.h"
+#include "inspect/mem_cmd.h"
+#include "inspect/regs_cmd.h"
 #include "ptk/core/tracer_child.h"
-#include "regs_cmd.h"
-#include "step_cmd.h"
-#include "stop_signals.h"
-#include "trace_cmd.h"
+#include "step/step_cmd.h"
+#include "trace/trace_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ptk - the ptrace toolkit: trace, tamper with, debug and inject into processes"};

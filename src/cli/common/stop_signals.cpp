@@ -1,0 +1,110 @@
+// strace 6.1 on this machine (Debian 12), `strace [-f] [-o FILE] -- sh -c 'sleep 2; ...'` with a
+// signal sent to strace alone after 0.5 s:
+//   with -o FILE: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE change nothing; the trace goes on to
+//     the command's end and strace exits with the command's status (3 for `exit 3`), 2 s later;
+//   without -o: the command gets SIGCONT and the same signal (a command that traps SIGINT goes
+//     on and finishes untraced), every tracee is detached ("Process N detached"), and strace
+//     dies of the signal at once (0.5 s).
+// The same with the signal sent to the whole process group (a terminal's Ctrl-C): the command
+// gets it from the terminal in both cases.
+#include "common/stop_signals.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "ptk/core/wait_policy.h"
+
+namespace ptk::cli {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int sig, siginfo_t*, void* ucontext) {
+  if (g_stop == 0) g_stop = sig;
+  interrupt_wait_from_handler(ucontext);
+}
+
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+
+bool is_parent_death(int sig) { return sig == parent_death_signal(); }
+
+// Per stop signal: whether ptk was started with it ignored.
+bool g_ignored_at_start[std::size(kStopSignals)] = {};
+bool g_recorded = false;
+
+void record_start_dispositions() {
+  if (g_recorded) return;
+  g_recorded = true;
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    struct sigaction old {};
+    g_ignored_at_start[i] =
+        sigaction(kStopSignals[i], nullptr, &old) == 0 && old.sa_handler == SIG_IGN;
+  }
+}
+
+}  // namespace
+
+StopSignals stop_signals_for(bool spawning, bool output_to_file) {
+  return spawning && output_to_file ? StopSignals::Ignore : StopSignals::Interrupt;
+}
+
+void install_stop_handlers(StopSignals how) {
+  record_start_dispositions();
+  struct sigaction sa {};
+  if (how == StopSignals::Ignore) {
+    sa.sa_handler = SIG_IGN;
+  } else {
+    sa.sa_sigaction = on_stop_signal;
+  }
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: the handler must interrupt a blocking waitpid
+  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
+  // The guard's signal always stops the session, even where the stop signals are ignored.
+  sa.sa_sigaction = on_stop_signal;
+  sigaction(parent_death_signal(), &sa, nullptr);
+}
+
+int parent_death_signal() {
+  // A real-time signal nobody sends by accident: no terminal, shell or `kill` default makes it.
+  return SIGRTMAX - 1;
+}
+
+std::span<const int> stop_signals() { return kStopSignals; }
+
+void set_child_signals(SpawnOptions& spawn) {
+  record_start_dispositions();
+  spawn.default_signals.clear();
+  spawn.ignored_signals.clear();
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    (g_ignored_at_start[i] ? spawn.ignored_signals : spawn.default_signals)
+        .push_back(kStopSignals[i]);
+  }
+}
+
+volatile std::sig_atomic_t* stop_flag() { return &g_stop; }
+
+void forward_stop_signal(pid_t command) {
+  // The process the user started died (kill -9): nobody asked for the command to end.
+  if (g_stop == 0 || is_parent_death(g_stop)) return;
+  ::kill(command, SIGCONT);
+  ::kill(command, g_stop);
+}
+
+void die_of_stop_signal() {
+  int sig = g_stop != 0 ? g_stop : SIGTERM;
+  std::fflush(nullptr);
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);  // SIGQUIT's default action dumps core: not ptk's
+  signal(sig, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  raise(sig);
+  _exit(128 + sig);
+}
+
+}  // namespace ptk::cli

@@ -1,0 +1,226 @@
+// `ptk trace`: options -> Session + Tracer -> printers; the exit status of the traced command.
+#include "trace/trace_cmd.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "common/cli_util.h"
+#include "common/stop_signals.h"
+#include "common/target_args.h"
+#include "ptk/core/session.h"
+#include "ptk/core/tracer_child.h"
+#include "ptk/core/wait_status.h"
+#include "ptk/sys/seccomp.h"
+#include "ptk/sys/tracer.h"
+#include "ptk/tamper/tamperer.h"
+#include "trace/trace_json.h"
+#include "trace/trace_options.h"
+#include "trace/trace_printer.h"
+#include "trace/trace_stack.h"
+#include "trace/trace_summary.h"
+
+namespace ptk::cli {
+namespace {
+
+// The exit status strace gives: the traced command's, or its death by the same signal.
+[[noreturn]] void exit_like(const Event& last) {
+  ptk::exit_like(last.kind == EventKind::Killed ? W_EXITCODE(0, last.signal)
+                                                : W_EXITCODE(last.exit_code, 0));
+}
+
+// Remembers how the first spawned process ended, for ptk's own exit status.
+class ExitWatcher final : public sys::TraceSink {
+ public:
+  explicit ExitWatcher(pid_t pid) : pid_(pid) {}
+  void syscall_entry(sys::DecodedSyscall&) override {}
+  void syscall_exit(sys::DecodedSyscall&) override {}
+  void signal(const Event&) override {}
+  void thread_gone(const Event& ev, sys::DecodedSyscall*) override {
+    if (ev.tid == pid_) {
+      last_ = ev;
+      seen_ = true;
+    }
+  }
+  void exec_failed(const Event& ev) override {
+    if (ev.tid == pid_) exec_failed_ = true;
+  }
+  bool seen() const { return seen_; }
+  bool exec_failed() const { return exec_failed_; }
+  const Event& last() const { return last_; }
+
+ private:
+  pid_t pid_;
+  bool seen_ = false;
+  bool exec_failed_ = false;
+  Event last_{.kind = EventKind::Exited};
+};
+
+int run_trace(TraceOptions& o) {
+  if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
+  for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
+  bool spawning = !o.command.empty();
+  bool follow = o.follow > 0;
+
+  sys::TracerOptions to;
+  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
+  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
+  to.decode.verbose = o.verbose;
+  to.decode.xlevel = o.xlevel;
+  to.fd_paths = o.fd_paths;
+  to.filter = o.filter;
+  for (const std::string& p : o.paths) to.paths.add(p);
+  // Tampering: the hooks of the options (-e inject=, ...) run in order under one Tamperer;
+  // the syscalls they want stop even when -e trace= leaves them out.
+  tamper::Tamperer tamperer;
+  for (const auto& hook : o.hooks) tamperer.add_ref(*hook);
+  if (!tamperer.empty()) to.hooks.push_back(&tamperer);
+
+  // A seccomp filter is only safe when every descendant is traced: a SECCOMP_RET_TRACE with
+  // no tracer attached fails the syscall with ENOSYS (seccomp(2)). So it needs -f.
+  sys::SyscallFilter stops = sys::stop_filter(to);
+  bool use_seccomp = spawning && !stops.selects_all() && (follow || o.seccomp_bpf);
+  if (o.seccomp_bpf) follow = true;
+  std::unique_ptr<sys::SeccompProgram> program;
+  if (use_seccomp) {
+    auto p = sys::SeccompProgram::build(stops);
+    if (p.ok()) {
+      program = std::make_unique<sys::SeccompProgram>(std::move(*p));
+    } else if (o.seccomp_bpf) {
+      return fail("trace", p.error());
+    }
+  }
+
+  TraceOutput out;
+  if (Status s = out.open(o.output, o.follow >= 2); !s.ok()) return fail("trace", s.error());
+  out.set_prefix({.pid_column = !o.output.empty() && follow,
+                  .pid_brackets = o.output.empty(),
+                  .timestamps = o.timestamps,
+                  .relative = o.relative});
+
+  SessionOptions so;
+  so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
+  so.follow_forks = follow;
+  so.follow_threads = follow || !spawning;
+  so.wait_policy = default_wait_policy();
+  if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
+  so.wait_policy.interrupt = stop_flag();
+  Session session(so);
+
+  TextPrinter text(out, o);
+  JsonPrinter json(out, o);
+  SummarySink summary;
+  PerfettoWriter perfetto;
+  FanOut sinks;
+  if (o.json) {
+    sinks.add(&json);
+  } else if (!o.summary || o.summary_too) {
+    sinks.add(&text);
+  }
+  if (o.summary || o.summary_too) sinks.add(&summary);
+  if (!o.perfetto.empty()) {
+    if (Status s = perfetto.open(o.perfetto); !s.ok()) return fail("trace", s.error());
+    sinks.add(&perfetto);
+  }
+  // -k: stacks captured at each syscall's entry, printed by the text printer after its line.
+  std::unique_ptr<StackTraces> stacks;
+  if (o.stack_trace && (o.json || (o.summary && !o.summary_too))) {
+    fmt::print(stderr, "ptk trace: -k/--stack-traces has no effect with {}\n",
+               o.json ? "--json" : "-c/--summary-only");
+  } else if (o.stack_trace) {
+    stacks = std::make_unique<StackTraces>(session);
+    to.hooks.push_back(stacks.get());
+    text.set_after_syscall(
+        [s = stacks.get()](pid_t tid, std::string& lines) { s->take_lines(tid, lines); });
+    sinks.add(stacks.get());  // after the printer: it takes a dying thread's stack first
+  }
+
+  install_stop_handlers(stop_signals_for(spawning, !o.output.empty()));
+  std::unique_ptr<ExitWatcher> watcher;
+  pid_t command = 0;
+  if (spawning) {
+    SpawnOptions sp;
+    sp.argv = o.command;
+    sp.stop_before_exec = true;
+    // The child must not inherit ptk's own handling of these signals.
+    set_child_signals(sp);
+    if (program) sp.child_setup = [prog = program.get()] { prog->install_in_child(); };
+    auto pid = session.spawn(sp);
+    if (!pid.ok()) return fail("trace", pid.error());
+    command = *pid;
+    watcher = std::make_unique<ExitWatcher>(*pid);
+    if (stacks) stacks->set_spawned(*pid);
+    sinks.add(watcher.get());
+  }
+  for (pid_t pid : o.pids) {
+    if (Status s = session.attach(pid); !s.ok()) {
+      (void)session.detach_all();
+      return fail("trace", s.error());
+    }
+    if (o.quiet == 0) {
+      fmt::print(stderr, "ptk trace: Process {} attached\n", pid);
+    }
+  }
+  if (!spawning) {
+    if (Status s = session.resume_all(); !s.ok()) return fail("trace", s.error());
+  }
+  text.set_tracee_count(session.thread_count());
+
+  sys::Tracer tracer(session, to, sinks);
+  Status s = tracer.run(stop_flag());
+  text.finish();
+  bool interrupted = *stop_flag() != 0;
+  if (interrupted) {
+    // Interrupted (see common/stop_signals.h): every process is let go, the command ptk started
+    // too, after it got the signal; detached, it is no longer ours to kill (PTRACE_O_EXITKILL
+    // only acts on tracees ptk still holds when it dies, so a crash of ptk still leaves none
+    // behind).
+    if (command != 0 && session.process(command) != nullptr) forward_stop_signal(command);
+    std::vector<pid_t> pids;
+    bool filtered = false;
+    for (const auto& [pid, proc] : session.processes()) {
+      pids.push_back(pid);
+      filtered = filtered || (program && proc.spawned);
+    }
+    for (pid_t pid : pids) {
+      (void)session.detach(pid);
+      if (o.quiet == 0) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+    }
+    if (filtered) {
+      // A seccomp filter cannot be removed, and its SECCOMP_RET_TRACE fails a syscall with
+      // ENOSYS when no tracer is attached (seccomp(2)); strace --seccomp-bpf leaves the same.
+      fmt::print(stderr,
+                 "ptk trace: warning: the detached processes keep the seccomp filter of -f with "
+                 "a filter: the syscalls it selects now fail in them with ENOSYS\n");
+    }
+  }
+  if (o.summary || o.summary_too) out.write_raw(summary.table());
+  perfetto.close();
+  out.flush();
+  if (!s.ok()) return fail("trace", s.error());
+  // As strace: the failed execve is in the trace, its cause on stderr, and the status is 1.
+  if (watcher && watcher->exec_failed() && session.launch_failure()) {
+    return fail("trace", *session.launch_failure());
+  }
+  if (interrupted && spawning) die_of_stop_signal();  // as strace, without waiting for it
+  if (watcher && watcher->seen()) exit_like(watcher->last());
+  return 0;
+}
+
+}  // namespace
+
+void register_trace(CLI::App& app, const std::vector<std::string>& command, int& exit_code) {
+  auto opts = std::make_shared<TraceOptions>();
+  CLI::App* sub = app.add_subcommand("trace", "Trace system calls and signals, like strace");
+  add_trace_options(*sub, *opts);
+  sub->callback([sub, opts, &command, &exit_code] {
+    exit_code = take_command(*sub, "trace", command, opts->command);
+    if (exit_code == 0) exit_code = run_trace(*opts);
+  });
+}
+
+}  // namespace ptk::cli

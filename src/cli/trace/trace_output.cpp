@@ -1,0 +1,97 @@
+#include "trace/trace_output.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/time_format.h"
+
+namespace ptk::cli {
+
+TraceOutput::~TraceOutput() {
+  for (auto& [tid, f] : per_thread_files_) std::fclose(f);
+  if (owns_main_) {
+    if (is_pipe_) {
+      ::pclose(main_);
+    } else {
+      std::fclose(main_);
+    }
+  }
+}
+
+Status TraceOutput::open(const std::string& path, bool per_thread) {
+  if (path.empty()) return ok_status();
+  if (path.starts_with('|')) {
+    main_ = ::popen(path.c_str() + 1, "we");
+    if (main_ == nullptr) return Error::from_errno(errno, fmt::format("-o {}: popen", path));
+    owns_main_ = is_pipe_ = true;
+    return ok_status();
+  }
+  if (per_thread) {
+    per_thread_ = true;
+    base_path_ = path;
+    return ok_status();
+  }
+  main_ = std::fopen(path.c_str(), "we");
+  if (main_ == nullptr) {
+    main_ = stderr;
+    return Error::from_errno(errno, fmt::format("-o {}: cannot open for writing", path));
+  }
+  owns_main_ = true;
+  // Traces are written in large blocks: a write per line would cost a syscall per syscall.
+  std::setvbuf(main_, nullptr, _IOFBF, 1 << 16);
+  return ok_status();
+}
+
+std::FILE* TraceOutput::file_for(pid_t tid) {
+  if (!per_thread_) return main_;
+  auto it = per_thread_files_.find(tid);
+  if (it != per_thread_files_.end()) return it->second;
+  std::string name = fmt::format("{}.{}", base_path_, tid);
+  std::FILE* f = std::fopen(name.c_str(), "we");
+  if (f == nullptr) {
+    fmt::print(stderr, "ptk trace: -o {}: {}\n", name, std::strerror(errno));
+    f = stderr;
+  } else {
+    std::setvbuf(f, nullptr, _IOFBF, 1 << 16);
+  }
+  per_thread_files_[tid] = f;
+  return f;
+}
+
+void TraceOutput::begin_line(std::string& line, pid_t tid, std::int64_t ns, bool many_tracees) {
+  line.clear();
+  if (prefix_.pid_column && !per_thread_) {
+    fmt::format_to(std::back_inserter(line), "{:<5} ", tid);
+  } else if (prefix_.pid_brackets && many_tracees && !per_thread_) {
+    fmt::format_to(std::back_inserter(line), "[pid {:>5}] ", tid);
+  }
+  if (prefix_.timestamps > 0) append_timestamp(line, ns, prefix_.timestamps);
+  if (prefix_.relative) {
+    std::int64_t d = last_ns_ == 0 ? 0 : ns - last_ns_;
+    fmt::format_to(std::back_inserter(line), "{:>6}.{:06} ", d / 1000000000, (d / 1000) % 1000000);
+    last_ns_ = ns;
+  }
+}
+
+void TraceOutput::write_line(pid_t tid, std::string& line) {
+  line += '\n';
+  std::FILE* f = file_for(tid);
+  std::fwrite(line.data(), 1, line.size(), f);
+  // On a terminal or pipe the user watches the trace live; files are written in blocks.
+  if (f == stderr || is_pipe_) std::fflush(f);
+}
+
+void TraceOutput::write_raw(const std::string& text) {
+  std::FILE* f = per_thread_ ? stderr : main_;
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fflush(f);
+}
+
+void TraceOutput::flush() {
+  std::fflush(main_);
+  for (auto& [tid, f] : per_thread_files_) std::fflush(f);
+}
+
+}  // namespace ptk::cli

@@ -1,0 +1,171 @@
+#include "trace/trace_printer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/time_format.h"
+#include "ptk/core/wait_status.h"
+#include "ptk/sys/siginfo.h"
+
+namespace ptk::cli {
+
+TextPrinter::TextPrinter(TraceOutput& out, const TraceOptions& opts) : out_(out), opts_(opts) {
+  text_.xlevel = opts.xlevel;
+  // Whole lines only when asked, when -z/-Z/status= decide at exit, and with -ff, where each
+  // thread has a file of its own and nothing can come between a line's halves.
+  deferred_ =
+      opts.whole_lines || opts.status != kStatusAll || (opts.follow >= 2 && !opts.output.empty());
+}
+
+bool TextPrinter::selected_by_status(const sys::DecodedSyscall& sc) const {
+  unsigned cls = !sc.exited ? kStatusUnfinished : sc.is_error ? kStatusFailed : kStatusSuccessful;
+  return (opts_.status & cls) != 0;
+}
+
+void TextPrinter::emit(pid_t tid) { out_.write_line(tid, line_); }
+
+void TextPrinter::emit_after_syscall(pid_t tid) {
+  if (!after_syscall_) return;
+  line_.clear();
+  after_syscall_(tid, line_);
+  if (!line_.empty()) emit(tid);
+}
+
+void TextPrinter::print_head_unfinished(Pending& p) {
+  const sys::DecodedSyscall& sc = *p.sc;
+  out_.begin_line(line_, sc.tid, sc.entry_ns, tracees_ > 1);
+  sys::render_head(sc, text_, line_);
+  if (sc.more_at_exit) line_ += ", ";
+  line_ += " <unfinished ...>";
+  emit(sc.tid);
+  p.head_printed = true;
+}
+
+void TextPrinter::flush_pending() {
+  if (open_ == 0) return;
+  Pending& p = pending_[open_];
+  open_ = 0;
+  if (p.sc != nullptr && !p.head_printed) print_head_unfinished(p);
+}
+
+void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
+  Pending& p = pending_[sc.tid];
+  p.sc = &sc;
+  p.head_printed = false;
+  if (deferred_) return;
+  if (open_ != sc.tid) flush_pending();
+  open_ = sc.tid;
+}
+
+void TextPrinter::append_duration(const sys::DecodedSyscall& sc) {
+  if (!opts_.syscall_times || !sc.exited) return;
+  cli::append_duration(line_, sc.exit_ns - sc.entry_ns);
+}
+
+void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
+  Pending& p = pending_[sc.tid];
+  bool head_printed = p.sc == &sc && p.head_printed;
+  p = Pending{};
+  if (open_ == sc.tid) open_ = 0;  // completed as one line below
+  if (!selected_by_status(sc)) return;
+  flush_pending();
+  if (head_printed) {
+    out_.begin_line(line_, sc.tid, sc.exit_ns, tracees_ > 1);
+    std::size_t start = 0;
+    fmt::format_to(std::back_inserter(line_), "<... {} resumed>", sc.name());
+    sys::render_tail_args(sc, text_, line_);
+    sys::render_result(sc, text_, line_, start);
+  } else {
+    out_.begin_line(line_, sc.tid, sc.entry_ns, tracees_ > 1);
+    sys::render_line(sc, text_, line_, 0);
+  }
+  append_duration(sc);
+  emit(sc.tid);
+  emit_after_syscall(sc.tid);
+}
+
+void TextPrinter::signal(const Event& ev) {
+  if (ev.signal <= 0 || ev.signal > 64 ||
+      !opts_.signals.test(static_cast<std::size_t>(ev.signal))) {
+    return;
+  }
+  flush_pending();
+  out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
+  sys::TokenList info;
+  sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch);
+  line_ += "--- ";
+  line_ += signal_name(ev.signal);
+  line_ += ' ';
+  sys::render_tokens(info, 0, info.size(), text_, line_);
+  line_ += " ---";
+  emit(ev.tid);
+}
+
+void TextPrinter::group_stop(const Event& ev) {
+  flush_pending();
+  out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
+  line_ += "--- stopped by ";
+  line_ += signal_name(ev.signal);
+  line_ += " ---";
+  emit(ev.tid);
+}
+
+void TextPrinter::thread_start(const Event& /*ev*/) { ++tracees_; }
+
+void TextPrinter::exec(const Event& ev) {
+  if (ev.old_tid == ev.tid) return;
+  // A non-leader thread exec'd and took the leader's tid: its syscall in progress (the execve)
+  // goes on under the new tid, and the old leader is gone.
+  pending_.erase(ev.tid);
+  if (auto it = pending_.find(ev.old_tid); it != pending_.end()) {
+    pending_[ev.tid] = it->second;
+    pending_.erase(ev.old_tid);
+  }
+  if (open_ == ev.old_tid) {
+    open_ = ev.tid;
+  } else if (open_ == ev.tid) {
+    open_ = 0;
+  }
+}
+
+void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
+  if (pending != nullptr) {
+    // A syscall that never returned: the thread died in it (exit, exit_group, a kill).
+    Pending& p = pending_[ev.tid];
+    bool head_printed = p.sc == pending && p.head_printed;
+    if (open_ == ev.tid) open_ = 0;
+    if (opts_.status & kStatusUnfinished) {
+      flush_pending();
+      out_.begin_line(line_, ev.tid, pending->entry_ns, tracees_ > 1);
+      if (head_printed) {
+        fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending->name());
+        sys::render_result(*pending, text_, line_, 0);
+      } else {
+        sys::render_line(*pending, text_, line_, 0);
+      }
+      emit(ev.tid);
+      emit_after_syscall(ev.tid);
+    }
+  }
+  pending_.erase(ev.tid);
+  if (opts_.quiet < 2) {
+    flush_pending();
+    out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
+    if (ev.kind == EventKind::Exited) {
+      fmt::format_to(std::back_inserter(line_), "+++ exited with {} +++", ev.exit_code);
+    } else {
+      fmt::format_to(std::back_inserter(line_), "+++ killed by {}{} +++", signal_name(ev.signal),
+                     ev.core_dumped ? " (core dumped)" : "");
+    }
+    emit(ev.tid);
+  }
+  if (tracees_ > 1) --tracees_;
+}
+
+void TextPrinter::finish() {
+  flush_pending();
+  out_.flush();
+}
+
+}  // namespace ptk::cli

@@ -1,0 +1,69 @@
+// The strace-compatible text printer of `ptk trace`.
+//
+// strace prints a syscall's entry part as it enters and finishes the line at its exit; when
+// anything else is printed in between (another thread's entry, a signal), the open line ends
+// in "<unfinished ...>" and the exit comes later as "<... name resumed>". So at most one line
+// is open: the latest entry's. Here that entry part is held back (one pending head) until its
+// own exit completes it, or other output must come first and it is printed as unfinished: the
+// same output as strace's, without a write per half line. --whole-lines never splits.
+#pragma once
+
+#include <bitset>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ptk/sys/render.h"
+#include "ptk/sys/tracer.h"
+#include "trace/trace_options.h"
+#include "trace/trace_output.h"
+
+namespace ptk::cli {
+
+class TextPrinter final : public sys::TraceSink {
+ public:
+  TextPrinter(TraceOutput& out, const TraceOptions& opts);
+
+  void syscall_entry(sys::DecodedSyscall& sc) override;
+  void syscall_exit(sys::DecodedSyscall& sc) override;
+  void signal(const Event& ev) override;
+  void group_stop(const Event& ev) override;
+  void thread_gone(const Event& ev, sys::DecodedSyscall* pending) override;
+  void thread_start(const Event& ev) override;
+  void exec(const Event& ev) override;
+
+  // Prints what is still held back (at the end of tracing, or before detaching).
+  void finish();
+  void set_tracee_count(std::size_t n) { tracees_ = n; }
+  // Lines printed after the line that completes a syscall (-k: its stack), unprefixed: the
+  // function fills `out` with them joined by '\n', or leaves it empty.
+  using AfterSyscall = std::function<void(pid_t tid, std::string& out)>;
+  void set_after_syscall(AfterSyscall fn) { after_syscall_ = std::move(fn); }
+
+ private:
+  struct Pending {
+    sys::DecodedSyscall* sc = nullptr;
+    bool head_printed = false;
+  };
+
+  bool selected_by_status(const sys::DecodedSyscall& sc) const;
+  // Ends the pending head as "<unfinished ...>" before other output.
+  void flush_pending();
+  void print_head_unfinished(Pending& p);
+  void append_duration(const sys::DecodedSyscall& sc);
+  void emit(pid_t tid);
+  void emit_after_syscall(pid_t tid);
+
+  TraceOutput& out_;
+  const TraceOptions& opts_;
+  sys::TextOptions text_;
+  bool deferred_;  // whole lines only, printed at exit (--whole-lines, -z, -Z, status=)
+  std::unordered_map<pid_t, Pending> pending_;  // each thread's syscall in progress
+  pid_t open_ = 0;  // the thread whose head is held back (strace's open line), or 0
+  std::string line_;
+  std::size_t tracees_ = 1;
+  AfterSyscall after_syscall_;
+};
+
+}  // namespace ptk::cli
