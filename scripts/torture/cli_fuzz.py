@@ -11,10 +11,15 @@ from .harness import Process, TrialError, tracer_of
 
 SUBCOMMANDS = ["trace", "step", "inject", "call", "regs", "mem", "maps", "bt", "break", "calls",
                "host"]
-WORDS = ["", "-", "--", "0", "1", "-1", "4194303", "99999999999999999999", "0x10", "0xffffffff",
-         "abc", "\x1b[2J", "é", "%", "/", "/nonexistent", "/bin/true", "write", "openat",
+# Any word may land where ptk takes a file to write (-o) or a pid (-p, regs/mem/maps/bt PID),
+# and ptk runs as root here. So no absolute path but "/" (a directory: nothing opens for
+# writing there; a run once truncated /bin/true and created /nonexistent), relative paths land
+# in the trial's scratch directory, and every number read as a pid is no process (0, -1, too
+# large) or kthreadd (2, 0x2), which refuses to be traced: never init or a bystander.
+WORDS = ["", "-", "--", "0", "2", "-1", "4194303", "99999999999999999999", "0x2", "0xffffffff",
+         "abc", "\x1b[2J", "é", "%", "/", "missing/file", "true", "write", "openat",
          "libc:puts", "main", "trace=write", "inject=write:error=EIO", 'write -> deny=EIO',
-         "rsi:8", "counter:4:w", "x", "1s", "a" * 300, "getpid()", 'puts("hi")', "read", "64"]
+         "rsi:8", "counter:4:w", "x", "1s", "a" * 300, "getpid()", 'puts("hi")', "read"]
 
 
 def options_of(env, sub):
