@@ -99,7 +99,7 @@ Thread& Session::add_thread(pid_t tid, pid_t pid, bool spawned) {
   if (proc.pid == 0) {
     proc.pid = pid;
     proc.spawned = spawned;
-    proc.memory = std::make_unique<Memory>(pid);
+    proc.memory = std::make_shared<Memory>(pid);
   }
   proc.tids.push_back(tid);
   return t;
@@ -390,7 +390,7 @@ Memory& Session::memory(pid_t tid) {
   Process& proc = processes_[pid];
   if (!proc.memory) {
     proc.pid = pid;
-    proc.memory = std::make_unique<Memory>(pid);
+    proc.memory = std::make_shared<Memory>(pid);
   }
   proc.memory->set_stopped_tid(tid);
   return *proc.memory;

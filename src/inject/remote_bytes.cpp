@@ -41,6 +41,8 @@ Result<PatchedBytes> PatchedBytes::write(Memory& memory, RemoteAddr addr,
 
 PatchedBytes::PatchedBytes(PatchedBytes&& other) noexcept
     : memory_(other.memory_),
+      owner_(std::move(other.owner_)),
+      owned_(other.owned_),
       addr_(other.addr_),
       saved_(std::move(other.saved_)),
       active_(other.active_) {
@@ -52,6 +54,11 @@ PatchedBytes::~PatchedBytes() { (void)restore(); }
 Status PatchedBytes::restore() {
   if (!active_) return ok_status();
   active_ = false;
+  if (owned_ && owner_.expired()) {
+    return Error(ErrorKind::TraceeGone,
+                 fmt::format("put back {} bytes at {:#x}: the process has ended", saved_.size(),
+                             addr_.addr()));
+  }
   return memory_->write(addr_, saved_);
 }
 

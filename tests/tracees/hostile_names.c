@@ -23,9 +23,18 @@
 
 static int out_fd = -1;
 
-// Reads one byte, writes it to fd 3; 0 at EOF.
-int hostile_fn(void) __asm__("\"" HOSTILE_FN "\"");
-int hostile_fn(void) {
+// The bytes of a name go to the symbol table as they are. GCC writes an asm label into its
+// assembly text as it is, so a name with spaces or controls needs the assembler's quotes;
+// clang takes the label as the symbol's name itself (quotes included, were they given).
+#ifdef __clang__
+#define ASM_NAME(name) __asm__(name)
+#else
+#define ASM_NAME(name) __asm__("\"" name "\"")
+#endif
+
+// Reads one byte, writes it to fd 3; 0 at EOF. Never inlined: backtraces must show it.
+__attribute__((noinline)) int hostile_fn(void) ASM_NAME(HOSTILE_FN);
+__attribute__((noinline)) int hostile_fn(void) {
   char c;
   if (read(0, &c, 1) != 1) return 0;
   return write(out_fd, &c, 1) == 1;

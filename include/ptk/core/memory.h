@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -24,7 +25,9 @@ struct RemoteString {
   bool terminated = false;  // false when the bound or an unreadable page came first
 };
 
-class Memory {
+// A Session owns the Memory of each process it traces (shared_ptr), and drops it when the process
+// ends: what keeps a Memory& past a call (PatchedBytes) holds weak_from_this() to know.
+class Memory : public std::enable_shared_from_this<Memory> {
  public:
   explicit Memory(pid_t pid) : pid_(pid) {}
 

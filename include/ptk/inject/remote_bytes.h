@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -45,9 +46,18 @@ class PatchedBytes {
 
  private:
   PatchedBytes(Memory& memory, RemoteAddr addr, std::vector<std::byte> saved)
-      : memory_(&memory), addr_(addr), saved_(std::move(saved)), active_(true) {}
+      : memory_(&memory),
+        owner_(memory.weak_from_this()),
+        owned_(!owner_.expired()),
+        addr_(addr),
+        saved_(std::move(saved)),
+        active_(true) {}
 
   Memory* memory_;
+  // A Session's Memory goes with its process: a tracee killed during an injection is removed
+  // from the session before the scope that patched it ends (issue 13, defect 7, under ASan).
+  std::weak_ptr<Memory> owner_;
+  bool owned_ = false;  // memory_ belongs to a Session: look at owner_ before using it
   RemoteAddr addr_;
   std::vector<std::byte> saved_;
   bool active_ = false;

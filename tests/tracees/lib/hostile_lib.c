@@ -3,6 +3,11 @@
 // tracee hostile_names loads it with dlopen.
 #define HOSTILE_LIB_NAME "lib\033[2J\007\302\233fn"
 
-// Defined under that name (an asm label: the bytes go to the symbol table as they are).
+// Defined under that name (an asm label: the bytes go to the symbol table as they are; GCC
+// needs the assembler's quotes around it, clang takes the label as the name itself).
+#ifdef __clang__
+int hostile_lib_fn(int value) __asm__(HOSTILE_LIB_NAME);
+#else
 int hostile_lib_fn(int value) __asm__("\"" HOSTILE_LIB_NAME "\"");
+#endif
 int hostile_lib_fn(int value) { return value + 1; }
