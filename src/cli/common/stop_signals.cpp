@@ -10,11 +10,9 @@
 #include "common/stop_signals.h"
 
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <cstdio>
-
+#include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_policy.h"
 
 namespace ptk::cli {
@@ -94,17 +92,9 @@ void forward_stop_signal(pid_t command) {
 }
 
 void die_of_stop_signal() {
-  int sig = g_stop != 0 ? g_stop : SIGTERM;
-  std::fflush(nullptr);
-  rlimit no_core{0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);  // SIGQUIT's default action dumps core: not ptk's
-  signal(sig, SIG_DFL);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, sig);
-  sigprocmask(SIG_UNBLOCK, &set, nullptr);
-  raise(sig);
-  _exit(128 + sig);
+  // A wait status of death by that signal: exit_like() dies of it without a core file (the
+  // default action of SIGQUIT dumps one: not ptk's).
+  exit_like(g_stop != 0 ? g_stop : SIGTERM);
 }
 
 }  // namespace ptk::cli
