@@ -234,14 +234,32 @@ void render_json_args(const TokenList& list, std::string& out) {
   out += '}';
 }
 
-void render_json(const DecodedSyscall& sc, std::string& out) {
-  fmt::format_to(std::back_inserter(out),
-                 "{{\"type\":\"syscall\",\"pid\":{},\"tid\":{},\"abi\":\"{}\",", sc.pid, sc.tid,
-                 to_string(sc.arch));
+namespace {
+
+void render_json_call(const DecodedSyscall& sc, std::string_view type, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{{\"type\":\"{}\",\"pid\":{},\"tid\":{},\"abi\":\"{}\",",
+                 type, sc.pid, sc.tid, to_string(sc.arch));
   out += "\"name\":";
   append_json_string(out, sc.name());
   fmt::format_to(std::back_inserter(out), ",\"nr\":{},\"args\":", sc.nr);
   render_json_args(sc.args, out);
+}
+
+void append_json_time(std::string& out, std::int64_t ns) {
+  fmt::format_to(std::back_inserter(out), ",\"ts\":{}.{:06}", ns / 1000000000,
+                 (ns / 1000) % 1000000);
+}
+
+}  // namespace
+
+void render_json_entry(const DecodedSyscall& sc, std::string& out) {
+  render_json_call(sc, "entry", out);
+  append_json_time(out, sc.entry_ns);
+  out += '}';
+}
+
+void render_json(const DecodedSyscall& sc, std::string& out) {
+  render_json_call(sc, "syscall", out);
   if (!sc.exited) {
     out += ",\"ret\":null";
   } else if (sc.is_error) {
@@ -263,8 +281,7 @@ void render_json(const DecodedSyscall& sc, std::string& out) {
     out += ",\"tamper\":";
     append_json_string(out, sc.note);
   }
-  fmt::format_to(std::back_inserter(out), ",\"ts\":{}.{:06}", sc.entry_ns / 1000000000,
-                 (sc.entry_ns / 1000) % 1000000);
+  append_json_time(out, sc.entry_ns);
   if (sc.exited && sc.exit_ns >= sc.entry_ns) {
     std::int64_t d = sc.exit_ns - sc.entry_ns;
     fmt::format_to(std::back_inserter(out), ",\"dur\":{}.{:09}", d / 1000000000, d % 1000000000);

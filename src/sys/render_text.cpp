@@ -181,6 +181,12 @@ void render_head(const DecodedSyscall& sc, const TextOptions& opts, std::string&
   render_tokens(sc.args, 0, sc.entry_tokens, opts, out);
 }
 
+void render_open_head(const DecodedSyscall& sc, const TextOptions& opts, std::string& out) {
+  render_head(sc, opts, out);
+  // getcwd's decoder prints all at exit: "getcwd(" is followed by the buffer, no separator.
+  if (sc.more_at_exit && sc.entry_tokens > 0) out += ", ";
+}
+
 void render_tail_args(const DecodedSyscall& sc, const TextOptions& opts, std::string& out) {
   // Whichever half prints the next argument prints the separator before it: an unfinished head
   // that knew more was coming ended in ", " already; otherwise the resumed part starts with it

@@ -245,6 +245,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
     if (stopping && !drain()) return ok_status();
     // While threads are delayed, wait for the others only until the first delay ends.
     Result<std::optional<Event>> next = std::optional<Event>();
+    sink_.before_wait();
     if (delayed_.empty()) {
       auto w = session_.wait();
       if (w.ok()) {
@@ -257,6 +258,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
                                     [](auto& a, auto& b) { return a.until < b.until; });
       next = session_.wait_until(first->until);
     }
+    sink_.after_wait();
     if (!next.ok()) {
       if (next.error().kind() == ErrorKind::NoSuchProcess) return ok_status();  // all gone
       if (next.error().error_number() == EINTR) continue;

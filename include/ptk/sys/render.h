@@ -14,6 +14,8 @@ struct TextOptions {
 
 // "name(" and the arguments decoded at entry (the whole line's head).
 void render_head(const DecodedSyscall& sc, const TextOptions& opts, std::string& out);
+// The head as a line left open at entry shows it: with the separator when arguments follow.
+void render_open_head(const DecodedSyscall& sc, const TextOptions& opts, std::string& out);
 // The arguments decoded at exit, without a leading separator.
 void render_tail_args(const DecodedSyscall& sc, const TextOptions& opts, std::string& out);
 // ") = value (aux) note": the end of a line; " = " is padded to opts.acolumn counted from
@@ -29,6 +31,8 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
 
 // One JSON object (no newline) for a syscall: see docs/json-schema.md.
 void render_json(const DecodedSyscall& sc, std::string& out);
+// {"type":"entry",...}: a call in progress, with the arguments known at its entry.
+void render_json_entry(const DecodedSyscall& sc, std::string& out);
 // The first value of a token list (a struct, say) as JSON; null when the list is empty.
 void render_json_value(const TokenList& list, std::string& out);
 // The arguments alone as a JSON object.

@@ -34,6 +34,11 @@ class TraceSink {
   // its failed execve was the last syscall reported, and the child is gone.
   virtual void exec_failed(const Event& /*ev*/) {}
   virtual void thread_start(const Event& /*ev*/) {}
+  // Around the tracer's wait for the next stop. In between, the tracer touches neither the
+  // sinks nor the decoded syscalls, so another thread may read them (ptk trace writes out its
+  // output then, see src/cli/trace/trace_live.h).
+  virtual void before_wait() {}
+  virtual void after_wait() {}
 };
 
 // A hook that may change a syscall at entry or exit (tampering, -k stacks). The tracer calls

@@ -19,6 +19,7 @@
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_json.h"
+#include "trace/trace_live.h"
 #include "trace/trace_options.h"
 #include "trace/trace_printer.h"
 #include "trace/trace_stack.h"
@@ -170,8 +171,17 @@ int run_trace(TraceOptions& o) {
   }
   text.set_tracee_count(session.thread_count());
 
+  // Started after the spawn: see LiveFlusher::start().
+  LiveFlusher live([&] {
+    bool more = o.json && json.write_old_entries(
+                              sys::now_ns(), std::chrono::nanoseconds(LiveFlusher::kTick).count());
+    return out.flush() || more;
+  });
+  sinks.add(&live);
+  live.start();
   sys::Tracer tracer(session, to, sinks);
   Status s = tracer.run(stop_flag());
+  live.stop();
   text.finish();
   bool interrupted = *stop_flag() != 0;
   if (interrupted) {
@@ -200,13 +210,14 @@ int run_trace(TraceOptions& o) {
   }
   if (o.summary || o.summary_too) out.write_raw(summary.table());
   perfetto.close();
-  out.flush();
+  out.close();  // before any exit below: they run no destructors
   if (!s.ok()) return fail("trace", s.error());
   // As strace: the failed execve is in the trace, its cause on stderr, and the status is 1.
   if (watcher && watcher->exec_failed() && session.launch_failure()) {
     return fail("trace", *session.launch_failure());
   }
-  if (interrupted && spawning) die_of_stop_signal();  // as strace, without waiting for it
+  // As strace, without waiting for a command it started; after -p too (130 after Ctrl-C).
+  if (interrupted) die_of_stop_signal();
   if (watcher && watcher->seen()) exit_like(watcher->last());
   return 0;
 }

@@ -12,7 +12,28 @@
 
 namespace ptk::cli {
 
+void JsonPrinter::syscall_entry(sys::DecodedSyscall& sc) {
+  in_progress_[sc.tid] = {.sc = &sc, .shown = false};
+}
+
+bool JsonPrinter::write_old_entries(std::int64_t now_ns, std::int64_t min_age_ns) {
+  bool younger = false;
+  for (auto& [tid, call] : in_progress_) {
+    if (call.shown) continue;
+    if (now_ns - call.sc->entry_ns < min_age_ns) {
+      younger = true;
+      continue;
+    }
+    line_.clear();
+    sys::render_json_entry(*call.sc, line_);
+    out_.write_line(tid, line_);
+    call.shown = true;
+  }
+  return younger;
+}
+
 void JsonPrinter::syscall_exit(sys::DecodedSyscall& sc) {
+  in_progress_.erase(sc.tid);
   line_.clear();
   sys::render_json(sc, line_);
   out_.write_line(sc.tid, line_);
@@ -48,6 +69,7 @@ void JsonPrinter::group_stop(const Event& ev) {
 
 void JsonPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   if (pending != nullptr) syscall_exit(*pending);  // "ret": null: it never returned
+  in_progress_.erase(ev.tid);
   line_.clear();
   if (ev.kind == EventKind::Exited) {
     fmt::format_to(std::back_inserter(line_),
@@ -63,6 +85,10 @@ void JsonPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
 }
 
 void JsonPrinter::exec(const Event& ev) {
+  // After an exec from a non-leader thread the tracer's record of the call moved to the new tid:
+  // forget both rather than keep a pointer into the old one.
+  in_progress_.erase(ev.old_tid);
+  in_progress_.erase(ev.tid);
   line_.clear();
   fmt::format_to(std::back_inserter(line_),
                  "{{\"type\":\"exec\",\"pid\":{},\"tid\":{},\"old_tid\":{}}}", ev.pid, ev.tid,

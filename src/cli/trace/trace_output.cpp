@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdio_ext.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -9,23 +11,38 @@
 
 namespace ptk::cli {
 
-TraceOutput::~TraceOutput() {
-  for (auto& [tid, f] : per_thread_files_) std::fclose(f);
+TraceOutput::~TraceOutput() { close(); }
+
+void TraceOutput::close() {
+  for (auto& [tid, f] : per_thread_files_) {
+    if (f != stderr) std::fclose(f);
+  }
+  per_thread_files_.clear();
   if (owns_main_) {
     if (is_pipe_) {
       ::pclose(main_);
     } else {
       std::fclose(main_);
     }
+    owns_main_ = false;
   }
+  main_ = stderr;
+  std::fflush(stderr);
 }
 
 Status TraceOutput::open(const std::string& path, bool per_thread) {
+  if (path.empty() || per_thread) {
+    // Full buffering must be set before the stream's first output (C11 7.21.5.6): whatever
+    // ptk printed already is written out first.
+    std::fflush(stderr);
+    std::setvbuf(stderr, stderr_buffer_, _IOFBF, sizeof stderr_buffer_);
+  }
   if (path.empty()) return ok_status();
   if (path.starts_with('|')) {
     main_ = ::popen(path.c_str() + 1, "we");
     if (main_ == nullptr) return Error::from_errno(errno, fmt::format("-o {}: popen", path));
     owns_main_ = is_pipe_ = true;
+    std::setvbuf(main_, nullptr, _IOFBF, 1 << 16);
     return ok_status();
   }
   if (per_thread) {
@@ -77,10 +94,11 @@ void TraceOutput::begin_line(std::string& line, pid_t tid, std::int64_t ns, bool
 
 void TraceOutput::write_line(pid_t tid, std::string& line) {
   line += '\n';
-  std::FILE* f = file_for(tid);
-  std::fwrite(line.data(), 1, line.size(), f);
-  // On a terminal or pipe the user watches the trace live; files are written in blocks.
-  if (f == stderr || is_pipe_) std::fflush(f);
+  std::fwrite(line.data(), 1, line.size(), file_for(tid));
+}
+
+void TraceOutput::write_partial(pid_t tid, const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), file_for(tid));
 }
 
 void TraceOutput::write_raw(const std::string& text) {
@@ -89,9 +107,16 @@ void TraceOutput::write_raw(const std::string& text) {
   std::fflush(f);
 }
 
-void TraceOutput::flush() {
+bool TraceOutput::flush() {
+  // __fpending (a glibc and musl extension) says whether a flush has anything to write.
+  bool any = __fpending(main_) > 0 || __fpending(stderr) > 0;
   std::fflush(main_);
-  for (auto& [tid, f] : per_thread_files_) std::fflush(f);
+  if (main_ != stderr) std::fflush(stderr);
+  for (auto& [tid, f] : per_thread_files_) {
+    any = any || __fpending(f) > 0;
+    std::fflush(f);
+  }
+  return any;
 }
 
 }  // namespace ptk::cli

@@ -34,7 +34,12 @@ class TraceOutput {
   void begin_line(std::string& line, pid_t tid, std::int64_t ns, bool many_tracees);
   // Writes a finished line (a newline is added).
   void write_line(pid_t tid, std::string& line);
-  void flush();
+  // Writes the start of a line that later output finishes (strace's line open at entry).
+  void write_partial(pid_t tid, const std::string& text);
+  // Writes out what the buffers hold; returns whether they held anything.
+  bool flush();
+  // Flushes and closes the files; waits for the command of -o '|cmd' to finish, as strace.
+  void close();
   // Writes text outside of the per-thread files (the -c summary).
   void write_raw(const std::string& text);
 
@@ -42,6 +47,8 @@ class TraceOutput {
   std::FILE* file_for(pid_t tid);
 
   std::FILE* main_ = stderr;
+  // stderr is unbuffered; the trace on it is written in blocks like any other (trace_live.h).
+  char stderr_buffer_[1 << 16];
   bool owns_main_ = false;
   bool is_pipe_ = false;
   bool per_thread_ = false;

@@ -32,21 +32,11 @@ void TextPrinter::emit_after_syscall(pid_t tid) {
   if (!line_.empty()) emit(tid);
 }
 
-void TextPrinter::print_head_unfinished(Pending& p) {
-  const sys::DecodedSyscall& sc = *p.sc;
-  out_.begin_line(line_, sc.tid, sc.entry_ns, tracees_ > 1);
-  sys::render_head(sc, text_, line_);
-  if (sc.more_at_exit) line_ += ", ";
-  line_ += " <unfinished ...>";
-  emit(sc.tid);
-  p.head_printed = true;
-}
-
-void TextPrinter::flush_pending() {
+void TextPrinter::close_open_line() {
   if (open_ == 0) return;
-  Pending& p = pending_[open_];
+  out_.write_partial(open_, " <unfinished ...>\n");
   open_ = 0;
-  if (p.sc != nullptr && !p.head_printed) print_head_unfinished(p);
+  open_line_.clear();
 }
 
 void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
@@ -54,7 +44,11 @@ void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
   p.sc = &sc;
   p.head_printed = false;
   if (deferred_) return;
-  if (open_ != sc.tid) flush_pending();
+  close_open_line();
+  out_.begin_line(open_line_, sc.tid, sc.entry_ns, tracees_ > 1);
+  sys::render_open_head(sc, text_, open_line_);
+  out_.write_partial(sc.tid, open_line_);
+  p.head_printed = true;
   open_ = sc.tid;
 }
 
@@ -67,20 +61,29 @@ void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
   Pending& p = pending_[sc.tid];
   bool head_printed = p.sc == &sc && p.head_printed;
   p = Pending{};
-  if (open_ == sc.tid) open_ = 0;  // completed as one line below
   if (!selected_by_status(sc)) return;
-  flush_pending();
-  if (head_printed) {
+  std::size_t written = 0;  // what of line_ is on the output already
+  if (head_printed && open_ == sc.tid) {
+    // Nothing came between: the line goes on.
+    line_ = std::move(open_line_);
+    written = line_.size();
+    open_ = 0;
+    open_line_.clear();
+    sys::render_tail_args(sc, text_, line_);
+    sys::render_result(sc, text_, line_, 0);
+  } else if (head_printed) {
+    close_open_line();
     out_.begin_line(line_, sc.tid, sc.exit_ns, tracees_ > 1);
-    std::size_t start = 0;
     fmt::format_to(std::back_inserter(line_), "<... {} resumed>", sc.name());
     sys::render_tail_args(sc, text_, line_);
-    sys::render_result(sc, text_, line_, start);
+    sys::render_result(sc, text_, line_, 0);
   } else {
+    close_open_line();
     out_.begin_line(line_, sc.tid, sc.entry_ns, tracees_ > 1);
     sys::render_line(sc, text_, line_, 0);
   }
   append_duration(sc);
+  line_.erase(0, written);
   emit(sc.tid);
   emit_after_syscall(sc.tid);
 }
@@ -90,7 +93,7 @@ void TextPrinter::signal(const Event& ev) {
       !opts_.signals.test(static_cast<std::size_t>(ev.signal))) {
     return;
   }
-  flush_pending();
+  close_open_line();
   out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
   sys::TokenList info;
   sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch);
@@ -103,7 +106,7 @@ void TextPrinter::signal(const Event& ev) {
 }
 
 void TextPrinter::group_stop(const Event& ev) {
-  flush_pending();
+  close_open_line();
   out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
   line_ += "--- stopped by ";
   line_ += signal_name(ev.signal);
@@ -129,28 +132,44 @@ void TextPrinter::exec(const Event& ev) {
   }
 }
 
+void TextPrinter::finish_never_returned(const sys::DecodedSyscall& sc, std::size_t line_start) {
+  if (sc.more_at_exit) line_ += " <unfinished ...>";
+  sys::render_result(sc, text_, line_, line_start);
+}
+
 void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   if (pending != nullptr) {
     // A syscall that never returned: the thread died in it (exit, exit_group, a kill).
     Pending& p = pending_[ev.tid];
     bool head_printed = p.sc == pending && p.head_printed;
-    if (open_ == ev.tid) open_ = 0;
+    bool line_open = head_printed && open_ == ev.tid;
     if (opts_.status & kStatusUnfinished) {
-      flush_pending();
-      out_.begin_line(line_, ev.tid, pending->entry_ns, tracees_ > 1);
-      if (head_printed) {
-        fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending->name());
-        sys::render_result(*pending, text_, line_, 0);
+      std::size_t written = 0;
+      if (line_open) {
+        line_ = std::move(open_line_);
+        written = line_.size();
+        open_ = 0;
+        open_line_.clear();
       } else {
-        sys::render_line(*pending, text_, line_, 0);
+        close_open_line();
+        out_.begin_line(line_, ev.tid, pending->entry_ns, tracees_ > 1);
+        if (head_printed) {
+          fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending->name());
+        } else {
+          sys::render_open_head(*pending, text_, line_);
+        }
       }
+      finish_never_returned(*pending, 0);
+      line_.erase(0, written);
       emit(ev.tid);
       emit_after_syscall(ev.tid);
+    } else if (line_open) {
+      close_open_line();
     }
   }
   pending_.erase(ev.tid);
   if (opts_.quiet < 2) {
-    flush_pending();
+    close_open_line();
     out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
     if (ev.kind == EventKind::Exited) {
       fmt::format_to(std::back_inserter(line_), "+++ exited with {} +++", ev.exit_code);
@@ -164,7 +183,10 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
 }
 
 void TextPrinter::finish() {
-  flush_pending();
+  // A call still open when ptk lets the process go (Ctrl-C, -p): strace's "<detached ...>".
+  if (open_ != 0) out_.write_partial(open_, " <detached ...>\n");
+  open_ = 0;
+  open_line_.clear();
   out_.flush();
 }
 

@@ -1,11 +1,11 @@
 // The strace-compatible text printer of `ptk trace`.
 //
-// strace prints a syscall's entry part as it enters and finishes the line at its exit; when
-// anything else is printed in between (another thread's entry, a signal), the open line ends
-// in "<unfinished ...>" and the exit comes later as "<... name resumed>". So at most one line
-// is open: the latest entry's. Here that entry part is held back (one pending head) until its
-// own exit completes it, or other output must come first and it is printed as unfinished: the
-// same output as strace's, without a write per half line. --whole-lines never splits.
+// As strace, it writes a syscall's entry part as it enters and finishes the line at its exit;
+// when anything else must be printed in between (another thread's entry, a signal), the open
+// line ends in "<unfinished ...>" and the exit comes later as "<... name resumed>". So at most
+// one line is open: the latest entry's. The output is buffered and written out while the
+// tracer waits (trace_live.h), so a call that blocks is on screen with its arguments while it
+// blocks. --whole-lines never splits.
 #pragma once
 
 #include <bitset>
@@ -48,19 +48,22 @@ class TextPrinter final : public sys::TraceSink {
   };
 
   bool selected_by_status(const sys::DecodedSyscall& sc) const;
-  // Ends the pending head as "<unfinished ...>" before other output.
-  void flush_pending();
-  void print_head_unfinished(Pending& p);
+  // Ends the open line as "<unfinished ...>" before other output.
+  void close_open_line();
   void append_duration(const sys::DecodedSyscall& sc);
   void emit(pid_t tid);
   void emit_after_syscall(pid_t tid);
+  // After a call's head: " <unfinished ...>" where its decoder had more to print at exit, then
+  // ") = ?" (strace's line of a call its thread died in).
+  void finish_never_returned(const sys::DecodedSyscall& sc, std::size_t line_start);
 
   TraceOutput& out_;
   const TraceOptions& opts_;
   sys::TextOptions text_;
   bool deferred_;  // whole lines only, printed at exit (--whole-lines, -z, -Z, status=)
   std::unordered_map<pid_t, Pending> pending_;  // each thread's syscall in progress
-  pid_t open_ = 0;  // the thread whose head is held back (strace's open line), or 0
+  pid_t open_ = 0;         // the thread whose line is open (its head written, no newline), or 0
+  std::string open_line_;  // that line so far: the result column counts from its start
   std::string line_;
   std::size_t tracees_ = 1;
   AfterSyscall after_syscall_;

@@ -51,6 +51,12 @@ class FanOut final : public sys::TraceSink {
   void thread_start(const Event& ev) override {
     for (auto* s : sinks_) s->thread_start(ev);
   }
+  void before_wait() override {
+    for (auto* s : sinks_) s->before_wait();
+  }
+  void after_wait() override {
+    for (auto* s : sinks_) s->after_wait();
+  }
 
  private:
   std::vector<sys::TraceSink*> sinks_;
