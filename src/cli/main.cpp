@@ -24,6 +24,11 @@
 #include "trace/trace_cmd.h"
 
 int main(int argc, char** argv) {
+  // ptk trace parses its command line as strace does (getopt: bundled letters, the command at
+  // the first non-option), not with CLI11.
+  if (argc >= 2 && std::string_view(argv[1]) == "trace") {
+    return ptk::cli::trace_main(argc - 1, argv + 1);
+  }
   CLI::App app{"ptk - the ptrace toolkit: trace, tamper with, debug and inject into processes"};
   app.set_version_flag("--version", std::string("ptk ") + PTK_VERSION);
   app.require_subcommand(0, 1);
@@ -43,7 +48,7 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  ptk::cli::register_trace(app, command, exit_code);
+  ptk::cli::register_trace(app);
   ptk::cli::register_step(app, command, exit_code);
   ptk::cli::register_inject(app, exit_code);
   ptk::cli::register_call(app, exit_code);
@@ -58,7 +63,7 @@ int main(int argc, char** argv) {
   // a kill -9 of ptk still leaves their targets as they were (ptk/core/tracer_child.h). The
   // stop handlers come first: both processes hold them from the fork on, never the defaults.
   app.parse_complete_callback([&app] {
-    constexpr std::string_view kGuarded[] = {"trace", "break", "calls", "step", "inject", "call"};
+    constexpr std::string_view kGuarded[] = {"break", "calls", "step", "inject", "call"};
     for (const CLI::App* sub : app.get_subcommands()) {
       if (std::find(std::begin(kGuarded), std::end(kGuarded), sub->get_name()) ==
           std::end(kGuarded)) {

@@ -53,10 +53,28 @@ void decode_generic(DecodeCtx& ctx) {
   }
 }
 
+// -e raw=: the arguments as the registers hold them, all at entry (strace prints them in hex).
+void decode_raw(DecodeCtx& ctx) {
+  if (!ctx.entering()) return;
+  for (int i = 0; i < ctx.syscall().spec->nargs; ++i) {
+    ctx.arg(i);
+    ctx.out().hex(ctx.u(i));
+  }
+}
+
 void run(DecodedSyscall& sc, Memory& mem, const DecodeOptions& opts, const FdPathFn* fd_path,
          bool exiting) {
+  if (opts.verbose_set != nullptr && !opts.verbose && opts.verbose_set->selects(sc.arch, sc.nr)) {
+    DecodeOptions verbose = opts;
+    verbose.verbose = true;
+    verbose.verbose_set = nullptr;
+    run(sc, mem, verbose, fd_path, exiting);
+    return;
+  }
   DecodeCtx ctx(sc, mem, opts, exiting, fd_path);
-  if (sc.spec == nullptr) {
+  if (sc.spec != nullptr && opts.raw_set != nullptr && opts.raw_set->selects(sc.arch, sc.nr)) {
+    decode_raw(ctx);
+  } else if (sc.spec == nullptr) {
     decode_unknown(ctx);
   } else if (DecoderFn fn = find_decoder(sc.spec->name)) {
     fn(ctx);
@@ -193,7 +211,8 @@ void decode_entry(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
   out.ret_type = out.spec != nullptr ? out.spec->ret : RetType::Hex;
   run(out, mem, opts, fd_path, false);
   out.entry_tokens = out.args.size();
-  if (out.spec != nullptr && find_decoder(out.spec->name) == nullptr) {
+  bool raw = opts.raw_set != nullptr && opts.raw_set->selects(out.arch, out.nr);
+  if (out.spec != nullptr && !raw && find_decoder(out.spec->name) == nullptr) {
     // An entry that printed nothing ("uname(") is followed by the first argument itself.
     int split = first_output(*out.spec);
     out.more_at_exit = split > 0 && split < out.spec->nargs;

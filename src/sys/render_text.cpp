@@ -40,6 +40,19 @@ void append_fd_suffix(std::string& out, std::string_view path, int xlevel) {
   if (deleted) out += "(deleted)";
 }
 
+// A constant as -X raw prints it: small values in decimal (signed: AT_FDCWD is -100), large
+// ones (ioctl requests, masks) in hex.
+void append_const_number(std::string& out, std::uint64_t v) {
+  auto s = static_cast<std::int64_t>(v);
+  if (s < 0 && s > -4096) {
+    fmt::format_to(std::back_inserter(out), "{}", s);
+  } else if (v <= 0xffff) {
+    fmt::format_to(std::back_inserter(out), "{}", v);
+  } else {
+    append_hex(out, v);
+  }
+}
+
 struct Frame {
   Tok kind;  // the Begin token of the container, or Arg for the top level
   bool first = true;
@@ -82,6 +95,10 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
       case Tok::Arg:
         if (!stack.front().first) out += ", ";
         stack.front().first = false;
+        if (opts.arg_names && t.len != 0) {
+          out += list.text(t);
+          out += '=';
+        }
         after_field = true;  // the argument's value follows without another separator
         break;
       case Tok::Field:
@@ -120,13 +137,26 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         append_quoted(out, list.text(t), opts.xlevel, (t.flags & kTruncated) != 0);
         break;
       case Tok::Name:
+        separate();
+        if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
+          out += list.text(t);
+        } else {
+          append_const_number(out, t.value);
+          if (opts.const_names == ConstNames::Verbose)
+            fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
+        }
+        break;
       case Tok::Raw:
         separate();
         out += list.text(t);
         break;
       case Tok::Fd:
         separate();
-        if (static_cast<std::int64_t>(t.value) == kAtFdcwd) {
+        if (static_cast<std::int64_t>(t.value) == kAtFdcwd &&
+            opts.const_names != ConstNames::Abbrev) {
+          out += "-100";
+          if (opts.const_names == ConstNames::Verbose) out += " /* AT_FDCWD */";
+        } else if (static_cast<std::int64_t>(t.value) == kAtFdcwd) {
           out += "AT_FDCWD";  // with -y: AT_FDCWD</cwd>, as strace
         } else {
           fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(t.value));
@@ -140,6 +170,22 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         break;
       case Tok::FlagsBegin:
         separate();
+        if (opts.const_names != ConstNames::Abbrev) {
+          // -X raw/verbose: the flags as one number (strace: 0x80000 /* O_RDONLY|O_CLOEXEC */).
+          std::size_t end = i + 1;
+          std::uint64_t bits = 0;
+          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) bits |= list[end].value;
+          append_hex(out, bits);
+          if (opts.const_names == ConstNames::Verbose) {
+            TextOptions names = opts;
+            names.const_names = ConstNames::Abbrev;
+            out += " /* ";
+            render_tokens(list, i, std::min(end + 1, to), names, out);
+            out += " */";
+          }
+          i = end;  // the loop steps past FlagsEnd
+          break;
+        }
         stack.push_back({t.kind});
         break;
       case Tok::StructBegin:

@@ -101,6 +101,7 @@ void Tracer::on_entry(const Event& ev) {
   sc.nr = stop.nr;
   sc.spec = find_syscall(stop.arch, stop.nr);
   sc.raw_args = stop.args;
+  sc.ip = stop.ip;
   sc.entry_ns = now_ns();
   if (reported && !options_.paths.empty() &&
       !options_.paths.matches(sc, session_.memory(ev.tid), fd_path_)) {

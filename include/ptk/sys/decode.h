@@ -9,6 +9,7 @@
 #include "ptk/base/remote_ptr.h"
 #include "ptk/core/memory.h"
 #include "ptk/sys/decoded.h"
+#include "ptk/sys/filter.h"
 #include "ptk/sys/xlat.h"
 
 namespace ptk::sys {
@@ -20,6 +21,8 @@ struct DecodeOptions {
   bool fd_paths = false;          // -y: print descriptors with their paths
   std::size_t max_array = 1024;   // elements of any array ever read, whatever the tracee says
   std::size_t abbrev_array = 32;  // elements shown without -v (strace's default max_strlen too)
+  const SyscallFilter* verbose_set = nullptr;  // -e verbose=: -v for these syscalls only
+  const SyscallFilter* raw_set = nullptr;      // -e raw=: these syscalls' arguments in hex
 };
 
 // Resolves an fd of a process to its path for -y (reads /proc/PID/fd/N); may return empty.

@@ -18,6 +18,7 @@
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
+#include "trace/trace_args.h"
 #include "trace/trace_json.h"
 #include "trace/trace_live.h"
 #include "trace/trace_options.h"
@@ -72,6 +73,8 @@ int run_trace(TraceOptions& o) {
   to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
   to.decode.verbose = o.verbose;
   to.decode.xlevel = o.xlevel;
+  if (o.raw_set) to.decode.raw_set = &*o.raw_set;
+  if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
   to.fd_paths = o.fd_paths;
   to.filter = o.filter;
   for (const std::string& p : o.paths) to.paths.add(p);
@@ -97,11 +100,15 @@ int run_trace(TraceOptions& o) {
   }
 
   TraceOutput out;
-  if (Status s = out.open(o.output, o.follow >= 2); !s.ok()) return fail("trace", s.error());
+  if (Status s = out.open(o.output, o.output_separately, o.append); !s.ok()) {
+    return fail("trace", s.error());
+  }
   out.set_prefix({.pid_column = !o.output.empty() && follow,
                   .pid_brackets = o.output.empty(),
                   .timestamps = o.timestamps,
-                  .relative = o.relative});
+                  .timestamp_digits = o.timestamp_digits,
+                  .relative = o.relative,
+                  .relative_digits = o.relative_digits});
 
   SessionOptions so;
   so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
@@ -162,9 +169,7 @@ int run_trace(TraceOptions& o) {
       (void)session.detach_all();
       return fail("trace", s.error());
     }
-    if (o.quiet == 0) {
-      fmt::print(stderr, "ptk trace: Process {} attached\n", pid);
-    }
+    if (!(o.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} attached\n", pid);
   }
   if (!spawning) {
     if (Status s = session.resume_all(); !s.ok()) return fail("trace", s.error());
@@ -198,7 +203,7 @@ int run_trace(TraceOptions& o) {
     }
     for (pid_t pid : pids) {
       (void)session.detach(pid);
-      if (o.quiet == 0) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+      if (!(o.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
     }
     if (filtered) {
       // A seccomp filter cannot be removed, and its SECCOMP_RET_TRACE fails a syscall with
@@ -224,14 +229,27 @@ int run_trace(TraceOptions& o) {
 
 }  // namespace
 
-void register_trace(CLI::App& app, const std::vector<std::string>& command, int& exit_code) {
-  auto opts = std::make_shared<TraceOptions>();
-  CLI::App* sub = app.add_subcommand("trace", "Trace system calls and signals, like strace");
-  add_trace_options(*sub, *opts);
-  sub->callback([sub, opts, &command, &exit_code] {
-    exit_code = take_command(*sub, "trace", command, opts->command);
-    if (exit_code == 0) exit_code = run_trace(*opts);
-  });
+void register_trace(CLI::App& app) {
+  app.add_subcommand("trace", "Trace system calls and signals, like strace")->allow_extras();
+}
+
+int trace_main(int argc, char** argv) {
+  TraceOptions o;
+  auto request = parse_trace_args(argc, argv, o);
+  if (!request.ok()) return fail("trace", request.error(), kExitUsage);
+  if (*request == TraceRequest::Help) {
+    fmt::print("{}", trace_help());
+    return 0;
+  }
+  if (*request == TraceRequest::Version) {
+    fmt::print("ptk {} (ptk trace: strace-compatible options)\n", PTK_VERSION);
+    return 0;
+  }
+  // As the other commands that change a process: traced from a child of this process (see
+  // ptk/core/tracer_child.h), with the stop handlers in both from the fork on.
+  install_stop_handlers();
+  run_tracer_in_child(stop_signals(), parent_death_signal());
+  return run_trace(o);
 }
 
 }  // namespace ptk::cli

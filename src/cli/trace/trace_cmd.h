@@ -10,8 +10,10 @@ class App;
 
 namespace ptk::cli {
 
-// Registers the subcommand; its callback runs the trace and sets `exit_code`. `command` is what
-// followed "--" on the command line (the command to trace), if anything did.
-void register_trace(CLI::App& app, const std::vector<std::string>& command, int& exit_code);
+// Lists the subcommand in `ptk --help`; ptk trace parses its own command line (trace_args.h).
+void register_trace(CLI::App& app);
+
+// `ptk trace ARGS...`: argv[0] is "trace". Returns the exit status.
+int trace_main(int argc, char** argv);
 
 }  // namespace ptk::cli

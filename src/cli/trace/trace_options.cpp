@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 
 #include "ptk/core/wait_status.h"
@@ -92,7 +92,70 @@ Status parse_status_set(std::string_view expr, unsigned& out) {
   return ok_status();
 }
 
+// A strace set of names ("[!]all", "none", "a,b,c") into bits; `names` maps each name to its
+// bit (several names may share one).
+Status parse_name_set(std::string_view option, std::string_view expr,
+                      std::initializer_list<std::pair<std::string_view, unsigned>> names,
+                      unsigned all, unsigned& out) {
+  std::string_view body = expr;
+  bool negate = body.starts_with('!');
+  if (negate) body.remove_prefix(1);
+  out = 0;
+  while (!body.empty()) {
+    std::size_t comma = body.find(',');
+    std::string_view item = body.substr(0, comma);
+    body = comma == std::string_view::npos ? std::string_view{} : body.substr(comma + 1);
+    if (item.empty() || item == "none") continue;
+    if (item == "all") {
+      out = all;
+      continue;
+    }
+    auto it = std::find_if(names.begin(), names.end(), [&](auto& n) { return n.first == item; });
+    if (it == names.end()) {
+      std::string known;
+      for (auto& [name, bit] : names) known += fmt::format("{}{}", known.empty() ? "" : ", ", name);
+      return bad_option(fmt::format("{}={}", option, expr),
+                        fmt::format("'{}' is not one of {}", item, known));
+    }
+    out |= it->second;
+  }
+  if (negate) out = ~out & all;
+  return ok_status();
+}
+
+Result<sys::SyscallFilter> parse_syscall_set(std::string_view value) {
+  return sys::SyscallFilter::parse(value);
+}
+
 }  // namespace
+
+Status parse_quiet_set(std::string_view expr, unsigned& out) {
+  return parse_name_set("-e quiet", expr,
+                        {{"attach", kQuietAttach},
+                         {"exit", kQuietExit},
+                         {"exits", kQuietExit},
+                         {"path-resolution", kQuietPathResolution},
+                         {"personality", kQuietPersonality},
+                         {"thread-execve", kQuietThreadExecve},
+                         {"superseded", kQuietThreadExecve}},
+                        kQuietAll, out);
+}
+
+Status parse_decode_fds(std::string_view expr, unsigned& out) {
+  return parse_name_set("-e decode-fds", expr,
+                        {{"path", kDecodeFdPath},
+                         {"socket", kDecodeFdSocket},
+                         {"dev", kDecodeFdDev},
+                         {"pidfd", kDecodeFdPidfd},
+                         {"signalfd", kDecodeFdSignalfd},
+                         {"eventfd", kDecodeFdEventfd}},
+                        kDecodeFdAll, out);
+}
+
+Status parse_decode_pids(std::string_view expr, unsigned& out) {
+  return parse_name_set("--decode-pids", expr, {{"comm", kDecodePidComm}, {"pidns", kDecodePidNs}},
+                        kDecodePidComm | kDecodePidNs, out);
+}
 
 // ---- Tampering: -e inject=, -e fault=, --inject, --fault.
 Status TraceOptions::finish_tampering() {
@@ -138,10 +201,34 @@ Status TraceOptions::finish() {
       PTK_ASSIGN_OR_RETURN(tamper::InjectSpec spec,
                            tamper::parse_inject_spec(value, key == "fault"));
       injects.push_back(std::move(spec));
+    } else if (key == "quiet" || key == "silent" || key == "silence" || key == "q") {
+      PTK_TRY(parse_quiet_set(value, quiet));
+    } else if (key == "decode-fds" || key == "decode_fds") {
+      PTK_TRY(parse_decode_fds(value, decode_fds));
+    } else if (key == "decode-pids" || key == "decode_pids") {
+      PTK_TRY(parse_decode_pids(value, decode_pids));
+    } else if (key == "raw" || key == "x") {
+      PTK_ASSIGN_OR_RETURN(sys::SyscallFilter set, parse_syscall_set(value));
+      raw_set = std::move(set);
+    } else if (key == "verbose" || key == "v") {
+      PTK_ASSIGN_OR_RETURN(sys::SyscallFilter set, parse_syscall_set(value));
+      verbose_set = std::move(set);
+    } else if (key == "abbrev" || key == "a") {
+      // Abbreviation is per syscall in strace; ptk abbreviates all or (-v) none: abbrev=none
+      // is -v, any other set keeps the default.
+      PTK_TRY(parse_syscall_set(value));
+      if (value == "none" || value == "!all") verbose = true;
+    } else if (key == "read" || key == "r" || key == "write" || key == "w") {
+      return bad_option(fmt::format("-e {}", expr),
+                        "hex dumps of the data read or written are not supported by ptk yet");
+    } else if (key == "kvm") {
+      return bad_option(fmt::format("-e {}", expr),
+                        "ptk does not decode KVM vCPU exits (no KVM_RUN decoder)");
     } else {
-      return bad_option(
-          fmt::format("-e {}", expr),
-          fmt::format("unknown qualifier '{}' (known: trace, signal, status, inject, fault)", key));
+      return bad_option(fmt::format("-e {}", expr),
+                        fmt::format("unknown qualifier '{}' (known: trace, signal, status, inject, "
+                                    "fault, quiet, decode-fds, decode-pids, raw, verbose, abbrev)",
+                                    key));
     }
   }
   PTK_TRY(finish_tampering());
@@ -166,53 +253,17 @@ Status TraceOptions::finish() {
     return bad_option("ptk trace", "give a command to run, or -p PID to attach to");
   }
   if (string_limit < 0) return bad_option("-s", "the string limit cannot be negative");
-  if (follow >= 2 && output.empty()) {
-    return bad_option("-ff", "one file per process needs -o FILE");
+  if (output_separately && follow == 0) output_separately = false;
+  if (follow >= 2) output_separately = true;
+  if (output_separately && output.empty()) {
+    // strace ignores -ff without -o; so does ptk, following forks into the one output.
+    output_separately = false;
   }
+  if (output_separately) follow = 2;
+  if (fd_paths && decode_fds == 0) decode_fds = kDecodeFdPath;
+  if (decode_fds != 0) fd_paths = true;
+  if (acolumn < 0) return bad_option("-a", "the column cannot be negative");
   return ok_status();
-}
-
-void add_trace_options(CLI::App& app, TraceOptions& o) {
-  app.add_flag("-f", o.follow, "Follow forks (-ff: one output file per process, with -o)");
-  app.add_option("-o,--output", o.output, "Write the trace to FILE (|CMD pipes it to CMD)");
-  app.add_option("-p,--attach", o.pid_args, "Attach to PID (repeatable, or PID,PID,...)");
-  // One value per occurrence (CLI11 lets a vector option swallow the following words, which
-  // would take `ptk trace -e trace=open cat` for two expressions).
-  app.add_option("-e,--expr", o.exprs,
-                 "Qualifying expression: trace=SET, signal=SET, status=SET, inject=SPEC, "
-                 "fault=SPEC (as in strace)")
-      ->allow_extra_args(false);
-  // Tampering.
-  app.add_option("--inject", o.inject_args, "Tamper with syscalls: as -e inject=SPEC (strace)")
-      ->allow_extra_args(false);
-  app.add_option("--fault", o.fault_args, "Fail syscalls: as -e fault=SPEC (strace)")
-      ->allow_extra_args(false);
-  add_rewrite_options(app, o.rewrite);
-  app.add_flag("-z,--successful-only", o.only_successful, "Print only syscalls that succeeded");
-  app.add_flag("-Z,--failed-only", o.only_failed, "Print only syscalls that failed");
-  app.add_option("-P,--trace-path", o.paths, "Trace only syscalls touching PATH (globs allowed)");
-  app.add_option("-s,--string-limit", o.string_limit, "Maximum string size to print (32)");
-  app.add_flag("-v,--no-abbrev", o.verbose, "Print structures and arrays unabbreviated");
-  app.add_flag("-x", o.xlevel, "Print non-ASCII strings in hex (-xx: all strings)");
-  app.add_flag("-y,--decode-fds", o.fd_paths, "Print paths of file descriptors");
-  app.add_flag("-t", o.timestamps, "Prefix lines with the time (-tt: microseconds, -ttt: epoch)");
-  app.add_flag("-r,--relative-timestamps", o.relative, "Prefix lines with the time since the last");
-  app.add_flag("-T,--syscall-times", o.syscall_times, "Show the time spent in each syscall");
-  app.add_flag("-c,--summary-only", o.summary, "Count time, calls and errors; print a summary");
-  app.add_flag("-C,--summary", o.summary_too, "Like -c, and print the trace as well");
-  app.add_flag("-q,--quiet", o.quiet, "Suppress attach/detach messages (-qq: exit messages too)");
-  app.add_flag("-k,--stack-traces", o.stack_trace, "Print the stack trace at each syscall");
-  app.add_flag("--seccomp-bpf", o.seccomp_bpf,
-               "Stop only at traced syscalls, with a seccomp-bpf filter (spawned tracees)");
-  app.add_flag("--json", o.json, "Write JSON Lines (docs/json-schema.md) instead of text");
-  app.add_option("--perfetto", o.perfetto, "Also write a trace for ui.perfetto.dev to FILE");
-  app.add_flag("--whole-lines", o.whole_lines,
-               "One complete line per syscall, printed at its exit (no unfinished/resumed)");
-  app.add_option("--spin-us", o.spin_us,
-                 "Poll for the next stop this long before sleeping (0: always sleep)");
-  // The first argument that is not an option starts the command; it and everything after it
-  // (its own options included) belong to the command: see remaining() in trace_cmd.cpp.
-  app.prefix_command();
 }
 
 }  // namespace ptk::cli

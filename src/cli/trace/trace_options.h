@@ -5,6 +5,7 @@
 
 #include <bitset>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,11 +15,22 @@
 #include "ptk/tamper/inject_spec.h"
 #include "trace/trace_rewrite.h"
 
-namespace CLI {
-class App;
-}
-
 namespace ptk::cli {
+
+enum DecodeFd : unsigned {  // -y, -yy, --decode-fds=
+  kDecodeFdPath = 1,
+  kDecodeFdSocket = 2,
+  kDecodeFdDev = 4,
+  kDecodeFdPidfd = 8,
+  kDecodeFdSignalfd = 16,
+  kDecodeFdEventfd = 32,
+  kDecodeFdAll = 63,
+};
+
+enum DecodePid : unsigned {  // -Y, --decode-pids=
+  kDecodePidComm = 1,
+  kDecodePidNs = 2,
+};
 
 enum StatusClass : unsigned {  // -e status=
   kStatusSuccessful = 1,
@@ -29,31 +41,64 @@ enum StatusClass : unsigned {  // -e status=
   kStatusAll = 31,
 };
 
+enum QuietFlag : unsigned {  // -q, -qq, -qqq, -e quiet=
+  kQuietAttach = 1,          // "Process N attached/detached"
+  kQuietExit = 2,            // "+++ exited with 0 +++"
+  kQuietPathResolution = 4,  // -P path resolution messages
+  kQuietPersonality = 8,     // "[ Process PID=N runs in 32 bit mode. ]"
+  kQuietThreadExecve = 16,   // "+++ superseded by execve in pid N +++"
+  kQuietAll = 31,
+};
+
+enum class ConstStyle : std::uint8_t { Abbrev, Raw, Verbose };  // -X
+
 struct TraceOptions {
   // As given on the command line.
   int follow = 0;                     // -f, -ff
+  bool output_separately = false;     // --output-separately (-ff with -f)
   std::string output;                 // -o FILE (or "|command")
+  bool append = false;                // -A
   std::vector<std::string> pid_args;  // -p PID[,PID...]
-  std::vector<std::string> exprs;     // -e EXPR
+  std::vector<std::string> exprs;     // -e EXPR (and the long forms: --trace=SET is trace=SET)
   bool only_successful = false;       // -z
   bool only_failed = false;           // -Z
   std::vector<std::string> paths;     // -P PATH (globs allowed)
   int string_limit = 32;              // -s
+  int acolumn = 40;                   // -a
   bool verbose = false;               // -v
   int xlevel = 0;                     // -x, -xx
-  bool fd_paths = false;              // -y
-  int timestamps = 0;                 // -t, -tt, -ttt
-  bool relative = false;              // -r
-  bool syscall_times = false;         // -T
-  bool summary = false;               // -c
-  bool summary_too = false;           // -C
-  int quiet = 0;                      // -q, -qq
-  bool stack_trace = false;           // -k
-  bool seccomp_bpf = false;           // --seccomp-bpf
-  bool json = false;                  // --json
-  std::string perfetto;               // --perfetto FILE
-  bool whole_lines = false;           // --whole-lines
-  int spin_us = -1;                   // --spin-us (-1: the default)
+  ConstStyle const_style = ConstStyle::Abbrev;  // -X
+  bool fd_paths = false;                        // -y
+  unsigned decode_fds = 0;                      // -yy, --decode-fds=: kDecodeFd* bits
+  unsigned decode_pids = 0;                     // -Y, --decode-pids=: kDecodePid* bits
+  bool arg_names = false;                       // -N
+  bool syscall_numbers = false;                 // -n
+  bool instruction_pointer = false;             // -i
+  int timestamps = 0;                           // -t, -tt, -ttt
+  int timestamp_digits = -1;                    // --absolute-timestamps=...,precision:
+  bool relative = false;                        // -r
+  int relative_digits = 6;                      // -r=PRECISION
+  bool syscall_times = false;                   // -T
+  int syscall_time_digits = 6;                  // -T=PRECISION
+  bool summary = false;                         // -c
+  bool summary_too = false;                     // -C
+  std::string summary_overhead;                 // -O
+  std::string summary_sort;                     // -S
+  std::string summary_columns;                  // -U
+  bool summary_wall = false;                    // -w
+  int interruptible = 0;                        // -I (0: ptk's default)
+  unsigned quiet = 0;                           // -q, -qq, -qqq, -e quiet=: QuietFlag bits
+  int stack_trace = 0;                          // -k
+  bool seccomp_bpf = false;                     // --seccomp-bpf
+  bool detach_on_execve = false;                // -b execve
+  std::vector<std::string> env;                 // -E VAR=VAL, -E VAR
+  std::string user;                             // -u USERNAME
+  std::uint64_t syscall_limit = 0;              // --syscall-limit (0: none)
+  bool tips = false;                            // --tips
+  bool json = false;                            // --json
+  std::string perfetto;                         // --perfetto FILE
+  bool whole_lines = false;                     // --whole-lines
+  int spin_us = -1;                             // --spin-us (-1: the default)
   std::vector<std::string> command;
 
   // ---- Tampering. The hooks ptk trace runs, in order, under one tamper::Tamperer: finish()
@@ -69,8 +114,10 @@ struct TraceOptions {
 
   // Derived by finish().
   sys::SyscallFilter filter;
-  std::bitset<65> signals;       // -e signal=
-  unsigned status = kStatusAll;  // -e status=
+  std::optional<sys::SyscallFilter> raw_set;      // -e raw=: arguments undecoded
+  std::optional<sys::SyscallFilter> verbose_set;  // -e verbose=: structures in full
+  std::bitset<65> signals;                        // -e signal=
+  unsigned status = kStatusAll;                   // -e status=
   std::vector<pid_t> pids;
 
   // Parses -e, -p, and checks the combinations. Errors name the offending option.
@@ -80,6 +127,9 @@ struct TraceOptions {
   Status finish_tampering();
 };
 
-void add_trace_options(CLI::App& app, TraceOptions& o);
+// Values of -e quiet=, decode-fds=, decode-pids= (and of their long options): strace's sets.
+Status parse_quiet_set(std::string_view expr, unsigned& out);
+Status parse_decode_fds(std::string_view expr, unsigned& out);
+Status parse_decode_pids(std::string_view expr, unsigned& out);
 
 }  // namespace ptk::cli

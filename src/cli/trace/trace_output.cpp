@@ -30,7 +30,8 @@ void TraceOutput::close() {
   std::fflush(stderr);
 }
 
-Status TraceOutput::open(const std::string& path, bool per_thread) {
+Status TraceOutput::open(const std::string& path, bool per_thread, bool append) {
+  mode_ = append ? "ae" : "we";  // e: O_CLOEXEC, the tracee must not inherit it
   if (path.empty() || per_thread) {
     // Full buffering must be set before the stream's first output (C11 7.21.5.6): whatever
     // ptk printed already is written out first.
@@ -50,7 +51,7 @@ Status TraceOutput::open(const std::string& path, bool per_thread) {
     base_path_ = path;
     return ok_status();
   }
-  main_ = std::fopen(path.c_str(), "we");
+  main_ = std::fopen(path.c_str(), mode_);
   if (main_ == nullptr) {
     main_ = stderr;
     return Error::from_errno(errno, fmt::format("-o {}: cannot open for writing", path));
@@ -66,7 +67,7 @@ std::FILE* TraceOutput::file_for(pid_t tid) {
   auto it = per_thread_files_.find(tid);
   if (it != per_thread_files_.end()) return it->second;
   std::string name = fmt::format("{}.{}", base_path_, tid);
-  std::FILE* f = std::fopen(name.c_str(), "we");
+  std::FILE* f = std::fopen(name.c_str(), mode_);
   if (f == nullptr) {
     fmt::print(stderr, "ptk trace: -o {}: {}\n", name, std::strerror(errno));
     f = stderr;
@@ -84,10 +85,13 @@ void TraceOutput::begin_line(std::string& line, pid_t tid, std::int64_t ns, bool
   } else if (prefix_.pid_brackets && many_tracees && !per_thread_) {
     fmt::format_to(std::back_inserter(line), "[pid {:>5}] ", tid);
   }
-  if (prefix_.timestamps > 0) append_timestamp(line, ns, prefix_.timestamps);
+  if (prefix_.timestamps > 0) {
+    append_timestamp(line, ns, prefix_.timestamps, prefix_.timestamp_digits);
+  }
   if (prefix_.relative) {
     std::int64_t d = last_ns_ == 0 ? 0 : ns - last_ns_;
-    fmt::format_to(std::back_inserter(line), "{:>6}.{:06} ", d / 1000000000, (d / 1000) % 1000000);
+    append_seconds(line, d, prefix_.relative_digits, 6);
+    line += ' ';
     last_ns_ = ns;
   }
 }

@@ -19,7 +19,9 @@ class TraceOutput {
     bool pid_column = false;    // "%-5d " (with -o and -f, as strace)
     bool pid_brackets = false;  // "[pid %5d] " on stderr when several tracees exist
     int timestamps = 0;         // -t/-tt/-ttt
+    int timestamp_digits = -1;  // --absolute-timestamps=precision: (-1: as -t/-tt/-ttt)
     bool relative = false;      // -r
+    int relative_digits = 6;    // -r=PRECISION
   };
 
   TraceOutput() = default;
@@ -27,7 +29,7 @@ class TraceOutput {
   TraceOutput(const TraceOutput&) = delete;
   TraceOutput& operator=(const TraceOutput&) = delete;
 
-  Status open(const std::string& path, bool per_thread);
+  Status open(const std::string& path, bool per_thread, bool append = false);
   void set_prefix(Prefix p) { prefix_ = p; }
 
   // Starts a line for `tid` at time `ns` (CLOCK_REALTIME): fills `line` with the prefix.
@@ -52,6 +54,7 @@ class TraceOutput {
   bool owns_main_ = false;
   bool is_pipe_ = false;
   bool per_thread_ = false;
+  const char* mode_ = "we";  // "ae" with -A
   std::string base_path_;
   std::unordered_map<pid_t, std::FILE*> per_thread_files_;
   Prefix prefix_;

@@ -12,6 +12,11 @@ namespace ptk::cli {
 
 TextPrinter::TextPrinter(TraceOutput& out, const TraceOptions& opts) : out_(out), opts_(opts) {
   text_.xlevel = opts.xlevel;
+  text_.acolumn = static_cast<std::size_t>(opts.acolumn);
+  text_.arg_names = opts.arg_names;
+  text_.const_names = opts.const_style == ConstStyle::Raw       ? sys::ConstNames::Raw
+                      : opts.const_style == ConstStyle::Verbose ? sys::ConstNames::Verbose
+                                                                : sys::ConstNames::Abbrev;
   // Whole lines only when asked, when -z/-Z/status= decide at exit, and with -ff, where each
   // thread has a file of its own and nothing can come between a line's halves.
   deferred_ =
@@ -21,6 +26,31 @@ TextPrinter::TextPrinter(TraceOutput& out, const TraceOptions& opts) : out_(out)
 bool TextPrinter::selected_by_status(const sys::DecodedSyscall& sc) const {
   unsigned cls = !sc.exited ? kStatusUnfinished : sc.is_error ? kStatusFailed : kStatusSuccessful;
   return (opts_.status & cls) != 0;
+}
+
+void TextPrinter::start_line(std::string& line, pid_t tid, std::int64_t ns,
+                             const sys::DecodedSyscall* sc) {
+  out_.begin_line(line, tid, ns, tracees_ > 1);
+  if (sc != nullptr) last_nr_[tid] = sc->nr;
+  if (opts_.syscall_numbers) {
+    // strace -n: the number of the syscall, or of the thread's last one on other lines.
+    auto it = last_nr_.find(tid);
+    if (it != last_nr_.end()) {
+      fmt::format_to(std::back_inserter(line), "[{:4}] ", it->second);
+    } else {
+      line += "[????] ";
+    }
+  }
+  if (opts_.instruction_pointer) {
+    bool narrow = sc != nullptr && abi(sc->arch).word_size == 4;
+    if (sc == nullptr) {
+      line += "[????????????????] ";
+    } else if (narrow) {
+      fmt::format_to(std::back_inserter(line), "[{:08x}] ", sc->ip);
+    } else {
+      fmt::format_to(std::back_inserter(line), "[{:016x}] ", sc->ip);
+    }
+  }
 }
 
 void TextPrinter::emit(pid_t tid) { out_.write_line(tid, line_); }
@@ -45,7 +75,7 @@ void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
   p.head_printed = false;
   if (deferred_) return;
   close_open_line();
-  out_.begin_line(open_line_, sc.tid, sc.entry_ns, tracees_ > 1);
+  start_line(open_line_, sc.tid, sc.entry_ns, &sc);
   sys::render_open_head(sc, text_, open_line_);
   out_.write_partial(sc.tid, open_line_);
   p.head_printed = true;
@@ -54,7 +84,7 @@ void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
 
 void TextPrinter::append_duration(const sys::DecodedSyscall& sc) {
   if (!opts_.syscall_times || !sc.exited) return;
-  cli::append_duration(line_, sc.exit_ns - sc.entry_ns);
+  cli::append_duration(line_, sc.exit_ns - sc.entry_ns, opts_.syscall_time_digits);
 }
 
 void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
@@ -73,13 +103,13 @@ void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
     sys::render_result(sc, text_, line_, 0);
   } else if (head_printed) {
     close_open_line();
-    out_.begin_line(line_, sc.tid, sc.exit_ns, tracees_ > 1);
+    start_line(line_, sc.tid, sc.exit_ns, &sc);
     fmt::format_to(std::back_inserter(line_), "<... {} resumed>", sc.name());
     sys::render_tail_args(sc, text_, line_);
     sys::render_result(sc, text_, line_, 0);
   } else {
     close_open_line();
-    out_.begin_line(line_, sc.tid, sc.entry_ns, tracees_ > 1);
+    start_line(line_, sc.tid, sc.entry_ns, &sc);
     sys::render_line(sc, text_, line_, 0);
   }
   append_duration(sc);
@@ -94,7 +124,7 @@ void TextPrinter::signal(const Event& ev) {
     return;
   }
   close_open_line();
-  out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
+  start_line(line_, ev.tid, sys::now_ns(), nullptr);
   sys::TokenList info;
   sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch);
   line_ += "--- ";
@@ -107,7 +137,7 @@ void TextPrinter::signal(const Event& ev) {
 
 void TextPrinter::group_stop(const Event& ev) {
   close_open_line();
-  out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
+  start_line(line_, ev.tid, sys::now_ns(), nullptr);
   line_ += "--- stopped by ";
   line_ += signal_name(ev.signal);
   line_ += " ---";
@@ -152,7 +182,7 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
         open_line_.clear();
       } else {
         close_open_line();
-        out_.begin_line(line_, ev.tid, pending->entry_ns, tracees_ > 1);
+        start_line(line_, ev.tid, pending->entry_ns, pending);
         if (head_printed) {
           fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending->name());
         } else {
@@ -168,9 +198,10 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
     }
   }
   pending_.erase(ev.tid);
-  if (opts_.quiet < 2) {
+  // -qq hides exits; a death by a signal stays, as in strace.
+  if (ev.kind != EventKind::Exited || !(opts_.quiet & kQuietExit)) {
     close_open_line();
-    out_.begin_line(line_, ev.tid, sys::now_ns(), tracees_ > 1);
+    start_line(line_, ev.tid, sys::now_ns(), nullptr);
     if (ev.kind == EventKind::Exited) {
       fmt::format_to(std::back_inserter(line_), "+++ exited with {} +++", ev.exit_code);
     } else {

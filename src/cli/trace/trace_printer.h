@@ -48,6 +48,8 @@ class TextPrinter final : public sys::TraceSink {
   };
 
   bool selected_by_status(const sys::DecodedSyscall& sc) const;
+  // The line's prefix: pid, time, then -n's syscall number and -i's instruction pointer.
+  void start_line(std::string& line, pid_t tid, std::int64_t ns, const sys::DecodedSyscall* sc);
   // Ends the open line as "<unfinished ...>" before other output.
   void close_open_line();
   void append_duration(const sys::DecodedSyscall& sc);
@@ -61,8 +63,10 @@ class TextPrinter final : public sys::TraceSink {
   const TraceOptions& opts_;
   sys::TextOptions text_;
   bool deferred_;  // whole lines only, printed at exit (--whole-lines, -z, -Z, status=)
-  std::unordered_map<pid_t, Pending> pending_;  // each thread's syscall in progress
-  pid_t open_ = 0;         // the thread whose line is open (its head written, no newline), or 0
+  std::unordered_map<pid_t, Pending> pending_;
+  std::unordered_map<pid_t, std::int64_t>
+      last_nr_;     // -n on lines that are not a syscall's  // each thread's syscall in progress
+  pid_t open_ = 0;  // the thread whose line is open (its head written, no newline), or 0
   std::string open_line_;  // that line so far: the result column counts from its start
   std::string line_;
   std::size_t tracees_ = 1;

@@ -1,21 +1,10 @@
 #include "trace/trace_rewrite.h"
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 
 #include "ptk/tamper/rules.h"
 
 namespace ptk::cli {
-
-void add_rewrite_options(CLI::App& app, RewriteOptions& o) {
-  app.add_option("--rewrite", o.rules,
-                 "Rewrite syscalls by RULE (repeatable), e.g. "
-                 "'openat(path=\"/etc/hostname\") -> path=\"/tmp/myhost\"' "
-                 "(docs/rewrite-rules.md)")
-      ->type_name("RULE");
-  app.add_option("--rules", o.files, "Rewrite rules from FILE, one per line (repeatable)")
-      ->type_name("FILE");
-}
 
 Status add_rewrite_hook(const RewriteOptions& o,
                         std::vector<std::unique_ptr<tamper::Hook>>& hooks) {

@@ -9,18 +9,12 @@
 #include "ptk/base/result.h"
 #include "ptk/tamper/hook.h"
 
-namespace CLI {
-class App;
-}
-
 namespace ptk::cli {
 
 struct RewriteOptions {
   std::vector<std::string> rules;  // --rewrite RULE, in command-line order
   std::vector<std::string> files;  // --rules FILE
 };
-
-void add_rewrite_options(CLI::App& app, RewriteOptions& o);
 
 // The rules of every --rules file (in order), then every --rewrite, as one hook appended to
 // `hooks`; nothing when there are none. Errors quote the rule: --rewrite 'RULE': message, or
