@@ -11,6 +11,13 @@ the kernel's <asm/unistd_64.h> / <asm/unistd_32.h>, and writes into the build tr
       translation units that static_assert every number against the header the compiler sees
       (one per ABI: both headers define the same macro names).
 
+A number marked '+' in the data file (a syscall that may be newer than the installed headers, its
+number taken from the kernel's arch/x86/entry/syscalls/syscall_{64,32}.tbl) is checked against the
+headers whenever they define it, like any other. When they do not, the generator keeps the data
+file's number and prints one note naming every such syscall, and the check TU carries the
+static_assert under #ifdef __NR_name (with a comment in the #else), so newer headers check it at
+compile time. An unmarked number the headers lack is still an error.
+
 Errors are reported as FILE:LINE: error: ... and make the script exit with status 1, so a bad
 data file fails the build. Outputs are rewritten only when their content changes, so running the
 generator again does not recompile anything.
@@ -121,6 +128,7 @@ class Row:
     line: int
     name: str
     numbers: dict[str, int]  # ABI -> number, only the ABIs that have it
+    from_table: set[str]  # the ABIs whose number is marked '+': it may postdate the headers
     classes: list[str]
     ret: str
     args: list[Arg]
@@ -145,13 +153,17 @@ class Reporter:
         self.errors.append(f"{path}:{line}: error: {message}")
 
 
-def parse_number(field: str, abi: str, line: int, rep: Reporter) -> int | None:
+def parse_number(field: str, abi: str, line: int, rep: Reporter) -> tuple[int | None, bool]:
+    """The number of one ABI column and whether it is marked '+' (from the kernel's table)."""
     if field == "-":
-        return None
-    if not field.isdigit():
-        rep.error(line, f"{abi} number must be a non-negative integer or '-', not '{field}'")
-        return None
-    return int(field)
+        return None, False
+    marked = field.endswith("+")
+    digits = field[:-1] if marked else field
+    if not digits.isdigit():
+        rep.error(line, f"{abi} number must be a non-negative integer, the same followed by '+', "
+                  f"or '-', not '{field}'")
+        return None, False
+    return int(digits), marked
 
 
 def parse_arg(text: str, line: int, rep: Reporter) -> Arg | None:
@@ -199,10 +211,13 @@ def parse_row(fields: list[str], line: int, rep: Reporter) -> Row | None:
     if not IDENT.match(name):
         rep.error(line, f"syscall name '{name}' is not an identifier")
     numbers = {}
+    from_table = set()
     for (abi, _), field in zip(ABIS, (nr64, nr32)):
-        nr = parse_number(field, abi, line, rep)
+        nr, marked = parse_number(field, abi, line, rep)
         if nr is not None:
             numbers[abi] = nr
+            if marked:
+                from_table.add(abi)
     if nr64 == "-" and nr32 == "-":
         rep.error(line, f"{name}: has no number on any ABI")
     classes = [] if classes_field == "-" else classes_field.split(",")
@@ -216,7 +231,7 @@ def parse_row(fields: list[str], line: int, rep: Reporter) -> Row | None:
     args = [parse_arg(text, line, rep) for text in fields[5:]]
     if len(rep.errors) != errors_before:
         return None
-    row = Row(line, name, numbers, classes, ret, args)
+    row = Row(line, name, numbers, from_table, classes, ret, args)
     check_args(row, rep)
     return row
 
@@ -282,11 +297,12 @@ def parse_header(path: str) -> dict[str, tuple[int, int]]:
     return numbers
 
 
-def check_against_header(rows: list[Row], abi: str, header: str, rep: Reporter) -> None:
+def check_against_header(rows: list[Row], abi: str, header: str, rep: Reporter) -> list[Row]:
+    """Checks every number against the header; returns the '+' rows the header does not know."""
     kernel = parse_header(header)
     if not kernel:
         rep.error_at(header, 1, "defines no __NR_* numbers")
-        return
+        return []
     ours = {row.name: row for row in rows if abi in row.numbers}
     for name, (nr, line) in sorted(kernel.items(), key=lambda item: item[1]):
         if name not in ours:
@@ -294,9 +310,16 @@ def check_against_header(rows: list[Row], abi: str, header: str, rep: Reporter) 
         elif ours[name].numbers[abi] != nr:
             rep.error(ours[name].line, f"{name}: {abi} number is {ours[name].numbers[abi]}, "
                       f"{header} says {nr}")
+    beyond = []
     for name, row in ours.items():
-        if name not in kernel:
-            rep.error(row.line, f"{name}: {header} has no __NR_{name}")
+        if name in kernel:
+            continue
+        if abi in row.from_table:
+            beyond.append(row)
+        else:
+            rep.error(row.line, f"{name}: {header} has no __NR_{name} (a syscall newer than the "
+                      f"headers takes its number from the kernel's syscall table, marked '+')")
+    return beyond
 
 
 def cpp_string(text: str) -> str:
@@ -346,8 +369,15 @@ def generate_check(rows: list[Row], abi: str, header_include: str, data_name: st
            f"#include <{header_include}>\n\n"]
     for row in sorted((r for r in rows if abi in r.numbers), key=lambda r: r.numbers[abi]):
         nr = row.numbers[abi]
-        out.append(f"static_assert(__NR_{row.name} == {nr}, "
-                   f"\"{data_name}:{row.line}: {abi} {row.name} is not {nr}\");\n")
+        check = (f"static_assert(__NR_{row.name} == {nr}, "
+                 f"\"{data_name}:{row.line}: {abi} {row.name} is not {nr}\");\n")
+        if abi in row.from_table:
+            # Checked wherever the header knows it; older headers leave the data file's word.
+            out.append(f"#ifdef __NR_{row.name}\n{check}#else\n"
+                       f"// {row.name} ({nr}): not in these headers; number from the kernel's "
+                       f"syscall table\n#endif\n")
+        else:
+            out.append(check)
     return "".join(out)
 
 
@@ -375,14 +405,22 @@ def main() -> int:
     rep = Reporter(args.data)
     rows = parse_data(args.data, rep)
     headers = {"x86_64": args.unistd64, "i386": args.unistd32}
+    beyond: dict[str, list[Row]] = {}
     if not rep.errors:
         for abi, _ in ABIS:
-            check_against_header(rows, abi, headers[abi], rep)
+            beyond[abi] = check_against_header(rows, abi, headers[abi], rep)
     if rep.errors:
         for message in rep.errors:
             print(message, file=sys.stderr)
         print(f"gen_syscalls.py: {len(rep.errors)} error(s) in {args.data}", file=sys.stderr)
         return 1
+
+    for abi, _ in ABIS:
+        if beyond[abi]:
+            names = ", ".join(f"{r.name} ({r.numbers[abi]})" for r in beyond[abi])
+            print(f"gen_syscalls.py: note: {len(beyond[abi])} {abi} syscalls are not in "
+                  f"{headers[abi]}; their numbers are the data file's, from the kernel's syscall "
+                  f"table: {names}")
 
     os.makedirs(args.out_dir, exist_ok=True)
     data_name = "data/syscalls.txt"

@@ -41,9 +41,68 @@ TEST(SyscallTable, KnownI386Numbers) {
 }
 
 TEST(SyscallTable, Counts) {
-  // Every __NR_* of the kernel headers; the build fails if the data file misses one.
-  EXPECT_GE(syscall_table(Arch::X86_64).size(), 362u);
-  EXPECT_GE(syscall_table(Arch::I386).size(), 440u);
+  // Every __NR_* of the kernel headers (the build fails if the data file misses one), and the
+  // syscalls newer than Linux 6.1's headers: 23 on x86_64, 20 on i386.
+  EXPECT_GE(syscall_table(Arch::X86_64).size(), 362u + 23u);
+  EXPECT_GE(syscall_table(Arch::I386).size(), 440u + 20u);
+}
+
+TEST(SyscallTable, NewerThanTheInstalledHeaders) {
+  // Numbers from the kernel's syscall_64.tbl and syscall_32.tbl (data/syscalls.txt marks them).
+  EXPECT_EQ(get(Arch::X86_64, "uretprobe").nr, 335);
+  EXPECT_EQ(get(Arch::X86_64, "uprobe").nr, 336);
+  EXPECT_EQ(get(Arch::X86_64, "cachestat").nr, 451);
+  EXPECT_EQ(get(Arch::X86_64, "fchmodat2").nr, 452);
+  EXPECT_EQ(get(Arch::X86_64, "map_shadow_stack").nr, 453);
+  EXPECT_EQ(get(Arch::X86_64, "futex_wake").nr, 454);
+  EXPECT_EQ(get(Arch::X86_64, "futex_wait").nr, 455);
+  EXPECT_EQ(get(Arch::X86_64, "futex_requeue").nr, 456);
+  EXPECT_EQ(get(Arch::X86_64, "statmount").nr, 457);
+  EXPECT_EQ(get(Arch::X86_64, "listmount").nr, 458);
+  EXPECT_EQ(get(Arch::X86_64, "lsm_list_modules").nr, 461);
+  EXPECT_EQ(get(Arch::X86_64, "mseal").nr, 462);
+  EXPECT_EQ(get(Arch::X86_64, "removexattrat").nr, 466);
+  EXPECT_EQ(get(Arch::X86_64, "file_setattr").nr, 469);
+  EXPECT_EQ(get(Arch::X86_64, "listns").nr, 470);
+  EXPECT_EQ(get(Arch::X86_64, "rseq_slice_yield").nr, 471);
+
+  EXPECT_EQ(get(Arch::I386, "cachestat").nr, 451);
+  EXPECT_EQ(get(Arch::I386, "fchmodat2").nr, 452);
+  EXPECT_EQ(get(Arch::I386, "futex_wake").nr, 454);
+  EXPECT_EQ(get(Arch::I386, "futex_wait").nr, 455);
+  EXPECT_EQ(get(Arch::I386, "mseal").nr, 462);
+  EXPECT_EQ(get(Arch::I386, "setxattrat").nr, 463);
+  EXPECT_EQ(get(Arch::I386, "open_tree_attr").nr, 467);
+  EXPECT_EQ(get(Arch::I386, "file_getattr").nr, 468);
+  EXPECT_EQ(get(Arch::I386, "rseq_slice_yield").nr, 471);
+  // x86_64's own: i386 skips 453, and the uprobe trampolines' calls exist on x86_64 only.
+  EXPECT_EQ(find_syscall(Arch::I386, "map_shadow_stack"), nullptr);
+  EXPECT_EQ(find_syscall(Arch::I386, std::int64_t{453}), nullptr);
+  EXPECT_EQ(find_syscall(Arch::I386, "uretprobe"), nullptr);
+  EXPECT_EQ(find_syscall(Arch::I386, "uprobe"), nullptr);
+  EXPECT_EQ(find_syscall(Arch::X86_64, std::int64_t{462})->name, "mseal");
+  EXPECT_EQ(find_syscall(Arch::I386, std::int64_t{454})->name, "futex_wake");
+}
+
+TEST(SyscallTable, NewerSignaturesAndClasses) {
+  const SyscallSpec& wait = get(Arch::X86_64, "futex_wait");
+  ASSERT_EQ(wait.nargs, 6);
+  EXPECT_EQ(wait.args[2].param, "futex_bitset");
+  EXPECT_EQ(wait.args[3].param, "futex2_flags");
+  EXPECT_EQ(wait.args[4].param, "timespec64");
+  EXPECT_EQ(wait.args[5].param, "clockid");
+  EXPECT_EQ(get(Arch::I386, "futex_wait").nargs, 6);  // unsigned longs: one register each
+  const SyscallSpec& fchmodat2 = get(Arch::I386, "fchmodat2");
+  ASSERT_EQ(fchmodat2.nargs, 4);
+  EXPECT_EQ(fchmodat2.args[0].type, ArgType::DirFd);
+  EXPECT_EQ(fchmodat2.args[3].param, "at_flags");
+  EXPECT_EQ(fchmodat2.classes, kClassDesc | kClassFile);
+  EXPECT_EQ(get(Arch::X86_64, "mseal").classes, kClassMemory);
+  EXPECT_EQ(get(Arch::X86_64, "map_shadow_stack").ret, RetType::Hex);
+  EXPECT_EQ(get(Arch::X86_64, "open_tree_attr").ret, RetType::Fd);
+  EXPECT_EQ(get(Arch::X86_64, "setxattrat").nargs, 6);
+  EXPECT_EQ(get(Arch::X86_64, "futex_wake").classes, 0u);
+  EXPECT_EQ(get(Arch::X86_64, "rseq_slice_yield").nargs, 0);
 }
 
 TEST(SyscallTable, AbiSpecificNames) {
@@ -190,7 +249,9 @@ TEST(SyscallTable, UnknownLookups) {
     EXPECT_EQ(find_syscall(arch, std::int64_t{100000}), nullptr);
     EXPECT_EQ(find_syscall(arch, std::int64_t{1} << 40), nullptr);
   }
-  EXPECT_EQ(find_syscall(Arch::X86_64, std::int64_t{335}), nullptr);  // the x86_64 gap
+  EXPECT_EQ(find_syscall(Arch::X86_64, std::int64_t{337}), nullptr);  // the x86_64 gap
+  EXPECT_EQ(find_syscall(Arch::X86_64, std::int64_t{423}), nullptr);
+  EXPECT_EQ(find_syscall(Arch::X86_64, std::int64_t{472}), nullptr);
   EXPECT_EQ(find_syscall(Arch::I386, std::int64_t{222}), nullptr);
 }
 

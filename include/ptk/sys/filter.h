@@ -36,8 +36,14 @@ class SyscallFilter {
   // The selected numbers of one ABI (for a seccomp filter).
   std::vector<int> selected(Arch arch) const;
 
-  // Parses the value of -e trace= (strace syntax: names, %class, /regex, ?optional, !negation,
-  // all, none), e.g. "open,%network". Errors name the wrong part and suggest close names.
+  // Parses the value of -e trace= as strace does (strace(1), "Filtering"), e.g. "open,%network".
+  // A set is [!...]ELEMENT[,ELEMENT]... or [!...]none; each '!' negates it once more, and empty
+  // elements are skipped. An ELEMENT is [?...]VALUE[@64|@32|@x32]: VALUE is a syscall name, a
+  // decimal number, %class (or one of strace's seven bare class names: file process network
+  // signal ipc desc memory), /regex (POSIX extended) or all; '?' makes a VALUE that matches
+  // nothing no error; the suffix limits VALUE to x86_64 (@64), i386 (@32) or x32 (@x32, which
+  // ptk does not trace: checked against x86_64's names, it selects nothing). Errors are one
+  // line naming the invalid element, with close names as hints.
   static Result<SyscallFilter> parse(std::string_view expr);
 
  private:
