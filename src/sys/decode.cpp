@@ -55,7 +55,10 @@ void decode_generic(DecodeCtx& ctx) {
 
 // -e raw=: the arguments as the registers hold them, all at entry (strace prints them in hex).
 void decode_raw(DecodeCtx& ctx) {
-  if (!ctx.entering()) return;
+  if (!ctx.entering()) {
+    ctx.syscall().ret_type = RetType::Hex;  // the result too, as the register holds it
+    return;
+  }
   for (int i = 0; i < ctx.syscall().spec->nargs; ++i) {
     ctx.arg(i);
     ctx.out().hex(ctx.u(i));
@@ -64,11 +67,11 @@ void decode_raw(DecodeCtx& ctx) {
 
 void run(DecodedSyscall& sc, Memory& mem, const DecodeOptions& opts, const FdPathFn* fd_path,
          bool exiting) {
-  if (opts.verbose_set != nullptr && !opts.verbose && opts.verbose_set->selects(sc.arch, sc.nr)) {
-    DecodeOptions verbose = opts;
-    verbose.verbose = true;
-    verbose.verbose_set = nullptr;
-    run(sc, mem, verbose, fd_path, exiting);
+  if (opts.verbose_set != nullptr && !opts.verbose_set->selects(sc.arch, sc.nr)) {
+    DecodeOptions plain = opts;
+    plain.dereference = false;
+    plain.verbose_set = nullptr;
+    run(sc, mem, plain, fd_path, exiting);
     return;
   }
   DecodeCtx ctx(sc, mem, opts, exiting, fd_path);
@@ -193,7 +196,7 @@ void DecodeCtx::structure(std::string_view type, std::uint64_t addr, bool output
   }
   // An output struct of a failed call holds nothing the kernel wrote; strace shows the address.
   StructFn fn = find_struct(type);
-  if (fn == nullptr || (output && (failed() || entering()))) {
+  if (fn == nullptr || !opts_.dereference || (output && (failed() || entering()))) {
     out().ptr(addr);
     return;
   }

@@ -241,7 +241,7 @@ Status Tracer::release_delayed(bool all) {
 
 Status Tracer::run(const volatile std::sig_atomic_t* stop) {
   for (;;) {
-    bool stopping = stop != nullptr && *stop;
+    bool stopping = (stop != nullptr && *stop) || stop_requested_;
     PTK_TRY(release_delayed(stopping));  // on a stop request the delays end at once
     if (stopping && !drain()) return ok_status();
     // While threads are delayed, wait for the others only until the first delay ends.

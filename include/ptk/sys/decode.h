@@ -21,7 +21,9 @@ struct DecodeOptions {
   bool fd_paths = false;          // -y: print descriptors with their paths
   std::size_t max_array = 1024;   // elements of any array ever read, whatever the tracee says
   std::size_t abbrev_array = 32;  // elements shown without -v (strace's default max_strlen too)
-  const SyscallFilter* verbose_set = nullptr;  // -e verbose=: -v for these syscalls only
+  bool dereference = true;  // false: structures print as their address (-e verbose=)
+  // -e verbose=SET: the syscalls whose structures are dereferenced (nullptr: all of them).
+  const SyscallFilter* verbose_set = nullptr;
   const SyscallFilter* raw_set = nullptr;      // -e raw=: these syscalls' arguments in hex
 };
 

@@ -95,6 +95,8 @@ class Tracer {
   // but not hooked. It returns with the tracees otherwise untouched: the caller detaches or
   // kills them.
   Status run(const volatile std::sig_atomic_t* stop = nullptr);
+  // Ends run() as `stop` does, from a sink or hook on the tracer's thread (--syscall-limit).
+  void request_stop() { stop_requested_ = true; }
 
   const TracerOptions& options() const { return options_; }
 
@@ -130,6 +132,7 @@ class Tracer {
   FdPathFn fd_path_;
   std::unordered_map<pid_t, ThreadState> threads_;
   bool draining_ = false;
+  bool stop_requested_ = false;
   std::vector<Delayed> delayed_;
 };
 

@@ -47,7 +47,7 @@ constexpr TraceOptionSpec kSpecs[] = {
   {'u', "user", ArgMode::Required, "USERNAME", "Run the command as USERNAME (its uid, gid and groups)"},
   // Tracing.
   {'b', "detach-on", ArgMode::Required, "execve", "Detach from a process when it calls execve"},
-  {'D', "daemonize", ArgMode::Optional, "MODE", "Accepted for strace's sake: ptk's tracer always runs apart from the command"},
+  {'D', "daemonize", ArgMode::Optional, "MODE", "Accepted; the command stays a child of ptk's tracer (says so)"},
   {'f', "follow-forks", ArgMode::None, nullptr, "Follow forks (-ff: one output file per process, with -o)"},
   {kOutputSeparately, "output-separately", ArgMode::None, nullptr, "With -f and -o FILE: write each process to FILE.PID"},
   {'I', "interruptible", ArgMode::Required, "N", "1/anywhere, 2/waiting: signals stop ptk; 3/never, 4/never_tstp: they do not"},
@@ -186,6 +186,7 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       if (!v.empty() && v != "grandchild" && v != "pgroup" && v != "pgrp" && v != "session") {
         return bad(fmt::format("--daemonize={}", v), "expected grandchild, pgroup or session");
       }
+      o.daemonize = true;
       break;
     case 'f':
       ++o.follow;
@@ -425,7 +426,8 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
     if (s.id < 256) {
       optstring += static_cast<char>(s.id);
       if (s.arg == ArgMode::Required) optstring += ':';
-      if (s.arg == ArgMode::Optional) optstring += "::";
+      // A letter never takes an optional value (strace: -qq is -q twice, not -q=q); only the
+      // long form does (--quiet=exit).
     }
     if (s.long_name != nullptr) {
       int has = s.arg == ArgMode::None       ? no_argument

@@ -19,6 +19,7 @@
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_args.h"
+#include "trace/trace_extras.h"
 #include "trace/trace_json.h"
 #include "trace/trace_live.h"
 #include "trace/trace_options.h"
@@ -147,7 +148,17 @@ int run_trace(TraceOptions& o) {
     sinks.add(stacks.get());  // after the printer: it takes a dying thread's stack first
   }
 
-  install_stop_handlers(stop_signals_for(spawning, !o.output.empty()));
+  // -I: 1 and 2 let the stop signals end the trace, 3 and 4 ignore them (strace's "never").
+  StopSignals stops_how = stop_signals_for(spawning, !o.output.empty());
+  if (o.interruptible != 0) {
+    stops_how = o.interruptible >= 3 ? StopSignals::Ignore : StopSignals::Interrupt;
+  }
+  install_stop_handlers(stops_how);
+  if (o.daemonize) {
+    fmt::print(stderr,
+               "ptk trace: warning: -D: the command stays a child of ptk's tracer (ptk does not "
+               "trace from a grandchild)\n");
+  }
   std::unique_ptr<ExitWatcher> watcher;
   pid_t command = 0;
   if (spawning) {
@@ -156,7 +167,19 @@ int run_trace(TraceOptions& o) {
     sp.stop_before_exec = true;
     // The child must not inherit ptk's own handling of these signals.
     set_child_signals(sp);
-    if (program) sp.child_setup = [prog = program.get()] { prog->install_in_child(); };
+    if (!o.env.empty()) sp.env = command_environment(o.env);
+    std::optional<RunAs> run_as;
+    if (!o.user.empty()) {
+      auto who = look_up_user(o.user);
+      if (!who.ok()) return fail("trace", who.error(), kExitUsage);
+      run_as = std::move(*who);
+    }
+    if (program || run_as) {
+      sp.child_setup = [prog = program.get(), who = run_as ? &*run_as : nullptr] {
+        if (who != nullptr) become(*who);
+        if (prog != nullptr) prog->install_in_child();
+      };
+    }
     auto pid = session.spawn(sp);
     if (!pid.ok()) return fail("trace", pid.error());
     command = *pid;
@@ -183,18 +206,30 @@ int run_trace(TraceOptions& o) {
     return out.flush() || more;
   });
   sinks.add(&live);
+  std::unique_ptr<DetachOnExec> detach_on_exec;
+  if (o.detach_on_execve) {
+    detach_on_exec = std::make_unique<DetachOnExec>(command, (o.quiet & kQuietAttach) != 0,
+                                                    [&text](pid_t tid) { text.detached(tid); });
+    to.hooks.push_back(detach_on_exec.get());
+  }
+  sys::Tracer* tracer_ptr = nullptr;
+  SyscallLimit limit(o.syscall_limit, tracer_ptr);
+  if (o.syscall_limit != 0) sinks.add(&limit);
   live.start();
   sys::Tracer tracer(session, to, sinks);
+  tracer_ptr = &tracer;
   Status s = tracer.run(stop_flag());
   live.stop();
   text.finish();
   bool interrupted = *stop_flag() != 0;
-  if (interrupted) {
+  if (interrupted || limit.reached()) {
     // Interrupted (see common/stop_signals.h): every process is let go, the command ptk started
     // too, after it got the signal; detached, it is no longer ours to kill (PTRACE_O_EXITKILL
     // only acts on tracees ptk still holds when it dies, so a crash of ptk still leaves none
     // behind).
-    if (command != 0 && session.process(command) != nullptr) forward_stop_signal(command);
+    if (interrupted && command != 0 && session.process(command) != nullptr) {
+      forward_stop_signal(command);
+    }
     std::vector<pid_t> pids;
     bool filtered = false;
     for (const auto& [pid, proc] : session.processes()) {
@@ -214,6 +249,7 @@ int run_trace(TraceOptions& o) {
     }
   }
   if (o.summary || o.summary_too) out.write_raw(summary.table());
+  if (o.tips) out.write_raw(tip_of_the_run(static_cast<unsigned>(::getpid())));
   perfetto.close();
   out.close();  // before any exit below: they run no destructors
   if (!s.ok()) return fail("trace", s.error());

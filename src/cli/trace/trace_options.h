@@ -87,6 +87,7 @@ struct TraceOptions {
   std::string summary_columns;                  // -U
   bool summary_wall = false;                    // -w
   int interruptible = 0;                        // -I (0: ptk's default)
+  bool daemonize = false;                       // -D, -DD, -DDD
   unsigned quiet = 0;                           // -q, -qq, -qqq, -e quiet=: QuietFlag bits
   int stack_trace = 0;                          // -k
   bool seccomp_bpf = false;                     // --seccomp-bpf

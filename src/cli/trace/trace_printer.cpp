@@ -213,6 +213,16 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   if (tracees_ > 1) --tracees_;
 }
 
+void TextPrinter::detached(pid_t tid) {
+  if (open_ == tid) {
+    out_.write_partial(open_, " <detached ...>\n");
+    open_ = 0;
+    open_line_.clear();
+  }
+  pending_.erase(tid);
+  if (tracees_ > 1) --tracees_;
+}
+
 void TextPrinter::finish() {
   // A call still open when ptk lets the process go (Ctrl-C, -p): strace's "<detached ...>".
   if (open_ != 0) out_.write_partial(open_, " <detached ...>\n");

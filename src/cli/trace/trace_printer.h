@@ -33,8 +33,10 @@ class TextPrinter final : public sys::TraceSink {
   void thread_start(const Event& ev) override;
   void exec(const Event& ev) override;
 
-  // Prints what is still held back (at the end of tracing, or before detaching).
+  // Ends the output: an open line as strace ends it at a detach.
   void finish();
+  // The thread's process is let go in the middle of the trace (-b execve).
+  void detached(pid_t tid);
   void set_tracee_count(std::size_t n) { tracees_ = n; }
   // Lines printed after the line that completes a syscall (-k: its stack), unprefixed: the
   // function fills `out` with them joined by '\n', or leaves it empty.
