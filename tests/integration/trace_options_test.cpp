@@ -157,6 +157,25 @@ TEST(TraceOptions, DetachOnExecveAsStrace) {
   EXPECT_TRUE(contains(ours.result.err, "Process ")) << ours.result.err;
 }
 
+// -e read=/write=: the data in full, in strace's hex dump, after each line.
+TEST(TraceOptions, DumpsAsStrace) {
+  if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  for (const std::vector<std::string>& opts :
+       {std::vector<std::string>{"-e", "trace=read,write", "-e", "read=3", "-e", "write=1"},
+        std::vector<std::string>{"--trace=read", "--read=all", "-s4"},
+        std::vector<std::string>{"--trace=write", "--write=!1", "--read=3"}}) {
+    // A small binary: bytes of every kind.
+    std::vector<std::string> cmd = {"/bin/cat", tracee_path("file_ops", 64)};
+    TraceRun theirs = trace(kStrace, opts, cmd);
+    TraceRun ours = trace(PTK_CLI, opts, cmd);
+    ASSERT_GE(theirs.lines.size(), 2u);
+    ASSERT_EQ(ours.lines.size(), theirs.lines.size()) << opts[1];
+    for (std::size_t i = 0; i < ours.lines.size(); ++i) {
+      ASSERT_EQ(mask(ours.lines[i]), mask(theirs.lines[i])) << "line " << i;
+    }
+  }
+}
+
 // strace 6.16's -N: each argument by its name.
 TEST(TraceOptions, ArgNames) {
   Dir dir;

@@ -19,6 +19,7 @@
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_args.h"
+#include "trace/trace_dump.h"
 #include "trace/trace_extras.h"
 #include "trace/trace_json.h"
 #include "trace/trace_live.h"
@@ -135,6 +136,18 @@ int run_trace(TraceOptions& o) {
     if (Status s = perfetto.open(o.perfetto); !s.ok()) return fail("trace", s.error());
     sinks.add(&perfetto);
   }
+  // -e read=/write=: the data dumped after the line, before -k's stack (as strace).
+  std::unique_ptr<IoDumps> dumps;
+  if (o.read_fds || o.write_fds) {
+    auto reads = FdSet::parse(o.read_fds.value_or("none"));
+    if (!reads.ok()) return fail("trace", reads.error(), kExitUsage);
+    auto writes = FdSet::parse(o.write_fds.value_or("none"));
+    if (!writes.ok()) return fail("trace", writes.error(), kExitUsage);
+    dumps = std::make_unique<IoDumps>(std::move(*reads), std::move(*writes));
+    to.hooks.push_back(dumps.get());
+    text.add_after_syscall(
+        [d = dumps.get()](pid_t tid, std::string& lines) { d->take_lines(tid, lines); });
+  }
   // -k: stacks captured at each syscall's entry, printed by the text printer after its line.
   std::unique_ptr<StackTraces> stacks;
   if (o.stack_trace && (o.json || (o.summary && !o.summary_too))) {
@@ -143,7 +156,7 @@ int run_trace(TraceOptions& o) {
   } else if (o.stack_trace) {
     stacks = std::make_unique<StackTraces>(session);
     to.hooks.push_back(stacks.get());
-    text.set_after_syscall(
+    text.add_after_syscall(
         [s = stacks.get()](pid_t tid, std::string& lines) { s->take_lines(tid, lines); });
     sinks.add(stacks.get());  // after the printer: it takes a dying thread's stack first
   }

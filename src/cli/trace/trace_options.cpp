@@ -218,9 +218,10 @@ Status TraceOptions::finish() {
       // is -v, any other set keeps the default.
       PTK_TRY(parse_syscall_set(value));
       if (value == "none" || value == "!all") verbose = true;
-    } else if (key == "read" || key == "r" || key == "write" || key == "w") {
-      return bad_option(fmt::format("-e {}", expr),
-                        "hex dumps of the data read or written are not supported by ptk yet");
+    } else if (key == "read" || key == "reads" || key == "r") {
+      read_fds = std::string(value);
+    } else if (key == "write" || key == "writes" || key == "w") {
+      write_fds = std::string(value);
     } else if (key == "kvm") {
       return bad_option(fmt::format("-e {}", expr),
                         "ptk does not decode KVM vCPU exits (no KVM_RUN decoder)");

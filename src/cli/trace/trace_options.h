@@ -117,6 +117,8 @@ struct TraceOptions {
   sys::SyscallFilter filter;
   std::optional<sys::SyscallFilter> raw_set;      // -e raw=: arguments undecoded
   std::optional<sys::SyscallFilter> verbose_set;  // -e verbose=: structures in full
+  std::optional<std::string> read_fds;            // -e read=SET (trace_dump.h)
+  std::optional<std::string> write_fds;           // -e write=SET
   std::bitset<65> signals;                        // -e signal=
   unsigned status = kStatusAll;                   // -e status=
   std::vector<pid_t> pids;

@@ -56,10 +56,11 @@ void TextPrinter::start_line(std::string& line, pid_t tid, std::int64_t ns,
 void TextPrinter::emit(pid_t tid) { out_.write_line(tid, line_); }
 
 void TextPrinter::emit_after_syscall(pid_t tid) {
-  if (!after_syscall_) return;
-  line_.clear();
-  after_syscall_(tid, line_);
-  if (!line_.empty()) emit(tid);
+  for (const AfterSyscall& fn : after_syscall_) {
+    line_.clear();
+    fn(tid, line_);
+    if (!line_.empty()) emit(tid);
+  }
 }
 
 void TextPrinter::close_open_line() {

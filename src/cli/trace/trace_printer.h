@@ -41,7 +41,7 @@ class TextPrinter final : public sys::TraceSink {
   // Lines printed after the line that completes a syscall (-k: its stack), unprefixed: the
   // function fills `out` with them joined by '\n', or leaves it empty.
   using AfterSyscall = std::function<void(pid_t tid, std::string& out)>;
-  void set_after_syscall(AfterSyscall fn) { after_syscall_ = std::move(fn); }
+  void add_after_syscall(AfterSyscall fn) { after_syscall_.push_back(std::move(fn)); }
 
  private:
   struct Pending {
@@ -72,7 +72,7 @@ class TextPrinter final : public sys::TraceSink {
   std::string open_line_;  // that line so far: the result column counts from its start
   std::string line_;
   std::size_t tracees_ = 1;
-  AfterSyscall after_syscall_;
+  std::vector<AfterSyscall> after_syscall_;  // in order: -e read=/write= dumps, then -k
 };
 
 }  // namespace ptk::cli
