@@ -2,7 +2,11 @@
 // at entry and outputs at exit, unless a per-syscall decoder (registry.cpp) takes over.
 #include "ptk/sys/decode.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 
 namespace ptk::sys {
 namespace {
@@ -88,6 +92,21 @@ void run(DecodedSyscall& sc, Memory& mem, const DecodeOptions& opts, const FdPat
 
 }  // namespace
 
+std::string process_comm(std::int64_t pid) {
+  // /proc/PID/comm ends in a newline; a process that is gone has none.
+  char path[48];
+  std::snprintf(path, sizeof path, "/proc/%lld/comm", static_cast<long long>(pid));
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  char buf[64];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  if (n <= 0) return {};
+  std::string comm(buf, static_cast<std::size_t>(n));
+  if (comm.ends_with('\n')) comm.pop_back();
+  return comm;
+}
+
 void DecodeCtx::generic(int i) {
   const SyscallSpec& spec = *sc_.spec;
   const ArgSpec& a = spec.args[static_cast<std::size_t>(i)];
@@ -152,9 +171,16 @@ void DecodeCtx::generic(int i) {
     case ArgType::Mode:
       o.oct(u(i) & 0177777);  // the kernel's umode_t is 16 bits, and strace cuts it there
       break;
-    case ArgType::Pid:
-      o.int_(static_cast<std::int32_t>(u(i)));
+    case ArgType::Pid: {
+      auto pid = static_cast<std::int32_t>(u(i));
+      std::string comm = opts_.pid_comm && pid > 0 ? process_comm(pid) : std::string();
+      if (comm.empty()) {
+        o.int_(pid);
+      } else {
+        o.pid_comm(pid, comm);
+      }
       break;
+    }
     case ArgType::Uid:
     case ArgType::Gid: {
       // (uid_t)-1 means "unchanged" and strace shows it as -1; i386's legacy calls take 16 bits.

@@ -48,6 +48,7 @@ void DecodedSyscall::reset() {
   ret_aux.clear();
   note.clear();
   ret_fd_path.clear();
+  ret_comm.clear();
   display_name.clear();
   display_for = nullptr;
   priv = 0;

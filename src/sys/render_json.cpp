@@ -93,6 +93,12 @@ class JsonWriter {
       case Tok::Fd:
         if (t.len == 0) {
           append_i64(out_, static_cast<std::int64_t>(t.value));
+        } else if (t.flags & kNumeric) {  // a pid with its command name (-Y)
+          out_ += "{\"pid\":";
+          append_i64(out_, static_cast<std::int64_t>(t.value));
+          out_ += ",\"comm\":";
+          append_json_string(out_, list_.text(t));
+          out_ += '}';
         } else if (static_cast<std::int64_t>(t.value) == kAtFdcwd) {
           out_ += "{\"sym\":\"AT_FDCWD\",\"value\":-100,\"path\":";
           append_json_string(out_, list_.text(t));

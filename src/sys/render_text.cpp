@@ -152,6 +152,12 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         break;
       case Tok::Fd:
         separate();
+        if (t.flags & kNumeric) {  // a pid with its command name (-Y): 1234<sh>
+          fmt::format_to(std::back_inserter(out), "{}<", static_cast<std::int64_t>(t.value));
+          append_fd_path(out, list.text(t), opts.xlevel);
+          out += '>';
+          break;
+        }
         if (static_cast<std::int64_t>(t.value) == kAtFdcwd &&
             opts.const_names != ConstNames::Abbrev) {
           out += "-100";
@@ -286,6 +292,11 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
         break;
     }
     if (!sc.ret_fd_path.empty()) append_fd_suffix(out, sc.ret_fd_path, opts.xlevel);
+    if (!sc.ret_comm.empty()) {
+      out += '<';
+      append_fd_path(out, sc.ret_comm, opts.xlevel);
+      out += '>';
+    }
   }
   if (!sc.ret_aux.empty()) {
     out += " (";

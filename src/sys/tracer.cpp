@@ -156,6 +156,9 @@ void Tracer::on_exit(const Event& ev) {
   if (options_.fd_paths && sc.ret_type == RetType::Fd && !sc.is_error && sc.ret >= 0) {
     sc.ret_fd_path = fd_path_(sc.pid, static_cast<int>(sc.ret));
   }
+  if (options_.decode.pid_comm && sc.ret_type == RetType::Pid && !sc.is_error && sc.ret > 0) {
+    sc.ret_comm = process_comm(sc.ret);
+  }
   sink_.syscall_exit(sc);
 }
 

@@ -1,6 +1,7 @@
 // strace's options in `ptk trace`: for each option strace 6.1 has, ptk's output on the same
 // program is strace's, line for line (addresses and clocks masked, alignment kept); the options
 // strace 6.1 lacks (7.x's -N, --syscall-limit) are checked against what they must print.
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -174,6 +175,25 @@ TEST(TraceOptions, DumpsAsStrace) {
       ASSERT_EQ(mask(ours.lines[i]), mask(theirs.lines[i])) << "line " << i;
     }
   }
+}
+
+// -Y: pids with their command names, in arguments and results (signal lines aside: ptk's
+// siginfo has no names yet).
+TEST(TraceOptions, PidCommandNamesAsStrace) {
+  if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  std::vector<std::string> opts = {"-Y", "-e", "trace=getpid,kill,clone,wait4"};
+  std::vector<std::string> cmd = {"/bin/sh", "-c", "kill -0 $$; /bin/true; exit 0"};
+  auto calls = [](const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    for (const std::string& l : lines) {
+      if (!l.starts_with("---")) out.push_back(mask(l));
+    }
+    return out;
+  };
+  TraceRun theirs = trace(kStrace, opts, cmd);
+  TraceRun ours = trace(PTK_CLI, opts, cmd);
+  EXPECT_TRUE(contains(fmt::format("{}", fmt::join(theirs.lines, "\n")), "<sh>"));
+  EXPECT_EQ(calls(ours.lines), calls(theirs.lines));
 }
 
 // strace 6.16's -N: each argument by its name.

@@ -21,14 +21,18 @@ struct DecodeOptions {
   bool fd_paths = false;          // -y: print descriptors with their paths
   std::size_t max_array = 1024;   // elements of any array ever read, whatever the tracee says
   std::size_t abbrev_array = 32;  // elements shown without -v (strace's default max_strlen too)
-  bool dereference = true;  // false: structures print as their address (-e verbose=)
+  bool pid_comm = false;          // -Y: pids with the command name of their process, 1234<sh>
+  bool dereference = true;        // false: structures print as their address (-e verbose=)
   // -e verbose=SET: the syscalls whose structures are dereferenced (nullptr: all of them).
   const SyscallFilter* verbose_set = nullptr;
-  const SyscallFilter* raw_set = nullptr;      // -e raw=: these syscalls' arguments in hex
+  const SyscallFilter* raw_set = nullptr;  // -e raw=: these syscalls' arguments in hex
 };
 
 // Resolves an fd of a process to its path for -y (reads /proc/PID/fd/N); may return empty.
 using FdPathFn = std::function<std::string(pid_t pid, int fd)>;
+
+// The command name of a process (/proc/PID/comm), empty when there is none (-Y).
+std::string process_comm(std::int64_t pid);
 
 // What a decoder sees: the stop, the tracee's memory, the options, and where to write.
 class DecodeCtx {

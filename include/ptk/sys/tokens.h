@@ -35,7 +35,8 @@ enum class Tok : std::uint8_t {
   Raw,      // text printed as is: a C expression as strace shows it (htons(80)); value
             //  is its number when kNumeric
   Comment,  // " /* text */" after the previous value
-  Fd,       // a descriptor number; text = its path when -y resolved one
+  Fd,       // a descriptor number; text = its path when -y resolved one; with kNumeric a pid
+            //  and text its command name (-Y)
 };
 
 enum TokFlags : std::uint8_t {
@@ -97,6 +98,9 @@ class TokenList {
   void comment(std::string_view text) { push(Tok::Comment, text); }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
+  }
+  void pid_comm(std::int64_t pid, std::string_view comm) {
+    push(Tok::Fd, comm, static_cast<std::uint64_t>(pid), kNumeric);
   }
 
  private:

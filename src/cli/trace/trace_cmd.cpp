@@ -75,6 +75,7 @@ int run_trace(TraceOptions& o) {
   to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
   to.decode.verbose = o.verbose;
   to.decode.xlevel = o.xlevel;
+  to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
   if (o.raw_set) to.decode.raw_set = &*o.raw_set;
   if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
   to.fd_paths = o.fd_paths;
