@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -151,7 +152,10 @@ Result<Event> Session::wait() {
     }
     // Stops that need no report (a child whose parent's event has not come yet, a stop we
     // restart ourselves) translate to nothing.
-    if (std::optional<Event> ev = translate(w->first, w->second)) return std::move(*ev);
+    if (std::optional<Event> ev = translate(w->tid, w->status)) {
+      ev->stime_ns = w->stime_ns;
+      return std::move(*ev);
+    }
   }
 }
 
@@ -232,10 +236,15 @@ Result<std::optional<Event>> Session::wait_until(std::chrono::steady_clock::time
     }
     if (threads_.empty()) return Error(ErrorKind::NoSuchProcess, "wait: no traced process left");
     int status = 0;
-    pid_t tid = ::waitpid(-1, &status, __WALL | WNOHANG);
+    struct rusage usage {};
+    bool want = options_.wait_policy.want_rusage;
+    pid_t tid = ::wait4(-1, &status, __WALL | WNOHANG, want ? &usage : nullptr);
     if (tid > 0) {
       nap = std::chrono::microseconds(20);
-      if (std::optional<Event> ev = translate(tid, status)) return ev;
+      if (std::optional<Event> ev = translate(tid, status)) {
+        if (want) ev->stime_ns = stime_ns_of(usage);
+        return ev;
+      }
       continue;
     }
     if (tid < 0 && errno != EINTR) {

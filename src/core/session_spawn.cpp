@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -155,7 +156,11 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
   // to the exec event. Signals that arrive meanwhile are passed on.
   for (;;) {
     int st = 0;
-    pid_t got = ::waitpid(pid, &st, __WALL);
+    // The execve entry stop is the first event wait() returns: with want_rusage it carries
+    // the system time at that stop too (see Event::stime_ns), so execve's is counted.
+    struct rusage usage {};
+    bool want = options_.wait_policy.want_rusage;
+    pid_t got = ::wait4(pid, &st, __WALL, want ? &usage : nullptr);
     if (got < 0) {
       if (errno == EINTR) continue;
       return fail(Error::from_errno(errno, "waitpid"));
@@ -170,6 +175,7 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
     }
     std::optional<Event> ev = translate(pid, st);
     if (!ev) continue;
+    if (want) ev->stime_ns = stime_ns_of(usage);
     if (ev->kind == EventKind::Exec && !o.stop_before_exec) return pid;
     if (ev->kind == EventKind::SyscallEntry && o.stop_before_exec && is_exec_syscall(ev->syscall)) {
       threads_[pid].launching = true;

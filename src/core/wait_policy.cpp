@@ -35,16 +35,21 @@ constexpr int kMaxMisses = 4;
 constexpr int kFirstBackoff = 64;
 constexpr int kMaxBackoff = 64 * 1024;
 
-Result<std::pair<pid_t, int>> blocking_wait(const WaitPolicy& policy) {
+Result<WaitResult> blocking_wait(const WaitPolicy& policy) {
   static const volatile std::sig_atomic_t kNever = 0;
   const volatile std::sig_atomic_t* flag = policy.interrupt ? policy.interrupt : &kNever;
   int status = 0;
+  struct rusage usage {};
   for (;;) {
     // A stop signal that came while the tracer was busy (not in waitpid) has set the flag but
     // interrupts nothing: the wait looks before it sleeps, and a signal that comes between the
     // look and the sleep calls the sleep off (wait_syscall.h).
-    long tid = detail::wait4_any_unless(flag, &status);
-    if (tid >= 0) return std::pair{static_cast<pid_t>(tid), status};
+    long tid = detail::wait4_any_unless(flag, &status, policy.want_rusage ? &usage : nullptr);
+    if (tid >= 0) {
+      return WaitResult{.tid = static_cast<pid_t>(tid),
+                        .status = status,
+                        .stime_ns = policy.want_rusage ? stime_ns_of(usage) : -1};
+    }
     if (tid == -EINTR && !*flag) continue;
     return Error::from_errno(static_cast<int>(-tid), "waitpid(-1, __WALL)");
   }
@@ -66,6 +71,11 @@ void note_miss(WaitPolicyState& state, pid_t tid) {
 }  // namespace
 
 void interrupt_wait_from_handler(void* ucontext) { detail::cancel_wait_in(ucontext); }
+
+std::int64_t stime_ns_of(const struct rusage& usage) {
+  return static_cast<std::int64_t>(usage.ru_stime.tv_sec) * 1'000'000'000 +
+         static_cast<std::int64_t>(usage.ru_stime.tv_usec) * 1'000;
+}
 
 int last_cpu_of(pid_t tid) {
   char path[48];
@@ -93,10 +103,10 @@ WaitPolicy default_wait_policy() {
   cpu_set_t cpus;
   CPU_ZERO(&cpus);
   bool many = ::sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) >= 2;
-  return WaitPolicy{.spin_us = many ? kDefaultSpinUs : 0, .adaptive = true, .interrupt = nullptr};
+  return WaitPolicy{.spin_us = many ? kDefaultSpinUs : 0, .adaptive = true};
 }
 
-Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState& state) {
+Result<WaitResult> wait_any(const WaitPolicy& policy, WaitPolicyState& state) {
   if (policy.spin_us != 0 && policy.adaptive && state.backoff > 0) {
     --state.backoff;
     return blocking_wait(policy);
@@ -113,11 +123,13 @@ Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(policy.spin_us);
   int status = 0;
+  struct rusage usage {};
+  struct rusage* want = policy.want_rusage ? &usage : nullptr;
   for (unsigned i = 0;; ++i) {
-    pid_t tid = ::waitpid(-1, &status, __WALL | WNOHANG);
+    pid_t tid = ::wait4(-1, &status, __WALL | WNOHANG, want);
     if (tid > 0) {
       state.misses = 0;
-      return std::pair{tid, status};
+      return WaitResult{.tid = tid, .status = status, .stime_ns = want ? stime_ns_of(usage) : -1};
     }
     if (tid < 0 && errno != EINTR) return Error::from_errno(errno, "waitpid(-1, __WALL|WNOHANG)");
     if (policy.interrupt != nullptr && *policy.interrupt) {
@@ -130,7 +142,7 @@ Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState
   }
   ++state.misses;
   auto r = blocking_wait(policy);
-  if (r.ok() && policy.adaptive) note_miss(state, r->first);
+  if (r.ok() && policy.adaptive) note_miss(state, r->tid);
   return r;
 }
 

@@ -10,7 +10,8 @@
 #if defined(__x86_64__)
 
 extern "C" {
-long ptk_wait4_any_unless(const volatile std::sig_atomic_t* flag, int* status);
+long ptk_wait4_any_unless(const volatile std::sig_atomic_t* flag, int* status,
+                          struct rusage* usage);
 extern const char ptk_wait4_window[], ptk_wait4_window_end[], ptk_wait4_called_off[];
 }
 
@@ -18,6 +19,10 @@ extern const char ptk_wait4_window[], ptk_wait4_window_end[], ptk_wait4_called_o
 // syscall instruction. An interrupted wait4 that the kernel will restart (SA_RESTART) also
 // resumes at the syscall instruction, so it is called off too; one that returned (a result,
 // or -EINTR) resumes at ptk_wait4_window_end and keeps what it returned.
+// The C arguments come in %rdi, %rsi, %rdx (flag, status, usage); the kernel takes wait4's in
+// %rdi, %rsi, %rdx, %r10 (pid, status, options, rusage: the syscall ABI uses %r10 where the C
+// ABI has %rcx, which the syscall instruction overwrites). So `usage` moves from %rdx to %r10
+// before %rdx is loaded with the options.
 asm(R"(
     .text
     .globl ptk_wait4_any_unless, ptk_wait4_window, ptk_wait4_window_end, ptk_wait4_called_off
@@ -30,8 +35,8 @@ ptk_wait4_window:
     jne ptk_wait4_called_off
     movq $-1, %rdi              # pid: any child or tracee
                                 # status: already in %rsi
+    movq %rdx, %r10             # rusage: the third C argument (NULL: none)
     movl $0x40000000, %edx      # options: __WALL
-    xorl %r10d, %r10d           # rusage: NULL
     movl $61, %eax              # __NR_wait4
     syscall
 ptk_wait4_window_end:
@@ -45,9 +50,9 @@ ptk_wait4_called_off:
 
 namespace ptk::detail {
 
-long wait4_any_unless(const volatile std::sig_atomic_t* flag, int* status) {
+long wait4_any_unless(const volatile std::sig_atomic_t* flag, int* status, struct rusage* usage) {
   static_assert(sizeof(std::sig_atomic_t) == 4, "the routine compares 32 bits");
-  return ptk_wait4_any_unless(flag, status);
+  return ptk_wait4_any_unless(flag, status, usage);
 }
 
 void cancel_wait_in(void* ucontext) {
@@ -66,9 +71,9 @@ void cancel_wait_in(void* ucontext) {
 
 namespace ptk::detail {
 
-long wait4_any_unless(const volatile std::sig_atomic_t* flag, int* status) {
+long wait4_any_unless(const volatile std::sig_atomic_t* flag, int* status, struct rusage* usage) {
   if (*flag) return -EINTR;
-  pid_t tid = ::waitpid(-1, status, __WALL);
+  pid_t tid = ::wait4(-1, status, __WALL, usage);
   return tid >= 0 ? tid : -errno;
 }
 

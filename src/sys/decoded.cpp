@@ -60,6 +60,7 @@ void DecodedSyscall::reset() {
   more_at_exit = false;
   ret_type = RetType::Int;
   entry_ns = exit_ns = 0;
+  entry_stime_ns = exit_stime_ns = -1;
 }
 
 std::string_view errno_name(int err) {

@@ -103,6 +103,7 @@ void Tracer::on_entry(const Event& ev) {
   sc.raw_args = stop.args;
   sc.ip = stop.ip;
   sc.entry_ns = now_ns();
+  sc.entry_stime_ns = ev.stime_ns;
   if (reported && !options_.paths.empty() &&
       !options_.paths.matches(sc, session_.memory(ev.tid), fd_path_)) {
     reported = false;
@@ -135,6 +136,7 @@ void Tracer::on_exit(const Event& ev) {
   ThreadState& ts = it->second;
   DecodedSyscall& sc = ts.sc;
   sc.exit_ns = now_ns();
+  sc.exit_stime_ns = ev.stime_ns;
   sc.ret = ev.syscall.ret;
   sc.is_error = ev.syscall.is_error;
   // Hooks first, then decoding: the output shows the result the program gets.

@@ -4,12 +4,14 @@
 // to be restarted, after it otherwise) is signal(7)'s and the x86 entry code's.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 
 #include "../../src/core/wait_syscall.h"
 
@@ -57,6 +59,24 @@ TEST(WaitSyscall, ASetFlagReturnsAtOnceAndAClearOneWaits) {
   flag = 0;
   EXPECT_EQ(ptk::detail::wait4_any_unless(&flag, &status), child);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+}
+
+// The fourth argument of wait4 travels in %r10 (the syscall ABI's, where the C ABI has %rcx):
+// the usage the kernel writes must land in the caller's struct, all of it.
+TEST(WaitSyscall, TheUsageReachesTheCaller) {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(3);
+  ASSERT_GT(child, 0);
+  volatile std::sig_atomic_t flag = 0;
+  int status = 0;
+  struct rusage usage;
+  std::memset(&usage, 0xff, sizeof usage);  // every field -1 until the kernel writes it
+  EXPECT_EQ(ptk::detail::wait4_any_unless(&flag, &status, &usage), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+  EXPECT_GE(usage.ru_stime.tv_usec, 0);
+  EXPECT_LT(usage.ru_stime.tv_usec, 1000000);
+  EXPECT_GE(usage.ru_utime.tv_sec, 0);
+  EXPECT_GT(usage.ru_maxrss, 0);  // a process that ran has a resident set
 }
 
 }  // namespace

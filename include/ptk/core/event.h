@@ -59,6 +59,10 @@ struct Event {
   pid_t old_tid = 0;  // Exec: the tid that called execve (differs from tid after a non-leader exec)
   int exit_code = 0;  // Exited, Exiting; the errno of ExecFailed
   bool core_dumped = false;  // Killed
+  // The process's cumulative system time at this stop (ns, microsecond resolution), from the
+  // rusage of the wait4 that reported it, when WaitPolicy::want_rusage; else -1. Only the stops
+  // wait() and wait_until() take from the kernel carry it (not those queued by other calls).
+  std::int64_t stime_ns = -1;
 
   // Whether the thread is in a ptrace-stop waiting to be resumed.
   bool stopped() const {

@@ -8,11 +8,11 @@
 // has put the tracee on the tracer's own CPU (then a spin only keeps the tracee from running).
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <csignal>
 #include <cstdint>
-#include <utility>
 
 #include "ptk/base/result.h"
 
@@ -26,6 +26,11 @@ struct WaitPolicy {
   // handler should also call interrupt_wait_from_handler(), or a signal that comes just as the
   // wait begins can leave it asleep.
   const volatile std::sig_atomic_t* interrupt = nullptr;
+  // Ask wait4(2) for the resource usage of each stop and report its system time (strace -c).
+  // For a ptrace stop the kernel fills it with the stopped process's cumulative usage
+  // (kernel/exit.c: wait_task_stopped calls getrusage(p, RUSAGE_BOTH)); that costs a walk of
+  // the process's threads per stop, so it is off unless a summary wants it.
+  bool want_rusage = false;
 };
 
 // For the handler (installed with SA_SIGINFO) of a signal that sets WaitPolicy::interrupt, after
@@ -47,7 +52,18 @@ int last_cpu_of(pid_t tid);
 // a spin could only delay the tracee.
 WaitPolicy default_wait_policy();
 
-// One waitpid(-1, __WALL) under the policy: (tid, status).
-Result<std::pair<pid_t, int>> wait_any(const WaitPolicy& policy, WaitPolicyState& state);
+struct WaitResult {
+  pid_t tid = 0;
+  int status = 0;
+  // ru_stime of the rusage wait4 returned, in nanoseconds (microsecond resolution), when the
+  // policy wants_rusage; -1 otherwise.
+  std::int64_t stime_ns = -1;
+};
+
+// One wait4(-1, __WALL) under the policy.
+Result<WaitResult> wait_any(const WaitPolicy& policy, WaitPolicyState& state);
+
+// A rusage's ru_stime in nanoseconds.
+std::int64_t stime_ns_of(const struct rusage& usage);
 
 }  // namespace ptk

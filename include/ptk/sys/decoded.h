@@ -46,6 +46,11 @@ struct DecodedSyscall {
 
   std::int64_t entry_ns = 0;  // CLOCK_REALTIME at entry, for -t/-tt/-ttt/-r and JSON
   std::int64_t exit_ns = 0;   // at exit, for -T and JSON's duration
+  // The process's cumulative system time at the entry and the exit stop (Event::stime_ns; -1
+  // when the wait did not ask for it): their difference is the syscall's system time, as
+  // strace -c counts it.
+  std::int64_t entry_stime_ns = -1;
+  std::int64_t exit_stime_ns = -1;
 
   // The name strace prints: the table's, or "syscall_0x1ff" for an unknown number.
   std::string name() const;
