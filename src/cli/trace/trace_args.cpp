@@ -357,16 +357,13 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       o.summary_too = true;
       break;
     case 'O':
-      o.summary_overhead = v;
-      break;
+      return parse_summary_overhead(v, o.summary_opts);
     case 'S':
-      o.summary_sort = v;
-      break;
+      return parse_summary_sort(v, o.summary_opts);
     case 'U':
-      o.summary_columns = v;
-      break;
+      return parse_summary_columns(v, o.summary_opts);
     case 'w':
-      o.summary_wall = true;
+      o.summary_opts.wall_clock = true;
       break;
     case kInjectOpt:
       o.inject_args.emplace_back(v);

@@ -69,6 +69,12 @@ int run_trace(TraceOptions& o) {
   for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
   bool spawning = !o.command.empty();
   bool follow = o.follow > 0;
+  bool summarize = o.summary || o.summary_too;
+  std::string summary_warning;
+  if (Status s = check_summary_use(o.summary_opts, summarize, summary_warning); !s.ok()) {
+    return fail("trace", s.error(), kExitUsage);
+  }
+  if (!summary_warning.empty()) fmt::print(stderr, "ptk trace: warning: {}\n", summary_warning);
 
   sys::TracerOptions to;
   to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
@@ -120,11 +126,13 @@ int run_trace(TraceOptions& o) {
   so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
   so.wait_policy.interrupt = stop_flag();
+  // -c counts system time: each stop's rusage from wait4 (not needed for -w's wall time).
+  so.wait_policy.want_rusage = summarize && !o.summary_opts.wall_clock;
   Session session(so);
 
   TextPrinter text(out, o);
   JsonPrinter json(out, o);
-  SummarySink summary;
+  SummarySink summary(o.summary_opts);
   PerfettoWriter perfetto;
   FanOut sinks;
   if (o.json) {

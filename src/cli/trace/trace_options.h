@@ -14,6 +14,7 @@
 #include "ptk/tamper/hook.h"
 #include "ptk/tamper/inject_spec.h"
 #include "trace/trace_rewrite.h"
+#include "trace/trace_summary.h"
 
 namespace ptk::cli {
 
@@ -82,10 +83,7 @@ struct TraceOptions {
   int syscall_time_digits = 6;                  // -T=PRECISION
   bool summary = false;                         // -c
   bool summary_too = false;                     // -C
-  std::string summary_overhead;                 // -O
-  std::string summary_sort;                     // -S
-  std::string summary_columns;                  // -U
-  bool summary_wall = false;                    // -w
+  SummaryOptions summary_opts;  // -w, -S, -U, -O (trace_summary.h parses the values)
   int interruptible = 0;                        // -I (0: ptk's default)
   bool daemonize = false;                       // -D, -DD, -DDD
   unsigned quiet = 0;                           // -q, -qq, -qqq, -e quiet=: QuietFlag bits
