@@ -116,10 +116,10 @@ Status ContextImpl::raise(int sig) {
   if (sig < 1 || sig > 64) {
     return Error(ErrorKind::InvalidArgument, fmt::format("raise({})", sig), 0, "signals are 1..64");
   }
-  if (::syscall(SYS_tgkill, rec_.pid, rec_.tid, sig) != 0) {
-    return Error::from_errno(errno, fmt::format("tgkill({}, {}, {})", rec_.pid, rec_.tid, sig));
-  }
-  return ok_status();
+  // Given with the restart of the syscall stop, the kernel sends it itself after the stop
+  // (ptrace_report_syscall: send_sig with SEND_SIG_PRIV), so the program sees si_code
+  // SI_KERNEL as under strace's inject, not a tgkill from ptk (SI_TKILL, si_pid of ptk).
+  return session_.set_pending_signal(rec_.tid, sig);
 }
 
 void ContextImpl::mark(std::string_view note) {

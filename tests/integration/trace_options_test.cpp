@@ -196,6 +196,22 @@ TEST(TraceOptions, PidCommandNamesAsStrace) {
   EXPECT_EQ(calls(ours.lines), calls(theirs.lines));
 }
 
+// A signal injected with a syscall comes from the kernel (SI_KERNEL), as strace's does: ptk
+// gives it with the restart of the stop rather than sending it itself.
+TEST(TraceOptions, InjectedSignalAsStrace) {
+  if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  std::vector<std::string> opts = {"-e", "trace=getppid", "-e",
+                                   "inject=getppid:signal=USR1:when=3"};
+  std::vector<std::string> cmd = {tracee_path("summary_calls", 64)};
+  TraceRun theirs = trace(kStrace, opts, cmd);
+  TraceRun ours = trace(PTK_CLI, opts, cmd);
+  EXPECT_EQ(describe_status(ours.result.status), describe_status(theirs.result.status));
+  ASSERT_EQ(ours.lines.size(), theirs.lines.size());
+  for (std::size_t i = 0; i < ours.lines.size(); ++i)
+    EXPECT_EQ(mask(ours.lines[i]), mask(theirs.lines[i]));
+  EXPECT_TRUE(contains(fmt::format("{}", fmt::join(ours.lines, "\n")), "si_code=SI_KERNEL"));
+}
+
 // strace 6.16's -N: each argument by its name.
 TEST(TraceOptions, ArgNames) {
   Dir dir;
