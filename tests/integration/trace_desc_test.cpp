@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "test_util.h"
+#include "trace_compare_util.h"
 
 namespace ptk_test {
 namespace {
@@ -36,38 +37,14 @@ std::string mask(std::string l) {
   return l;
 }
 
-class WorkDir {
+class WorkDir : public ScratchDir {
  public:
-  explicit WorkDir(int bits) : path_(fmt::format("/tmp/ptk-desc-{}-{}", ::getpid(), bits)) {
-    reset();
-  }
-  ~WorkDir() { std::filesystem::remove_all(path_); }
-  void reset() {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directory(path_);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  explicit WorkDir(int bits) : ScratchDir(fmt::format("/tmp/ptk-desc-{}-{}", ::getpid(), bits)) {}
 };
 
 std::vector<std::string> trace_with(const std::string& tracer, const std::vector<std::string>& opts,
                                     const std::vector<std::string>& cmd) {
-  std::string out = fmt::format("/tmp/ptk-desc-out-{}", ::getpid());
-  std::vector<std::string> argv = {tracer};
-  if (tracer == PTK_CLI) argv.push_back("trace");
-  argv.insert(argv.end(), {"-o", out});
-  argv.insert(argv.end(), opts.begin(), opts.end());
-  argv.push_back("--");
-  argv.insert(argv.end(), cmd.begin(), cmd.end());
-  CommandResult r = run_command(argv);
-  EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0)
-      << tracer << ": " << describe_status(r.status) << "\n"
-      << r.err;
-  std::vector<std::string> lines = read_lines(out);
-  ::unlink(out.c_str());
-  return lines;
+  return trace_lines(tracer, opts, cmd);
 }
 
 // The tracee's own calls: from the close(-42) marker on, masked.

@@ -11,25 +11,17 @@
 #include <vector>
 
 #include "test_util.h"
+#include "trace_compare_util.h"
 
 namespace ptk_test {
 namespace {
 
-constexpr const char* kStrace = "/usr/bin/strace";
+constexpr const char* kStrace = kStraceBinary;
 
 // A fresh directory for the tracee, the same path for both tracers (getcwd shows it).
-class Dir {
+class Dir : public ScratchDir {
  public:
-  Dir() : path_(fmt::format("/tmp/ptk-opts-{}", ::getpid())) { reset(); }
-  ~Dir() { std::filesystem::remove_all(path_); }
-  void reset() {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directory(path_);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  Dir() : ScratchDir(fmt::format("/tmp/ptk-opts-{}", ::getpid())) {}
 };
 
 // What differs between two runs: addresses, instruction pointers, clocks, pids.
@@ -48,24 +40,9 @@ std::string mask(std::string l) {
   return l;
 }
 
-struct TraceRun {
-  std::vector<std::string> lines;
-  CommandResult result;
-};
-
 TraceRun trace(const std::string& tracer, const std::vector<std::string>& opts,
                const std::vector<std::string>& cmd) {
-  std::string out = fmt::format("/tmp/ptk-opts-out-{}", ::getpid());
-  std::vector<std::string> argv = {tracer};
-  if (tracer == PTK_CLI) argv.push_back("trace");
-  argv.insert(argv.end(), {"-o", out});
-  argv.insert(argv.end(), opts.begin(), opts.end());
-  argv.insert(argv.end(), cmd.begin(), cmd.end());
-  ::setenv("TZ", "UTC", 1);
-  TraceRun r{.lines = {}, .result = run_command(argv)};
-  r.lines = read_lines(out);
-  ::unlink(out.c_str());
-  return r;
+  return trace_run(tracer, opts, cmd);
 }
 
 class TraceOptionsVsStrace : public ::testing::TestWithParam<std::vector<std::string>> {};

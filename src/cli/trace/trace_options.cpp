@@ -60,38 +60,6 @@ Status parse_signal_set(std::string_view expr, std::bitset<65>& out) {
   return ok_status();
 }
 
-Status parse_status_set(std::string_view expr, unsigned& out) {
-  std::string_view body = expr;
-  bool negate = body.starts_with('!');
-  if (negate) body.remove_prefix(1);
-  out = 0;
-  while (!body.empty()) {
-    std::size_t comma = body.find(',');
-    std::string_view item = body.substr(0, comma);
-    body = comma == std::string_view::npos ? std::string_view{} : body.substr(comma + 1);
-    if (item == "successful")
-      out |= kStatusSuccessful;
-    else if (item == "failed")
-      out |= kStatusFailed;
-    else if (item == "unfinished")
-      out |= kStatusUnfinished;
-    else if (item == "unavailable")
-      out |= kStatusUnavailable;
-    else if (item == "detached")
-      out |= kStatusDetached;
-    else if (item == "all")
-      out |= kStatusAll;
-    else if (item != "none") {
-      return bad_option(fmt::format("-e status={}", expr),
-                        fmt::format("'{}' is not one of successful, failed, unfinished, "
-                                    "unavailable, detached",
-                                    item));
-    }
-  }
-  if (negate) out = ~out & kStatusAll;
-  return ok_status();
-}
-
 // A strace set of names ("[!]all", "none", "a,b,c") into bits; `names` maps each name to its
 // bit (several names may share one).
 Status parse_name_set(std::string_view option, std::string_view expr,
@@ -121,6 +89,16 @@ Status parse_name_set(std::string_view option, std::string_view expr,
   }
   if (negate) out = ~out & all;
   return ok_status();
+}
+
+Status parse_status_set(std::string_view expr, unsigned& out) {
+  return parse_name_set("-e status", expr,
+                        {{"successful", kStatusSuccessful},
+                         {"failed", kStatusFailed},
+                         {"unfinished", kStatusUnfinished},
+                         {"unavailable", kStatusUnavailable},
+                         {"detached", kStatusDetached}},
+                        kStatusAll, out);
 }
 
 Result<sys::SyscallFilter> parse_syscall_set(std::string_view value) {
