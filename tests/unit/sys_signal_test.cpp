@@ -12,6 +12,7 @@
 #include <regex>
 #include <string>
 
+#include "decoded_line.h"
 #include "ptk/core/memory.h"
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/decode.h"
@@ -20,8 +21,6 @@
 
 namespace ptk::sys {
 namespace {
-
-using Args = std::array<std::uint64_t, 6>;
 
 std::uint64_t addr_of(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 
@@ -44,24 +43,7 @@ std::string info(const siginfo_t& si, Arch arch = Arch::X86_64) {
 }
 
 std::string line(Arch arch, std::string_view name, Args args, std::int64_t ret) {
-  DecodedSyscall sc;
-  sc.arch = arch;
-  sc.spec = find_syscall(arch, name);
-  EXPECT_NE(sc.spec, nullptr) << name;
-  if (sc.spec == nullptr) return {};
-  sc.nr = sc.spec->nr;
-  sc.raw_args = args;
-  Memory mem(::getpid());
-  DecodeOptions opts;
-  decode_entry(sc, mem, opts);
-  sc.ret = ret;
-  sc.is_error = ret < 0 && ret > -4096;
-  decode_exit(sc, mem, opts);
-  std::string out;
-  TextOptions t;
-  t.acolumn = 0;
-  render_line(sc, t, out);
-  return std::regex_replace(out, std::regex(" +="), " =");
+  return decoded_line(arch, name, args, ret);
 }
 
 // Memory below 4 GiB, where a 32-bit tracee's pointers can point.
