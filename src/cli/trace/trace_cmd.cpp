@@ -64,6 +64,73 @@ class ExitWatcher final : public sys::TraceSink {
   Event last_{.kind = EventKind::Exited};
 };
 
+// What the decoders and the tracer take from the options.
+sys::TracerOptions tracer_options(const TraceOptions& o) {
+  sys::TracerOptions to;
+  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
+  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
+  to.decode.verbose = o.verbose;
+  to.decode.xlevel = o.xlevel;
+  to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
+  if (o.raw_set) to.decode.raw_set = &*o.raw_set;
+  if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
+  to.fd_paths = o.fd_paths;
+  to.filter = o.filter;
+  for (const std::string& p : o.paths) to.paths.add(p);
+  return to;
+}
+
+// Starts the command, stopped before its execve: with ptk's start-up signal dispositions, the
+// environment of -E, the user of -u and the seccomp filter of -f with a filter.
+Result<pid_t> spawn_command(const TraceOptions& o, Session& session,
+                            const sys::SeccompProgram* program) {
+  SpawnOptions sp;
+  sp.argv = o.command;
+  sp.stop_before_exec = true;
+  // The child must not inherit ptk's own handling of these signals.
+  set_child_signals(sp);
+  if (!o.env.empty()) sp.env = command_environment(o.env);
+  std::optional<RunAs> run_as;
+  if (!o.user.empty()) {
+    PTK_ASSIGN_OR_RETURN(RunAs who, look_up_user(o.user));
+    run_as = std::move(who);
+  }
+  if (program != nullptr || run_as) {
+    sp.child_setup = [program, who = run_as ? &*run_as : nullptr] {
+      if (who != nullptr) become(*who);
+      if (program != nullptr) program->install_in_child();
+    };
+  }
+  return session.spawn(sp);
+}
+
+// After a stop signal or --syscall-limit: every process is let go, the command ptk started
+// too, after it got the signal; detached, it is no longer ours to kill (PTRACE_O_EXITKILL only
+// acts on tracees ptk still holds when it dies, so a crash of ptk still leaves none behind).
+void let_go(Session& session, const TraceOptions& o, pid_t command, bool interrupted,
+            bool seccomp) {
+  if (interrupted && command != 0 && session.process(command) != nullptr) {
+    forward_stop_signal(command);
+  }
+  std::vector<pid_t> pids;
+  bool filtered = false;
+  for (const auto& [pid, proc] : session.processes()) {
+    pids.push_back(pid);
+    filtered = filtered || (seccomp && proc.spawned);
+  }
+  for (pid_t pid : pids) {
+    (void)session.detach(pid);
+    if (!(o.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+  }
+  if (filtered) {
+    // A seccomp filter cannot be removed, and its SECCOMP_RET_TRACE fails a syscall with
+    // ENOSYS when no tracer is attached (seccomp(2)); strace --seccomp-bpf leaves the same.
+    fmt::print(stderr,
+               "ptk trace: warning: the detached processes keep the seccomp filter of -f with "
+               "a filter: the syscalls it selects now fail in them with ENOSYS\n");
+  }
+}
+
 int run_trace(TraceOptions& o) {
   if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
   for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
@@ -76,17 +143,7 @@ int run_trace(TraceOptions& o) {
   }
   if (!summary_warning.empty()) fmt::print(stderr, "ptk trace: warning: {}\n", summary_warning);
 
-  sys::TracerOptions to;
-  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
-  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
-  to.decode.verbose = o.verbose;
-  to.decode.xlevel = o.xlevel;
-  to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
-  if (o.raw_set) to.decode.raw_set = &*o.raw_set;
-  if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
-  to.fd_paths = o.fd_paths;
-  to.filter = o.filter;
-  for (const std::string& p : o.paths) to.paths.add(p);
+  sys::TracerOptions to = tracer_options(o);
   // Tampering: the hooks of the options (-e inject=, ...) run in order under one Tamperer;
   // the syscalls they want stop even when -e trace= leaves them out.
   tamper::Tamperer tamperer;
@@ -184,26 +241,10 @@ int run_trace(TraceOptions& o) {
   std::unique_ptr<ExitWatcher> watcher;
   pid_t command = 0;
   if (spawning) {
-    SpawnOptions sp;
-    sp.argv = o.command;
-    sp.stop_before_exec = true;
-    // The child must not inherit ptk's own handling of these signals.
-    set_child_signals(sp);
-    if (!o.env.empty()) sp.env = command_environment(o.env);
-    std::optional<RunAs> run_as;
-    if (!o.user.empty()) {
-      auto who = look_up_user(o.user);
-      if (!who.ok()) return fail("trace", who.error(), kExitUsage);
-      run_as = std::move(*who);
-    }
-    if (program || run_as) {
-      sp.child_setup = [prog = program.get(), who = run_as ? &*run_as : nullptr] {
-        if (who != nullptr) become(*who);
-        if (prog != nullptr) prog->install_in_child();
-      };
-    }
-    auto pid = session.spawn(sp);
-    if (!pid.ok()) return fail("trace", pid.error());
+    auto pid = spawn_command(o, session, program.get());
+    if (!pid.ok())
+      return fail("trace", pid.error(),
+                  pid.error().kind() == ErrorKind::InvalidArgument ? kExitUsage : kExitFailure);
     command = *pid;
     watcher = std::make_unique<ExitWatcher>(*pid);
     if (stacks) stacks->set_spawned(*pid);
@@ -244,32 +285,7 @@ int run_trace(TraceOptions& o) {
   live.stop();
   text.finish();
   bool interrupted = *stop_flag() != 0;
-  if (interrupted || limit.reached()) {
-    // Interrupted (see common/stop_signals.h): every process is let go, the command ptk started
-    // too, after it got the signal; detached, it is no longer ours to kill (PTRACE_O_EXITKILL
-    // only acts on tracees ptk still holds when it dies, so a crash of ptk still leaves none
-    // behind).
-    if (interrupted && command != 0 && session.process(command) != nullptr) {
-      forward_stop_signal(command);
-    }
-    std::vector<pid_t> pids;
-    bool filtered = false;
-    for (const auto& [pid, proc] : session.processes()) {
-      pids.push_back(pid);
-      filtered = filtered || (program && proc.spawned);
-    }
-    for (pid_t pid : pids) {
-      (void)session.detach(pid);
-      if (!(o.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
-    }
-    if (filtered) {
-      // A seccomp filter cannot be removed, and its SECCOMP_RET_TRACE fails a syscall with
-      // ENOSYS when no tracer is attached (seccomp(2)); strace --seccomp-bpf leaves the same.
-      fmt::print(stderr,
-                 "ptk trace: warning: the detached processes keep the seccomp filter of -f with "
-                 "a filter: the syscalls it selects now fail in them with ENOSYS\n");
-    }
-  }
+  if (interrupted || limit.reached()) let_go(session, o, command, interrupted, program != nullptr);
   if (o.summary || o.summary_too) out.write_raw(summary.table());
   if (o.tips) out.write_raw(tip_of_the_run(static_cast<unsigned>(::getpid())));
   perfetto.close();
