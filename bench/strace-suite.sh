@@ -19,8 +19,8 @@
 #   --pass WHICH       strace, ptk, both (default) or none (report from the last results)
 #   --jobs N           tests run in parallel (default 2)
 #   --build-jobs N     make -j for building the test programs (default 1; built niced)
-#   --timeout SEC      per-test time limit, the suite's TIMEOUT_DURATION (default 300; at 120,
-#                      two tests timed out with strace itself at load 7)
+#   --timeout SEC      per-test time limit, the suite's TIMEOUT_DURATION (default 300; the
+#                      suite's own is 1500, which lets each hang of ptk's cost 25 minutes)
 #   --build-only       fetch and build, run nothing
 #
 # Setup (first run only; needs root for apt): a deb-src entry for bookworm if apt has none for
