@@ -189,6 +189,15 @@ TEST(TraceOptions, InjectedSignalAsStrace) {
   EXPECT_TRUE(contains(fmt::format("{}", fmt::join(ours.lines, "\n")), "si_code=SI_KERNEL"));
 }
 
+// A child made with CLONE_PTRACE is traced by ptk without asking; without -f ptk lets it go
+// (as strace), or it and its waiting parent would hang.
+TEST(TraceOptions, ClonePtraceChildIsLetGoWithoutF) {
+  PTK_REQUIRE_BITS(64);
+  TraceRun ours = trace(PTK_CLI, {"-e", "trace=clone,wait4"}, {tracee_path("clone_ptrace", 64)});
+  EXPECT_EQ(describe_status(ours.result.status), "exited with 0") << ours.result.err;
+  EXPECT_EQ(ours.result.out, "child done\nchild exited with 7\n");
+}
+
 // strace 6.16's -N: each argument by its name.
 TEST(TraceOptions, ArgNames) {
   Dir dir;
