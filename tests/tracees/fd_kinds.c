@@ -8,6 +8,7 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +98,20 @@ static void unix_sockets(const char* dir) {
   close(cli);
   close(srv);
   unlink(un.sun_path);
+
+  // An abstract name (its first byte NUL: strace prints @"name"), named after the directory
+  // so that tests side by side never bind the same one; a SOCK_SEQPACKET pair.
+  struct sockaddr_un abs = {.sun_family = AF_UNIX};
+  int n = snprintf(abs.sun_path + 1, sizeof abs.sun_path - 1, "ptk-fds%s", dir);
+  socklen_t abs_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+  srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+  bind(srv, (struct sockaddr*)&abs, abs_len);
+  getsockname(srv, (struct sockaddr*)&abs, &abs_len);
+  close(srv);
+  socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
+  write(sv[1], "q", 1);
+  close(sv[1]);
+  close(sv[0]);
 }
 
 static void netlink_route(void) {
