@@ -146,7 +146,9 @@ INSTANTIATE_TEST_SUITE_P(DecodeFds, TraceFdsVsStrace,
                                            std::vector<std::string>{"--decode-fds=path,pidfd"},
                                            std::vector<std::string>{"-e", "decode-fds=path,dev"},
                                            std::vector<std::string>{"--decode-fds=pidfd"},
-                                           std::vector<std::string>{"-yy", "-x"}),
+                                           std::vector<std::string>{"-yy", "-x"},
+                                           std::vector<std::string>{"-yy", "-xx"},
+                                           std::vector<std::string>{"-yy", "-Y"}),
                          [](const auto& info) {
                            std::string name;
                            for (const std::string& o : info.param) {
@@ -187,8 +189,7 @@ TEST(TraceFds, EachKindAsStrace61) {
   }
 }
 
-// -Y names a pidfd's process as strace does, pid:123<fd_kinds_64>. (Not compared line for
-// line with -Y: ptk's sockaddr_nl has no command name for nl_pid yet, strace's has.)
+// -Y names a pidfd's process as strace does, pid:123<fd_kinds_64>.
 TEST(TraceFds, PidfdWithCommandName) {
   Dir dir;
   TraceRun ours = trace(PTK_CLI, {"-yy", "-Y", "-e", "trace=pidfd_open,pidfd_send_signal"},
