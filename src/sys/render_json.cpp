@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ptk/sys/escape.h"
+#include "ptk/sys/fd_details.h"
 #include "ptk/sys/render.h"
 
 namespace ptk::sys {
@@ -106,8 +107,11 @@ class JsonWriter {
         } else {
           out_ += "{\"fd\":";
           append_i64(out_, static_cast<std::int64_t>(t.value));
+          // The whole text strace prints between the brackets: with -yy "TCP:[...]" or
+          // "/dev/null<char 1:3>".
+          FdText text = split_fd_text(list_.text(t));
           out_ += ",\"path\":";
-          append_json_string(out_, list_.text(t));
+          append_json_string(out_, std::string(text.path) + std::string(text.made));
           out_ += '}';
         }
         return i + 1;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ptk/sys/escape.h"
+#include "ptk/sys/fd_details.h"
 #include "ptk/sys/render.h"
 
 namespace ptk::sys {
@@ -29,13 +30,16 @@ void append_oct(std::string& out, std::uint64_t v) {
 }
 
 // "<path>" after a descriptor (-y). readlink says "/path (deleted)" for an unlinked file;
-// strace: </path>(deleted). The path is the tracee's choice: escaped as strace does.
-void append_fd_suffix(std::string& out, std::string_view path, int xlevel) {
+// strace: </path>(deleted). The path is the tracee's choice: escaped as strace does. What
+// -yy adds (split_fd_text's `made`: "TCP:[...]", "<char 1:3>") was escaped when it was made.
+void append_fd_suffix(std::string& out, std::string_view text, int xlevel) {
+  auto [path, made] = split_fd_text(text);
   constexpr std::string_view kDeleted = " (deleted)";
-  bool deleted = path.ends_with(kDeleted);
+  bool deleted = made.empty() && path.ends_with(kDeleted);
   if (deleted) path.remove_suffix(kDeleted.size());
   out += '<';
   append_fd_path(out, path, xlevel);
+  out += made;
   out += '>';
   if (deleted) out += "(deleted)";
 }

@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <memory>
+
+#include "ptk/sys/fd_details.h"
 
 namespace ptk::sys {
 
@@ -63,6 +66,16 @@ Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
   if (options_.fd_paths) options_.decode.fd_paths = true;
   // -P needs descriptor paths as well, to match read(3, ...) on a file opened by name.
   if (options_.fd_paths || !options_.paths.empty()) fd_path_ = read_fd_link;
+  if (options_.fd_paths) {
+    // strace's cache of socket details, for the whole trace: its lines, not fresher ones.
+    auto cache = std::make_shared<SocketDetailsCache>();
+    FdDetailsOptions details{
+        .kinds = options_.decode_fds != 0 ? options_.decode_fds : unsigned{kFdDecodePath},
+        .xlevel = options_.decode.xlevel,
+        .pid_comm = options_.decode.pid_comm,
+        .cache = cache.get()};
+    fd_text_ = [details, cache](pid_t pid, int fd) { return fd_details(pid, fd, details); };
+  }
 }
 
 SyscallFilter stop_filter(const TracerOptions& options) {
@@ -111,7 +124,7 @@ void Tracer::on_entry(const Event& ev) {
   }
   // Decode first: the output and the hooks see the arguments the program passed.
   decode_entry(sc, session_.memory(ev.tid), options_.decode,
-               options_.fd_paths ? &fd_path_ : nullptr);
+               options_.fd_paths ? &fd_text_ : nullptr);
   if (sc.spec != nullptr && sc.spec->name == "restart_syscall" && !ts.interrupted.empty()) {
     // Only the tracer knows what is being resumed: strace's "<... resuming interrupted X ...>".
     sc.args.raw(fmt::format("<... resuming interrupted {} ...>", ts.interrupted));
@@ -154,9 +167,9 @@ void Tracer::on_exit(const Event& ev) {
   }
   if (!ts.reported) return;
   decode_exit(sc, session_.memory(ev.tid), options_.decode,
-              options_.fd_paths ? &fd_path_ : nullptr);
+              options_.fd_paths ? &fd_text_ : nullptr);
   if (options_.fd_paths && sc.ret_type == RetType::Fd && !sc.is_error && sc.ret >= 0) {
-    sc.ret_fd_path = fd_path_(sc.pid, static_cast<int>(sc.ret));
+    sc.ret_fd_path = fd_text_(sc.pid, static_cast<int>(sc.ret));
   }
   if (options_.decode.pid_comm && sc.ret_type == RetType::Pid && !sc.is_error && sc.ret > 0) {
     sc.ret_comm = process_comm(sc.ret);

@@ -75,7 +75,10 @@ struct TracerOptions {
   DecodeOptions decode;
   SyscallFilter filter;   // which syscalls are decoded and reported
   bool fd_paths = false;  // -y
-  PathFilter paths;       // -P: when not empty, only syscalls touching these paths
+  // -yy, --decode-fds=: what descriptors print (FdDecode bits); with fd_paths and no bit set,
+  // the path.
+  unsigned decode_fds = 0;
+  PathFilter paths;  // -P: when not empty, only syscalls touching these paths
   // Run in this order at entry and at exit; not owned.
   std::vector<SyscallHook*> hooks;
 };
@@ -129,7 +132,8 @@ class Tracer {
   Session& session_;
   TracerOptions options_;
   TraceSink& sink_;
-  FdPathFn fd_path_;
+  FdPathFn fd_path_;  // the plain path, for -P
+  FdPathFn fd_text_;  // what -y and -yy print (fd_details)
   std::unordered_map<pid_t, ThreadState> threads_;
   bool draining_ = false;
   bool stop_requested_ = false;

@@ -75,6 +75,7 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
   if (o.raw_set) to.decode.raw_set = &*o.raw_set;
   if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
   to.fd_paths = o.fd_paths;
+  to.decode_fds = o.decode_fds;
   to.filter = o.filter;
   for (const std::string& p : o.paths) to.paths.add(p);
   return to;

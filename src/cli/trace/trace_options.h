@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ptk/base/result.h"
+#include "ptk/sys/fd_details.h"
 #include "ptk/sys/filter.h"
 #include "ptk/tamper/hook.h"
 #include "ptk/tamper/inject_spec.h"
@@ -18,14 +19,14 @@
 
 namespace ptk::cli {
 
-enum DecodeFd : unsigned {  // -y, -yy, --decode-fds=
-  kDecodeFdPath = 1,
-  kDecodeFdSocket = 2,
-  kDecodeFdDev = 4,
-  kDecodeFdPidfd = 8,
-  kDecodeFdSignalfd = 16,
-  kDecodeFdEventfd = 32,
-  kDecodeFdAll = 63,
+enum DecodeFd : unsigned {  // -y, -yy, --decode-fds=: the tracer's sys::FdDecode bits
+  kDecodeFdPath = sys::kFdDecodePath,
+  kDecodeFdSocket = sys::kFdDecodeSocket,
+  kDecodeFdDev = sys::kFdDecodeDev,
+  kDecodeFdPidfd = sys::kFdDecodePidfd,
+  kDecodeFdSignalfd = sys::kFdDecodeSignalfd,
+  kDecodeFdEventfd = sys::kFdDecodeEventfd,
+  kDecodeFdAll = sys::kFdDecodeAll,
 };
 
 enum DecodePid : unsigned {  // -Y, --decode-pids=
@@ -83,21 +84,21 @@ struct TraceOptions {
   int syscall_time_digits = 6;                  // -T=PRECISION
   bool summary = false;                         // -c
   bool summary_too = false;                     // -C
-  SummaryOptions summary_opts;  // -w, -S, -U, -O (trace_summary.h parses the values)
-  int interruptible = 0;                        // -I (0: ptk's default)
-  bool daemonize = false;                       // -D, -DD, -DDD
-  unsigned quiet = 0;                           // -q, -qq, -qqq, -e quiet=: QuietFlag bits
-  int stack_trace = 0;                          // -k
-  bool seccomp_bpf = false;                     // --seccomp-bpf
-  bool detach_on_execve = false;                // -b execve
-  std::vector<std::string> env;                 // -E VAR=VAL, -E VAR
-  std::string user;                             // -u USERNAME
-  std::uint64_t syscall_limit = 0;              // --syscall-limit (0: none)
-  bool tips = false;                            // --tips
-  bool json = false;                            // --json
-  std::string perfetto;                         // --perfetto FILE
-  bool whole_lines = false;                     // --whole-lines
-  int spin_us = -1;                             // --spin-us (-1: the default)
+  SummaryOptions summary_opts;      // -w, -S, -U, -O (trace_summary.h parses the values)
+  int interruptible = 0;            // -I (0: ptk's default)
+  bool daemonize = false;           // -D, -DD, -DDD
+  unsigned quiet = 0;               // -q, -qq, -qqq, -e quiet=: QuietFlag bits
+  int stack_trace = 0;              // -k
+  bool seccomp_bpf = false;         // --seccomp-bpf
+  bool detach_on_execve = false;    // -b execve
+  std::vector<std::string> env;     // -E VAR=VAL, -E VAR
+  std::string user;                 // -u USERNAME
+  std::uint64_t syscall_limit = 0;  // --syscall-limit (0: none)
+  bool tips = false;                // --tips
+  bool json = false;                // --json
+  std::string perfetto;             // --perfetto FILE
+  bool whole_lines = false;         // --whole-lines
+  int spin_us = -1;                 // --spin-us (-1: the default)
   std::vector<std::string> command;
 
   // ---- Tampering. The hooks ptk trace runs, in order, under one tamper::Tamperer: finish()

@@ -340,9 +340,9 @@ void decode_setsockopt(DecodeCtx& ctx) {
       TokenList& o = ctx.out();
       o.begin_struct();
       o.field("imr_multiaddr");
-      dec::print_inet_addr(o, AF_INET, mreq);
+      dec::print_inet_addr(o, AF_INET, mreq, ctx.options().xlevel);
       o.field("imr_interface");
-      dec::print_inet_addr(o, AF_INET, mreq + 4);
+      dec::print_inet_addr(o, AF_INET, mreq + 4, ctx.options().xlevel);
       o.end_struct();
     }
   } else if (addr != 0 && level == 270) {  // SOL_NETLINK: ints

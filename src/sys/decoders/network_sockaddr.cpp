@@ -68,15 +68,15 @@ void print_un(DecodeCtx& ctx, const unsigned char* buf, std::size_t len) {
   }
 }
 
-void print_in(DecodeCtx&, TokenList& o, const unsigned char* buf) {
+void print_in(DecodeCtx& ctx, TokenList& o, const unsigned char* buf) {
   o.field("sin_port");
   std::uint16_t port = ntohs(load16(buf + offsetof(sockaddr_in, sin_port)));
   o.raw_number(fmt::format("htons({})", port), port);
   o.field("sin_addr");
-  print_inet_addr(o, AF_INET, buf + offsetof(sockaddr_in, sin_addr));
+  print_inet_addr(o, AF_INET, buf + offsetof(sockaddr_in, sin_addr), ctx.options().xlevel);
 }
 
-void print_in6(DecodeCtx&, TokenList& o, const unsigned char* buf, std::size_t len) {
+void print_in6(DecodeCtx& ctx, TokenList& o, const unsigned char* buf, std::size_t len) {
   o.field("sin6_port");
   std::uint16_t port = ntohs(load16(buf + offsetof(sockaddr_in6, sin6_port)));
   o.raw_number(fmt::format("htons({})", port), port);
@@ -84,7 +84,7 @@ void print_in6(DecodeCtx&, TokenList& o, const unsigned char* buf, std::size_t l
   std::uint32_t flow = ntohl(load32(buf + offsetof(sockaddr_in6, sin6_flowinfo)));
   o.raw_number(fmt::format("htonl({})", flow), flow);
   // No field name: strace shows the address as the call that fills it.
-  print_inet_addr(o, AF_INET6, buf + offsetof(sockaddr_in6, sin6_addr));
+  print_inet_addr(o, AF_INET6, buf + offsetof(sockaddr_in6, sin6_addr), ctx.options().xlevel);
   if (len <= offsetof(sockaddr_in6, sin6_scope_id)) return;
   o.field("sin6_scope_id");
   in6_addr a;
@@ -97,7 +97,7 @@ void print_in6(DecodeCtx&, TokenList& o, const unsigned char* buf, std::size_t l
   }
 }
 
-void print_nl(TokenList& o, const unsigned char* buf) {
+void print_nl(DecodeCtx& ctx, TokenList& o, const unsigned char* buf) {
   sockaddr_nl nl;
   std::memcpy(&nl, buf, sizeof nl);
   if (nl.nl_pad != 0) {
@@ -105,7 +105,14 @@ void print_nl(TokenList& o, const unsigned char* buf) {
     o.hex(nl.nl_pad);
   }
   o.field("nl_pid");
-  o.int_(static_cast<std::int32_t>(nl.nl_pid));
+  // A port id is most often its process's pid: -Y names it, as strace does (nl_pid=12<sh>).
+  auto pid = static_cast<std::int32_t>(nl.nl_pid);
+  std::string comm = ctx.options().pid_comm && pid > 0 ? process_comm(pid) : std::string();
+  if (comm.empty()) {
+    o.int_(pid);
+  } else {
+    o.pid_comm(pid, comm);
+  }
   o.field("nl_groups");
   // printf's %#08x: zero has no 0x prefix.
   char text[16];
@@ -148,7 +155,7 @@ void print_ll(TokenList& o, const unsigned char* buf, std::size_t len) {
 
 }  // namespace
 
-void print_inet_addr(TokenList& o, int family, const unsigned char* bytes) {
+void print_inet_addr(TokenList& o, int family, const unsigned char* bytes, int xlevel) {
   char text[INET6_ADDRSTRLEN] = {};
   if (::inet_ntop(family, bytes, text, sizeof text) == nullptr) {
     o.raw(hex_quoted(
@@ -161,7 +168,7 @@ void print_inet_addr(TokenList& o, int family, const unsigned char* bytes) {
   } else {
     s = "inet_pton(AF_INET6, ";
   }
-  append_quoted(s, text, 0, false);
+  append_quoted(s, text, xlevel, false);
   s += family == AF_INET ? ")" : ", &sin6_addr)";
   o.raw(s);
 }
@@ -193,7 +200,7 @@ int print_sockaddr(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len) {
     } else if (family == AF_INET6 && n >= offsetof(sockaddr_in6, sin6_scope_id)) {
       print_in6(ctx, o, buf, n);
     } else if (family == AF_NETLINK && n >= sizeof(sockaddr_nl)) {
-      print_nl(o, buf);
+      print_nl(ctx, o, buf);
     } else if (family == AF_PACKET && n >= sizeof(sockaddr_ll)) {
       print_ll(o, buf, n);
     } else {

@@ -13,6 +13,7 @@ namespace ptk::sys::dec {
 int print_sockaddr(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len);
 
 // An IPv4 or IPv6 address in the form strace shows: inet_addr("127.0.0.1").
-void print_inet_addr(TokenList& out, int family, const unsigned char* bytes);
+// xlevel: -x/-xx quote the address text as they quote any string (strace's -xx: all hex).
+void print_inet_addr(TokenList& out, int family, const unsigned char* bytes, int xlevel);
 
 }  // namespace ptk::sys::dec
