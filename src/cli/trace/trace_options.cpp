@@ -151,6 +151,18 @@ Status TraceOptions::finish_tampering() {
           fmt::format("-e {}={}: {}", spec.fault ? "fault" : "inject", spec.text, w));
     }
   }
+  // strace tampers only with the syscalls it traces (-e trace=): `-e trace=writev
+  // -e fault=desc` leaves the loader's mmap alone. The same here.
+  if (!filter.selects_all()) {
+    for (tamper::InjectSpec& spec : injects) {
+      for (Arch arch : kAllArches) {
+        for (std::size_t nr = 0; nr < sys::SyscallFilter::kMaxNr; ++nr) {
+          auto n = static_cast<std::int64_t>(nr);
+          if (!filter.selects(arch, n)) spec.syscalls.set(arch, n, false);
+        }
+      }
+    }
+  }
   if (!injects.empty()) {
     hooks.insert(hooks.begin(), std::make_unique<tamper::InjectHook>(injects));
   }
@@ -181,7 +193,7 @@ Status TraceOptions::finish() {
       injects.push_back(std::move(spec));
     } else if (key == "quiet" || key == "silent" || key == "silence" || key == "q") {
       PTK_TRY(parse_quiet_set(value, quiet));
-    } else if (key == "decode-fds" || key == "decode_fds") {
+    } else if (key == "decode-fds" || key == "decode_fds" || key == "decode-fd") {
       PTK_TRY(parse_decode_fds(value, decode_fds));
     } else if (key == "decode-pids" || key == "decode_pids") {
       PTK_TRY(parse_decode_pids(value, decode_pids));
