@@ -209,10 +209,9 @@ TEST(InjectCli, MarksInTextAndJson) {
 TEST(InjectCli, OnlyTracedSyscallsAreTamperedWith) {
   for (const char* traced : {"trace=write", "trace=write,openat"}) {
     TempFile out("inject-hidden");
-    CommandResult r =
-        run_command({"/usr/bin/env", "-i", "PATH=/usr/bin:/bin", PTK_CLI, "trace", "-f", "-o",
-                     out.path(), "-e", traced, "-e", "inject=openat:error=EACCES:when=3", "--",
-                     "/usr/bin/cat", "/etc/hostname"});
+    CommandResult r = run_command(
+        {"/usr/bin/env", "-i", "PATH=/usr/bin:/bin", PTK_CLI, "trace", "-f", "-o", out.path(), "-e",
+         traced, "-e", "inject=openat:error=EACCES:when=3", "--", "/usr/bin/cat", "/etc/hostname"});
     bool tampered = std::string_view(traced).ends_with("openat");
     EXPECT_EQ(describe_status(r.status), tampered ? "exited with 1" : "exited with 0") << traced;
     EXPECT_EQ(contains(r.err, "cat: /etc/hostname: Permission denied"), tampered) << r.err;
