@@ -20,8 +20,10 @@ namespace ptk::sys {
 
 using Args = std::array<std::uint64_t, 6>;
 
-// Decodes one call of `name` with `args` that returned `ret`, and renders it as strace would.
-inline std::string decoded_line(Arch arch, std::string_view name, Args args, std::int64_t ret) {
+// Decodes one call of `name` with `args` that returned `ret` (with `opts`: -v, -s, ...), and
+// renders it as strace would.
+inline std::string decoded_line(Arch arch, std::string_view name, Args args, std::int64_t ret,
+                                const DecodeOptions& opts = {}) {
   DecodedSyscall sc;
   sc.arch = arch;
   sc.spec = find_syscall(arch, name);
@@ -30,7 +32,6 @@ inline std::string decoded_line(Arch arch, std::string_view name, Args args, std
   sc.nr = sc.spec->nr;
   sc.raw_args = args;
   Memory mem(::getpid());
-  DecodeOptions opts;
   decode_entry(sc, mem, opts);
   sc.ret = ret;
   sc.is_error = ret < 0 && ret > -4096;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "decoded_line.h"
 #include "ptk/core/memory.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
@@ -22,30 +23,11 @@
 namespace ptk::sys {
 namespace {
 
-using Args = std::array<std::uint64_t, 6>;
-
 std::uint64_t addr_of(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 
-// Decodes one call of `name` with `args` that returned `ret`, and renders it as strace would.
 std::string line(Arch arch, std::string_view name, Args args, std::int64_t ret,
                  DecodeOptions opts = {}) {
-  DecodedSyscall sc;
-  sc.arch = arch;
-  sc.spec = find_syscall(arch, name);
-  EXPECT_NE(sc.spec, nullptr) << name;
-  if (sc.spec == nullptr) return {};
-  sc.nr = sc.spec->nr;
-  sc.raw_args = args;
-  Memory mem(::getpid());
-  decode_entry(sc, mem, opts);
-  sc.ret = ret;
-  sc.is_error = ret < 0 && ret > -4096;
-  decode_exit(sc, mem, opts);
-  std::string out;
-  TextOptions text;
-  text.acolumn = 0;
-  render_line(sc, text, out);
-  return std::regex_replace(out, std::regex(" +="), " =");
+  return decoded_line(arch, name, args, ret, opts);
 }
 
 // Memory below 4 GiB, where a 32-bit tracee's pointers can point.

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "decoded_line.h"
 #include "ptk/core/memory.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
@@ -20,30 +21,12 @@
 namespace ptk::sys {
 namespace {
 
-using Args = std::array<std::uint64_t, 6>;
-
 std::uint64_t addr_of(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 std::string hex(const void* p) { return fmt::format("{:#x}", addr_of(p)); }
 
 std::string line(Arch arch, std::string_view name, Args args, std::int64_t ret,
                  DecodeOptions opts = {}) {
-  DecodedSyscall sc;
-  sc.arch = arch;
-  sc.spec = find_syscall(arch, name);
-  EXPECT_NE(sc.spec, nullptr) << name;
-  if (sc.spec == nullptr) return {};
-  sc.nr = sc.spec->nr;
-  sc.raw_args = args;
-  Memory mem(::getpid());
-  decode_entry(sc, mem, opts);
-  sc.ret = ret;
-  sc.is_error = ret < 0 && ret > -4096;
-  decode_exit(sc, mem, opts);
-  std::string out;
-  TextOptions text;
-  text.acolumn = 0;
-  render_line(sc, text, out);
-  return std::regex_replace(out, std::regex(" +="), " =");
+  return decoded_line(arch, name, args, ret, opts);
 }
 
 // Two pages of which the second is unmapped: arrays that run into it end unreadable.
