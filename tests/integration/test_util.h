@@ -213,11 +213,12 @@ inline bool has_no_children() {
   return ::waitpid(-1, &status, __WALL | WNOHANG) == -1 && errno == ECHILD;
 }
 
-// A process the test starts itself, untraced: argv[0] is a path; stdin/stdout are the given fds
-// (-1: inherited). The destructor kills and reaps it unless wait() already did.
+// A process the test starts itself, untraced: argv[0] is a path; stdin/stdout/stderr are the
+// given fds (-1: inherited). The destructor kills and reaps it unless wait() already did.
 class Child {
  public:
-  Child(const std::vector<std::string>& argv, int stdin_fd = -1, int stdout_fd = -1) {
+  Child(const std::vector<std::string>& argv, int stdin_fd = -1, int stdout_fd = -1,
+        int stderr_fd = -1) {
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -225,6 +226,7 @@ class Child {
     if (pid_ == 0) {
       if (stdin_fd >= 0) ::dup2(stdin_fd, 0);
       if (stdout_fd >= 0) ::dup2(stdout_fd, 1);
+      if (stderr_fd >= 0) ::dup2(stderr_fd, 2);
       close_inherited_fds();
       ::execv(args[0], args.data());
       ::_exit(127);
@@ -240,6 +242,7 @@ class Child {
   }
 
   pid_t pid() const { return pid_; }
+  void kill(int sig) { ::kill(pid_, sig); }
   // Waits for the end of the child; returns its wait status.
   int wait() {
     int status = wait_child(pid_);

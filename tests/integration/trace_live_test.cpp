@@ -10,6 +10,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,44 +63,21 @@ class LivePtk {
  public:
   LivePtk(std::vector<std::string> args, int stderr_fd) {
     Pipe in = make_pipe();
+    UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
     args.insert(args.begin(), PTK_CLI);
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(in.read_end.get(), 0);
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(stderr_fd, 2);
-      close_inherited_fds();
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
+    child_ = std::make_unique<Child>(args, in.read_end.get(), null.get(), stderr_fd);
     stdin_ = std::move(in.write_end);
-  }
-  LivePtk(const LivePtk&) = delete;
-  LivePtk& operator=(const LivePtk&) = delete;
-  ~LivePtk() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      wait_child(pid_);
-    }
   }
   // What the traced command reads; then its end of input.
   bool feed(std::string_view text) {
     return ::write(stdin_.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size());
   }
   void end_input() { stdin_.reset(); }
-  void kill(int sig) { ::kill(pid_, sig); }
-  int wait() {
-    int status = wait_child(pid_);
-    pid_ = -1;
-    return status;
-  }
+  void kill(int sig) { child_->kill(sig); }
+  int wait() { return child_->wait(); }
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<Child> child_;
   UniqueFd stdin_;
 };
 
