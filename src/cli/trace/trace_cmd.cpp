@@ -74,7 +74,7 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
   to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
   if (o.raw_set) to.decode.raw_set = &*o.raw_set;
   if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
-  to.fd_paths = o.fd_paths;
+  to.fd_paths = o.decode_fds != 0;  // any of -y's details needs the descriptors' links
   to.decode_fds = o.decode_fds;
   to.filter = o.filter;
   for (const std::string& p : o.paths) to.paths.add(p);

@@ -251,8 +251,6 @@ Status TraceOptions::finish() {
     output_separately = false;
   }
   if (output_separately) follow = 2;
-  if (fd_paths && decode_fds == 0) decode_fds = kDecodeFdPath;
-  if (decode_fds != 0) fd_paths = true;
   if (acolumn < 0) return bad_option("-a", "the column cannot be negative");
   return ok_status();
 }

@@ -70,8 +70,7 @@ struct TraceOptions {
   bool verbose = false;               // -v
   int xlevel = 0;                     // -x, -xx
   ConstStyle const_style = ConstStyle::Abbrev;  // -X
-  bool fd_paths = false;                        // -y
-  unsigned decode_fds = 0;                      // -yy, --decode-fds=: kDecodeFd* bits
+  unsigned decode_fds = 0;                      // -y, -yy, --decode-fds=: kDecodeFd* bits
   unsigned decode_pids = 0;                     // -Y, --decode-pids=: kDecodePid* bits
   bool arg_names = false;                       // -N
   bool syscall_numbers = false;                 // -n
