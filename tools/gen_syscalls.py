@@ -96,7 +96,7 @@ ARG_TYPES = {
     "EnvArray": PARAM_NONE,
 }
 
-SUFFIXES = ("wide", "pair")
+SUFFIXES = ("wide", "pair", "long")
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 ARG = re.compile(r"(?P<name>[^:]+):(?P<type>[A-Za-z]+)"
@@ -113,7 +113,7 @@ class Arg:
     name: str
     type: str
     param: str
-    suffix: str  # "", "wide" or "pair"
+    suffix: str  # "", "wide", "pair" or "long"
 
     def registers(self, abi: str) -> int:
         if self.suffix == "pair":
@@ -180,7 +180,10 @@ def parse_arg(text: str, line: int, rep: Reporter) -> Arg | None:
                   f"(known: {', '.join(ARG_TYPES)})")
         return None
     if suffix and suffix not in SUFFIXES:
-        rep.error(line, f"argument '{name}': unknown suffix '@{suffix}' (known: @wide, @pair)")
+        rep.error(line, f"argument '{name}': unknown suffix '@{suffix}' (known: @wide, @pair, @long)")
+        return None
+    if suffix == "long" and type_ not in ("Flags", "Enum"):
+        rep.error(line, f"argument '{name}': '@long' is for Flags and Enum only")
         return None
     if suffix == "wide" and type_ == "Off":
         rep.error(line, f"argument '{name}': Off is always 64-bit, '@wide' is redundant")
@@ -330,7 +333,8 @@ def cpp_string(text: str) -> str:
 def cpp_spec(row: Row, abi: str) -> str:
     regs = row.registers(abi)
     classes = " | ".join(CLASSES[c] for c in row.classes) or "0"
-    args = [f"{{{cpp_string(a.name)}, ArgType::{a.type}, {cpp_string(a.param) or '{}'}}}"
+    args = [f"{{{cpp_string(a.name)}, ArgType::{a.type}, {cpp_string(a.param) or '{}'}"
+            f"{', true' if a.suffix == 'long' else ''}}}"
             for a in regs]
     args += ["{}"] * (MAX_REGS - len(regs))
     return (f"    {{{cpp_string(row.name)}, {row.numbers[abi]}, {len(regs)}, {classes}, "

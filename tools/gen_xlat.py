@@ -3,6 +3,11 @@
 
 Each file is one table, named after the file. Lines:
     #kind bits|values     how the table is read (default: values)
+    #unknown TEXT         what a value without a name is called in the comment after its
+                          number, strace's placeholder (RLIMIT_???); by default the names'
+                          common prefix up to an underscore followed by ???; '-': no comment
+    #other dec|hex        how a value without a name prints: hex with the placeholder
+                          comment (default), or dec: a signed decimal without comment
     #include <header.h>   headers that define the names used without a value
     NAME                  value = the macro NAME from the included headers
     NAME VALUE            value given here (C integer literal or expression), for names the
@@ -23,8 +28,21 @@ def fail(path, lineno, msg):
     sys.exit(f"{path}:{lineno}: error: {msg}")
 
 
+def default_unknown(entries):
+    """The names' longest common prefix up to its last underscore, or the first name's first
+    word: RLIMIT_CPU, RLIMIT_FSIZE... -> RLIMIT_???."""
+    names = [name for name, _ in entries]
+    prefix = os.path.commonprefix(names)
+    cut = prefix.rfind("_")
+    if cut > 0:
+        return prefix[:cut + 1] + "???"
+    first = names[0].find("_")
+    return names[0][:first + 1] + "???" if first > 0 else "???"
+
+
 def parse(path):
     kind, includes, entries = "values", [], []
+    unknown, other = None, "hex"
     seen = set()
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
@@ -36,6 +54,17 @@ def parse(path):
                 kind = stripped.split()[1] if len(stripped.split()) == 2 else ""
                 if kind not in ("bits", "values"):
                     fail(path, lineno, "#kind takes 'bits' or 'values'")
+                continue
+            if stripped.startswith("#unknown"):
+                parts = stripped.split(None, 1)
+                if len(parts) != 2:
+                    fail(path, lineno, "#unknown takes the placeholder text")
+                unknown = "" if parts[1] == "-" else parts[1]
+                continue
+            if stripped.startswith("#other"):
+                other = stripped.split()[1] if len(stripped.split()) == 2 else ""
+                if other not in ("dec", "hex"):
+                    fail(path, lineno, "#other takes 'dec' or 'hex'")
                 continue
             if stripped.startswith("#include"):
                 includes.append(stripped)
@@ -53,7 +82,9 @@ def parse(path):
             entries.append((name, value))
     if not entries:
         fail(path, 1, "the table is empty")
-    return kind, includes, entries
+    if unknown is None:
+        unknown = default_unknown(entries)
+    return kind, includes, entries, unknown, other
 
 
 def write_if_changed(path, text):
@@ -73,7 +104,7 @@ def main():
         table = os.path.splitext(os.path.basename(path))[0]
         if not NAME_RE.match(table):
             fail(path, 1, "the file name must be a C identifier")
-        kind, includes, entries = parse(path)
+        kind, includes, entries, unknown, other = parse(path)
         names.append(table)
         rows = []
         for name, value in entries:
@@ -88,7 +119,9 @@ def main():
             f"static const XlatEntry kEntries_{table}[] = {{",
             *rows,
             "};",
-            f'extern const Xlat kXlat_{table} = {{"{table}", XlatKind::{"Bits" if kind == "bits" else "Values"}, kEntries_{table}}};',
+            f'extern const Xlat kXlat_{table} = {{"{table}", '
+            f'XlatKind::{"Bits" if kind == "bits" else "Values"}, kEntries_{table}, '
+            f'"{unknown}", {"true" if other == "dec" else "false"}}};',
             "}  // namespace ptk::sys",
             "",
         ])

@@ -107,6 +107,14 @@ std::string process_comm(std::int64_t pid) {
   return comm;
 }
 
+std::uint64_t DecodeCtx::value(int i) const {
+  const SyscallSpec& spec = *sc_.spec;
+  const ArgSpec& a = spec.args[static_cast<std::size_t>(i)];
+  if (i + 1 < spec.nargs && is_high_half(spec, static_cast<std::size_t>(i + 1))) return u64_pair(i);
+  bool int_sized = (a.type == ArgType::Flags || a.type == ArgType::Enum) && !a.word;
+  return int_sized ? static_cast<std::uint32_t>(u(i)) : u(i);
+}
+
 void DecodeCtx::generic(int i) {
   const SyscallSpec& spec = *sc_.spec;
   const ArgSpec& a = spec.args[static_cast<std::size_t>(i)];
@@ -163,10 +171,10 @@ void DecodeCtx::generic(int i) {
       break;
     }
     case ArgType::Flags:
-      flags(a.param, pair ? u64_pair(i) : u(i));
+      flags(a.param, value(i));
       break;
     case ArgType::Enum:
-      symbol(a.param, u(i));
+      symbol(a.param, value(i));
       break;
     case ArgType::Mode:
       o.oct(u(i) & 0177777);  // the kernel's umode_t is 16 bits, and strace cuts it there

@@ -125,23 +125,32 @@ void DecodeCtx::flags(std::string_view table, std::uint64_t value) {
     o.hex(value);
     return;
   }
+  std::string_view zero = xlat_name(*x, 0);
+  if (value == 0) {
+    if (zero.empty()) {
+      o.hex(0);
+    } else {
+      o.name(zero, 0);
+    }
+    return;
+  }
+  std::size_t mark = o.size();
   o.begin_flags();
   std::uint64_t rest = value;
   for (const XlatEntry& e : x->entries) {
-    if (e.value == 0) {
-      if (value == 0) {
-        o.name(e.name, 0);
-        o.end_flags();
-        return;
-      }
-      continue;
-    }
-    if ((rest & e.value) == e.value) {
+    if (e.value != 0 && (rest & e.value) == e.value) {
       o.name(e.name, e.value);
       rest &= ~e.value;
     }
   }
-  if (rest != 0 || o[o.size() - 1].kind == Tok::FlagsBegin) o.hex(rest);
+  if (rest == value) {
+    // No flag known: strace prints the number with the table's placeholder, 0x40 /* AT_??? */.
+    o.truncate(mark);
+    o.hex(value);
+    if (!x->unknown.empty()) o.note(x->unknown);
+    return;
+  }
+  if (rest != 0) o.hex(rest);
   o.end_flags();
 }
 
@@ -150,12 +159,13 @@ void DecodeCtx::symbol(std::string_view table, std::uint64_t value, std::string_
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
     out().name(n, value);
-  } else if (fallback == "int") {
+  } else if (fallback == "int" || (x != nullptr && x->other_decimal)) {
     out().int_(static_cast<std::int64_t>(value));
   } else if (fallback == "uint") {
     out().uint_(value);
   } else {
     out().hex(value);
+    if (x != nullptr && !x->unknown.empty()) out().note(x->unknown);
   }
 }
 

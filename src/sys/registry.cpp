@@ -54,4 +54,19 @@ StructFn find_struct(std::string_view type) {
   return e != nullptr ? e->fn : nullptr;
 }
 
+std::vector<std::string_view> duplicate_registrations() {
+  // Two families registering one name would leave the winner to the sort: a silent conflict.
+  std::vector<std::string_view> dups;
+  const Registry& r = registry();
+  for (std::size_t i = 1; i < r.decoders.entries.size(); ++i) {
+    if (r.decoders.entries[i].syscall == r.decoders.entries[i - 1].syscall)
+      dups.push_back(r.decoders.entries[i].syscall);
+  }
+  for (std::size_t i = 1; i < r.structs.entries.size(); ++i) {
+    if (r.structs.entries[i].type == r.structs.entries[i - 1].type)
+      dups.push_back(r.structs.entries[i].type);
+  }
+  return dups;
+}
+
 }  // namespace ptk::sys

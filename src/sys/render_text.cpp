@@ -174,6 +174,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
+        if ((t.flags & kNotRaw) != 0 && opts.const_names == ConstNames::Raw) break;
         out += " /* ";
         out += list.text(t);
         out += " */";
@@ -286,7 +287,8 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
                                                    : static_cast<std::uint64_t>(sc.ret));
         break;
       case RetType::Mode:
-        fmt::format_to(std::back_inserter(out), "{:#o}", static_cast<std::uint64_t>(sc.ret));
+        // umask's old mask as strace's "%#03o": 000, 022, 0755.
+        fmt::format_to(std::back_inserter(out), "0{:02o}", static_cast<std::uint64_t>(sc.ret));
         break;
       case RetType::None:
         out += '?';

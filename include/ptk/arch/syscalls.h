@@ -69,6 +69,9 @@ struct ArgSpec {
   std::string_view name;
   ArgType type = ArgType::Long;
   std::string_view param;  // flag/enum table, struct name, or name of the length argument
+  // Flags and Enum: the kernel takes all of an unsigned long (`@long` in data/syscalls.txt).
+  // Otherwise they are C ints, and strace shows only the low 32 bits of the register.
+  bool word = false;
 };
 
 // A 64-bit argument the ABI passes in two registers (an Off on i386, the fanotify_mark mask on

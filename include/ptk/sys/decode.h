@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include "ptk/base/remote_ptr.h"
 #include "ptk/core/memory.h"
@@ -58,6 +59,9 @@ class DecodeCtx {
   std::int64_t s(int i) const;
   // A 64-bit value an i386 syscall passes in two registers (lo first); plain on x86_64.
   std::uint64_t u64_pair(int lo_index) const;
+  // Argument i as the syscall table types it: a split 64-bit value joined, a Flags or Enum
+  // argument cut to the C int it is unless marked @long.
+  std::uint64_t value(int i) const;
 
   // Starts top-level argument i with the table's name (or `name` for custom layouts).
   void arg(int i);
@@ -120,5 +124,7 @@ void decode_exit(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
 
 DecoderFn find_decoder(std::string_view syscall);
 StructFn find_struct(std::string_view type);
+// Names registered by more than one family (decoders, then structs); empty when consistent.
+std::vector<std::string_view> duplicate_registrations();
 
 }  // namespace ptk::sys

@@ -45,6 +45,7 @@ enum TokFlags : std::uint8_t {
   kNegated = 1 << 2,
   kNumeric = 1 << 3,
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
+  kNotRaw = 1 << 5,        // Comment: omitted by -X raw (placeholders like RLIMIT_???)
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -96,6 +97,9 @@ class TokenList {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
   }
   void comment(std::string_view text) { push(Tok::Comment, text); }
+  // A comment that interprets a number (`/* RLIMIT_??? */`, `/* 0.32 s */`): -X raw drops it,
+  // as strace's raw style prints numbers only.
+  void note(std::string_view text) { push(Tok::Comment, text, 0, kNotRaw); }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
   }

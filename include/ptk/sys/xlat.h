@@ -22,6 +22,10 @@ struct Xlat {
   std::string_view name;
   XlatKind kind;
   std::span<const XlatEntry> entries;  // in the order of the data file
+  // strace's placeholder for a value without a name, shown as a comment after its number:
+  // `0x8 /* FSCONFIG_??? */` (data file: #unknown, else the names' common prefix).
+  std::string_view unknown;
+  bool other_decimal = false;  // a value without a name is a signed decimal, no comment (#other)
 };
 
 // nullptr when there is no table of that name.

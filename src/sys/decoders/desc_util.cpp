@@ -101,7 +101,7 @@ void xflags(TokenList& o, std::string_view table, std::uint64_t value) {
   if (rest != 0) o.hex(rest);
   o.end_flags();
   std::string_view note = unknown_of(table);
-  if (!any && !note.empty()) o.comment(note);
+  if (!any && !note.empty()) o.note(note);
 }
 
 void xval(TokenList& o, std::string_view table, std::uint64_t value) {
@@ -113,7 +113,7 @@ void xval(TokenList& o, std::string_view table, std::uint64_t value) {
   }
   o.hex(value);
   std::string_view note = unknown_of(table);
-  if (!note.empty()) o.comment(note);
+  if (!note.empty()) o.note(note);
 }
 
 std::string flags_text(std::string_view table, std::uint64_t value) {

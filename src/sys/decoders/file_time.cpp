@@ -43,7 +43,7 @@ void time_pair(DecodeCtx& ctx, std::uint64_t addr, int word, bool nsec) {
     o.field("tv_sec");
     o.int_(sec);
     o.field(nsec ? "tv_nsec" : "tv_usec");
-    o.int_(frac);
+    o.uint_(static_cast<std::uint64_t>(frac));  // unsigned, as strace prints it
     o.end_struct();
     time_note(ctx, sec, static_cast<std::uint64_t>(frac), nsec ? 9 : 6);
   }

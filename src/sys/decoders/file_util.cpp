@@ -30,7 +30,7 @@ constexpr std::uint64_t kOpenTmpfileBit = 020000000;  // __O_TMPFILE
 void emit_unknown(DecodeCtx& ctx, std::string_view table, std::uint64_t value) {
   ctx.out().hex(value);
   std::string_view note = unknown_of(table);
-  if (!note.empty()) ctx.out().comment(note);
+  if (!note.empty()) ctx.out().note(note);
 }
 
 // The named bits of `value` and the hex remainder, inside an open flags group. Returns false
@@ -183,8 +183,7 @@ std::string hex_string(std::string_view bytes, bool more) {
 void arg_value(DecodeCtx& ctx, int i) {
   const SyscallSpec& spec = *ctx.syscall().spec;
   const ArgSpec& a = spec.args[static_cast<std::size_t>(i)];
-  bool pair = i + 1 < spec.nargs && is_high_half(spec, static_cast<std::size_t>(i + 1));
-  std::uint64_t v = pair ? ctx.u64_pair(i) : ctx.u(i);
+  std::uint64_t v = ctx.value(i);
   switch (a.type) {
     case ArgType::Flags:
       flags(ctx, a.param, v);

@@ -51,7 +51,8 @@ std::string_view rlimit_type(DecodeCtx& ctx) {
 
 void resource_arg(DecodeCtx& ctx, int i) {
   ctx.arg(i);
-  pfam::xval(ctx.out(), "rlimit_resource", ctx.u(i), "RLIMIT_???");
+  // The resource is an unsigned int: the register's upper half is not the kernel's.
+  pfam::xval(ctx.out(), "rlimit_resource", static_cast<std::uint32_t>(ctx.u(i)), "RLIMIT_???");
 }
 
 // A char array of a utsname: the text up to its NUL.

@@ -107,7 +107,7 @@ void rusage_fields(DecodeCtx& ctx, std::uint64_t addr) {
     o.field("tv_sec");
     o.int_(sec);
     o.field("tv_usec");
-    o.int_(usec);
+    o.uint_(static_cast<std::uint64_t>(static_cast<std::int64_t>(usec)));  // strace: unsigned
     o.end_struct();
   };
   o.begin_struct();

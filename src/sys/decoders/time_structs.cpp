@@ -32,25 +32,6 @@ void timezone_fn(DecodeCtx& ctx, std::uint64_t addr) {
   o.end_struct();
 }
 
-// struct tms: four clock_t (long).
-void tms_fn(DecodeCtx& ctx, std::uint64_t addr) {
-  unsigned char raw[32];
-  std::size_t ws = static_cast<std::size_t>(ctx.word_size());
-  if (!ctx.read(addr, raw, 4 * ws)) {
-    ctx.out().ptr(addr);
-    return;
-  }
-  static constexpr std::string_view kNames[] = {"tms_utime", "tms_stime", "tms_cutime",
-                                                "tms_cstime"};
-  TokenList& o = ctx.out();
-  o.begin_struct();
-  for (std::size_t i = 0; i < 4; ++i) {
-    o.field(kNames[i]);
-    o.int_(read_long(ctx, raw + i * ws));
-  }
-  o.end_struct();
-}
-
 // time_t in memory (time(), stime()): [1700000000 /* 2023-11-14T22:13:20+0000 */].
 void time_t_fn(DecodeCtx& ctx, std::uint64_t addr) {
   unsigned char raw[8];
@@ -214,7 +195,6 @@ constexpr StructEntry kStructs[] = {
     {"timex", timex_fn},
     {"timex64", timex64_fn},
     {"timezone", timezone_fn},
-    {"tms", tms_fn},
 };
 
 }  // namespace

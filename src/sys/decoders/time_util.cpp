@@ -33,7 +33,9 @@ void emit_timespec(TokenList& o, const Timespec<W>& ts, std::string_view frac) {
   o.field("tv_sec");
   o.int_(static_cast<std::int64_t>(ts.sec));
   o.field(frac);
-  o.int_(static_cast<std::int64_t>(ts.nsec));
+  // The fraction is a signed long that strace prints unsigned (its PRINT_VAL_U): -1 shows as
+  // 18446744073709551615, on i386 too (the value is widened as signed first).
+  o.uint_(static_cast<std::uint64_t>(static_cast<std::int64_t>(ts.nsec)));
   o.end_struct();
 }
 
@@ -84,7 +86,7 @@ void xval(TokenList& out, std::string_view table, std::uint64_t value) {
   }
   out.hex(value);
   // A table no family has written yet gets no placeholder: there is no prefix to guess.
-  if (x != nullptr) out.comment(unknown_name(table));
+  if (x != nullptr) out.note(unknown_name(table));
 }
 
 void xval(DecodeCtx& ctx, std::string_view table, std::uint64_t value) {
@@ -117,7 +119,7 @@ void xflags(TokenList& out, std::string_view table, std::uint64_t value) {
   }
   if (rest != 0 || !any) out.hex(rest);
   // strace marks a value that matched nothing at all.
-  if (!any && value != 0) out.comment(unknown_name(table));
+  if (!any && value != 0) out.note(unknown_name(table));
   out.end_flags();
 }
 
