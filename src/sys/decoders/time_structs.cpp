@@ -183,18 +183,12 @@ void timex_fn(DecodeCtx& ctx, std::uint64_t addr) {
 void timex64_fn(DecodeCtx& ctx, std::uint64_t addr) { print_timex<std::int64_t>(ctx, addr); }
 
 constexpr StructEntry kStructs[] = {
-    {"itimerspec", itimerspec_fn},
-    {"itimerspec64", itimerspec64_fn},
-    {"itimerval", itimerval_fn},
-    {"sigevent", sigevent_fn},
-    {"time_t", time_t_fn},
-    {"timer_t", timer_t_fn},
-    {"timespec", timespec_fn},
-    {"timespec64", timespec64_fn},
-    {"timeval", timeval_fn},
-    {"timex", timex_fn},
-    {"timex64", timex64_fn},
-    {"timezone", timezone_fn},
+    {"itimerspec", itimerspec_fn}, {"itimerspec64", itimerspec64_fn},
+    {"itimerval", itimerval_fn},   {"sigevent", sigevent_fn},
+    {"time_t", time_t_fn},         {"timer_t", timer_t_fn},
+    {"timespec", timespec_fn},     {"timespec64", timespec64_fn},
+    {"timeval", timeval_fn},       {"timex", timex_fn},
+    {"timex64", timex64_fn},       {"timezone", timezone_fn},
 };
 
 }  // namespace
