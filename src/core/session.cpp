@@ -355,8 +355,9 @@ Status Session::resume(const Event& event) {
   return resume(event.tid, Resume::Default, -1);
 }
 
-Status Session::resume_all() {
+Status Session::resume_all(pid_t except_process) {
   for (auto& [tid, t] : threads_) {
+    if (except_process != 0 && t.pid == except_process) continue;
     if (t.state == ThreadState::Stopped && !has_queued_stop(tid)) {
       PTK_TRY(restart(t, Resume::Default, -1));
     }

@@ -198,5 +198,33 @@ TEST(TraceLive, AttachToABlockedReadShowsIt) {
   EXPECT_EQ(describe_status(cat.wait()), "exited with 0");
 }
 
+// `-p PID cmd` (strace runs both): the attached process runs on while the command runs, and the
+// trace ends when both are gone. ptk used to leave the attached process stopped for good.
+TEST(TraceLive, AttachAndCommandBothRun) {
+  Pipe in = make_pipe();
+  UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  Child cat({"/bin/cat"}, in.read_end.get(), null.get());
+  in.read_end.reset();
+  wait_blocked_in(cat.pid(), ptk::Arch::X86_64, {"read"});
+  Pipe err = make_pipe();
+  LivePtk ptk(
+      {"trace", "-e", "trace=read,exit_group", "-p", std::to_string(cat.pid()), "--", "/bin/true"},
+      err.write_end.get());
+  err.write_end.reset();
+  std::string seen;
+  ASSERT_TRUE(read_until(err.read_end.get(), seen, "read(0, ")) << seen;
+  // The command ran to its end while cat still blocks.
+  ASSERT_TRUE(read_until(err.read_end.get(), seen, "exit_group(0)")) << seen;
+  // Had ptk left cat stopped, it would never read this and the trace would never end.
+  ASSERT_TRUE(write_byte(in.write_end.get(), '\n'));
+  in.write_end.reset();
+  // Once the command is gone cat is the only tracee: its lines lose the pid column, as strace's.
+  ASSERT_TRUE(read_until(err.read_end.get(), seen, "read(0, \"\", 131072)")) << seen;
+  ASSERT_TRUE(read_until(err.read_end.get(), seen, "\n+++ exited with 0 +++\n")) << seen;
+  EXPECT_EQ(describe_status(ptk.wait()), "exited with 0");
+  EXPECT_EQ(describe_status(cat.wait()), "exited with 0");
+  EXPECT_TRUE(contains(seen, "<... read resumed>\"\\n\", 131072)")) << seen;
+}
+
 }  // namespace
 }  // namespace ptk_test

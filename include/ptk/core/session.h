@@ -139,7 +139,9 @@ class Session {
   // stop is still queued as an event for wait(): that event is the caller's to resume. After
   // attaching to a stopped process every thread's group-stop is such an event, and resuming it
   // here would leave the caller an event of a thread that is no longer stopped.
-  Status resume_all();
+  // `except_process`: the threads of that process stay as they are (a command just spawned,
+  // which the caller's event loop starts, while the processes attached with it run on).
+  Status resume_all(pid_t except_process = 0);
   // Whether wait() has an event queued for the thread that reports a stop of it.
   bool has_queued_stop(pid_t tid) const;
   // Stops a running thread; its Interrupt event comes through wait().

@@ -258,8 +258,10 @@ int run_trace(TraceOptions& o) {
     }
     if (!(o.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} attached\n", pid);
   }
-  if (!spawning) {
-    if (Status s = session.resume_all(); !s.ok()) return fail("trace", s.error());
+  // `-p PID cmd`: the attached processes run on at once; the command is started by the event
+  // loop (its first stop is the exec the loop reports). Leaving them stopped hung both.
+  if (!spawning || !o.pids.empty()) {
+    if (Status s = session.resume_all(command); !s.ok()) return fail("trace", s.error());
   }
   text.set_tracee_count(session.thread_count());
 
