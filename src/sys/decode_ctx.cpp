@@ -158,7 +158,8 @@ void DecodeCtx::symbol(std::string_view table, std::uint64_t value, std::string_
   const Xlat* x = find_xlat(table);
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
-    out().name(n, value);
+    // strace prints an enum's raw value as it prints an unknown one: in hex.
+    out().name(n, value, fallback == "hex" ? kRawHex : 0);
   } else if (fallback == "int" || (x != nullptr && x->other_decimal)) {
     out().int_(static_cast<std::int64_t>(value));
   } else if (fallback == "uint") {

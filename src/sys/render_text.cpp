@@ -145,7 +145,13 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
           out += list.text(t);
         } else {
-          append_const_number(out, t.value);
+          if (t.flags & kRawHex) {
+            append_hex(out, t.value);
+          } else if (t.flags & kRawUdec) {
+            fmt::format_to(std::back_inserter(out), "{}", t.value);
+          } else {
+            append_const_number(out, t.value);
+          }
           if (opts.const_names == ConstNames::Verbose)
             fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
         }

@@ -46,6 +46,9 @@ enum TokFlags : std::uint8_t {
   kNumeric = 1 << 3,
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
   kNotRaw = 1 << 5,        // Comment: omitted by -X raw (placeholders like RLIMIT_???)
+  // Name: how -X raw/verbose print its number (default: small ones in decimal, others in hex).
+  kRawHex = 1 << 6,   // always hex: the values of an enum (0x1 /* IOPRIO_WHO_PROCESS */)
+  kRawUdec = 1 << 7,  // unsigned decimal: a limit (18446744073709551615 /* RLIM64_INFINITY */)
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -82,7 +85,9 @@ class TokenList {
   void oct(std::uint64_t v) { push(Tok::Oct, {}, v); }
   void ptr(std::uint64_t v) { push(Tok::Ptr, {}, v); }
   void str(std::string_view bytes, std::uint8_t flags = 0) { push(Tok::Str, bytes, 0, flags); }
-  void name(std::string_view n, std::uint64_t v = 0) { push(Tok::Name, n, v); }
+  void name(std::string_view n, std::uint64_t v = 0, std::uint8_t raw_format = 0) {
+    push(Tok::Name, n, v, raw_format);
+  }
   void begin_flags() { push(Tok::FlagsBegin); }
   void end_flags() { push(Tok::FlagsEnd); }
   void begin_struct() { push(Tok::StructBegin); }

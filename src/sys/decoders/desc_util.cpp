@@ -108,7 +108,7 @@ void xval(TokenList& o, std::string_view table, std::uint64_t value) {
   const Xlat* x = find_xlat(table);
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
-    o.name(n, value);
+    o.name(n, value, kRawHex);  // raw: as an unknown one, in hex
     return;
   }
   o.hex(value);

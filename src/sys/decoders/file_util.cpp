@@ -87,7 +87,7 @@ void xval(DecodeCtx& ctx, std::string_view table, std::uint64_t value) {
   const Xlat* x = find_xlat(table);
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
-    ctx.out().name(n, value);
+    ctx.out().name(n, value, kRawHex);  // raw: as an unknown one, in hex
   } else {
     emit_unknown(ctx, table, value);
   }

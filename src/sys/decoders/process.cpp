@@ -39,6 +39,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"sched_setaffinity", fresh<decode_sched_setaffinity>},
     {"sched_setattr", fresh<decode_sched_setattr>},
     {"sched_setscheduler", fresh<decode_sched_setscheduler>},
+    {"seccomp", fresh<decode_seccomp>},
     {"setgroups", fresh<decode_setgroups>},
     {"setgroups32", fresh<decode_setgroups>},
     {"setns", fresh<decode_setns>},

@@ -30,6 +30,8 @@ void decode_prctl(DecodeCtx& ctx);
 void decode_arch_prctl(DecodeCtx& ctx);
 // process_bpf.cpp: struct sock_fprog of a seccomp filter ({len=N, filter=...}).
 void print_seccomp_fprog(DecodeCtx& ctx, std::uint64_t addr);
+// process_seccomp.cpp: seccomp(2), its argument by operation.
+void decode_seccomp(DecodeCtx& ctx);
 
 // process_res.cpp: resource limits, uname, sysinfo, times, personality, priorities.
 void decode_getrlimit(DecodeCtx& ctx);

@@ -11,7 +11,7 @@ namespace {
 // "8192*1024" for a multiple of 1024 above 1024, else the number.
 void rlim_value(TokenList& o, std::uint64_t v, bool is64) {
   if (v == (is64 ? ~0ull : 0xffffffffull)) {
-    o.name(is64 ? "RLIM64_INFINITY" : "RLIM_INFINITY", v);
+    o.name(is64 ? "RLIM64_INFINITY" : "RLIM_INFINITY", v, kRawUdec);
   } else if (v > 1024 && v % 1024 == 0) {
     o.raw_number(fmt::format("{}*1024", v / 1024), static_cast<std::int64_t>(v));
   } else {

@@ -19,7 +19,7 @@ std::string_view xlat_lookup(std::string_view table, std::uint64_t v) {
 void xval(TokenList& o, std::string_view table, std::uint64_t v, std::string_view unknown) {
   std::string_view n = xlat_lookup(table, v);
   if (!n.empty()) {
-    o.name(n, v);
+    o.name(n, v, kRawHex);  // raw: as an unknown one, in hex
     return;
   }
   o.hex(v);
@@ -30,7 +30,7 @@ void xval_int(TokenList& o, std::string_view table, std::int32_t v, std::string_
   std::uint64_t key = static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
   std::string_view n = xlat_lookup(table, key);
   if (!n.empty()) {
-    o.name(n, key);
+    o.name(n, key, kRawHex);
     return;
   }
   o.hex(static_cast<std::uint32_t>(v));

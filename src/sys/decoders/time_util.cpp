@@ -81,7 +81,7 @@ void xval(TokenList& out, std::string_view table, std::uint64_t value) {
   const Xlat* x = find_xlat(table);
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
-    out.name(n, value);
+    out.name(n, value, kRawHex);  // raw: as an unknown one, in hex
     return;
   }
   out.hex(value);
