@@ -51,6 +51,10 @@ std::string DecodeCtx::fd_path(int fd) const {
 
 void DecodeCtx::fd(std::int64_t fd) {
   auto n = static_cast<std::int32_t>(fd);  // descriptors are C ints on every ABI
+  if (n == kAtFdcwd) {
+    out().int_(n);  // only a directory descriptor argument reads -100 as AT_FDCWD
+    return;
+  }
   if (opts_.fd_paths && n >= 0) {
     out().fd(n, fd_path(n));
   } else {

@@ -48,12 +48,12 @@ bool octal_digit_at(std::string_view bytes, std::size_t i) {
 // The body of append_quoted and append_fd_path: strace's string_quote, with `also` the bytes
 // escaped on top of the usual ones.
 void append_escaped(std::string& out, std::string_view bytes, int xlevel, std::string_view also) {
-  bool hex = xlevel >= 2;
+  bool hex = xlevel == 2;
   if (xlevel == 1) {
-    // strace -x: one byte that is neither printable nor one of \a..\r switches the whole
-    // string to hex.
+    // strace -x: one byte that is neither printable nor white space (\t..\r; \a and \b are
+    // not) switches the whole string to hex.
     for (unsigned char c : bytes) {
-      if (!is_printable(c) && !(c >= '\a' && c <= '\r')) {
+      if (!is_printable(c) && !(c >= '\t' && c <= '\r')) {
         hex = true;
         break;
       }
@@ -95,7 +95,11 @@ void append_escaped(std::string& out, std::string_view bytes, int xlevel, std::s
       out += static_cast<char>(c);
       continue;
     }
-    append_octal(out, c, octal_digit_at(bytes, i + 1));
+    if (xlevel == 3) {
+      append_hex(out, c);  // --strings-in-hex=non-ascii-chars: \x0e where the default has \16
+    } else {
+      append_octal(out, c, octal_digit_at(bytes, i + 1));
+    }
   }
 }
 

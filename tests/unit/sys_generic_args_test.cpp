@@ -7,6 +7,7 @@
 
 #include "decoded_line.h"
 #include "ptk/sys/decode.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::sys {
 namespace {
@@ -45,6 +46,34 @@ TEST(SysGenericArgs, UnknownValuesGetThePlaceholder) {
 TEST(SysGenericArgs, UmaskReturnsAThreeDigitOctal) {
   EXPECT_EQ(line("umask", {022}, 0), "umask(022) = 000");
   EXPECT_EQ(line("umask", {06}, 026), "umask(006) = 026");
+}
+
+TEST(SysGenericArgs, OnlyADirectoryDescriptorIsAtFdcwd) {
+  EXPECT_EQ(line("readahead", {0xffffff9c, 0, 0}, -EBADF),
+            "readahead(-100, 0, 0) = -1 EBADF (Bad file descriptor)");
+}
+
+TEST(SysGenericArgs, MqOpenShowsModeAndAttrOnlyWithOCreat) {
+  EXPECT_EQ(line("mq_open", {0, 0, 0777, 0}, -EFAULT),
+            "mq_open(NULL, O_RDONLY) = -1 EFAULT (Bad address)");
+  EXPECT_EQ(line("mq_open", {0, 0102, 0700, 0}, -EFAULT),
+            "mq_open(NULL, O_RDWR|O_CREAT, 0700, NULL) = -1 EFAULT (Bad address)");
+}
+
+std::string quoted(std::string_view bytes, int xlevel) {
+  std::string out;
+  append_quoted(out, bytes, xlevel, false);
+  return out;
+}
+
+TEST(SysGenericArgs, StringsInHexAsStrace) {
+  // -x: \b is no white space, so the whole string turns hex; \t..\r alone do not.
+  EXPECT_EQ(quoted("\b hi", 1), "\"\\x08\\x20\\x68\\x69\"");
+  EXPECT_EQ(quoted("\t hi", 1), "\"\\t hi\"");
+  EXPECT_EQ(quoted("ab", 2), "\"\\x61\\x62\"");
+  // non-ascii-chars: the usual escapes, and hex where the default prints octal.
+  EXPECT_EQ(quoted("\t\x0e~", 3), "\"\\t\\x0e~\"");
+  EXPECT_EQ(quoted("\t\x0e~", 0), "\"\\t\\16~\"");
 }
 
 TEST(SysGenericArgs, NoNameIsRegisteredTwice) {

@@ -18,7 +18,7 @@ namespace ptk::sys {
 struct DecodeOptions {
   std::size_t string_limit = 32;  // -s: bytes of a string or buffer shown
   bool verbose = false;           // -v: structs and arrays in full
-  int xlevel = 0;                 // -x (1: non-ASCII as hex), -xx (2: all bytes hex)
+  int xlevel = 0;  // -x (1: non-ASCII as hex), -xx (2: all bytes hex), 3: hex escapes (escape.h)
   bool fd_paths = false;          // -y: print descriptors with their paths
   std::size_t max_array = 1024;   // elements of any array ever read, whatever the tracee says
   std::size_t abbrev_array = 32;  // elements shown without -v (strace's default max_strlen too)

@@ -12,7 +12,8 @@ namespace ptk::sys {
 
 // Appends "bytes" (quoted); `more` appends the "..." strace prints after a cut string.
 // xlevel: 0 octal escapes, 1 (-x) the whole string in \x when any byte needs escaping,
-// 2 (-xx) every byte in \x.
+// 2 (-xx) every byte in \x, 3 (--strings-in-hex=non-ascii-chars) \x in place of the octal
+// escapes only.
 void append_quoted(std::string& out, std::string_view bytes, int xlevel, bool more);
 
 // A descriptor's path as -y prints it between '<' and '>' (the brackets are not appended):

@@ -29,6 +29,7 @@ enum LongOnly : int {
   kSyscallLimit,
   kTips,
   kColor,
+  kStringsInHex,
   kSeccompBpf,
   kJson,
   kPerfetto,
@@ -86,7 +87,8 @@ constexpr TraceOptionSpec kSpecs[] = {
   {'t', nullptr, ArgMode::None, nullptr, "Prefix lines with the time (-tt: microseconds, -ttt: since the epoch)"},
   {'T', "syscall-times", ArgMode::Optional, "PRECISION", "Show the time spent in each syscall (s, ms, us, ns)"},
   {'v', "no-abbrev", ArgMode::None, nullptr, "Print structures and arrays unabbreviated"},
-  {'x', "strings-in-hex", ArgMode::Optional, "WHICH", "Print non-ASCII strings in hex (-xx, =all: all strings)"},
+  {'x', nullptr, ArgMode::None, nullptr, "Print non-ASCII strings in hex (-xx: all strings)"},
+  {kStringsInHex, "strings-in-hex", ArgMode::Optional, "WHICH", "Strings in hex: non-ascii-chars (the escapes only), non-ascii, all (the default), none"},
   {'X', "const-print-style", ArgMode::Required, "FORMAT", "Named constants: raw (numbers), abbrev (names), verbose (both)"},
   {kColor, "color", ArgMode::Optional, "WHEN", "Accepted: ptk trace prints no color yet (never)"},
   // Statistics.
@@ -324,16 +326,21 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       o.verbose = true;
       break;
     case 'x':
-      if (optarg == nullptr)
-        o.xlevel = std::min(o.xlevel + 1, 2);
-      else if (v == "non-ascii" || v == "non-ascii-chars")
-        o.xlevel = 1;
-      else if (v == "all")
+      o.xlevel = std::min(o.xlevel + 1, 2);
+      break;
+    case kStringsInHex:
+      // strace: the long form without a value means all.
+      if (optarg == nullptr || v == "all")
         o.xlevel = 2;
+      else if (v == "non-ascii")
+        o.xlevel = 1;
+      else if (v == "non-ascii-chars")
+        o.xlevel = 3;
       else if (v == "none")
         o.xlevel = 0;
       else
-        return bad(fmt::format("--strings-in-hex={}", v), "expected none, non-ascii or all");
+        return bad(fmt::format("--strings-in-hex={}", v),
+                   "expected none, non-ascii-chars, non-ascii or all");
       break;
     case 'X':
       if (v == "raw")

@@ -263,6 +263,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"mkdirat", decode_table_args},
     {"mknod", decode_mknod},
     {"mknodat", decode_mknodat},
+    {"mq_open", decode_mq_open},
     {"name_to_handle_at", decode_name_to_handle_at},
     {"newfstatat", decode_table_args},
     {"open", decode_open},
@@ -279,6 +280,7 @@ constexpr DecoderEntry kDecoders[] = {
 
 constexpr StructEntry kStructs[] = {
     {"__old_kernel_stat", print_old_stat},
+    {"mq_attr", print_mq_attr},
     {"stat", print_stat},
     {"stat64", print_stat64},
     {"statfs", print_statfs},

@@ -20,6 +20,10 @@ void print_statfs64(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t size);
 void decode_statx(DecodeCtx& ctx);
 void decode_statfs64(DecodeCtx& ctx);
 
+// file_mq.cpp: mq_open and struct mq_attr.
+void decode_mq_open(DecodeCtx& ctx);
+void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr);
+
 // file_dirent.cpp: getdents and getdents64.
 void decode_getdents(DecodeCtx& ctx);
 void decode_getdents64(DecodeCtx& ctx);
