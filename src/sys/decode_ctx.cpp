@@ -168,6 +168,32 @@ void DecodeCtx::signal(std::int64_t sig) {
   }
 }
 
+void DecodeCtx::pid(std::int64_t pid, PidKind kind) {
+  auto p = static_cast<std::int32_t>(pid);  // pid_t is a C int on every ABI
+  bool task = kind == PidKind::Tid || kind == PidKind::Tgid;
+  std::string comm = opts_.pid_comm && task && p > 0 ? process_comm(p) : std::string();
+  if (comm.empty()) {
+    out().int_(p);
+  } else {
+    out().pid_comm(p, comm);
+  }
+  pid_note(out(), pidns(), p, kind);
+}
+
+void DecodeCtx::pid_or_pgid(std::int64_t pid) {
+  auto p = static_cast<std::int32_t>(pid);
+  if (p < -1) {
+    out().int_(p);
+    pid_note(out(), pidns(), -p, PidKind::Pgid);
+    return;
+  }
+  if (p > 0) {
+    this->pid(p, PidKind::Tgid);
+    return;
+  }
+  out().int_(p);
+}
+
 void DecodeCtx::sigset(std::uint64_t addr, std::uint64_t size) {
   // As strace's print_sigset_addr_len: a size below the word or above the kernel's 8-byte
   // sigset (both refused by the kernel with EINVAL) shows the address, as does a bad pointer.

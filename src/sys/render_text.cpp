@@ -145,12 +145,17 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
           out += list.text(t);
         } else {
-          append_const_number(out, t.value);
+          if (t.flags & kHexNumber) {
+            append_hex(out, t.value);
+          } else {
+            append_const_number(out, t.value);
+          }
           if (opts.const_names == ConstNames::Verbose)
             fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
         }
         break;
       case Tok::Raw:
+        if ((t.flags & kNameNote) && opts.const_names == ConstNames::Raw) break;
         separate();
         out += list.text(t);
         break;
@@ -174,6 +179,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
+        if ((t.flags & kNameNote) && opts.const_names == ConstNames::Raw) break;
         out += " /* ";
         out += list.text(t);
         out += " */";
@@ -301,11 +307,20 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
       append_fd_path(out, sc.ret_comm, opts.xlevel);
       out += '>';
     }
+    if (sc.ret_pidns != 0)
+      fmt::format_to(std::back_inserter(out), " /* {} in strace's PID NS */", sc.ret_pidns);
   }
   if (!sc.ret_aux.empty()) {
+    // Names alone (a raw_note) vanish under -X raw, and their parentheses with them.
+    std::size_t mark = out.size();
     out += " (";
+    std::size_t body = out.size();
     render_tokens(sc.ret_aux, 0, sc.ret_aux.size(), opts, out);
-    out += ')';
+    if (out.size() == body) {
+      out.resize(mark);
+    } else {
+      out += ')';
+    }
   }
   if (!sc.note.empty()) {
     out += ' ';

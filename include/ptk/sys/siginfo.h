@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "ptk/arch/arch.h"
+#include "ptk/sys/pidns.h"
 #include "ptk/sys/tokens.h"
 
 namespace ptk::sys {
@@ -15,11 +16,12 @@ namespace ptk::sys {
 // returns it for tracees of either ABI): {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=1234,
 // si_uid=0, si_status=0, si_utime=0, si_stime=0}. `arch` is the tracee's ABI (it names the
 // syscall of a seccomp SIGSYS when si_arch is not one ptk knows).
-void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch);
+void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch, const PidNsView& ns = {});
 
 // The same for the 128 bytes of a siginfo in the tracee's own layout (32-bit pointers,
 // longs and clock_t on i386), as waitid and rt_sigtimedwait write it to tracee memory.
-void decode_siginfo_abi(TokenList& out, const unsigned char (&raw)[128], Arch arch);
+void decode_siginfo_abi(TokenList& out, const unsigned char (&raw)[128], Arch arch,
+                        const PidNsView& ns = {});
 
 // Appends a signal mask of `bytes` bytes (at most 8, the kernel's sigset on x86) as strace
 // prints it: [INT TERM], [] or, when two thirds or more of the bits are set, the complement

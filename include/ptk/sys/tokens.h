@@ -45,6 +45,13 @@ enum TokFlags : std::uint8_t {
   kNegated = 1 << 2,
   kNumeric = 1 << 3,
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
+  // Name: -X raw and -X verbose show the number in hex whatever its size (strace's printxval;
+  // without it small numbers print in decimal).
+  kHexNumber = 1 << 5,
+  // Comment: the name of a number printed as such (0 /* PIDTYPE_PID */), or the "/* X_??? */"
+  // of an unknown one; Raw: names of a value shown elsewhere (a return value's flags). -X raw
+  // leaves them out.
+  kNameNote = 1 << 6,
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -96,6 +103,10 @@ class TokenList {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
   }
   void comment(std::string_view text) { push(Tok::Comment, text); }
+  void name_hex(std::string_view n, std::uint64_t v) { push(Tok::Name, n, v, kHexNumber); }
+  void name_note(std::string_view text) { push(Tok::Comment, text, 0, kNameNote); }
+  // Raw text that names a value shown elsewhere: -X raw leaves it out.
+  void raw_note(std::string_view text) { push(Tok::Raw, text, 0, kNameNote); }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
   }

@@ -111,7 +111,8 @@ void print_owner_ex(DecodeCtx& ctx, std::uint64_t addr) {
   o.field("type");
   xval(o, "owner_type", static_cast<std::uint32_t>(v[0]));
   o.field("pid");
-  o.int_(v[1]);
+  // F_OWNER_TID names a thread, F_OWNER_PID a process, F_OWNER_PGRP a group.
+  ctx.pid(v[1], v[0] == 0 ? PidKind::Tid : v[0] == 2 ? PidKind::Pgid : PidKind::Tgid);
   o.end_struct();
 }
 

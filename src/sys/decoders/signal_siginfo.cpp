@@ -129,9 +129,10 @@ void print_code(TokenList& o, const SigFields& f) {
   }
 }
 
-void source(TokenList& o, const SigFields& f) {
+void source(TokenList& o, const SigFields& f, const PidNsView& ns) {
   o.field("si_pid");
   o.int_(f.pid);
+  pid_note(o, ns, f.pid, PidKind::Tgid);
   o.field("si_uid");
   pfam::id_value(o, f.uid, 32);
 }
@@ -153,10 +154,10 @@ void syscall_name(TokenList& o, const SigFields& f, Arch tracee) {
   o.raw(fmt::format("__NR_{}", spec->name));
 }
 
-void kernel_info(TokenList& o, const SigFields& f, Arch arch) {
+void kernel_info(TokenList& o, const SigFields& f, Arch arch, const PidNsView& ns) {
   switch (f.signo) {
     case SIGCHLD:
-      source(o, f);
+      source(o, f, ns);
       o.field("si_status");
       if (f.code == CLD_EXITED) {
         o.int_(f.status);
@@ -212,13 +213,13 @@ void kernel_info(TokenList& o, const SigFields& f, Arch arch) {
       pfam::xval(o, "audit_arch", f.arch, "AUDIT_ARCH_???");
       break;
     default:
-      if (f.pid != 0 || f.uid != 0) source(o, f);
+      if (f.pid != 0 || f.uid != 0) source(o, f, ns);
       if (f.sival_ptr != 0) sigval(o, f);
       break;
   }
 }
 
-void print_fields(TokenList& o, const SigFields& f, Arch arch) {
+void print_fields(TokenList& o, const SigFields& f, Arch arch, const PidNsView& ns) {
   o.begin_struct();
   if (f.signo != 0) {
     o.field("si_signo");
@@ -239,7 +240,7 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch) {
       switch (f.code) {
         case SI_USER:
         case SI_TKILL:
-          source(o, f);
+          source(o, f, ns);
           break;
         case SI_TIMER:
           o.field("si_timerid");
@@ -255,12 +256,12 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch) {
           o.fd(f.fd);
           break;
         default:
-          source(o, f);
+          source(o, f, ns);
           if (f.sival_ptr != 0) sigval(o, f);
           break;
       }
     } else {
-      kernel_info(o, f, arch);
+      kernel_info(o, f, arch, ns);
     }
   }
   o.end_struct();
@@ -268,19 +269,20 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch) {
 
 }  // namespace
 
-void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch) {
+void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch, const PidNsView& ns) {
   static_assert(sizeof(siginfo_t) == 128);
   unsigned char raw[128];
   std::memcpy(raw, &si, sizeof raw);
   // The host is x86_64: PTRACE_GETSIGINFO gives the 64-bit layout for tracees of both ABIs.
-  print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch);
+  print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, ns);
 }
 
-void decode_siginfo_abi(TokenList& out, const unsigned char (&raw)[128], Arch arch) {
+void decode_siginfo_abi(TokenList& out, const unsigned char (&raw)[128], Arch arch,
+                        const PidNsView& ns) {
   if (abi(arch).word_size == 4) {
-    print_fields(out, extract<std::uint32_t, std::int32_t>(raw), arch);
+    print_fields(out, extract<std::uint32_t, std::int32_t>(raw), arch, ns);
   } else {
-    print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch);
+    print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, ns);
   }
 }
 
@@ -311,7 +313,7 @@ void print_siginfo_struct(DecodeCtx& ctx, std::uint64_t addr) {
     ctx.out().ptr(addr);
     return;
   }
-  decode_siginfo_abi(ctx.out(), raw, ctx.arch());
+  decode_siginfo_abi(ctx.out(), raw, ctx.arch(), ctx.pidns());
 }
 
 }  // namespace ptk::sys
