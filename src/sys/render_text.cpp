@@ -192,7 +192,8 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           std::uint64_t bits = 0;
           for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) bits |= list[end].value;
           append_hex(out, bits);
-          if (opts.const_names == ConstNames::Verbose) {
+          // No name and no number inside: strace prints the bare 0, no "/* 0 */".
+          if (opts.const_names == ConstNames::Verbose && end > i + 1) {
             TextOptions names = opts;
             names.const_names = ConstNames::Abbrev;
             out += " /* ";

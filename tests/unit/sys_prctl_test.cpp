@@ -44,6 +44,17 @@ TEST(Prctl, ReturnedFlagsOnlyWhenANameMatches) {
   EXPECT_EQ(prctl_line({61, 0, 0, 0, 0}, 1, ConstNames::Raw), "prctl(0x3d, 0, 0, 0, 0) = 0x1");
 }
 
+TEST(Prctl, ZeroFlagsAndZeroNames) {
+  EXPECT_EQ(prctl_line({28, 0}, 0, ConstNames::Verbose),
+            "prctl(0x1c /* PR_SET_SECUREBITS */, 0) = 0");
+  EXPECT_EQ(prctl_line({28, 0xbadc0ded00000000}, 0, ConstNames::Verbose),
+            "prctl(0x1c /* PR_SET_SECUREBITS */, 0xbadc0ded00000000 /* SECBIT_??? */) = 0");
+  EXPECT_EQ(prctl_line({28, 0xbadc0ded00000000}, 0, ConstNames::Raw),
+            "prctl(0x1c, 0xbadc0ded00000000) = 0");
+  EXPECT_EQ(prctl_line({52, 0}, 0),
+            "prctl(PR_GET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS) = 0 (PR_SPEC_NOT_AFFECTED)");
+}
+
 TEST(Prctl, VectorLengths) {
   EXPECT_EQ(prctl_line({63, 0x2ea57}, kEinval),
             "prctl(PR_SME_SET_VL, PR_SME_VL_INHERIT|0xea57) = -1 EINVAL (Invalid argument)");

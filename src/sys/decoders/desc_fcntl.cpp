@@ -170,6 +170,10 @@ void decode_cmd(DecodeCtx& ctx, std::uint32_t cmd, bool is64) {
           if (!n.empty()) sc.ret_aux.name(n, static_cast<std::uint64_t>(ctx.ret()));
         }
         break;
+      case kGetown:
+        // A process, or a group as its negated id: pidns translates the former (strace too).
+        if (!ctx.failed()) sc.ret_type = RetType::Pid;
+        break;
       case kGetsig:
         if (!ctx.failed() && ctx.ret() != 0) {
           sc.ret_aux.name(signal_name(static_cast<int>(ctx.ret())),
@@ -204,7 +208,7 @@ void decode_cmd(DecodeCtx& ctx, std::uint32_t cmd, bool is64) {
       o.int_(static_cast<std::int64_t>(arg));
       break;
     case kSetown:
-      o.int_(static_cast<std::int32_t>(arg));
+      ctx.pid_or_pgid(static_cast<std::int32_t>(arg));
       break;
     case kSetpipeSz:
       // strace prints the register as a signed long: a 32-bit -1 reads 4294967295.

@@ -84,6 +84,12 @@ void comm(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
     ctx.out().ptr(addr);
     return;
   }
+  // Unreadable before its NUL or the limit: the kernel faults on it too, and strace shows
+  // the address.
+  if (!s->terminated && s->bytes.size() < len) {
+    ctx.out().ptr(addr);
+    return;
+  }
   std::uint64_t limit = ctx.options().string_limit;
   bool more = !s->terminated;
   if (s->bytes.size() > limit) {
@@ -112,6 +118,7 @@ std::string hex_text(std::uint64_t v) { return v == 0 ? "0" : fmt::format("{:#x}
 // The names of v's bits joined by '|', the bits no name takes in hex after them; empty when
 // no name matches at all (strace prints no names then, not the bare number again).
 std::string flag_names(std::string_view table, std::uint64_t v) {
+  if (v == 0) return std::string(pfam::xlat_lookup(table, 0));  // PR_SPEC_NOT_AFFECTED
   TokenList names;
   names.begin_flags();
   std::uint64_t rest = pfam::xflags_names(names, table, v);
@@ -139,9 +146,9 @@ void pr_xval(TokenList& o, std::string_view table, std::uint64_t v, std::string_
 // strace's printflags for prctl: as pfam::xflags, with an unknown value's placeholder as a
 // note -X raw leaves out.
 void pr_xflags(TokenList& o, std::string_view table, std::uint64_t v, std::string_view unknown) {
-  if (v != 0 && flag_names(table, v).empty()) {
+  if (flag_names(table, v).empty()) {
     o.hex(v);
-    o.name_note(unknown);
+    if (v != 0) o.name_note(unknown);
     return;
   }
   pfam::xflags(o, table, v, unknown);
@@ -334,7 +341,7 @@ void prctl_entry(DecodeCtx& ctx, std::uint32_t option) {
       return;
     case kSetSecurebits:
       ctx.arg(1);
-      pfam::xflags(o, "secbits", arg2, "SECBIT_???");
+      pr_xflags(o, "secbits", arg2, "SECBIT_???");
       return;
     case kSetTimerslack:
       // strace prints the register as a signed long: an i386 -1 is 4294967295.
