@@ -27,6 +27,7 @@ void print_rusage_struct(DecodeCtx& ctx, std::uint64_t addr);
 
 // process_prctl.cpp: prctl, arch_prctl.
 void decode_prctl(DecodeCtx& ctx);
+void decode_ptrace(DecodeCtx& ctx);
 void decode_arch_prctl(DecodeCtx& ctx);
 // process_bpf.cpp: struct sock_fprog of a seccomp filter ({len=N, filter=...}).
 void print_seccomp_fprog(DecodeCtx& ctx, std::uint64_t addr);
