@@ -1,6 +1,10 @@
 // ptrace: the request decides which of pid, addr and data follow and how they read; what the
 // kernel writes back (PEEK*, GETSIGINFO, GET_SYSCALL_INFO, ...) is shown at exit.
+#include <fmt/format.h>
+
 #include <cstring>
+
+#include "ptk/sys/siginfo.h"
 
 #include "process_decoders.h"
 #include "process_util.h"
@@ -18,7 +22,9 @@ enum : std::uint64_t {
   kKill = 8,
   kSinglestep = 9,
   kGetregs = 12,
+  kSetregs = 13,
   kGetfpregs = 14,
+  kSetfpregs = 15,
   kAttach = 0x10,
   kDetach = 0x11,
   kOldSetoptions = 0x15,
@@ -30,6 +36,8 @@ enum : std::uint64_t {
   kGeteventmsg = 0x4201,
   kGetsiginfo = 0x4202,
   kSetsiginfo = 0x4203,
+  kGetregset = 0x4204,
+  kSetregset = 0x4205,
   kSeize = 0x4206,
   kInterrupt = 0x4207,
   kListen = 0x4208,
@@ -164,6 +172,118 @@ void options(TokenList& o, std::uint64_t v) {
   pfam::xflags(o, "ptrace_setoptions_flags", v, "PTRACE_O_???");
 }
 
+constexpr std::uint64_t kNtPrstatus = 1, kNtFpregset = 2;
+constexpr std::uint64_t kUserRegsSize = 27 * 8, kUserFpregsSize = 512;
+
+void regset(DecodeCtx& ctx, std::uint64_t nt, std::uint64_t addr, std::uint64_t size) {
+  if (nt == kNtPrstatus) {
+    print_prstatus_regset(ctx, addr, size);
+  } else if (nt == kNtFpregset) {
+    print_fpregset(ctx, addr, size);
+  } else {
+    ctx.out().ptr(addr);
+  }
+}
+
+struct Iovec {
+  std::uint64_t base = 0, len = 0;
+};
+
+bool read_iovec(DecodeCtx& ctx, std::uint64_t addr, Iovec& iov) {
+  if (ctx.word_size() == 8) return ctx.read(addr, &iov, sizeof iov);
+  std::uint32_t v[2];
+  if (!ctx.read(addr, v)) return false;
+  iov = {v[0], v[1]};
+  return true;
+}
+
+// GETREGSET and SETREGSET at exit: {iov_base=the registers, iov_len=the length, "N => M"
+// when the kernel cut it}; the caller's length was kept in priv at entry.
+void regset_iovec(DecodeCtx& ctx, std::uint64_t nt, std::uint64_t addr, bool get) {
+  TokenList& o = ctx.out();
+  Iovec iov;
+  if (!read_iovec(ctx, addr, iov)) {
+    o.ptr(addr);
+    return;
+  }
+  std::uint64_t old_len = ctx.syscall().priv;
+  o.begin_struct();
+  o.field("iov_base");
+  if (get && ctx.failed()) {
+    o.ptr(iov.base);
+  } else {
+    regset(ctx, nt, iov.base, get ? iov.len : old_len);
+  }
+  o.field("iov_len");
+  if (old_len == iov.len) {
+    o.uint_(iov.len);
+  } else {
+    o.raw_number(fmt::format("{} => {}", old_len, iov.len), static_cast<std::int64_t>(iov.len));
+  }
+  o.end_struct();
+}
+
+// PTRACE_PEEKSIGINFO's arguments: which signals to copy.
+void peeksiginfo_args(DecodeCtx& ctx, std::uint64_t addr) {
+  struct {
+    std::uint64_t off;
+    std::uint32_t flags, nr;
+  } a;
+  TokenList& o = ctx.out();
+  if (!ctx.read(addr, a)) {
+    o.ptr(addr);
+    return;
+  }
+  o.begin_struct();
+  o.field("off");
+  o.uint_(a.off);
+  o.field("flags");
+  pfam::xflags(o, "ptrace_peeksiginfo_flags", a.flags, "PTRACE_PEEKSIGINFO_???");
+  o.field("nr");
+  o.uint_(a.nr);
+  o.end_struct();
+}
+
+// The signals PTRACE_PEEKSIGINFO copied: as many siginfos as it returned.
+void siginfo_array(DecodeCtx& ctx, std::uint64_t addr) {
+  TokenList& o = ctx.out();
+  unsigned char raw[128];
+  if (ctx.failed() || !ctx.read(addr, raw, sizeof raw)) {
+    o.ptr(addr);
+    return;
+  }
+  auto n = static_cast<std::uint64_t>(ctx.ret());
+  o.begin_array();
+  std::uint64_t shown = std::min<std::uint64_t>(n, ctx.options().max_array);
+  for (std::uint64_t i = 0; i < shown; ++i) {
+    if (i > 0 && !ctx.read(addr + i * sizeof raw, raw, sizeof raw)) break;
+    decode_siginfo_abi(o, raw, ctx.arch(), ctx.pidns());
+  }
+  o.end_array(shown < n);
+}
+
+// PTRACE_SECCOMP_GET_METADATA's struct: the filter's index in, its flags out.
+void seccomp_metadata(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t size) {
+  TokenList& o = ctx.out();
+  std::uint64_t md[2] = {};
+  if (size < 8 || !ctx.read(addr, &md[0], 8)) {
+    o.ptr(addr);
+    return;
+  }
+  o.begin_struct();
+  o.field("filter_off");
+  o.uint_(md[0]);
+  if (!ctx.failed() && size > 8) {
+    o.field("flags");
+    if (size < sizeof md || !ctx.read(addr + 8, &md[1], 8)) {
+      o.raw("???");
+    } else {
+      o.hex(md[1]);
+    }
+  }
+  o.end_struct(!ctx.failed() && size > sizeof md);
+}
+
 bool resumes(std::uint64_t req) {
   return req == kCont || req == kDetach || req == kSyscall || req == kSinglestep ||
          req == kSingleblock || req == kSysemu || req == kSysemuSinglestep;
@@ -187,8 +307,28 @@ void ptrace_entry(DecodeCtx& ctx) {
   ctx.arg(1);
   ctx.pid(static_cast<std::int32_t>(ctx.u(1)), PidKind::Tgid);
   if (req == kAttach || req == kInterrupt || req == kKill || req == kListen) return;
+  if (req == kGetregs || req == kGetfpregs) {
+    ctx.syscall().more_at_exit = true;  // data, the registers, at exit; no addr
+    return;
+  }
+  if (req == kSetregs || req == kSetfpregs) {
+    ctx.arg(3);
+    if (req == kSetregs) {
+      print_prstatus_regset(ctx, data, kUserRegsSize);
+    } else {
+      print_fpregset(ctx, data, kUserFpregsSize);
+    }
+    return;
+  }
   ctx.arg(2);
   switch (req) {
+    case kGetregset:
+    case kSetregset:
+      xval_hex(o, "nt_descriptor_types", addr, "NT_???");
+      break;
+    case kPeeksiginfo:
+      peeksiginfo_args(ctx, addr);
+      break;
     case kGetsigmask:
     case kSetsigmask:
     case kSeccompGetFilter:
@@ -200,8 +340,19 @@ void ptrace_entry(DecodeCtx& ctx) {
       o.ptr(addr);
       break;
   }
-  if (req == kGetregs || req == kGetfpregs) {
-    ctx.syscall().more_at_exit = true;  // strace shows the buffer at exit
+  if (req == kGetregset || req == kSetregset) {
+    Iovec iov;
+    if (!read_iovec(ctx, data, iov)) {
+      ctx.arg(3);
+      o.ptr(data);
+      return;
+    }
+    ctx.syscall().priv = iov.len;
+    ctx.syscall().more_at_exit = true;
+    return;
+  }
+  if (req == kSeccompGetMetadata) {
+    ctx.syscall().more_at_exit = true;
     return;
   }
   if (output_data(req) && ctx.options().dereference) {
@@ -249,6 +400,26 @@ void ptrace_exit(DecodeCtx& ctx) {
       break;
     case kGetSyscallInfo:
       syscall_info(ctx, data, addr);
+      break;
+    case kGetregs:
+    case kGetfpregs:
+      if (ctx.failed()) {
+        ctx.out().ptr(data);
+      } else if (req == kGetregs) {
+        print_prstatus_regset(ctx, data, kUserRegsSize);
+      } else {
+        print_fpregset(ctx, data, kUserFpregsSize);
+      }
+      break;
+    case kGetregset:
+    case kSetregset:
+      regset_iovec(ctx, addr, data, req == kGetregset);
+      break;
+    case kPeeksiginfo:
+      siginfo_array(ctx, data);
+      break;
+    case kSeccompGetMetadata:
+      seccomp_metadata(ctx, data, addr);
       break;
     default:
       ctx.out().ptr(data);

@@ -145,10 +145,13 @@ void sigval(TokenList& o, const SigFields& f) {
 }
 
 void syscall_name(TokenList& o, const SigFields& f, Arch tracee) {
+  // The number means a syscall of si_arch: of an arch ptk does not know it is a bare number,
+  // unsigned as strace prints it (si_syscall=4294967295).
+  (void)tracee;
   std::optional<Arch> a = arch_from_audit(f.arch);
-  const SyscallSpec* spec = find_syscall(a ? *a : tracee, f.syscall);
+  const SyscallSpec* spec = a ? find_syscall(*a, f.syscall) : nullptr;
   if (spec == nullptr) {
-    o.int_(f.syscall);
+    o.uint_(static_cast<std::uint32_t>(f.syscall));
     return;
   }
   o.raw(fmt::format("__NR_{}", spec->name));
