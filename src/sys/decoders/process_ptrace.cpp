@@ -257,7 +257,7 @@ void siginfo_array(DecodeCtx& ctx, std::uint64_t addr) {
   std::uint64_t shown = std::min<std::uint64_t>(n, ctx.options().max_array);
   for (std::uint64_t i = 0; i < shown; ++i) {
     if (i > 0 && !ctx.read(addr + i * sizeof raw, raw, sizeof raw)) break;
-    decode_siginfo_abi(o, raw, ctx.arch(), ctx.pidns());
+    decode_siginfo_abi(o, raw, ctx.arch(), {ctx.pidns(), &ctx});
   }
   o.end_array(shown < n);
 }

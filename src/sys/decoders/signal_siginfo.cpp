@@ -123,18 +123,27 @@ void print_code(TokenList& o, const SigFields& f) {
     if (!table.empty()) n = pfam::xlat_lookup(table, key);
   }
   if (!n.empty()) {
-    o.name(n, key);
+    // -X raw shows the code in hex as the 32-bit int it is (0xfffffffa for SI_TKILL).
+    o.name_hex(n, static_cast<std::uint32_t>(f.code));
   } else {
     o.hex(static_cast<std::uint32_t>(f.code));
   }
 }
 
-void source(TokenList& o, const SigFields& f, const PidNsView& ns) {
+void source(TokenList& o, const SigFields& f, const SiginfoEnv& env) {
   o.field("si_pid");
   o.int_(f.pid);
-  pid_note(o, ns, f.pid, PidKind::Tgid);
+  pid_note(o, env.pidns, f.pid, PidKind::Tgid);
   o.field("si_uid");
   pfam::id_value(o, f.uid, 32);
+}
+
+void fd_field(TokenList& o, const SigFields& f, const SiginfoEnv& env) {
+  if (env.ctx != nullptr) {
+    env.ctx->fd(f.fd);  // appends to o: env.ctx is set only when o is its output
+  } else {
+    o.fd(f.fd);
+  }
 }
 
 void sigval(TokenList& o, const SigFields& f) {
@@ -157,10 +166,10 @@ void syscall_name(TokenList& o, const SigFields& f, Arch tracee) {
   o.raw(fmt::format("__NR_{}", spec->name));
 }
 
-void kernel_info(TokenList& o, const SigFields& f, Arch arch, const PidNsView& ns) {
+void kernel_info(TokenList& o, const SigFields& f, Arch arch, const SiginfoEnv& env) {
   switch (f.signo) {
     case SIGCHLD:
-      source(o, f, ns);
+      source(o, f, env);
       o.field("si_status");
       if (f.code == CLD_EXITED) {
         o.int_(f.status);
@@ -204,7 +213,7 @@ void kernel_info(TokenList& o, const SigFields& f, Arch arch, const PidNsView& n
         o.field("si_band");
         o.int_(f.band);
         o.field("si_fd");
-        o.fd(f.fd);
+        fd_field(o, f, env);
       }
       break;
     case SIGSYS:
@@ -216,13 +225,13 @@ void kernel_info(TokenList& o, const SigFields& f, Arch arch, const PidNsView& n
       pfam::xval(o, "audit_arch", f.arch, "AUDIT_ARCH_???");
       break;
     default:
-      if (f.pid != 0 || f.uid != 0) source(o, f, ns);
+      if (f.pid != 0 || f.uid != 0) source(o, f, env);
       if (f.sival_ptr != 0) sigval(o, f);
       break;
   }
 }
 
-void print_fields(TokenList& o, const SigFields& f, Arch arch, const PidNsView& ns) {
+void print_fields(TokenList& o, const SigFields& f, Arch arch, const SiginfoEnv& env) {
   o.begin_struct();
   if (f.signo != 0) {
     o.field("si_signo");
@@ -243,7 +252,7 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch, const PidNsView& 
       switch (f.code) {
         case SI_USER:
         case SI_TKILL:
-          source(o, f, ns);
+          source(o, f, env);
           break;
         case SI_TIMER:
           o.field("si_timerid");
@@ -256,15 +265,15 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch, const PidNsView& 
           o.field("si_band");
           o.int_(f.band);
           o.field("si_fd");
-          o.fd(f.fd);
+          fd_field(o, f, env);
           break;
         default:
-          source(o, f, ns);
+          source(o, f, env);
           if (f.sival_ptr != 0) sigval(o, f);
           break;
       }
     } else {
-      kernel_info(o, f, arch, ns);
+      kernel_info(o, f, arch, env);
     }
   }
   o.end_struct();
@@ -272,20 +281,20 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch, const PidNsView& 
 
 }  // namespace
 
-void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch, const PidNsView& ns) {
+void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch, const SiginfoEnv& env) {
   static_assert(sizeof(siginfo_t) == 128);
   unsigned char raw[128];
   std::memcpy(raw, &si, sizeof raw);
   // The host is x86_64: PTRACE_GETSIGINFO gives the 64-bit layout for tracees of both ABIs.
-  print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, ns);
+  print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, env);
 }
 
 void decode_siginfo_abi(TokenList& out, const unsigned char (&raw)[128], Arch arch,
-                        const PidNsView& ns) {
+                        const SiginfoEnv& env) {
   if (abi(arch).word_size == 4) {
-    print_fields(out, extract<std::uint32_t, std::int32_t>(raw), arch, ns);
+    print_fields(out, extract<std::uint32_t, std::int32_t>(raw), arch, env);
   } else {
-    print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, ns);
+    print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, env);
   }
 }
 
@@ -316,7 +325,7 @@ void print_siginfo_struct(DecodeCtx& ctx, std::uint64_t addr) {
     ctx.out().ptr(addr);
     return;
   }
-  decode_siginfo_abi(ctx.out(), raw, ctx.arch(), ctx.pidns());
+  decode_siginfo_abi(ctx.out(), raw, ctx.arch(), {ctx.pidns(), &ctx});
 }
 
 }  // namespace ptk::sys
