@@ -190,10 +190,15 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           // -X raw/verbose: the flags as one number (strace: 0x80000 /* O_RDONLY|O_CLOEXEC */).
           std::size_t end = i + 1;
           std::uint64_t bits = 0;
-          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) bits |= list[end].value;
+          bool named = false;
+          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) {
+            bits |= list[end].value;
+            named |= list[end].kind == Tok::Name;
+          }
           append_hex(out, bits);
-          // No name and no number inside: strace prints the bare 0, no "/* 0 */".
-          if (opts.const_names == ConstNames::Verbose && end > i + 1) {
+          // Without a name inside (0, or bits no name takes) strace prints the number alone:
+          // no "0 /* 0 */".
+          if (opts.const_names == ConstNames::Verbose && named) {
             TextOptions names = opts;
             names.const_names = ConstNames::Abbrev;
             out += " /* ";

@@ -50,6 +50,21 @@ TEST(Ptrace, RequestsAndTheirArguments) {
   EXPECT_EQ(ptrace_line({0x18, 42, 0, 0}, 0), "ptrace(PTRACE_SYSCALL, 42, NULL, 0) = 0");
 }
 
+TEST(Ptrace, PeeksiginfoArgumentsWithoutFlagNamesInVerbose) {
+  struct {
+    std::uint64_t off;
+    std::uint32_t flags, nr;
+  } args{0, 0, 4};
+  auto addr = reinterpret_cast<std::uint64_t>(&args);
+  EXPECT_EQ(ptrace_line({0x4209, 42, addr, 0}, -3, ConstNames::Verbose),
+            "ptrace(0x4209 /* PTRACE_PEEKSIGINFO */, 42, {off=0, flags=0, nr=4}, NULL) = -1 "
+            "ESRCH (No such process)");
+  args.flags = 1;
+  EXPECT_EQ(ptrace_line({0x4209, 42, addr, 0}, -3),
+            "ptrace(PTRACE_PEEKSIGINFO, 42, {off=0, flags=PTRACE_PEEKSIGINFO_SHARED, nr=4}, "
+            "NULL) = -1 ESRCH (No such process)");
+}
+
 TEST(Ptrace, SyscallInfoAsFarAsTheKernelWrote) {
   ptrace_syscall_info info{};
   info.op = PTRACE_SYSCALL_INFO_EXIT;

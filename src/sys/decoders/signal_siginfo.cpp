@@ -163,7 +163,7 @@ void syscall_name(TokenList& o, const SigFields& f, Arch tracee) {
     o.uint_(static_cast<std::uint32_t>(f.syscall));
     return;
   }
-  o.raw(fmt::format("__NR_{}", spec->name));
+  o.name(fmt::format("__NR_{}", spec->name), static_cast<std::uint32_t>(f.syscall));
 }
 
 void kernel_info(TokenList& o, const SigFields& f, Arch arch, const SiginfoEnv& env) {
@@ -222,7 +222,12 @@ void kernel_info(TokenList& o, const SigFields& f, Arch arch, const SiginfoEnv& 
       o.field("si_syscall");
       syscall_name(o, f, arch);
       o.field("si_arch");
-      pfam::xval(o, "audit_arch", f.arch, "AUDIT_ARCH_???");
+      if (std::string_view n = pfam::xlat_lookup("audit_arch", f.arch); !n.empty()) {
+        o.name_hex(n, f.arch);
+      } else {
+        o.hex(f.arch);
+        o.name_note("AUDIT_ARCH_???");
+      }
       break;
     default:
       if (f.pid != 0 || f.uid != 0) source(o, f, env);
