@@ -50,9 +50,16 @@ void run_tracer_in_child(std::span<const int> forward, int parent_death_signal) 
   for (int sig : forward) ::sigaction(sig, &sa, nullptr);
   ::sigprocmask(SIG_SETMASK, &before, nullptr);  // what came meanwhile is passed on now
   // Job control (Ctrl-Z, fg) reaches both processes through the terminal's process group.
+  // Any child is reaped, not only the tracer: as the init of a pid namespace (`unshare -pf
+  // ptk ...`, as strace's suite runs its pidns tests) this process inherits the namespace's
+  // orphans, and a nested namespace's init cannot finish exiting (zap_pid_ns_processes)
+  // before its zombies are reaped, which the tracer would then wait for forever. A traced
+  // orphan's exit reaches this parent only after its tracer has seen it.
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0) {
-    if (errno != EINTR) ::_exit(1);
+  for (;;) {
+    pid_t got = ::waitpid(-1, &status, __WALL);
+    if (got == child) break;
+    if (got < 0 && errno != EINTR) ::_exit(1);
   }
   exit_like(status);
 }

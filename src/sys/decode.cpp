@@ -92,6 +92,38 @@ void run(DecodedSyscall& sc, Memory& mem, const DecodeOptions& opts, const FdPat
 
 }  // namespace
 
+namespace {
+
+// The kind of id a generic pid argument is, as strace prints it (kill's is a pid or a group).
+void pid_arg(DecodeCtx& ctx, int i) {
+  std::string_view name = ctx.syscall().spec->name;
+  std::int64_t v = static_cast<std::int32_t>(ctx.u(i));
+  if (name == "kill" || name == "wait4" || name == "waitpid") {
+    ctx.pid_or_pgid(v);
+  } else if (name == "tkill" || name == "get_robust_list" ||
+             (i == 1 && (name == "tgkill" || name == "rt_tgsigqueueinfo"))) {
+    ctx.pid(v, PidKind::Tid);
+  } else if (name == "setpgid" && i == 1) {
+    ctx.pid(v, PidKind::Pgid);
+  } else if (name == "waitid" && ctx.u(0) == 2) {  // P_PGID
+    ctx.pid(v, PidKind::Pgid);
+  } else {
+    ctx.pid(v, PidKind::Tgid);
+  }
+}
+
+// What a syscall returning a pid returns: getpgrp a group, getsid a session, fork a thread.
+PidKind returned_pid_kind(std::string_view name) {
+  if (name == "getpgrp" || name == "getpgid") return PidKind::Pgid;
+  if (name == "getsid") return PidKind::Sid;
+  if (name == "gettid" || name == "set_tid_address" || name == "clone" || name == "clone3" ||
+      name == "fork" || name == "vfork")
+    return PidKind::Tid;
+  return PidKind::Tgid;
+}
+
+}  // namespace
+
 std::string process_comm(std::int64_t pid) {
   // /proc/PID/comm ends in a newline; a process that is gone has none.
   char path[48];
@@ -179,16 +211,9 @@ void DecodeCtx::generic(int i) {
     case ArgType::Mode:
       o.oct(u(i) & 0177777);  // the kernel's umode_t is 16 bits, and strace cuts it there
       break;
-    case ArgType::Pid: {
-      auto pid = static_cast<std::int32_t>(u(i));
-      std::string comm = opts_.pid_comm && pid > 0 ? process_comm(pid) : std::string();
-      if (comm.empty()) {
-        o.int_(pid);
-      } else {
-        o.pid_comm(pid, comm);
-      }
+    case ArgType::Pid:
+      pid_arg(*this, i);
       break;
-    }
     case ArgType::Uid:
     case ArgType::Gid: {
       // (uid_t)-1 means "unchanged" and strace shows it as -1; i386's legacy calls take 16 bits.
@@ -260,6 +285,9 @@ void decode_exit(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
                  const FdPathFn* fd_path) {
   out.exited = true;
   run(out, mem, opts, fd_path, true);
+  if (opts.pidns != nullptr && out.ret_type == RetType::Pid && !out.is_error && out.spec)
+    out.ret_pidns = PidNsView{opts.pidns, out.tid}.ours(static_cast<std::int32_t>(out.ret),
+                                                        returned_pid_kind(out.spec->name));
 }
 
 }  // namespace ptk::sys

@@ -151,7 +151,7 @@ void DecodeCtx::flags(std::string_view table, std::uint64_t value) {
     // No flag known: strace prints the number with the table's placeholder, 0x40 /* AT_??? */.
     o.truncate(mark);
     o.hex(value);
-    if (!x->unknown.empty()) o.note(x->unknown);
+    if (!x->unknown.empty()) o.xlat_note(x->unknown);
     return;
   }
   if (rest != 0) o.hex(rest);
@@ -163,14 +163,14 @@ void DecodeCtx::symbol(std::string_view table, std::uint64_t value, std::string_
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
     // strace prints an enum's raw value as it prints an unknown one: in hex.
-    out().name(n, value, fallback == "hex" ? kRawHex : 0);
+    out().name(n, value, fallback == "hex" ? kHexValue : 0);
   } else if (fallback == "int" || (x != nullptr && x->other_decimal)) {
     out().int_(static_cast<std::int64_t>(value));
   } else if (fallback == "uint") {
     out().uint_(value);
   } else {
     out().hex(value);
-    if (x != nullptr && !x->unknown.empty()) out().note(x->unknown);
+    if (x != nullptr && !x->unknown.empty()) out().xlat_note(x->unknown);
   }
 }
 
@@ -181,6 +181,32 @@ void DecodeCtx::signal(std::int64_t sig) {
   } else {
     out().int_(sig);
   }
+}
+
+void DecodeCtx::pid(std::int64_t pid, PidKind kind) {
+  auto p = static_cast<std::int32_t>(pid);  // pid_t is a C int on every ABI
+  bool task = kind == PidKind::Tid || kind == PidKind::Tgid;
+  std::string comm = opts_.pid_comm && task && p > 0 ? process_comm(p) : std::string();
+  if (comm.empty()) {
+    out().int_(p);
+  } else {
+    out().pid_comm(p, comm);
+  }
+  pid_note(out(), pidns(), p, kind);
+}
+
+void DecodeCtx::pid_or_pgid(std::int64_t pid) {
+  auto p = static_cast<std::int32_t>(pid);
+  if (p < -1) {
+    out().int_(p);
+    pid_note(out(), pidns(), -p, PidKind::Pgid);
+    return;
+  }
+  if (p > 0) {
+    this->pid(p, PidKind::Tgid);
+    return;
+  }
+  out().int_(p);
 }
 
 void DecodeCtx::sigset(std::uint64_t addr, std::uint64_t size) {

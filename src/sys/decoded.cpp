@@ -49,6 +49,7 @@ void DecodedSyscall::reset() {
   note.clear();
   ret_fd_path.clear();
   ret_comm.clear();
+  ret_pidns = 0;
   display_name.clear();
   display_for = nullptr;
   priv = 0;

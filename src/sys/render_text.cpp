@@ -145,7 +145,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
           out += list.text(t);
         } else {
-          if (t.flags & kRawHex) {
+          if (t.flags & kHexValue) {
             append_hex(out, t.value);
           } else if (t.flags & kRawUdec) {
             fmt::format_to(std::back_inserter(out), "{}", t.value);
@@ -157,6 +157,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         }
         break;
       case Tok::Raw:
+        if ((t.flags & kXlatNote) && opts.const_names == ConstNames::Raw) break;
         separate();
         out += list.text(t);
         break;
@@ -180,7 +181,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
-        if ((t.flags & kNotRaw) != 0 && opts.const_names == ConstNames::Raw) break;
+        if ((t.flags & kXlatNote) != 0 && opts.const_names == ConstNames::Raw) break;
         out += " /* ";
         out += list.text(t);
         out += " */";
@@ -191,9 +192,15 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           // -X raw/verbose: the flags as one number (strace: 0x80000 /* O_RDONLY|O_CLOEXEC */).
           std::size_t end = i + 1;
           std::uint64_t bits = 0;
-          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) bits |= list[end].value;
+          bool named = false;
+          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) {
+            bits |= list[end].value;
+            named |= list[end].kind == Tok::Name;
+          }
           append_hex(out, bits);
-          if (opts.const_names == ConstNames::Verbose) {
+          // Without a name inside (0, or bits no name takes) strace prints the number alone:
+          // no "0 /* 0 */".
+          if (opts.const_names == ConstNames::Verbose && named) {
             TextOptions names = opts;
             names.const_names = ConstNames::Abbrev;
             out += " /* ";
@@ -309,11 +316,20 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
       append_fd_path(out, sc.ret_comm, opts.xlevel);
       out += '>';
     }
+    if (sc.ret_pidns != 0)
+      fmt::format_to(std::back_inserter(out), " /* {} in strace's PID NS */", sc.ret_pidns);
   }
   if (!sc.ret_aux.empty()) {
+    // Names alone (a raw_note) vanish under -X raw, and their parentheses with them.
+    std::size_t mark = out.size();
     out += " (";
+    std::size_t body = out.size();
     render_tokens(sc.ret_aux, 0, sc.ret_aux.size(), opts, out);
-    out += ')';
+    if (out.size() == body) {
+      out.resize(mark);
+    } else {
+      out += ')';
+    }
   }
   if (!sc.note.empty()) {
     out += ' ';

@@ -2,7 +2,7 @@
 
 namespace ptk::sys {
 
-void TokenList::push(Tok kind, std::string_view text, std::uint64_t value, std::uint8_t flags) {
+void TokenList::push(Tok kind, std::string_view text, std::uint64_t value, std::uint16_t flags) {
   Token t{kind, flags, static_cast<std::uint32_t>(pool_.size()),
           static_cast<std::uint32_t>(text.size()), value};
   pool_.append(text);

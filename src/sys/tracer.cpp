@@ -194,6 +194,7 @@ void Tracer::on_gone(const Event& ev) {
     if (it->second.reported) pending = &it->second.sc;
   }
   for (SyscallHook* h : options_.hooks) h->on_thread_exit(session_, ev.tid);
+  if (options_.decode.pidns != nullptr) options_.decode.pidns->forget(ev.tid);
   if (ev.kind == EventKind::ExecFailed) {
     sink_.exec_failed(ev);
   } else {

@@ -11,6 +11,7 @@
 #include "ptk/core/memory.h"
 #include "ptk/sys/decoded.h"
 #include "ptk/sys/filter.h"
+#include "ptk/sys/pidns.h"
 #include "ptk/sys/xlat.h"
 
 namespace ptk::sys {
@@ -23,7 +24,10 @@ struct DecodeOptions {
   std::size_t max_array = 1024;   // elements of any array ever read, whatever the tracee says
   std::size_t abbrev_array = 32;  // elements shown without -v (strace's default max_strlen too)
   bool pid_comm = false;          // -Y: pids with the command name of their process, 1234<sh>
-  bool dereference = true;        // false: structures print as their address (-e verbose=)
+  // --decode-pids=pidns: pids of a tracee in another pid namespace get their pid in ours,
+  // 2 /* 1234 in strace's PID NS */ (nullptr: off).
+  PidTranslator* pidns = nullptr;
+  bool dereference = true;  // false: structures print as their address (-e verbose=)
   // -e verbose=SET: the syscalls whose structures are dereferenced (nullptr: all of them).
   const SyscallFilter* verbose_set = nullptr;
   const SyscallFilter* raw_set = nullptr;  // -e raw=: these syscalls' arguments in hex
@@ -47,6 +51,8 @@ class DecodeCtx {
   Arch arch() const { return sc_.arch; }
   int word_size() const { return abi(sc_.arch).word_size; }
   const DecodeOptions& options() const { return opts_; }
+  // Where the pids of this syscall are translated (--decode-pids=pidns).
+  PidNsView pidns() const { return {opts_.pidns, sc_.tid}; }
   DecodedSyscall& syscall() { return sc_; }
   const DecodedSyscall& syscall() const { return sc_; }
   TokenList& out() { return sc_.args; }
@@ -80,6 +86,10 @@ class DecodeCtx {
   void symbol(std::string_view table, std::uint64_t value, std::string_view fallback_fmt = "hex");
   void pointer(std::uint64_t addr) { out().ptr(addr); }
   void signal(std::int64_t sig);
+  // A pid of the tracee's namespace: with -Y its command name, with pidns its pid in ours.
+  void pid(std::int64_t pid, PidKind kind);
+  // kill's and wait4's pid: a process (> 0), a process group (< -1, negated) or a special.
+  void pid_or_pgid(std::int64_t pid);
   void sigset(std::uint64_t addr, std::uint64_t size);
   void str_array(std::uint64_t addr, bool env);  // argv, or envp as "0x... /* N vars */"
   // Struct decoding by table name (see the struct registry); prints the address when the

@@ -33,9 +33,10 @@ struct DecodedSyscall {
   bool exited = false;   // the exit was seen (else the line ends "= ?")
   std::int64_t ret = 0;  // as the kernel returned it (-errno on error)
   bool is_error = false;
-  TokenList ret_aux;        // what strace shows after the value: " (flags O_RDWR)", "([...])"
-  std::string ret_fd_path;  // -y: the path of a returned descriptor
-  std::string note;         // a tamper mark, e.g. "(INJECTED)"
+  TokenList ret_aux;           // what strace shows after the value: " (flags O_RDWR)", "([...])"
+  std::string ret_fd_path;     // -y: the path of a returned descriptor
+  std::int32_t ret_pidns = 0;  // pidns: a returned pid in the tracer's namespace (0: none)
+  std::string note;            // a tamper mark, e.g. "(INJECTED)"
 
   // A multiplexer (i386 socketcall, ipc) is shown under its sub-call's name, as strace does;
   // the name applies only while `display_for` is this syscall's spec (a stale one is ignored).

@@ -39,16 +39,20 @@ enum class Tok : std::uint8_t {
             //  and text its command name (-Y)
 };
 
-enum TokFlags : std::uint8_t {
+enum TokFlags : std::uint16_t {
   kTruncated = 1 << 0,
   kAbbrev = 1 << 1,
   kNegated = 1 << 2,
   kNumeric = 1 << 3,
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
-  kNotRaw = 1 << 5,        // Comment: omitted by -X raw (placeholders like RLIMIT_???)
-  // Name: how -X raw/verbose print its number (default: small ones in decimal, others in hex).
-  kRawHex = 1 << 6,   // always hex: the values of an enum (0x1 /* IOPRIO_WHO_PROCESS */)
-  kRawUdec = 1 << 7,  // unsigned decimal: a limit (18446744073709551615 /* RLIM64_INFINITY */)
+  // Name: -X raw and -X verbose show the number in hex whatever its size (strace's printxval;
+  // without it small numbers print in decimal, large ones in hex).
+  kHexValue = 1 << 5,
+  // Comment: a note on a number, its name or the "/* X_??? */" of an unknown one (0 /*
+  // PIDTYPE_PID */, /* 0.32 s */); Raw: names of a value shown elsewhere (a return value's
+  // flags). -X raw leaves them out.
+  kXlatNote = 1 << 6,
+  kRawUdec = 1 << 8,  // Name: -X raw/verbose show the number unsigned (RLIM64_INFINITY)
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -56,7 +60,7 @@ inline constexpr std::int64_t kAtFdcwd = -100;
 
 struct Token {
   Tok kind;
-  std::uint8_t flags = 0;
+  std::uint16_t flags = 0;
   std::uint32_t off = 0;  // text in the pool
   std::uint32_t len = 0;
   std::uint64_t value = 0;
@@ -84,8 +88,8 @@ class TokenList {
   void hex(std::uint64_t v) { push(Tok::Hex, {}, v); }
   void oct(std::uint64_t v) { push(Tok::Oct, {}, v); }
   void ptr(std::uint64_t v) { push(Tok::Ptr, {}, v); }
-  void str(std::string_view bytes, std::uint8_t flags = 0) { push(Tok::Str, bytes, 0, flags); }
-  void name(std::string_view n, std::uint64_t v = 0, std::uint8_t raw_format = 0) {
+  void str(std::string_view bytes, std::uint16_t flags = 0) { push(Tok::Str, bytes, 0, flags); }
+  void name(std::string_view n, std::uint64_t v = 0, std::uint16_t raw_format = 0) {
     push(Tok::Name, n, v, raw_format);
   }
   void begin_flags() { push(Tok::FlagsBegin); }
@@ -102,9 +106,12 @@ class TokenList {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
   }
   void comment(std::string_view text) { push(Tok::Comment, text); }
-  // A comment that interprets a number (`/* RLIMIT_??? */`, `/* 0.32 s */`): -X raw drops it,
-  // as strace's raw style prints numbers only.
-  void note(std::string_view text) { push(Tok::Comment, text, 0, kNotRaw); }
+  void name_hex(std::string_view n, std::uint64_t v) { push(Tok::Name, n, v, kHexValue); }
+  // A note that interprets a number (`/* RLIMIT_??? */`, `/* 0.32 s */`): -X raw drops it, as
+  // strace's raw style prints numbers only.
+  void xlat_note(std::string_view text) { push(Tok::Comment, text, 0, kXlatNote); }
+  // Raw text that names a value shown elsewhere: -X raw leaves it out.
+  void raw_note(std::string_view text) { push(Tok::Raw, text, 0, kXlatNote); }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
   }
@@ -113,7 +120,7 @@ class TokenList {
   }
 
  private:
-  void push(Tok kind, std::string_view text = {}, std::uint64_t value = 0, std::uint8_t flags = 0);
+  void push(Tok kind, std::string_view text = {}, std::uint64_t value = 0, std::uint16_t flags = 0);
 
   std::vector<Token> toks_;
   std::string pool_;

@@ -25,6 +25,7 @@ enum LongOnly : int {
   kFaultOpt,
   kAbsoluteTimestamps,
   kDecodePids,
+  kPidnsTranslation,
   kOutputSeparately,
   kSyscallLimit,
   kTips,
@@ -74,6 +75,7 @@ constexpr TraceOptionSpec kSpecs[] = {
   {'y', "decode-fds", ArgMode::Optional, "SET", "Print paths of descriptors (-yy: all details); SET of path, socket, dev, pidfd, signalfd, eventfd"},
   {'Y', nullptr, ArgMode::None, nullptr, "Print the command names of pids (--decode-pids=comm)"},
   {kDecodePids, "decode-pids", ArgMode::Required, "SET", "comm: command names of pids; pidns: pids in ptk's namespace too"},
+  {kPidnsTranslation, "pidns-translation", ArgMode::None, nullptr, "Print pids in ptk's namespace too (--decode-pids=pidns)"},
   {'i', "instruction-pointer", ArgMode::None, nullptr, "Print the instruction pointer at each syscall"},
   {'k', "stack-traces", ArgMode::Optional, "symbol", "Print the stack trace at each syscall"},
   {'n', "syscall-number", ArgMode::None, nullptr, "Print the syscall number"},
@@ -277,6 +279,9 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       break;
     case kDecodePids:
       expr("decode-pids");
+      break;
+    case kPidnsTranslation:  // strace's spelling before --decode-pids (5.9)
+      o.decode_pids |= kDecodePidNs;
       break;
     case 'i':
       o.instruction_pointer = true;

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 
 #include "common/cli_util.h"
 #include "common/stop_signals.h"
@@ -190,6 +191,12 @@ int run_trace(TraceOptions& o) {
 
   TextPrinter text(out, o);
   JsonPrinter json(out, o);
+  // --decode-pids=pidns: one translator (and its cache) for the decoders and the printer.
+  std::optional<sys::PidTranslator> pidns;
+  if ((o.decode_pids & kDecodePidNs) != 0) {
+    to.decode.pidns = &pidns.emplace();
+    text.set_pidns(to.decode.pidns);
+  }
   SummarySink summary(o.summary_opts);
   PerfettoWriter perfetto;
   FanOut sinks;

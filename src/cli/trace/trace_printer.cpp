@@ -127,7 +127,7 @@ void TextPrinter::signal(const Event& ev) {
   close_open_line();
   start_line(line_, ev.tid, sys::now_ns(), nullptr);
   sys::TokenList info;
-  sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch);
+  sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch, sys::SiginfoEnv{{pidns_, ev.tid}});
   line_ += "--- ";
   line_ += signal_name(ev.signal);
   line_ += ' ';

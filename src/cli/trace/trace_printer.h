@@ -38,6 +38,8 @@ class TextPrinter final : public sys::TraceSink {
   // The thread's process is let go in the middle of the trace (-b execve).
   void detached(pid_t tid);
   void set_tracee_count(std::size_t n) { tracees_ = n; }
+  // --decode-pids=pidns: a signal's si_pid in ptk's namespace too.
+  void set_pidns(sys::PidTranslator* t) { pidns_ = t; }
   // Lines printed after the line that completes a syscall (-k: its stack), unprefixed: the
   // function fills `out` with them joined by '\n', or leaves it empty.
   using AfterSyscall = std::function<void(pid_t tid, std::string& out)>;
@@ -73,6 +75,7 @@ class TextPrinter final : public sys::TraceSink {
   std::string line_;
   std::size_t tracees_ = 1;
   std::vector<AfterSyscall> after_syscall_;  // in order: -e read=/write= dumps, then -k
+  sys::PidTranslator* pidns_ = nullptr;
 };
 
 }  // namespace ptk::cli

@@ -111,7 +111,8 @@ void print_owner_ex(DecodeCtx& ctx, std::uint64_t addr) {
   o.field("type");
   xval(o, "owner_type", static_cast<std::uint32_t>(v[0]));
   o.field("pid");
-  o.int_(v[1]);
+  // F_OWNER_TID names a thread, F_OWNER_PID a process, F_OWNER_PGRP a group.
+  ctx.pid(v[1], v[0] == 0 ? PidKind::Tid : v[0] == 2 ? PidKind::Pgid : PidKind::Tgid);
   o.end_struct();
 }
 
@@ -169,6 +170,10 @@ void decode_cmd(DecodeCtx& ctx, std::uint32_t cmd, bool is64) {
           if (!n.empty()) sc.ret_aux.name(n, static_cast<std::uint64_t>(ctx.ret()));
         }
         break;
+      case kGetown:
+        // A process, or a group as its negated id: pidns translates the former (strace too).
+        if (!ctx.failed()) sc.ret_type = RetType::Pid;
+        break;
       case kGetsig:
         if (!ctx.failed() && ctx.ret() != 0) {
           sc.ret_aux.name(signal_name(static_cast<int>(ctx.ret())),
@@ -203,7 +208,7 @@ void decode_cmd(DecodeCtx& ctx, std::uint32_t cmd, bool is64) {
       o.int_(static_cast<std::int64_t>(arg));
       break;
     case kSetown:
-      o.int_(static_cast<std::int32_t>(arg));
+      ctx.pid_or_pgid(static_cast<std::int32_t>(arg));
       break;
     case kSetpipeSz:
       // strace prints the register as a signed long: a 32-bit -1 reads 4294967295.

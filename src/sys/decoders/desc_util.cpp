@@ -101,19 +101,19 @@ void xflags(TokenList& o, std::string_view table, std::uint64_t value) {
   if (rest != 0) o.hex(rest);
   o.end_flags();
   std::string_view note = unknown_of(table);
-  if (!any && !note.empty()) o.note(note);
+  if (!any && !note.empty()) o.xlat_note(note);
 }
 
 void xval(TokenList& o, std::string_view table, std::uint64_t value) {
   const Xlat* x = find_xlat(table);
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
-    o.name(n, value, kRawHex);  // raw: as an unknown one, in hex
+    o.name(n, value, kHexValue);  // raw: as an unknown one, in hex
     return;
   }
   o.hex(value);
   std::string_view note = unknown_of(table);
-  if (!note.empty()) o.note(note);
+  if (!note.empty()) o.xlat_note(note);
 }
 
 std::string flags_text(std::string_view table, std::uint64_t value) {

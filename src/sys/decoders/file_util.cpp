@@ -30,7 +30,7 @@ constexpr std::uint64_t kOpenTmpfileBit = 020000000;  // __O_TMPFILE
 void emit_unknown(DecodeCtx& ctx, std::string_view table, std::uint64_t value) {
   ctx.out().hex(value);
   std::string_view note = unknown_of(table);
-  if (!note.empty()) ctx.out().note(note);
+  if (!note.empty()) ctx.out().xlat_note(note);
 }
 
 // The named bits of `value` and the hex remainder, inside an open flags group. Returns false
@@ -87,7 +87,7 @@ void xval(DecodeCtx& ctx, std::string_view table, std::uint64_t value) {
   const Xlat* x = find_xlat(table);
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
-    ctx.out().name(n, value, kRawHex);  // raw: as an unknown one, in hex
+    ctx.out().name(n, value, kHexValue);  // raw: as an unknown one, in hex
   } else {
     emit_unknown(ctx, table, value);
   }

@@ -31,6 +31,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"personality", fresh<decode_personality>},
     {"prctl", fresh<decode_prctl>},
     {"prlimit64", fresh<decode_prlimit64>},
+    {"ptrace", fresh<decode_ptrace>},
     {"sched_get_priority_max", fresh<decode_sched_priority_limit>},
     {"sched_get_priority_min", fresh<decode_sched_priority_limit>},
     {"sched_getaffinity", fresh<decode_sched_getaffinity>},

@@ -27,6 +27,10 @@ void print_rusage_struct(DecodeCtx& ctx, std::uint64_t addr);
 
 // process_prctl.cpp: prctl, arch_prctl.
 void decode_prctl(DecodeCtx& ctx);
+void decode_ptrace(DecodeCtx& ctx);
+// x86_64's NT_PRSTATUS and NT_FPREGSET register sets at addr, `size` bytes of them.
+void print_prstatus_regset(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t size);
+void print_fpregset(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t size);
 void decode_arch_prctl(DecodeCtx& ctx);
 // process_bpf.cpp: struct sock_fprog of a seccomp filter ({len=N, filter=...}).
 void print_seccomp_fprog(DecodeCtx& ctx, std::uint64_t addr);

@@ -50,6 +50,8 @@ enum : std::uint32_t {
   kSetFpMode = 45,
   kGetFpMode = 46,
   kCapAmbient = 47,
+  kSmeSetVl = 63,
+  kSmeGetVl = 64,
   kSveSetVl = 50,
   kSveGetVl = 51,
   kGetSpeculationCtrl = 52,
@@ -59,6 +61,7 @@ enum : std::uint32_t {
   kSetIoFlusher = 57,
   kPacResetKeys = 54,
   kPacSetEnabledKeys = 60,
+  kPacGetEnabledKeys = 61,
   kSetSyscallUserDispatch = 59,
   kSchedCore = 62,
   kSetVma = 0x53564d41,
@@ -78,6 +81,12 @@ void hex_args(DecodeCtx& ctx, int first) {
 void comm(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
   auto s = ctx.memory().read_string(RemoteAddr(addr), static_cast<std::size_t>(len));
   if (addr == 0 || !s.ok()) {
+    ctx.out().ptr(addr);
+    return;
+  }
+  // Unreadable before its NUL or the limit: the kernel faults on it too, and strace shows
+  // the address.
+  if (!s->terminated && s->bytes.size() < len) {
     ctx.out().ptr(addr);
     return;
   }
@@ -104,11 +113,78 @@ std::string tagged_addr_text(std::uint64_t v) {
   return s;
 }
 
-// Bits of a return value after " = 0x..": flag names, the rest in hex.
+std::string hex_text(std::uint64_t v) { return v == 0 ? "0" : fmt::format("{:#x}", v); }
+
+// The names of v's bits joined by '|', the bits no name takes in hex after them; empty when
+// no name matches at all (strace prints no names then, not the bare number again).
+std::string flag_names(std::string_view table, std::uint64_t v) {
+  if (v == 0) return std::string(pfam::xlat_lookup(table, 0));  // PR_SPEC_NOT_AFFECTED
+  TokenList names;
+  names.begin_flags();
+  std::uint64_t rest = pfam::xflags_names(names, table, v);
+  std::string text;
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    if (!text.empty()) text += '|';
+    text += names.text(names[i]);
+  }
+  if (!text.empty() && rest != 0) text += "|" + hex_text(rest);
+  return text;
+}
+
+// strace's printxval for prctl: the name (-X raw: the number in hex), else the number with
+// the unknown placeholder in a comment that -X raw leaves out.
+void pr_xval(TokenList& o, std::string_view table, std::uint64_t v, std::string_view unknown) {
+  std::string_view n = pfam::xlat_lookup(table, v);
+  if (!n.empty()) {
+    o.name_hex(n, v);
+    return;
+  }
+  o.hex(v);
+  o.xlat_note(unknown);
+}
+
+// strace's printflags for prctl: as pfam::xflags, with an unknown value's placeholder as a
+// note -X raw leaves out.
+void pr_xflags(TokenList& o, std::string_view table, std::uint64_t v, std::string_view unknown) {
+  if (flag_names(table, v).empty()) {
+    o.hex(v);
+    if (v != 0) o.xlat_note(unknown);
+    return;
+  }
+  pfam::xflags(o, table, v, unknown);
+}
+
+// Bits of a return value after " = 0x..": flag names, the rest in hex; nothing when no name
+// matches, nor under -X raw.
 void ret_flags(DecodeCtx& ctx, std::string_view table) {
   if (ctx.failed() || ctx.ret() == 0) return;
   ctx.syscall().ret_type = RetType::Hex;
-  pfam::xflags(ctx.syscall().ret_aux, table, static_cast<std::uint64_t>(ctx.ret()), "");
+  std::string text = flag_names(table, static_cast<std::uint64_t>(ctx.ret()));
+  if (!text.empty()) ctx.syscall().ret_aux.raw_note(text);
+}
+
+// PR_SVE_SET_VL's and PR_SME_SET_VL's value: the flags by name, then the vector length.
+std::string vl_text(std::string_view table, std::uint64_t v) {
+  std::uint64_t flags = v & ~0xffffull;
+  std::string f = flags != 0 ? flag_names(table, flags) : std::string();
+  if (flags != 0 && f.empty()) f = hex_text(flags);
+  return f.empty() ? hex_text(v & 0xffff) : f + "|" + hex_text(v & 0xffff);
+}
+
+void vl_arg(TokenList& o, std::string_view table, std::uint64_t v) {
+  if ((v & ~0xffffull) == 0) {
+    o.hex(v);
+  } else {
+    o.name_hex(vl_text(table, v), v);
+  }
+}
+
+// A vector length returned: in hex, with its flags when it has any.
+void vl_ret(DecodeCtx& ctx, std::string_view table) {
+  if (ctx.failed() || ctx.ret() == 0) return;
+  ctx.syscall().ret_type = RetType::Hex;
+  auto v = static_cast<std::uint64_t>(ctx.ret());
+  if ((v & ~0xffffull) != 0) ctx.syscall().ret_aux.raw_note(vl_text(table, v));
 }
 
 void prctl_entry(DecodeCtx& ctx, std::uint32_t option) {
@@ -137,41 +213,38 @@ void prctl_entry(DecodeCtx& ctx, std::uint32_t option) {
     case kGetUnalign:
       ctx.syscall().more_at_exit = true;
       return;
-    case kSveSetVl: {
+    case kSveSetVl:
       ctx.arg(1);
-      std::uint64_t flags = arg2 & ~0xffffull;
-      if (flags != 0) {
-        o.begin_flags();
-        std::uint64_t rest = pfam::xflags_names(o, "pr_sve_vl_flags", flags);
-        if (rest != 0) o.hex(rest);
-        o.hex(arg2 & 0xffff);
-        o.end_flags();
-      } else {
-        o.hex(arg2 & 0xffff);
-      }
+      vl_arg(o, "pr_sve_vl_flags", arg2);
       return;
-    }
+    case kSmeSetVl:
+      ctx.arg(1);
+      vl_arg(o, "pr_sme_vl_flags", arg2);
+      return;
+    case kSmeGetVl:
+      return;
     case kGetSpeculationCtrl:
       ctx.arg(1);
       pfam::xval(o, "pr_spec_cmd", arg2, "PR_SPEC_???");
       return;
     case kSetTaggedAddrCtrl:
       ctx.arg(1);
-      o.raw(tagged_addr_text(arg2));
+      o.name_hex(tagged_addr_text(arg2), arg2);
       hex_args(ctx, 2);
       return;
     case kPacResetKeys:
       ctx.arg(1);
-      pfam::xflags(o, "pr_pac_keys", arg2, "PR_PAC_???");
+      pr_xflags(o, "pr_pac_keys", arg2, "PR_PAC_???");
       hex_args(ctx, 2);
       return;
     case kPacSetEnabledKeys:
       ctx.arg(1);
-      pfam::xflags(o, "pr_pac_enabled_keys", arg2, "PR_PAC_???");
+      pr_xflags(o, "pr_pac_enabled_keys", arg2, "PR_PAC_???");
       ctx.arg(2);
-      pfam::xflags(o, "pr_pac_enabled_keys", ctx.u(2), "PR_PAC_???");
+      pr_xflags(o, "pr_pac_enabled_keys", ctx.u(2), "PR_PAC_???");
       hex_args(ctx, 3);
       return;
+    case kPacGetEnabledKeys:
     case kGetTaggedAddrCtrl:
     case kMceKillGet:
       hex_args(ctx, 1);
@@ -252,7 +325,7 @@ void prctl_entry(DecodeCtx& ctx, std::uint32_t option) {
       if (static_cast<std::int32_t>(arg2) == -1) {
         o.name("PR_SET_PTRACER_ANY", static_cast<std::uint64_t>(-1));
       } else {
-        o.int_(static_cast<std::int32_t>(arg2));
+        ctx.pid(static_cast<std::int32_t>(arg2), PidKind::Tgid);
       }
       return;
     case kSetSeccomp:
@@ -268,7 +341,7 @@ void prctl_entry(DecodeCtx& ctx, std::uint32_t option) {
       return;
     case kSetSecurebits:
       ctx.arg(1);
-      pfam::xflags(o, "secbits", arg2, "SECBIT_???");
+      pr_xflags(o, "secbits", arg2, "SECBIT_???");
       return;
     case kSetTimerslack:
       // strace prints the register as a signed long: an i386 -1 is 4294967295.
@@ -314,26 +387,34 @@ void prctl_entry(DecodeCtx& ctx, std::uint32_t option) {
       ctx.arg(4);
       o.ptr(ctx.u(4));
       return;
-    case kSchedCore:
+    case kSchedCore: {
+      // The command and the pid type are C ints: the upper halves of the registers are noise.
+      auto cmd = static_cast<std::uint32_t>(arg2);
+      auto type = static_cast<std::uint32_t>(ctx.u(3));
       ctx.arg(1);
-      pfam::xval(o, "pr_sched_core_cmd", static_cast<std::uint32_t>(arg2), "PR_SCHED_CORE_???");
+      pr_xval(o, "pr_sched_core_cmd", cmd, "PR_SCHED_CORE_???");
       ctx.arg(2);
-      o.int_(static_cast<std::int32_t>(ctx.u(2)));
-      ctx.arg(3);
-      {
-        // strace shows the pid type as the number with its name in a comment.
-        auto t = static_cast<std::uint32_t>(ctx.u(3));
-        o.hex(t);
-        std::string_view n = pfam::xlat_lookup("pidtype", t);
-        o.comment(n.empty() ? "PIDTYPE_???" : n);
+      // PIDTYPE_PID, _TGID, _PGID, _SID: which id the pid is.
+      static constexpr PidKind kKinds[] = {PidKind::Tid, PidKind::Tgid, PidKind::Pgid,
+                                           PidKind::Sid};
+      if (type < 4) {
+        ctx.pid(static_cast<std::int32_t>(ctx.u(2)), kKinds[type]);
+      } else {
+        o.int_(static_cast<std::int32_t>(ctx.u(2)));
       }
-      if (arg2 == 0) {  // PR_SCHED_CORE_GET writes the cookie through arg5
+      ctx.arg(3);
+      // strace shows the pid type as the number with its name in a comment.
+      o.hex(type);
+      std::string_view n = pfam::xlat_lookup("pidtype", type);
+      o.xlat_note(n.empty() ? "PIDTYPE_???" : n);
+      if (cmd == 0) {  // PR_SCHED_CORE_GET writes the cookie through arg5
         ctx.syscall().more_at_exit = true;
         return;
       }
       ctx.arg(4);
       o.ptr(ctx.u(4));
       return;
+    }
     default:
       hex_args(ctx, 1);
       return;
@@ -400,7 +481,31 @@ void prctl_exit(DecodeCtx& ctx, std::uint32_t option) {
     case kGetSpeculationCtrl:
       if (ctx.failed() || arg2 > 2) return;
       ctx.syscall().ret_type = RetType::Hex;
-      pfam::xflags(aux, "pr_spec_get_flags", static_cast<std::uint64_t>(ctx.ret()), "");
+      if (std::string t = flag_names("pr_spec_get_flags", static_cast<std::uint64_t>(ctx.ret()));
+          !t.empty()) {
+        aux.raw_note(t);
+      }
+      return;
+    case kPacGetEnabledKeys:
+      if (ctx.failed()) return;
+      ctx.syscall().ret_type = RetType::Hex;
+      if (std::string t = flag_names("pr_pac_enabled_keys", static_cast<std::uint64_t>(ctx.ret()));
+          !t.empty()) {
+        aux.raw_note(t);
+      }
+      return;
+    case kGetTaggedAddrCtrl:
+      if (ctx.failed()) return;
+      ctx.syscall().ret_type = RetType::Hex;
+      aux.raw_note(tagged_addr_text(static_cast<std::uint64_t>(ctx.ret())));
+      return;
+    case kSveSetVl:
+    case kSveGetVl:
+      vl_ret(ctx, "pr_sve_vl_flags");
+      return;
+    case kSmeSetVl:
+    case kSmeGetVl:
+      vl_ret(ctx, "pr_sme_vl_flags");
       return;
     case kMceKillGet:
       if (!ctx.failed()) {
@@ -410,7 +515,7 @@ void prctl_exit(DecodeCtx& ctx, std::uint32_t option) {
       }
       return;
     case kSchedCore:
-      if (arg2 != 0) return;
+      if (static_cast<std::uint32_t>(arg2) != 0) return;
       ctx.arg(4);
       if (ctx.failed()) {
         o.ptr(ctx.u(4));
@@ -455,7 +560,7 @@ void decode_prctl(DecodeCtx& ctx) {
   auto option = static_cast<std::uint32_t>(ctx.u(0));
   if (ctx.entering()) {
     ctx.arg(0);
-    pfam::xval(ctx.out(), "prctl_option", option, "PR_???");
+    pr_xval(ctx.out(), "prctl_option", option, "PR_???");
     prctl_entry(ctx, option);
     return;
   }

@@ -230,7 +230,15 @@ void decode_getpriority(DecodeCtx& ctx) {
   ctx.arg(0);
   pfam::xval_int(ctx.out(), "priority_which", static_cast<std::int32_t>(ctx.u(0)), "PRIO_???");
   ctx.arg(1);
-  ctx.out().int_(static_cast<std::int32_t>(ctx.u(1)));
+  // `who` is a process for PRIO_PROCESS, a group for PRIO_PGRP, a user for PRIO_USER.
+  auto which = static_cast<std::int32_t>(ctx.u(0));
+  if (which == 0) {
+    ctx.pid(ctx.u(1), PidKind::Tgid);
+  } else if (which == 1) {
+    ctx.pid(ctx.u(1), PidKind::Pgid);
+  } else {
+    ctx.out().int_(static_cast<std::int32_t>(ctx.u(1)));
+  }
 }
 
 void decode_setpriority(DecodeCtx& ctx) {
@@ -252,7 +260,7 @@ void decode_all_at_exit(DecodeCtx& ctx) {
 void decode_get_robust_list(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tid);
     ctx.syscall().more_at_exit = true;
     return;
   }

@@ -245,7 +245,7 @@ void groups(DecodeCtx& ctx, std::uint64_t len, std::uint64_t addr, int bits) {
 void decode_sched_getaffinity(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tgid);
     ctx.arg(1);
     ctx.out().uint_(static_cast<std::uint32_t>(ctx.u(1)));
     ctx.syscall().more_at_exit = true;
@@ -259,7 +259,7 @@ void decode_sched_setaffinity(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   auto len = static_cast<std::uint32_t>(ctx.u(1));
   ctx.arg(0);
-  ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+  ctx.pid(ctx.u(0), PidKind::Tgid);
   ctx.arg(1);
   ctx.out().uint_(len);
   ctx.arg(2);
@@ -269,7 +269,7 @@ void decode_sched_setaffinity(DecodeCtx& ctx) {
 void decode_sched_getscheduler(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tgid);
     return;
   }
   if (ctx.failed()) return;
@@ -280,7 +280,7 @@ void decode_sched_getscheduler(DecodeCtx& ctx) {
 void decode_sched_setscheduler(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ctx.arg(0);
-  ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+  ctx.pid(ctx.u(0), PidKind::Tgid);
   ctx.arg(1);
   pfam::xval(ctx.out(), "sched_policy", ctx.u(1), "SCHED_???");
   ctx.arg(2);
@@ -296,7 +296,7 @@ void decode_sched_priority_limit(DecodeCtx& ctx) {
 void decode_sched_getattr(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tgid);
     ctx.syscall().more_at_exit = true;
     return;
   }
@@ -316,7 +316,7 @@ void decode_sched_getattr(DecodeCtx& ctx) {
 void decode_sched_setattr(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tgid);
     ctx.arg(1);
     sched_attr(ctx, ctx.u(1), 0);
     return;
@@ -369,7 +369,7 @@ void decode_getresid(DecodeCtx& ctx) {
 void decode_getgroups(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tgid);
     ctx.syscall().more_at_exit = true;
     return;
   }

@@ -19,22 +19,22 @@ std::string_view xlat_lookup(std::string_view table, std::uint64_t v) {
 void xval(TokenList& o, std::string_view table, std::uint64_t v, std::string_view unknown) {
   std::string_view n = xlat_lookup(table, v);
   if (!n.empty()) {
-    o.name(n, v, kRawHex);  // raw: as an unknown one, in hex
+    o.name(n, v, kHexValue);  // raw: as an unknown one, in hex
     return;
   }
   o.hex(v);
-  if (!unknown.empty()) o.note(unknown);
+  if (!unknown.empty()) o.xlat_note(unknown);
 }
 
 void xval_int(TokenList& o, std::string_view table, std::int32_t v, std::string_view unknown) {
   std::uint64_t key = static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
   std::string_view n = xlat_lookup(table, key);
   if (!n.empty()) {
-    o.name(n, key, kRawHex);
+    o.name(n, key, kHexValue);
     return;
   }
   o.hex(static_cast<std::uint32_t>(v));
-  if (!unknown.empty()) o.note(unknown);
+  if (!unknown.empty()) o.xlat_note(unknown);
 }
 
 std::uint64_t xflags_names(TokenList& o, std::string_view table, std::uint64_t v) {
@@ -72,7 +72,7 @@ void xflags(TokenList& o, std::string_view table, std::uint64_t v, std::string_v
   std::uint64_t rest = xflags_names(o, table, v);
   bool named = o.size() != start;
   if (rest != 0) o.hex(rest);
-  if (!named && !unknown.empty()) o.note(unknown);
+  if (!named && !unknown.empty()) o.xlat_note(unknown);
   o.end_flags();
 }
 
@@ -90,7 +90,7 @@ void clock_ticks(TokenList& o, std::uint64_t ticks) {
   if (ticks == 0) return;
   // USER_HZ is 100 on x86: two decimals of seconds.
   constexpr std::uint64_t kHz = 100;
-  o.note(fmt::format("{}.{:02} s", ticks / kHz, ticks % kHz));
+  o.xlat_note(fmt::format("{}.{:02} s", ticks / kHz, ticks % kHz));
 }
 
 void id_value(TokenList& o, std::uint64_t id, int bits) {

@@ -123,17 +123,27 @@ void print_code(TokenList& o, const SigFields& f) {
     if (!table.empty()) n = pfam::xlat_lookup(table, key);
   }
   if (!n.empty()) {
-    o.name(n, key);
+    // -X raw shows the code in hex as the 32-bit int it is (0xfffffffa for SI_TKILL).
+    o.name_hex(n, static_cast<std::uint32_t>(f.code));
   } else {
     o.hex(static_cast<std::uint32_t>(f.code));
   }
 }
 
-void source(TokenList& o, const SigFields& f) {
+void source(TokenList& o, const SigFields& f, const SiginfoEnv& env) {
   o.field("si_pid");
   o.int_(f.pid);
+  pid_note(o, env.pidns, f.pid, PidKind::Tgid);
   o.field("si_uid");
   pfam::id_value(o, f.uid, 32);
+}
+
+void fd_field(TokenList& o, const SigFields& f, const SiginfoEnv& env) {
+  if (env.ctx != nullptr) {
+    env.ctx->fd(f.fd);  // appends to o: env.ctx is set only when o is its output
+  } else {
+    o.fd(f.fd);
+  }
 }
 
 void sigval(TokenList& o, const SigFields& f) {
@@ -144,19 +154,22 @@ void sigval(TokenList& o, const SigFields& f) {
 }
 
 void syscall_name(TokenList& o, const SigFields& f, Arch tracee) {
+  // The number means a syscall of si_arch: of an arch ptk does not know it is a bare number,
+  // unsigned as strace prints it (si_syscall=4294967295).
+  (void)tracee;
   std::optional<Arch> a = arch_from_audit(f.arch);
-  const SyscallSpec* spec = find_syscall(a ? *a : tracee, f.syscall);
+  const SyscallSpec* spec = a ? find_syscall(*a, f.syscall) : nullptr;
   if (spec == nullptr) {
-    o.int_(f.syscall);
+    o.uint_(static_cast<std::uint32_t>(f.syscall));
     return;
   }
-  o.raw(fmt::format("__NR_{}", spec->name));
+  o.name(fmt::format("__NR_{}", spec->name), static_cast<std::uint32_t>(f.syscall));
 }
 
-void kernel_info(TokenList& o, const SigFields& f, Arch arch) {
+void kernel_info(TokenList& o, const SigFields& f, Arch arch, const SiginfoEnv& env) {
   switch (f.signo) {
     case SIGCHLD:
-      source(o, f);
+      source(o, f, env);
       o.field("si_status");
       if (f.code == CLD_EXITED) {
         o.int_(f.status);
@@ -200,7 +213,7 @@ void kernel_info(TokenList& o, const SigFields& f, Arch arch) {
         o.field("si_band");
         o.int_(f.band);
         o.field("si_fd");
-        o.fd(f.fd);
+        fd_field(o, f, env);
       }
       break;
     case SIGSYS:
@@ -209,16 +222,21 @@ void kernel_info(TokenList& o, const SigFields& f, Arch arch) {
       o.field("si_syscall");
       syscall_name(o, f, arch);
       o.field("si_arch");
-      pfam::xval(o, "audit_arch", f.arch, "AUDIT_ARCH_???");
+      if (std::string_view n = pfam::xlat_lookup("audit_arch", f.arch); !n.empty()) {
+        o.name_hex(n, f.arch);
+      } else {
+        o.hex(f.arch);
+        o.xlat_note("AUDIT_ARCH_???");
+      }
       break;
     default:
-      if (f.pid != 0 || f.uid != 0) source(o, f);
+      if (f.pid != 0 || f.uid != 0) source(o, f, env);
       if (f.sival_ptr != 0) sigval(o, f);
       break;
   }
 }
 
-void print_fields(TokenList& o, const SigFields& f, Arch arch) {
+void print_fields(TokenList& o, const SigFields& f, Arch arch, const SiginfoEnv& env) {
   o.begin_struct();
   if (f.signo != 0) {
     o.field("si_signo");
@@ -239,7 +257,7 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch) {
       switch (f.code) {
         case SI_USER:
         case SI_TKILL:
-          source(o, f);
+          source(o, f, env);
           break;
         case SI_TIMER:
           o.field("si_timerid");
@@ -252,15 +270,15 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch) {
           o.field("si_band");
           o.int_(f.band);
           o.field("si_fd");
-          o.fd(f.fd);
+          fd_field(o, f, env);
           break;
         default:
-          source(o, f);
+          source(o, f, env);
           if (f.sival_ptr != 0) sigval(o, f);
           break;
       }
     } else {
-      kernel_info(o, f, arch);
+      kernel_info(o, f, arch, env);
     }
   }
   o.end_struct();
@@ -268,19 +286,20 @@ void print_fields(TokenList& o, const SigFields& f, Arch arch) {
 
 }  // namespace
 
-void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch) {
+void decode_siginfo(TokenList& out, const siginfo_t& si, Arch arch, const SiginfoEnv& env) {
   static_assert(sizeof(siginfo_t) == 128);
   unsigned char raw[128];
   std::memcpy(raw, &si, sizeof raw);
   // The host is x86_64: PTRACE_GETSIGINFO gives the 64-bit layout for tracees of both ABIs.
-  print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch);
+  print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, env);
 }
 
-void decode_siginfo_abi(TokenList& out, const unsigned char (&raw)[128], Arch arch) {
+void decode_siginfo_abi(TokenList& out, const unsigned char (&raw)[128], Arch arch,
+                        const SiginfoEnv& env) {
   if (abi(arch).word_size == 4) {
-    print_fields(out, extract<std::uint32_t, std::int32_t>(raw), arch);
+    print_fields(out, extract<std::uint32_t, std::int32_t>(raw), arch, env);
   } else {
-    print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch);
+    print_fields(out, extract<std::uint64_t, std::int64_t>(raw), arch, env);
   }
 }
 
@@ -311,7 +330,7 @@ void print_siginfo_struct(DecodeCtx& ctx, std::uint64_t addr) {
     ctx.out().ptr(addr);
     return;
   }
-  decode_siginfo_abi(ctx.out(), raw, ctx.arch());
+  decode_siginfo_abi(ctx.out(), raw, ctx.arch(), {ctx.pidns(), &ctx});
 }
 
 }  // namespace ptk::sys

@@ -72,16 +72,16 @@ void decode_rt_sigtimedwait(DecodeCtx& ctx) {
 void decode_rt_sigqueueinfo(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ctx.arg(0);
-  ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+  ctx.pid(ctx.u(0), PidKind::Tgid);
   sigqueue_tail(ctx, 1);
 }
 
 void decode_rt_tgsigqueueinfo(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ctx.arg(0);
-  ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+  ctx.pid(ctx.u(0), PidKind::Tgid);
   ctx.arg(1);
-  ctx.out().int_(static_cast<std::int32_t>(ctx.u(1)));
+  ctx.pid(ctx.u(1), PidKind::Tid);
   sigqueue_tail(ctx, 2);
 }
 

@@ -81,12 +81,12 @@ void xval(TokenList& out, std::string_view table, std::uint64_t value) {
   const Xlat* x = find_xlat(table);
   std::string_view n = x != nullptr ? xlat_name(*x, value) : std::string_view();
   if (!n.empty()) {
-    out.name(n, value, kRawHex);  // raw: as an unknown one, in hex
+    out.name(n, value, kHexValue);  // raw: as an unknown one, in hex
     return;
   }
   out.hex(value);
   // A table no family has written yet gets no placeholder: there is no prefix to guess.
-  if (x != nullptr) out.note(unknown_name(table));
+  if (x != nullptr) out.xlat_note(unknown_name(table));
 }
 
 void xval(DecodeCtx& ctx, std::string_view table, std::uint64_t value) {
@@ -119,7 +119,7 @@ void xflags(TokenList& out, std::string_view table, std::uint64_t value) {
   }
   if (rest != 0 || !any) out.hex(rest);
   // strace marks a value that matched nothing at all.
-  if (!any && value != 0) out.note(unknown_name(table));
+  if (!any && value != 0) out.xlat_note(unknown_name(table));
   out.end_flags();
 }
 
