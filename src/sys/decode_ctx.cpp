@@ -186,13 +186,16 @@ void DecodeCtx::signal(std::int64_t sig) {
 void DecodeCtx::pid(std::int64_t pid, PidKind kind) {
   auto p = static_cast<std::int32_t>(pid);  // pid_t is a C int on every ABI
   bool task = kind == PidKind::Tid || kind == PidKind::Tgid;
-  std::string comm = opts_.pid_comm && task && p > 0 ? process_comm(p) : std::string();
+  // A pid of another namespace names its process by the pid in ours (the one /proc knows).
+  std::int32_t ours = pidns().ours(p, kind);
+  std::string comm =
+      opts_.pid_comm && task && p > 0 ? process_comm(ours != 0 ? ours : p) : std::string();
   if (comm.empty()) {
     out().int_(p);
   } else {
     out().pid_comm(p, comm);
   }
-  pid_note(out(), pidns(), p, kind);
+  ours_note(out(), ours);
 }
 
 void DecodeCtx::pid_or_pgid(std::int64_t pid) {

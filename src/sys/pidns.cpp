@@ -126,12 +126,15 @@ std::int32_t PidNsView::ours(std::int32_t pid, PidKind kind) const {
   return v == pid ? 0 : v;
 }
 
+void ours_note(TokenList& out, std::int32_t ours) {
+  if (ours == 0) return;
+  char text[48];
+  std::snprintf(text, sizeof text, "%d in strace's PID NS", ours);
+  out.comment(text);
+}
+
 void pid_note(TokenList& out, const PidNsView& ns, std::int32_t pid, PidKind kind) {
-  if (std::int32_t v = ns.ours(pid, kind); v != 0) {
-    char text[48];
-    std::snprintf(text, sizeof text, "%d in strace's PID NS", v);
-    out.comment(text);
-  }
+  ours_note(out, ns.ours(pid, kind));
 }
 
 PidTranslator::PidTranslator() {

@@ -68,6 +68,8 @@ struct PidNsView {
 // After a pid just appended: the comment strace shows when its translation differs,
 // " /* 1234 in strace's PID NS */".
 void pid_note(TokenList& out, const PidNsView& ns, std::int32_t pid, PidKind kind);
+// The same with the translation already known (PidNsView::ours; 0: no comment).
+void ours_note(TokenList& out, std::int32_t ours);
 
 // Implementation details, exposed for tests.
 namespace pidns_detail {
