@@ -30,6 +30,8 @@ std::string mask(std::string l) {
       {std::regex("0x[0-9a-f]{5,}"), "0xADDR"},
       {std::regex("\\[[0-9a-f]{16}\\]"), "[IP]"},
       {std::regex("(f_bfree|f_bavail|f_ffree)=[0-9]+"), "$1=N"},
+      // A time's fraction has as many digits as it has: 9 digits in one run, 8 in the next.
+      {std::regex("(_nsec|_usec)=[0-9]+"), "$1=N"},
       {std::regex("f_handle=\"[^\"]*\""), "f_handle=H"},  // the inode's generation
       {std::regex("<[0-9]+\\.[0-9]+>"), "<T>"},
       // Dates with -v: strace leaves out a fraction of zero nanoseconds.
