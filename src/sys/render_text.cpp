@@ -57,6 +57,30 @@ void append_const_number(std::string& out, std::uint64_t v) {
   }
 }
 
+// The index of the token closing the container that starts at `begin` (or `to` - 1).
+std::size_t matching_end(const TokenList& list, std::size_t begin, std::size_t to) {
+  int depth = 0;
+  for (std::size_t i = begin; i < to; ++i) {
+    switch (list[i].kind) {
+      case Tok::ArrayBegin:
+      case Tok::SetBegin:
+      case Tok::StructBegin:
+      case Tok::FlagsBegin:
+        ++depth;
+        break;
+      case Tok::ArrayEnd:
+      case Tok::SetEnd:
+      case Tok::StructEnd:
+      case Tok::FlagsEnd:
+        if (--depth == 0) return i;
+        break;
+      default:
+        break;
+    }
+  }
+  return to - 1;
+}
+
 struct Frame {
   Tok kind;  // the Begin token of the container, or Arg for the top level
   bool first = true;
@@ -145,7 +169,11 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
           out += list.text(t);
         } else {
-          append_const_number(out, t.value);
+          if (t.flags & kHexValue) {
+            append_hex(out, t.value);
+          } else {
+            append_const_number(out, t.value);
+          }
           if (opts.const_names == ConstNames::Verbose)
             fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
         }
@@ -174,6 +202,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
+        if ((t.flags & kXlatNote) && opts.const_names == ConstNames::Raw) break;
         out += " /* ";
         out += list.text(t);
         out += " */";
@@ -184,9 +213,14 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           // -X raw/verbose: the flags as one number (strace: 0x80000 /* O_RDONLY|O_CLOEXEC */).
           std::size_t end = i + 1;
           std::uint64_t bits = 0;
-          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) bits |= list[end].value;
+          bool named = false;
+          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) {
+            bits |= list[end].value;
+            named = named || list[end].kind == Tok::Name;
+          }
           append_hex(out, bits);
-          if (opts.const_names == ConstNames::Verbose) {
+          // Without a known bit there is nothing to explain (strace: 0x8 /* FOO_??? */ at most).
+          if (opts.const_names == ConstNames::Verbose && named) {
             TextOptions names = opts;
             names.const_names = ConstNames::Abbrev;
             out += " /* ";
@@ -204,11 +238,32 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         stack.push_back({t.kind});
         break;
       case Tok::ArrayBegin:
+        if (t.flags & kXlatAlt) {
+          if (opts.const_names == ConstNames::Abbrev) {
+            i = matching_end(list, i, to);
+            break;
+          }
+          if (opts.const_names == ConstNames::Verbose) {
+            // The numbers explain the names before them, as a comment.
+            TextOptions inner = opts;
+            inner.const_names = ConstNames::Raw;
+            std::size_t end = matching_end(list, i, to);
+            out += " /* ";
+            render_tokens(list, i, std::min(end + 1, to), inner, out);
+            out += " */";
+            i = end;
+            break;
+          }
+        }
         separate();
         out += '[';
         stack.push_back({t.kind});
         break;
       case Tok::SetBegin:
+        if ((t.flags & kXlatAlt) && opts.const_names == ConstNames::Raw) {
+          i = matching_end(list, i, to);
+          break;
+        }
         separate();
         out += (t.flags & kNegated) ? "~[" : "[";
         stack.push_back({t.kind});

@@ -45,6 +45,12 @@ enum TokFlags : std::uint8_t {
   kNegated = 1 << 2,
   kNumeric = 1 << 3,
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
+  kHexValue = 1 << 5,      // Name: -X raw/verbose print the number in hex whatever its size
+  kXlatNote = 1 << 6,      // Comment: an unknown value's placeholder ("FOO_???"), not with -X raw
+  // A value shown both by name and as numbers (strace's bitsets: [KEY_1 KEY_2] /* [0x6] */):
+  // on SetBegin, the names, left out with -X raw; on ArrayBegin, the numbers, shown only with
+  // -X raw, or with -X verbose as a comment after the names.
+  kXlatAlt = 1 << 7,
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -82,6 +88,7 @@ class TokenList {
   void ptr(std::uint64_t v) { push(Tok::Ptr, {}, v); }
   void str(std::string_view bytes, std::uint8_t flags = 0) { push(Tok::Str, bytes, 0, flags); }
   void name(std::string_view n, std::uint64_t v = 0) { push(Tok::Name, n, v); }
+  void name_hex(std::string_view n, std::uint64_t v) { push(Tok::Name, n, v, kHexValue); }
   void begin_flags() { push(Tok::FlagsBegin); }
   void end_flags() { push(Tok::FlagsEnd); }
   void begin_struct() { push(Tok::StructBegin); }
@@ -91,11 +98,14 @@ class TokenList {
   void end_array(bool truncated = false) { push(Tok::ArrayEnd, {}, 0, truncated ? kTruncated : 0); }
   void begin_set(bool negated = false) { push(Tok::SetBegin, {}, 0, negated ? kNegated : 0); }
   void end_set() { push(Tok::SetEnd); }
+  void begin_names_set() { push(Tok::SetBegin, {}, 0, kXlatAlt); }
+  void begin_numbers_array() { push(Tok::ArrayBegin, {}, 0, kXlatAlt); }
   void raw(std::string_view text) { push(Tok::Raw, text); }
   void raw_number(std::string_view text, std::int64_t v) {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
   }
   void comment(std::string_view text) { push(Tok::Comment, text); }
+  void xlat_note(std::string_view text) { push(Tok::Comment, text, 0, kXlatNote); }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
   }
