@@ -164,10 +164,19 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         separate();
         append_quoted(out, list.text(t), opts.xlevel, (t.flags & kTruncated) != 0);
         break;
-      case Tok::Name:
+      case Tok::Name: {
         separate();
+        std::string_view text = list.text(t);
+        std::string_view verbose_text = text;
+        if (t.flags & kXlatAlt) {  // "abbrev\0verbose"
+          std::size_t cut = text.find('\0');
+          if (cut != std::string_view::npos) {
+            verbose_text = text.substr(cut + 1);
+            text = text.substr(0, cut);
+          }
+        }
         if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
-          out += list.text(t);
+          out += text;
         } else {
           if (t.flags & kHexValue) {
             append_hex(out, t.value);
@@ -175,9 +184,10 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
             append_const_number(out, t.value);
           }
           if (opts.const_names == ConstNames::Verbose)
-            fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
+            fmt::format_to(std::back_inserter(out), " /* {} */", verbose_text);
         }
         break;
+      }
       case Tok::Raw:
         separate();
         out += list.text(t);

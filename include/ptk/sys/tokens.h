@@ -49,7 +49,9 @@ enum TokFlags : std::uint8_t {
   kXlatNote = 1 << 6,      // Comment: an unknown value's placeholder ("FOO_???"), not with -X raw
   // A value shown both by name and as numbers (strace's bitsets: [KEY_1 KEY_2] /* [0x6] */):
   // on SetBegin, the names, left out with -X raw; on ArrayBegin, the numbers, shown only with
-  // -X raw, or with -X verbose as a comment after the names.
+  // -X raw, or with -X verbose as a comment after the names. On Name: the text holds two
+  // spellings, "abbrev\0verbose", the second for the -X verbose comment (strace spells the
+  // parts of a composite name differently there: EVIOCGABS(0xe /* ABS_??? */) / EVIOCGABS(0xe)).
   kXlatAlt = 1 << 7,
 };
 
@@ -89,6 +91,8 @@ class TokenList {
   void str(std::string_view bytes, std::uint8_t flags = 0) { push(Tok::Str, bytes, 0, flags); }
   void name(std::string_view n, std::uint64_t v = 0) { push(Tok::Name, n, v); }
   void name_hex(std::string_view n, std::uint64_t v) { push(Tok::Name, n, v, kHexValue); }
+  // A hex-valued name with another spelling for the -X verbose comment (see kXlatAlt).
+  void name_alt(std::string_view abbrev, std::string_view verbose, std::uint64_t v);
   void begin_flags() { push(Tok::FlagsBegin); }
   void end_flags() { push(Tok::FlagsEnd); }
   void begin_struct() { push(Tok::StructBegin); }

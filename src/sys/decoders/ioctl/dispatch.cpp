@@ -20,9 +20,17 @@ struct Family {
 };
 
 constexpr Family kFamilies[] = {
-    {'f', ioctl::fs_f},  {'I', ioctl::inotify}, {'E', ioctl::evdev},
-    {'X', ioctl::fs_x},  {'R', ioctl::random},  {'>', ioctl::counter},
-    {0x03, ioctl::hdio}, {0xb4, ioctl::gpio},   {'!', ioctl::seccomp},
+    {0x03, ioctl::hdio},    // HDIO_*
+    {'!', ioctl::seccomp},  // SECCOMP_IOCTL_*
+    {'=', ioctl::ptp},      // PTP_*
+    {'>', ioctl::counter},  // COUNTER_*
+    {'E', ioctl::evdev},    // EVIOC*
+    {'I', ioctl::inotify},  // INOTIFY_IOC_*
+    {'R', ioctl::random},   // RND*
+    {'X', ioctl::fs_x},     // FITRIM, FS_IOC_FS[GS]ETXATTR
+    {'f', ioctl::fs_f},     // FS_IOC_*FLAGS, FS_IOC_FIEMAP
+    {'i', ioctl::lirc},     // LIRC_*
+    {0xb4, ioctl::gpio},    // GPIO_*
 };
 
 Res dispatch(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
@@ -35,8 +43,8 @@ Res dispatch(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
 }
 
 // Names by number for the requests whose number carries a parameter: "EVIOCGBIT(EV_KEY, 8)".
-// Empty when the number is a plain one.
-std::string numbered_name(std::uint32_t code) {
+// Empty when the number is a plain one. `verbose`: the spelling of the -X verbose comment.
+std::string numbered_name(std::uint32_t code, bool verbose) {
   using namespace ioctl;
   std::uint32_t dir = ioc_dir(code);
   std::uint32_t nr = ioc_nr(code);
@@ -48,7 +56,7 @@ std::string numbered_name(std::uint32_t code) {
       if (code == ioc(kIocRead, '!', 2, 8)) return "SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR";
       return {};
     case 'E':
-      return ioctl::evdev_number(code);
+      return ioctl::evdev_number(code, verbose);
     case 'H':
       if (dir == kIocRead) {
         switch (nr) {
@@ -109,28 +117,38 @@ std::string ioc_text(std::uint32_t code) {
 // The request as strace names it: the numbered name, then every table name of the number
 // joined by " or ", else the _IOC() spelling; -X raw/verbose add or keep the hex number.
 void request_name(DecodeCtx& ctx, std::uint32_t code) {
-  std::string text = numbered_name(code);
-  bool named = false;
+  std::string text = numbered_name(code, false);
+  std::string verbose = numbered_name(code, true);
+  std::string names;
   if (ctx.word_size() == 4) {
     for (const Name32& n : kNames32) {
       if (n.code != code) continue;
-      if (!text.empty()) text += " or ";
-      text += n.name;
-      named = true;
+      names += " or ";
+      names += n.name;
     }
   }
   // The table is sorted by number (then name): the names of a number are adjacent.
   static const Xlat* const table = find_xlat("ioctl_requests");
-  if (!named && table != nullptr) {
+  if (names.empty() && table != nullptr) {
     auto it = std::lower_bound(table->entries.begin(), table->entries.end(), code,
                                [](const XlatEntry& e, std::uint32_t c) { return e.value < c; });
     for (; it != table->entries.end() && it->value == code; ++it) {
-      if (!text.empty()) text += " or ";
-      text += it->name;
+      names += " or ";
+      names += it->name;
     }
   }
-  if (text.empty()) text = ioc_text(code);
-  ctx.out().name_hex(text, code);
+  if (!names.empty()) {
+    // Drop the leading " or " unless a numbered name comes first.
+    std::string_view rest = text.empty() ? std::string_view(names).substr(4) : names;
+    text += rest;
+    verbose += rest;
+  }
+  if (text.empty()) text = verbose = ioc_text(code);
+  if (text == verbose) {
+    ctx.out().name_hex(text, code);
+  } else {
+    ctx.out().name_alt(text, verbose, code);
+  }
 }
 
 }  // namespace

@@ -87,9 +87,7 @@ static_assert(sizeof(GpioV2LineRequest) == 592 && sizeof(GpioV2LineInfo) == 256)
 template <std::size_t N>
 void cstring_field(TokenList& o, std::string_view name, const char (&s)[N]) {
   o.field(name);
-  std::size_t len = 0;
-  while (len < N && s[len] != '\0') ++len;
-  o.str(std::string_view(s, len), len == N ? kUnterminated : 0);
+  cstring(o, s, N);
 }
 
 // The first min(count, capacity) elements of an array inside a struct, cut at the -s limit

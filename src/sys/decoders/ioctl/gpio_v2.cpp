@@ -17,7 +17,8 @@ void local_array(DecodeCtx& ctx, std::string_view name, std::span<const T> a, st
   TokenList& o = ctx.out();
   o.field(name);
   std::uint64_t n = std::min<std::uint64_t>(count, a.size());
-  std::uint64_t limit = ctx.options().verbose ? n : std::min<std::uint64_t>(n, 32);
+  std::uint64_t limit =
+      ctx.options().verbose ? n : std::min<std::uint64_t>(n, ctx.options().abbrev_array);
   o.begin_array();
   for (std::uint64_t i = 0; i < limit; ++i) fn(a[i]);
   o.end_array(limit < n);

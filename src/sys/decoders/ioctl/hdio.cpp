@@ -1,8 +1,11 @@
 // 0x03 requests: the legacy IDE disk interface (linux/hdreg.h). The compat (i386 on x86_64)
 // versions of these were never supported by the kernel, so only the native ABI's are decoded.
+#include <algorithm>
 #include <cstring>
 #include <span>
+#include <string>
 
+#include "../time_util.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {
@@ -53,6 +56,17 @@ void nice_flags(TokenList& o, std::uint64_t v) {
   if (!any && v != 0) o.xlat_note("IDE_NICE_???");
 }
 
+// Sector data: every byte in \x form, cut at -s.
+void forced_hex(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
+  std::uint64_t shown = std::min<std::uint64_t>(len, ctx.options().string_limit);
+  std::string bytes(shown, '\0');
+  if (!ctx.read(addr, bytes.data(), shown)) {
+    ctx.out().ptr(addr);
+    return;
+  }
+  ctx.out().raw(dec::hex_quoted(bytes, shown < len));
+}
+
 void geometry(DecodeCtx& ctx, std::uint64_t arg) {
   // struct hd_geometry: heads, sectors (u8), cylinders (u16), start (unsigned long).
   unsigned char g[16] = {};
@@ -99,8 +113,7 @@ Res drive_cmd(DecodeCtx& ctx, std::uint64_t arg) {
   if (c[3] != 0) {
     o.field("buf");
     constexpr std::uint64_t kSector = 512;
-    // strace prints these bytes all in \\x hex; ptk escapes them as any buffer.
-    ctx.buffer(arg + 4, c[3] * kSector);
+    forced_hex(ctx, arg + 4, c[3] * kSector);
   }
   o.end_struct();
   return Res::Done;

@@ -53,6 +53,10 @@ bool fetch(DecodeCtx& ctx, std::uint64_t addr, T& v) {
   return fetch(ctx, addr, &v, sizeof v);
 }
 
+// A fixed-size char array up to its NUL; without one, all but the last byte and "..." (strace's
+// print_quoted_cstring).
+void cstring(TokenList& o, const char* s, std::size_t size);
+
 // A named field holding a number.
 inline void field_u(TokenList& o, std::string_view name, std::uint64_t v) {
   o.field(name);
@@ -80,10 +84,13 @@ Res counter(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // '>'
 Res hdio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0x03
 Res gpio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xb4
 Res seccomp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // '!'
+Res ptp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // '='
+Res lirc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'i'
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
-// ("EVIOCGBIT(EV_KEY, 8)"), or empty.
-std::string evdev_number(std::uint32_t code);
+// ("EVIOCGBIT(EV_KEY, 8)"), or empty; `verbose`: as the -X verbose comment spells it, without
+// placeholders for unknown parts.
+std::string evdev_number(std::uint32_t code, bool verbose);
 void ff_effect(DecodeCtx& ctx, std::uint64_t arg);  // EVIOCSFF's struct (evdev_ff.cpp)
 
 }  // namespace ptk::sys::ioctl

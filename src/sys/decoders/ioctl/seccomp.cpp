@@ -51,8 +51,9 @@ void notif(DecodeCtx& ctx, const Notif& n) {
   o.field("data");
   o.begin_struct();
   o.field("nr");
+  // Named only on an architecture ptk knows (strace: the number for any other).
   std::optional<Arch> arch = arch_from_audit(n.arch);
-  const SyscallSpec* spec = find_syscall(arch ? *arch : ctx.arch(), n.nr);
+  const SyscallSpec* spec = arch ? find_syscall(*arch, n.nr) : nullptr;
   if (spec != nullptr) {
     o.name(fmt::format("__NR_{}", spec->name), static_cast<std::uint32_t>(n.nr));
   } else {

@@ -61,6 +61,16 @@ void flags(TokenList& o, std::string_view table, std::uint64_t value, std::strin
   if (!any && value != 0 && !unknown.empty()) o.xlat_note(unknown);
 }
 
+void cstring(TokenList& o, const char* s, std::size_t size) {
+  std::size_t len = 0;
+  while (len < size && s[len] != '\0') ++len;
+  if (len == size && size > 0) {
+    o.str(std::string_view(s, size - 1), kTruncated);
+  } else {
+    o.str(std::string_view(s, len));
+  }
+}
+
 bool fetch(DecodeCtx& ctx, std::uint64_t addr, void* buf, std::size_t len) {
   if (addr == 0) {
     ctx.out().ptr(0);
