@@ -26,10 +26,13 @@ constexpr Family kFamilies[] = {
     {'>', ioctl::counter},  // COUNTER_*
     {'E', ioctl::evdev},    // EVIOC*
     {'I', ioctl::inotify},  // INOTIFY_IOC_*
+    {'L', ioctl::loop},     // LOOP_*
     {'R', ioctl::random},   // RND*
     {'X', ioctl::fs_x},     // FITRIM, FS_IOC_FS[GS]ETXATTR
     {'f', ioctl::fs_f},     // FS_IOC_*FLAGS, FS_IOC_FIEMAP
     {'i', ioctl::lirc},     // LIRC_*
+    {'p', ioctl::rtc},      // RTC_*
+    {0xab, ioctl::nbd},     // NBD_*
     {0xb4, ioctl::gpio},    // GPIO_*
 };
 

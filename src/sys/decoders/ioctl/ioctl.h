@@ -46,7 +46,7 @@ std::string_view name_of(std::string_view table, std::uint64_t value);
 std::string val_text(std::string_view table, std::uint64_t value, std::string_view unknown);
 
 // Reads a struct at addr for printing: NULL and unreadable addresses (or the exit of a failed
-// call) are printed as such and give false.
+// call, or a call -e verbose= leaves out) are printed as such and give false.
 bool fetch(DecodeCtx& ctx, std::uint64_t addr, void* buf, std::size_t len);
 template <typename T>
 bool fetch(DecodeCtx& ctx, std::uint64_t addr, T& v) {
@@ -86,6 +86,9 @@ Res gpio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xb4
 Res seccomp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // '!'
 Res ptp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // '='
 Res lirc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'i'
+Res loop(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'L'
+Res rtc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'p'
+Res nbd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 0xab
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
 // ("EVIOCGBIT(EV_KEY, 8)"), or empty; `verbose`: as the -X verbose comment spells it, without

@@ -76,7 +76,8 @@ bool fetch(DecodeCtx& ctx, std::uint64_t addr, void* buf, std::size_t len) {
     ctx.out().ptr(0);
     return false;
   }
-  if (failed_exit(ctx) || !ctx.read(addr, buf, len)) {
+  // -e verbose= without this call: structs stay addresses (strace's umove_or_printaddr).
+  if (!ctx.options().dereference || failed_exit(ctx) || !ctx.read(addr, buf, len)) {
     ctx.out().ptr(addr);
     return false;
   }
