@@ -21,6 +21,7 @@ struct Family {
 
 constexpr Family kFamilies[] = {
     {0x03, ioctl::hdio},    // HDIO_*
+    {0x12, ioctl::block},   // BLK*
     {'!', ioctl::seccomp},  // SECCOMP_IOCTL_*
     {'=', ioctl::ptp},      // PTP_*
     {'>', ioctl::counter},  // COUNTER_*
@@ -32,6 +33,7 @@ constexpr Family kFamilies[] = {
     {'f', ioctl::fs_f},     // FS_IOC_*FLAGS, FS_IOC_FIEMAP
     {'i', ioctl::lirc},     // LIRC_*
     {'p', ioctl::rtc},      // RTC_*
+    {0xaa, ioctl::uffdio},  // UFFDIO_*
     {0xab, ioctl::nbd},     // NBD_*
     {0xb4, ioctl::gpio},    // GPIO_*
 };
@@ -166,11 +168,16 @@ void decode_ioctl(DecodeCtx& ctx) {
     ctx.fd(ctx.s(0));
     ctx.arg(1);
     request_name(ctx, code);
+    sc.priv = 0;
     r = dispatch(ctx, code, arg);
-    sc.priv = r == Res::Exit ? 1 : 0;
+    if (r == Res::Exit) {
+      sc.priv |= ioctl::kExitPending;
+    } else {
+      sc.priv = 0;
+    }
     if (r != Res::Hex) return;
   } else {
-    if (sc.priv != 1) return;
+    if ((sc.priv & ioctl::kExitPending) == 0) return;
     r = dispatch(ctx, code, arg);
     if (r != Res::Hex) return;
   }

@@ -36,25 +36,13 @@ bool listed(std::span<const std::uint32_t> list, std::uint32_t code) {
 }
 
 // IDE_NICE_* are bit numbers; strace names the bits "1 << IDE_NICE_*".
-void nice_flags(TokenList& o, std::uint64_t v) {
-  static constexpr std::pair<int, std::string_view> kBits[] = {
-      {0, "1 << IDE_NICE_DSC_OVERLAP"}, {1, "1 << IDE_NICE_ATAPI_OVERLAP"},
-      {3, "1 << IDE_NICE_1"},           {2, "1 << IDE_NICE_0"},
-      {4, "1 << IDE_NICE_2"},
-  };
-  o.begin_flags();
-  bool any = false;
-  for (const auto& [bit, name] : kBits) {
-    std::uint64_t b = std::uint64_t{1} << bit;
-    if ((v & b) == 0) continue;
-    o.name(name, b);
-    v &= ~b;
-    any = true;
-  }
-  if (v != 0) o.hex(v);
-  o.end_flags();
-  if (!any && v != 0) o.xlat_note("IDE_NICE_???");
-}
+constexpr NamedBit kNiceBits[] = {
+    {0, "1 << IDE_NICE_DSC_OVERLAP"}, {1, "1 << IDE_NICE_ATAPI_OVERLAP"},
+    {3, "1 << IDE_NICE_1"},           {2, "1 << IDE_NICE_0"},
+    {4, "1 << IDE_NICE_2"},
+};
+
+void nice_flags(TokenList& o, std::uint64_t v) { bit_flags(o, kNiceBits, v, "IDE_NICE_???"); }
 
 // Sector data: every byte in \x form, cut at -s.
 void forced_hex(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {

@@ -22,6 +22,10 @@ enum class Res : std::uint8_t {
   Exit,  // (entry only) call again at exit
 };
 
+// The dispatcher's mark in DecodedSyscall::priv for "call the family again at exit"; a family
+// returning Res::Exit may keep state for its exit in the other bits.
+constexpr std::uint64_t kExitPending = std::uint64_t{1} << 63;
+
 // The fields of a request number (asm-generic/ioctl.h; x86 uses the generic layout).
 constexpr std::uint32_t kIocNone = 0;
 constexpr std::uint32_t kIocWrite = 1;
@@ -41,6 +45,14 @@ void val(TokenList& o, std::string_view table, std::uint64_t value, std::string_
 void val_d(TokenList& o, std::string_view table, std::int64_t value, std::string_view unknown);
 // Flags of `table`: NAME|NAME|0xrest; no known bit: hex and the placeholder.
 void flags(TokenList& o, std::string_view table, std::uint64_t value, std::string_view unknown);
+// Flags named by bit number, where strace spells each as "1<<NAME" (the names are no C
+// identifiers, so no data table holds them): NAME|NAME|0xrest, in the table's order.
+struct NamedBit {
+  int bit;
+  std::string_view name;
+};
+void bit_flags(TokenList& o, std::span<const NamedBit> bits, std::uint64_t value,
+               std::string_view unknown);
 // The name of a value, or empty; the text printxval would print in abbrev style.
 std::string_view name_of(std::string_view table, std::uint64_t value);
 std::string val_text(std::string_view table, std::uint64_t value, std::string_view unknown);
@@ -89,6 +101,8 @@ Res lirc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'i'
 Res loop(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'L'
 Res rtc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'p'
 Res nbd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 0xab
+Res uffdio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);   // 0xaa
+Res block(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 0x12
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
 // ("EVIOCGBIT(EV_KEY, 8)"), or empty; `verbose`: as the -X verbose comment spells it, without

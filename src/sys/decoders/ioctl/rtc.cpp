@@ -48,36 +48,22 @@ void rtc_time(DecodeCtx& ctx, const std::int32_t (&t)[9]) {
 }
 
 // RTC_FEATURE_* are bit numbers; strace names the bits "1<<RTC_FEATURE_*".
-void features(TokenList& o, std::uint64_t v) {
-  static constexpr std::string_view kBits[] = {
-      "1<<RTC_FEATURE_ALARM",
-      "1<<RTC_FEATURE_ALARM_RES_MINUTE",
-      "1<<RTC_FEATURE_NEED_WEEK_DAY",
-      "1<<RTC_FEATURE_ALARM_RES_2S",
-      "1<<RTC_FEATURE_UPDATE_INTERRUPT",
-      "1<<RTC_FEATURE_CORRECTION",
-      "1<<RTC_FEATURE_BACKUP_SWITCH_MODE",
-      "1<<RTC_FEATURE_ALARM_WAKEUP_ONLY",
-  };
-  o.begin_flags();
-  bool any = false;
-  for (std::size_t bit = 0; bit < std::size(kBits); ++bit) {
-    std::uint64_t b = std::uint64_t{1} << bit;
-    if ((v & b) == 0) continue;
-    o.name(kBits[bit], b);
-    v &= ~b;
-    any = true;
-  }
-  if (v != 0) o.hex(v);
-  o.end_flags();
-  if (!any && v != 0) o.xlat_note("1<<RTC_FEATURE_???");
-}
+constexpr NamedBit kFeatureBits[] = {
+    {0, "1<<RTC_FEATURE_ALARM"},
+    {1, "1<<RTC_FEATURE_ALARM_RES_MINUTE"},
+    {2, "1<<RTC_FEATURE_NEED_WEEK_DAY"},
+    {3, "1<<RTC_FEATURE_ALARM_RES_2S"},
+    {4, "1<<RTC_FEATURE_UPDATE_INTERRUPT"},
+    {5, "1<<RTC_FEATURE_CORRECTION"},
+    {6, "1<<RTC_FEATURE_BACKUP_SWITCH_MODE"},
+    {7, "1<<RTC_FEATURE_ALARM_WAKEUP_ONLY"},
+};
 
 void param_value(TokenList& o, const RtcParam& p) {
   switch (p.param) {
     case kParamFeatures:
       o.field("uvalue");
-      features(o, p.value);
+      bit_flags(o, kFeatureBits, p.value, "1<<RTC_FEATURE_???");
       break;
     case kParamCorrection:
       field_i(o, "svalue", static_cast<std::int64_t>(p.value));

@@ -1,5 +1,5 @@
-// ioctl arguments of the common terminal, file, block and socket requests (a table of argument
-// kinds by request number).
+// ioctl arguments of the common terminal, file, socket, watchdog and random requests (a table of
+// argument kinds by request number).
 #include <fmt/format.h>
 
 #include <cstring>
@@ -55,7 +55,7 @@ struct Request {
   Arg arg;
 };
 
-// The requests whose argument is decoded here (terminals, files, blocks, sockets); numbers
+// The requests whose argument is decoded here (terminals, files, sockets, ...); numbers
 // from the kernel's uapi headers for x86 (both ABIs unless the size differs).
 constexpr Request kRequests[] = {
     {0x5401, kBoth, Arg::TermiosGet},
@@ -151,20 +151,6 @@ constexpr Request kRequests[] = {
     {0x40086602, k64, Arg::FsFlagsSet},
     {0x80087601, k64, Arg::Hex},
     {0x40087602, k64, Arg::Hex},
-    {0x125d, kBoth, Arg::IntSet},
-    {0x125e, kBoth, Arg::IntGet},
-    {0x125f, kBoth, Arg::Hex},
-    {0x1260, kBoth, Arg::UlongGet},
-    {0x1261, kBoth, Arg::Hex},
-    {0x1262, kBoth, Arg::Hex},
-    {0x1263, kBoth, Arg::UlongGet},
-    {0x1268, kBoth, Arg::IntGet},
-    {0x80081270, k64, Arg::IntGet},
-    {0x40081271, k64, Arg::IntSet},
-    {0x80081272, k64, Arg::U64Get},
-    {0x80041270, k32, Arg::IntGet},
-    {0x40041271, k32, Arg::IntSet},
-    {0x80041272, k32, Arg::U64Get},
     // watchdog (linux/watchdog.h); WDIOC_KEEPALIVE's int is ignored by the kernel
     {0x80045701, kBoth, Arg::IntGet},  // WDIOC_GETSTATUS
     {0x80045702, kBoth, Arg::IntGet},  // WDIOC_GETBOOTSTATUS

@@ -71,6 +71,23 @@ void cstring(TokenList& o, const char* s, std::size_t size) {
   }
 }
 
+void bit_flags(TokenList& o, std::span<const NamedBit> bits, std::uint64_t value,
+               std::string_view unknown) {
+  o.begin_flags();
+  std::uint64_t rest = value;
+  bool any = false;
+  for (const NamedBit& b : bits) {
+    std::uint64_t mask = std::uint64_t{1} << b.bit;
+    if ((rest & mask) == 0) continue;
+    o.name(b.name, mask);
+    rest &= ~mask;
+    any = true;
+  }
+  if (rest != 0 || value == 0) o.hex(rest);
+  o.end_flags();
+  if (!any && value != 0 && !unknown.empty()) o.xlat_note(unknown);
+}
+
 bool fetch(DecodeCtx& ctx, std::uint64_t addr, void* buf, std::size_t len) {
   if (addr == 0) {
     ctx.out().ptr(0);
