@@ -28,14 +28,17 @@ constexpr Family kFamilies[] = {
     {'E', ioctl::evdev},    // EVIOC*
     {'I', ioctl::inotify},  // INOTIFY_IOC_*
     {'L', ioctl::loop},     // LOOP_*
+    {'O', ioctl::ubi},      // UBI_IOC* of volumes
     {'R', ioctl::random},   // RND*
     {'X', ioctl::fs_x},     // FITRIM, FS_IOC_FS[GS]ETXATTR
     {'f', ioctl::fs_f},     // FS_IOC_*FLAGS, FS_IOC_FIEMAP
     {'i', ioctl::lirc},     // LIRC_*
+    {'o', ioctl::ubi},      // UBI_IOC* of the control device
     {'p', ioctl::rtc},      // RTC_*
     {0xaa, ioctl::uffdio},  // UFFDIO_*
     {0xab, ioctl::nbd},     // NBD_*
     {0xb4, ioctl::gpio},    // GPIO_*
+    {0xb7, ioctl::nsfs},    // NS_GET_*
 };
 
 Res dispatch(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {

@@ -103,6 +103,8 @@ Res rtc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'p'
 Res nbd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 0xab
 Res uffdio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);   // 0xaa
 Res block(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 0x12
+Res nsfs(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xb7
+Res ubi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'O', 'o'
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
 // ("EVIOCGBIT(EV_KEY, 8)"), or empty; `verbose`: as the -X verbose comment spells it, without
