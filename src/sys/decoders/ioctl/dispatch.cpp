@@ -28,6 +28,7 @@ constexpr Family kFamilies[] = {
     {'E', ioctl::evdev},    // EVIOC*
     {'I', ioctl::inotify},  // INOTIFY_IOC_*
     {'L', ioctl::loop},     // LOOP_*
+    {'M', ioctl::mtd},      // MEM*, OTP*, ECC*, MTDFILEMODE
     {'O', ioctl::ubi},      // UBI_IOC* of volumes
     {'R', ioctl::random},   // RND*
     {'X', ioctl::fs_x},     // FITRIM, FS_IOC_FS[GS]ETXATTR
