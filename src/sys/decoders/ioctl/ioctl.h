@@ -106,6 +106,7 @@ Res block(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 0x12
 Res nsfs(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xb7
 Res ubi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'O', 'o'
 Res mtd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'M'
+Res v4l2(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'V' (partly)
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
 // ("EVIOCGBIT(EV_KEY, 8)"), or empty; `verbose`: as the -X verbose comment spells it, without
