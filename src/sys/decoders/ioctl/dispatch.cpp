@@ -20,27 +20,28 @@ struct Family {
 };
 
 constexpr Family kFamilies[] = {
-    {0x03, ioctl::hdio},    // HDIO_*
-    {0x12, ioctl::block},   // BLK*
-    {'!', ioctl::seccomp},  // SECCOMP_IOCTL_*
-    {'=', ioctl::ptp},      // PTP_*
-    {'>', ioctl::counter},  // COUNTER_*
-    {'E', ioctl::evdev},    // EVIOC*
-    {'I', ioctl::inotify},  // INOTIFY_IOC_*
-    {'L', ioctl::loop},     // LOOP_*
-    {'M', ioctl::mtd},      // MEM*, OTP*, ECC*, MTDFILEMODE
-    {'O', ioctl::ubi},      // UBI_IOC* of volumes
-    {'R', ioctl::random},   // RND*
-    {'V', ioctl::v4l2},     // VIDIOC_ENUMINPUT
-    {'X', ioctl::fs_x},     // FITRIM, FS_IOC_FS[GS]ETXATTR
-    {'f', ioctl::fs_f},     // FS_IOC_*FLAGS, FS_IOC_FIEMAP
-    {'i', ioctl::lirc},     // LIRC_*
-    {'o', ioctl::ubi},      // UBI_IOC* of the control device
-    {'p', ioctl::rtc},      // RTC_*
-    {0xaa, ioctl::uffdio},  // UFFDIO_*
-    {0xab, ioctl::nbd},     // NBD_*
-    {0xb4, ioctl::gpio},    // GPIO_*
-    {0xb7, ioctl::nsfs},    // NS_GET_*
+    {0x03, ioctl::hdio},         // HDIO_*
+    {0x12, ioctl::block},        // BLK*
+    {'!', ioctl::seccomp},       // SECCOMP_IOCTL_*
+    {'=', ioctl::ptp},           // PTP_*
+    {'>', ioctl::counter},       // COUNTER_*
+    {'E', ioctl::evdev},         // EVIOC*
+    {'I', ioctl::inotify},       // INOTIFY_IOC_*
+    {'L', ioctl::loop},          // LOOP_*
+    {'M', ioctl::mtd},           // MEM*, OTP*, ECC*, MTDFILEMODE
+    {'O', ioctl::ubi},           // UBI_IOC* of volumes
+    {'R', ioctl::random},        // RND*
+    {'V', ioctl::v4l2},          // VIDIOC_ENUMINPUT
+    {'X', ioctl::fs_x},          // FITRIM, FS_IOC_FS[GS]ETXATTR
+    {'f', ioctl::fs_f},          // FS_IOC_*FLAGS, FS_IOC_FIEMAP
+    {'i', ioctl::lirc},          // LIRC_*
+    {'o', ioctl::ubi},           // UBI_IOC* of the control device
+    {'p', ioctl::rtc},           // RTC_*
+    {0x89, ioctl::sock_ifconf},  // SIOCGIFCONF
+    {0xaa, ioctl::uffdio},       // UFFDIO_*
+    {0xab, ioctl::nbd},          // NBD_*
+    {0xb4, ioctl::gpio},         // GPIO_*
+    {0xb7, ioctl::nsfs},         // NS_GET_*
 };
 
 Res dispatch(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {

@@ -88,26 +88,27 @@ inline void field_x(TokenList& o, std::string_view name, std::uint64_t v) {
 // Terminals, sockets' FIO*/SIOC* basics, files (FS_IOC_*FLAGS) and blocks: the requests whose
 // argument kind is a table in term.cpp. Hex for requests it does not know.
 Res term(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);
-Res fs_f(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'f': FS_IOC_*, fiemap
-Res inotify(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // 'I'
-Res fs_x(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'X'
-Res random(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);   // 'R'
-Res counter(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // '>'
-Res hdio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0x03
-Res gpio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xb4
-Res seccomp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // '!'
-Res ptp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // '='
-Res lirc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'i'
-Res loop(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'L'
-Res rtc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'p'
-Res nbd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 0xab
-Res uffdio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);   // 0xaa
-Res block(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 0x12
-Res nsfs(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xb7
-Res ubi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'O', 'o'
-Res mtd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'M'
-Res v4l2(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 'V' (partly)
-Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 'E'
+Res fs_f(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'f': FS_IOC_*, fiemap
+Res inotify(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // 'I'
+Res fs_x(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'X'
+Res random(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);       // 'R'
+Res counter(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // '>'
+Res hdio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x03
+Res gpio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0xb4
+Res seccomp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);      // '!'
+Res ptp(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // '='
+Res lirc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'i'
+Res loop(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'L'
+Res rtc(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 'p'
+Res nbd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 0xab
+Res uffdio(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);       // 0xaa
+Res block(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 0x12
+Res nsfs(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0xb7
+Res ubi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 'O', 'o'
+Res mtd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 'M'
+Res v4l2(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'V' (partly)
+Res sock_ifconf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // 0x89 SIOCGIFCONF
+Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
 // ("EVIOCGBIT(EV_KEY, 8)"), or empty; `verbose`: as the -X verbose comment spells it, without
 // placeholders for unknown parts.
