@@ -1,5 +1,6 @@
 // ioctl decoding on raw arguments pointing into this process: request names (table, composite
 // and _IOC() spellings) under each -X style, and a few argument structs per device family.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -110,6 +111,36 @@ TEST(SysIoctl, FiemapShowsTheRequestThenWhatTheKernelMapped) {
   EXPECT_EQ(ioctl_line(0xc020660b, addr_of(fm), 0),
             "ioctl(-1, FS_IOC_FIEMAP, {fm_start=0, fm_length=4096, fm_flags=FIEMAP_FLAG_SYNC, "
             "fm_extent_count=8} => {fm_flags=FIEMAP_FLAG_SYNC, fm_mapped_extents=0, ...}) = 0");
+}
+
+TEST(SysIoctl, RtcTimeIsAbbreviatedWithoutVerbose) {
+  const std::int32_t tm[9] = {1, 2, 3, 4, 5, 106, 6, 7, 0};
+  EXPECT_EQ(ioctl_line(0x4024700a, addr_of(tm), kEbadf),
+            "ioctl(-1, RTC_SET_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, "
+            "tm_year=106, ...})" +
+                kBadf);
+  EXPECT_EQ(ioctl_line(0x4024700a, addr_of(tm), kEbadf, ConstNames::Abbrev, true),
+            "ioctl(-1, RTC_SET_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, "
+            "tm_year=106, tm_wday=6, tm_yday=7, tm_isdst=0})" +
+                kBadf);
+}
+
+TEST(SysIoctl, GettersShowTheirResultAtExitOnly) {
+  std::uint32_t value = 38000;
+  // LIRC_GET_REC_RESOLUTION: read at exit; after a failure only the address.
+  EXPECT_EQ(ioctl_line(0x80046907, addr_of(&value), 0),
+            "ioctl(-1, LIRC_GET_REC_RESOLUTION, [38000]) = 0");
+  EXPECT_EQ(ioctl_line(0x80046907, addr_of(&value), kEbadf),
+            fmt::format("ioctl(-1, LIRC_GET_REC_RESOLUTION, {:#x})", addr_of(&value)) + kBadf);
+}
+
+TEST(SysIoctl, PtpZeroTimesHaveNoDateComment) {
+  // struct ptp_sys_offset_precise: device, sys_realtime, sys_monoraw, rsv[4].
+  // The epoch itself is no date strace comments (nor is a zone-dependent one testable here).
+  std::uint64_t t[10] = {};
+  EXPECT_EQ(ioctl_line(0xc0403d08, addr_of(t), 0),
+            "ioctl(-1, PTP_SYS_OFFSET_PRECISE, {device={sec=0, nsec=0}, sys_realtime={sec=0, "
+            "nsec=0}, sys_monoraw={sec=0, nsec=0}}) = 0");
 }
 
 }  // namespace
