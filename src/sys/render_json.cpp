@@ -77,13 +77,16 @@ class JsonWriter {
         if (t.flags & kTruncated) out_ += ",\"truncated\":true";
         out_ += '}';
         return i + 1;
-      case Tok::Name:
+      case Tok::Name: {
         out_ += "{\"sym\":";
-        append_json_string(out_, list_.text(t));
+        std::string_view sym = list_.text(t);
+        if (t.flags & kXlatAlt) sym = sym.substr(0, sym.find('\0'));  // its abbrev spelling
+        append_json_string(out_, sym);
         out_ += ",\"value\":";
         append_i64(out_, static_cast<std::int64_t>(t.value));
         out_ += '}';
         return i + 1;
+      }
       case Tok::Raw:
         if (t.flags & kNumeric) {
           append_i64(out_, static_cast<std::int64_t>(t.value));

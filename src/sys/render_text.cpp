@@ -57,6 +57,30 @@ void append_const_number(std::string& out, std::uint64_t v) {
   }
 }
 
+// The index of the token closing the container that starts at `begin` (or `to` - 1).
+std::size_t matching_end(const TokenList& list, std::size_t begin, std::size_t to) {
+  int depth = 0;
+  for (std::size_t i = begin; i < to; ++i) {
+    switch (list[i].kind) {
+      case Tok::ArrayBegin:
+      case Tok::SetBegin:
+      case Tok::StructBegin:
+      case Tok::FlagsBegin:
+        ++depth;
+        break;
+      case Tok::ArrayEnd:
+      case Tok::SetEnd:
+      case Tok::StructEnd:
+      case Tok::FlagsEnd:
+        if (--depth == 0) return i;
+        break;
+      default:
+        break;
+    }
+  }
+  return to - 1;
+}
+
 struct Frame {
   Tok kind;  // the Begin token of the container, or Arg for the top level
   bool first = true;
@@ -140,10 +164,19 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         separate();
         append_quoted(out, list.text(t), opts.xlevel, (t.flags & kTruncated) != 0);
         break;
-      case Tok::Name:
+      case Tok::Name: {
         separate();
+        std::string_view text = list.text(t);
+        std::string_view verbose_text = text;
+        if (t.flags & kXlatAlt) {  // "abbrev\0verbose"
+          std::size_t cut = text.find('\0');
+          if (cut != std::string_view::npos) {
+            verbose_text = text.substr(cut + 1);
+            text = text.substr(0, cut);
+          }
+        }
         if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
-          out += list.text(t);
+          out += text;
         } else {
           if (t.flags & kHexValue) {
             append_hex(out, t.value);
@@ -153,9 +186,10 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
             append_const_number(out, t.value);
           }
           if (opts.const_names == ConstNames::Verbose)
-            fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
+            fmt::format_to(std::back_inserter(out), " /* {} */", verbose_text);
         }
         break;
+      }
       case Tok::Raw:
         if ((t.flags & kXlatNote) && opts.const_names == ConstNames::Raw) break;
         separate();
@@ -181,7 +215,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
-        if ((t.flags & kXlatNote) != 0 && opts.const_names == ConstNames::Raw) break;
+        if ((t.flags & kXlatNote) && opts.const_names == ConstNames::Raw) break;
         out += " /* ";
         out += list.text(t);
         out += " */";
@@ -195,11 +229,10 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           bool named = false;
           for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) {
             bits |= list[end].value;
-            named |= list[end].kind == Tok::Name;
+            named = named || list[end].kind == Tok::Name;
           }
           append_hex(out, bits);
-          // Without a name inside (0, or bits no name takes) strace prints the number alone:
-          // no "0 /* 0 */".
+          // Without a known bit there is nothing to explain (strace: 0x8 /* FOO_??? */ at most).
           if (opts.const_names == ConstNames::Verbose && named) {
             TextOptions names = opts;
             names.const_names = ConstNames::Abbrev;
@@ -218,11 +251,32 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         stack.push_back({t.kind});
         break;
       case Tok::ArrayBegin:
+        if (t.flags & kXlatAlt) {
+          if (opts.const_names == ConstNames::Abbrev) {
+            i = matching_end(list, i, to);
+            break;
+          }
+          if (opts.const_names == ConstNames::Verbose) {
+            // The numbers explain the names before them, as a comment.
+            TextOptions inner = opts;
+            inner.const_names = ConstNames::Raw;
+            std::size_t end = matching_end(list, i, to);
+            out += " /* ";
+            render_tokens(list, i, std::min(end + 1, to), inner, out);
+            out += " */";
+            i = end;
+            break;
+          }
+        }
         separate();
         out += '[';
         stack.push_back({t.kind});
         break;
       case Tok::SetBegin:
+        if ((t.flags & kXlatAlt) && opts.const_names == ConstNames::Raw) {
+          i = matching_end(list, i, to);
+          break;
+        }
         separate();
         out += (t.flags & kNegated) ? "~[" : "[";
         stack.push_back({t.kind});

@@ -1,5 +1,7 @@
 #include "ptk/sys/tokens.h"
 
+#include <string>
+
 namespace ptk::sys {
 
 void TokenList::push(Tok kind, std::string_view text, std::uint64_t value, std::uint16_t flags) {
@@ -7,6 +9,13 @@ void TokenList::push(Tok kind, std::string_view text, std::uint64_t value, std::
           static_cast<std::uint32_t>(text.size()), value};
   pool_.append(text);
   toks_.push_back(t);
+}
+
+void TokenList::name_alt(std::string_view abbrev, std::string_view verbose, std::uint64_t v) {
+  std::string text(abbrev);
+  text += '\0';
+  text += verbose;
+  push(Tok::Name, text, v, kHexValue | kXlatAlt);
 }
 
 void TokenList::truncate(std::size_t n) {

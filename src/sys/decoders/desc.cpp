@@ -1,6 +1,6 @@
 // Decoders of the desc family: descriptors and the I/O on them. fcntl is in desc_fcntl.cpp,
-// ioctl in desc_ioctl.cpp, poll/select/epoll_wait in desc_poll.cpp; read, write, pread64,
-// pwrite64, close, dup, dup2 and the like need nothing beyond the generic decoder.
+// ioctl in ioctl/ (by device family), poll/select/epoll_wait in desc_poll.cpp; read, write,
+// pread64, pwrite64, close, dup, dup2 and the like need nothing beyond the generic decoder.
 #include <cstring>
 
 #include "desc_util.h"

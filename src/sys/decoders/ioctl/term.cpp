@@ -1,15 +1,21 @@
-// ioctl: the request by name (strace 6.1's names, "A or B" where two headers share a number,
-// else _IOC(dir, type, nr, size)) and the argument of the common terminal, file, block and
-// socket requests; any other argument is shown as the hex number it is.
+// ioctl arguments of the common terminal, file, socket, watchdog and random requests (a table of
+// argument kinds by request number).
 #include <fmt/format.h>
 
 #include <cstring>
 #include <string>
 
-#include "desc_util.h"
+#include "ioctl.h"
 
-namespace ptk::sys::desc {
+namespace ptk::sys::ioctl {
 namespace {
+
+using desc::flags_text;
+using desc::num_flags;
+using desc::num_int;
+using desc::num_uint64;
+using desc::num_ulong;
+using desc::xval;
 
 // How a request's argument is shown. *Get kinds are outputs: shown at exit (where strace also
 // prints the separator), as the address after a failure.
@@ -47,119 +53,123 @@ struct Request {
   std::uint32_t code;
   std::uint8_t abis;
   Arg arg;
-  std::string_view name;
 };
 
-// The requests strace 6.1 names (a subset of its table: terminals, files, blocks, sockets);
-// numbers from the kernel's uapi headers for x86 (both ABIs unless the size differs).
+// The requests whose argument is decoded here (terminals, files, sockets, ...); numbers
+// from the kernel's uapi headers for x86 (both ABIs unless the size differs).
 constexpr Request kRequests[] = {
-    {0x5401, kBoth, Arg::TermiosGet, "TCGETS"},
-    {0x5402, kBoth, Arg::TermiosSet, "SNDCTL_TMR_START or TCSETS"},
-    {0x5403, kBoth, Arg::TermiosSet, "SNDCTL_TMR_STOP or TCSETSW"},
-    {0x5404, kBoth, Arg::TermiosSet, "SNDCTL_TMR_CONTINUE or TCSETSF"},
-    {0x5405, kBoth, Arg::TermioGet, "TCGETA"},
-    {0x5406, kBoth, Arg::TermioSet, "TCSETA"},
-    {0x5407, kBoth, Arg::TermioSet, "TCSETAW"},
-    {0x5408, kBoth, Arg::TermioSet, "TCSETAF"},
-    {0x5409, kBoth, Arg::Int, "TCSBRK"},
-    {0x540a, kBoth, Arg::TcXonc, "TCXONC"},
-    {0x540b, kBoth, Arg::TcFlsh, "TCFLSH"},
-    {0x540c, kBoth, Arg::None, "TIOCEXCL"},
-    {0x540d, kBoth, Arg::None, "TIOCNXCL"},
-    {0x540e, kBoth, Arg::Int, "TIOCSCTTY"},
-    {0x540f, kBoth, Arg::IntGet, "TIOCGPGRP"},
-    {0x5410, kBoth, Arg::IntSet, "TIOCSPGRP"},
-    {0x5411, kBoth, Arg::IntGet, "TIOCOUTQ"},
-    {0x5412, kBoth, Arg::String1, "TIOCSTI"},
-    {0x5413, kBoth, Arg::WinszGet, "TIOCGWINSZ"},
-    {0x5414, kBoth, Arg::WinszSet, "TIOCSWINSZ"},
-    {0x5415, kBoth, Arg::ModemGet, "TIOCMGET"},
-    {0x5416, kBoth, Arg::ModemSet, "TIOCMBIS"},
-    {0x5417, kBoth, Arg::ModemSet, "TIOCMBIC"},
-    {0x5418, kBoth, Arg::ModemSet, "TIOCMSET"},
-    {0x5419, kBoth, Arg::IntGet, "TIOCGSOFTCAR"},
-    {0x541a, kBoth, Arg::IntSet, "TIOCSSOFTCAR"},
-    {0x541b, kBoth, Arg::IntGet, "FIONREAD"},
-    {0x541c, kBoth, Arg::Hex, "TIOCLINUX"},
-    {0x541d, kBoth, Arg::None, "TIOCCONS"},
-    {0x541e, kBoth, Arg::Hex, "TIOCGSERIAL"},
-    {0x541f, kBoth, Arg::None, "TIOCSSERIAL"},
-    {0x5420, kBoth, Arg::IntSet, "TIOCPKT"},
-    {0x5421, kBoth, Arg::IntSet, "FIONBIO"},
-    {0x5422, kBoth, Arg::None, "TIOCNOTTY"},
-    {0x5423, kBoth, Arg::IntSet, "TIOCSETD"},
-    {0x5424, kBoth, Arg::IntGet, "TIOCGETD"},
-    {0x5425, kBoth, Arg::Int, "TCSBRKP"},
-    {0x5427, kBoth, Arg::None, "TIOCSBRK"},
-    {0x5428, kBoth, Arg::None, "TIOCCBRK"},
-    {0x5429, kBoth, Arg::IntGet, "TIOCGSID"},
-    {0x542e, kBoth, Arg::Hex, "TIOCGRS485"},
-    {0x542f, kBoth, Arg::Hex, "TIOCSRS485"},
-    {0x5432, kBoth, Arg::Hex, "TCGETX"},
-    {0x5433, kBoth, Arg::Hex, "TCSETX"},
-    {0x5434, kBoth, Arg::Hex, "TCSETXF"},
-    {0x5435, kBoth, Arg::Hex, "TCSETXW"},
-    {0x5437, kBoth, Arg::None, "TIOCVHANGUP"},
-    {0x5441, kBoth, Arg::Hex, "TIOCGPTPEER"},
-    {0x5450, kBoth, Arg::None, "FIONCLEX"},
-    {0x5451, kBoth, Arg::None, "FIOCLEX"},
-    {0x5452, kBoth, Arg::IntSet, "FIOASYNC"},
-    {0x5453, kBoth, Arg::Hex, "TIOCSERCONFIG"},
-    {0x5454, kBoth, Arg::Hex, "TIOCSERGWILD"},
-    {0x5455, kBoth, Arg::Hex, "TIOCSERSWILD"},
-    {0x5456, kBoth, Arg::TermiosGet, "TIOCGLCKTRMIOS"},
-    {0x5457, kBoth, Arg::TermiosSet, "TIOCSLCKTRMIOS"},
-    {0x5458, kBoth, Arg::Hex, "TIOCSERGSTRUCT"},
-    {0x5459, kBoth, Arg::Hex, "TIOCSERGETLSR"},
-    {0x545a, kBoth, Arg::Hex, "TIOCSERGETMULTI"},
-    {0x545b, kBoth, Arg::Hex, "TIOCSERSETMULTI"},
-    {0x545c, kBoth, Arg::Hex, "TIOCMIWAIT"},
-    {0x545d, kBoth, Arg::Hex, "TIOCGICOUNT"},
-    {0x5460, kBoth, Arg::Hex, "FIOQSIZE"},
-    {0x802c542a, kBoth, Arg::Termios2Get, "TCGETS2"},
-    {0x402c542b, kBoth, Arg::Termios2Set, "TCSETS2"},
-    {0x402c542c, kBoth, Arg::Termios2Set, "TCSETSW2"},
-    {0x402c542d, kBoth, Arg::Termios2Set, "TCSETSF2"},
-    {0x80045430, kBoth, Arg::IntGet, "TIOCGPTN"},
-    {0x40045431, kBoth, Arg::IntSet, "TIOCSPTLCK"},
-    {0x80045432, kBoth, Arg::IntGet, "TIOCGDEV"},
-    {0x40045436, kBoth, Arg::Hex, "TIOCSIG"},
-    {0x80045438, kBoth, Arg::Hex, "TIOCGPKT"},
-    {0x80045439, kBoth, Arg::Hex, "TIOCGPTLCK"},
-    {0x80045440, kBoth, Arg::IntGet, "TIOCGEXCL"},
-    {0x8901, kBoth, Arg::IntSet, "FIOSETOWN"},
-    {0x8902, kBoth, Arg::IntSet, "SIOCSPGRP"},
-    {0x8903, kBoth, Arg::IntGet, "FIOGETOWN"},
-    {0x8904, kBoth, Arg::IntGet, "SIOCGPGRP"},
-    {0x8905, kBoth, Arg::IntGet, "SIOCATMARK"},
-    {0x0001, kBoth, Arg::Hex, "FIBMAP"},
-    {0x0002, kBoth, Arg::Hex, "FIGETBSZ"},
-    {0x40049409, kBoth, Arg::Int, "BTRFS_IOC_CLONE or FICLONE"},
-    {0x4020940d, kBoth, Arg::NullOrHex, "BTRFS_IOC_CLONE_RANGE or FICLONERANGE"},
-    {0xc0189436, kBoth, Arg::NullOrHex, "BTRFS_IOC_FILE_EXTENT_SAME or FIDEDUPERANGE"},
-    {0xc020660b, kBoth, Arg::NullOrHex, "FS_IOC_FIEMAP"},
-    {0x80046601, kBoth, Arg::FsFlagsGet, "FS_IOC32_GETFLAGS"},
-    {0x40046602, kBoth, Arg::FsFlagsSet, "FS_IOC32_SETFLAGS"},
-    {0x80047601, kBoth, Arg::Hex, "FS_IOC32_GETVERSION"},
-    {0x40047602, kBoth, Arg::Hex, "FS_IOC32_SETVERSION"},
-    {0x80086601, k64, Arg::FsFlagsGet, "FS_IOC_GETFLAGS"},
-    {0x40086602, k64, Arg::FsFlagsSet, "FS_IOC_SETFLAGS"},
-    {0x80087601, k64, Arg::Hex, "FS_IOC_GETVERSION"},
-    {0x40087602, k64, Arg::Hex, "FS_IOC_SETVERSION"},
-    {0x125d, kBoth, Arg::IntSet, "BLKROSET"},
-    {0x125e, kBoth, Arg::IntGet, "BLKROGET"},
-    {0x125f, kBoth, Arg::Hex, "BLKRRPART"},
-    {0x1260, kBoth, Arg::UlongGet, "BLKGETSIZE"},
-    {0x1261, kBoth, Arg::Hex, "BLKFLSBUF"},
-    {0x1262, kBoth, Arg::Hex, "BLKRASET"},
-    {0x1263, kBoth, Arg::UlongGet, "BLKRAGET"},
-    {0x1268, kBoth, Arg::IntGet, "BLKSSZGET"},
-    {0x80081270, k64, Arg::IntGet, "BLKBSZGET"},
-    {0x40081271, k64, Arg::IntSet, "BLKBSZSET"},
-    {0x80081272, k64, Arg::U64Get, "BLKGETSIZE64"},
-    {0x80041270, k32, Arg::IntGet, "BLKBSZGET"},
-    {0x40041271, k32, Arg::IntSet, "BLKBSZSET"},
-    {0x80041272, k32, Arg::U64Get, "BLKGETSIZE64"},
+    {0x5401, kBoth, Arg::TermiosGet},
+    {0x5402, kBoth, Arg::TermiosSet},
+    {0x5403, kBoth, Arg::TermiosSet},
+    {0x5404, kBoth, Arg::TermiosSet},
+    {0x5405, kBoth, Arg::TermioGet},
+    {0x5406, kBoth, Arg::TermioSet},
+    {0x5407, kBoth, Arg::TermioSet},
+    {0x5408, kBoth, Arg::TermioSet},
+    {0x5409, kBoth, Arg::Int},
+    {0x540a, kBoth, Arg::TcXonc},
+    {0x540b, kBoth, Arg::TcFlsh},
+    {0x540c, kBoth, Arg::None},
+    {0x540d, kBoth, Arg::None},
+    {0x540e, kBoth, Arg::Int},
+    {0x540f, kBoth, Arg::IntGet},
+    {0x5410, kBoth, Arg::IntSet},
+    {0x5411, kBoth, Arg::IntGet},
+    {0x5412, kBoth, Arg::String1},
+    {0x5413, kBoth, Arg::WinszGet},
+    {0x5414, kBoth, Arg::WinszSet},
+    {0x5415, kBoth, Arg::ModemGet},
+    {0x5416, kBoth, Arg::ModemSet},
+    {0x5417, kBoth, Arg::ModemSet},
+    {0x5418, kBoth, Arg::ModemSet},
+    {0x5419, kBoth, Arg::IntGet},
+    {0x541a, kBoth, Arg::IntSet},
+    {0x541b, kBoth, Arg::IntGet},
+    {0x541c, kBoth, Arg::Hex},
+    {0x541d, kBoth, Arg::None},
+    {0x541e, kBoth, Arg::Hex},
+    {0x541f, kBoth, Arg::None},
+    {0x5420, kBoth, Arg::IntSet},
+    {0x5421, kBoth, Arg::IntSet},
+    {0x5422, kBoth, Arg::None},
+    {0x5423, kBoth, Arg::IntSet},
+    {0x5424, kBoth, Arg::IntGet},
+    {0x5425, kBoth, Arg::Int},
+    {0x5427, kBoth, Arg::None},
+    {0x5428, kBoth, Arg::None},
+    {0x5429, kBoth, Arg::IntGet},
+    {0x542e, kBoth, Arg::Hex},
+    {0x542f, kBoth, Arg::Hex},
+    {0x5432, kBoth, Arg::Hex},
+    {0x5433, kBoth, Arg::Hex},
+    {0x5434, kBoth, Arg::Hex},
+    {0x5435, kBoth, Arg::Hex},
+    {0x5437, kBoth, Arg::None},
+    {0x5441, kBoth, Arg::Hex},
+    {0x5450, kBoth, Arg::None},
+    {0x5451, kBoth, Arg::None},
+    {0x5452, kBoth, Arg::IntSet},
+    {0x5453, kBoth, Arg::Hex},
+    {0x5454, kBoth, Arg::Hex},
+    {0x5455, kBoth, Arg::Hex},
+    {0x5456, kBoth, Arg::TermiosGet},
+    {0x5457, kBoth, Arg::TermiosSet},
+    {0x5458, kBoth, Arg::Hex},
+    {0x5459, kBoth, Arg::Hex},
+    {0x545a, kBoth, Arg::Hex},
+    {0x545b, kBoth, Arg::Hex},
+    {0x545c, kBoth, Arg::Hex},
+    {0x545d, kBoth, Arg::Hex},
+    {0x5460, kBoth, Arg::Hex},
+    {0x802c542a, kBoth, Arg::Termios2Get},
+    {0x402c542b, kBoth, Arg::Termios2Set},
+    {0x402c542c, kBoth, Arg::Termios2Set},
+    {0x402c542d, kBoth, Arg::Termios2Set},
+    {0x80045430, kBoth, Arg::IntGet},
+    {0x40045431, kBoth, Arg::IntSet},
+    {0x80045432, kBoth, Arg::IntGet},
+    {0x40045436, kBoth, Arg::Hex},
+    {0x80045438, kBoth, Arg::Hex},
+    {0x80045439, kBoth, Arg::Hex},
+    {0x80045440, kBoth, Arg::IntGet},
+    {0x8901, kBoth, Arg::IntSet},
+    {0x8902, kBoth, Arg::IntSet},
+    {0x8903, kBoth, Arg::IntGet},
+    {0x8904, kBoth, Arg::IntGet},
+    {0x8905, kBoth, Arg::IntGet},
+    {0x0001, kBoth, Arg::Hex},
+    {0x0002, kBoth, Arg::Hex},
+    {0x40049409, kBoth, Arg::Int},
+    {0x4020940d, kBoth, Arg::NullOrHex},
+    {0xc0189436, kBoth, Arg::NullOrHex},
+    {0xc020660b, kBoth, Arg::NullOrHex},
+    {0x80046601, kBoth, Arg::FsFlagsGet},
+    {0x40046602, kBoth, Arg::FsFlagsSet},
+    {0x80047601, kBoth, Arg::Hex},
+    {0x40047602, kBoth, Arg::Hex},
+    {0x80086601, k64, Arg::FsFlagsGet},
+    {0x40086602, k64, Arg::FsFlagsSet},
+    {0x80087601, k64, Arg::Hex},
+    {0x40087602, k64, Arg::Hex},
+    // watchdog (linux/watchdog.h); WDIOC_KEEPALIVE's int is ignored by the kernel
+    {0x80045701, kBoth, Arg::IntGet},  // WDIOC_GETSTATUS
+    {0x80045702, kBoth, Arg::IntGet},  // WDIOC_GETBOOTSTATUS
+    {0x80045703, kBoth, Arg::IntGet},  // WDIOC_GETTEMP
+    {0x80045707, kBoth, Arg::IntGet},  // WDIOC_GETTIMEOUT
+    {0x80045709, kBoth, Arg::IntGet},  // WDIOC_GETPRETIMEOUT
+    {0x8004570a, kBoth, Arg::IntGet},  // WDIOC_GETTIMELEFT
+    {0xc0045706, kBoth, Arg::IntSet},  // WDIOC_SETTIMEOUT
+    {0xc0045708, kBoth, Arg::IntSet},  // WDIOC_SETPRETIMEOUT
+    {0x80045705, kBoth, Arg::None},    // WDIOC_KEEPALIVE
+    // random (linux/random.h)
+    {0x80045200, kBoth, Arg::IntGet},  // RNDGETENTCNT
+    {0x40045201, kBoth, Arg::IntSet},  // RNDADDTOENTCNT
+    {0x5204, kBoth, Arg::None},        // RNDZAPENTCNT
+    {0x5206, kBoth, Arg::None},        // RNDCLEARPOOL
+    {0x5207, kBoth, Arg::None},        // RNDRESEEDCRNG
+    // filesystems ('X', linux/fs.h)
+    {0xc0045877, kBoth, Arg::None},  // FIFREEZE
+    {0xc0045878, kBoth, Arg::None},  // FITHAW
 };
 
 const Request* find_request(std::uint32_t code, int word_size) {
@@ -185,14 +195,6 @@ bool is_output(Arg a) {
     default:
       return false;
   }
-}
-
-// _IOC(_IOC_READ|_IOC_WRITE, 0x54, 0x1, 0x4) for a request strace has no name for.
-std::string ioc_text(std::uint32_t code) {
-  static constexpr std::string_view kDirs[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ",
-                                               "_IOC_READ|_IOC_WRITE"};
-  return fmt::format("_IOC({}, {}, {}, {})", kDirs[(code >> 30) & 3], hex_text((code >> 8) & 0xff),
-                     hex_text(code & 0xff), hex_text((code >> 16) & 0x3fff));
 }
 
 // ---- terminal structs (the kernel's layouts, the same on both x86 ABIs) ----
@@ -393,26 +395,16 @@ void print_arg(DecodeCtx& ctx, Arg kind, std::uint64_t arg) {
 
 }  // namespace
 
-void decode_ioctl(DecodeCtx& ctx) {
-  auto code = static_cast<std::uint32_t>(ctx.u(1));
+Res term(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
   const Request* req = find_request(code, ctx.word_size());
-  Arg kind = req != nullptr ? req->arg : Arg::Hex;
-  if (ctx.entering()) {
-    ctx.syscall().more_at_exit = false;
-    ctx.arg(0);
-    ctx.fd(ctx.s(0));
-    ctx.arg(1);
-    if (req != nullptr) {
-      ctx.out().name(req->name, code);
-    } else {
-      ctx.out().raw_number(ioc_text(code), code);
-    }
-    if (kind == Arg::None || is_output(kind)) return;
-  } else if (!is_output(kind)) {
-    return;
-  }
+  if (req == nullptr) return Res::Hex;
+  Arg kind = req->arg;
+  if (kind == Arg::Hex) return Res::Hex;
+  if (kind == Arg::None) return Res::Done;
+  if (ctx.entering() && is_output(kind)) return Res::Exit;
   ctx.arg(2);
-  print_arg(ctx, kind, ctx.u(2));
+  print_arg(ctx, kind, arg);
+  return Res::Done;
 }
 
-}  // namespace ptk::sys::desc
+}  // namespace ptk::sys::ioctl
