@@ -174,6 +174,8 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
+        // kAbbrev: the "PREFIX_???" of a value a table lacks, which -X raw leaves out.
+        if ((t.flags & kAbbrev) != 0 && opts.const_names == ConstNames::Raw) break;
         out += " /* ";
         out += list.text(t);
         out += " */";

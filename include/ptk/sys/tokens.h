@@ -96,6 +96,8 @@ class TokenList {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
   }
   void comment(std::string_view text) { push(Tok::Comment, text); }
+  // The "PREFIX_???" after a number no table names: -X raw prints the number alone.
+  void unknown_comment(std::string_view text) { push(Tok::Comment, text, 0, kAbbrev); }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
   }
