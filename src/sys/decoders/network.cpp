@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "netlink/nl.h"
 #include "network_msg.h"
 #include "network_sockaddr.h"
 #include "network_sockopt.h"
@@ -169,12 +170,23 @@ void decode_sockname(DecodeCtx& ctx) {
   }
 }
 
+// The data of sendto/recvfrom: netlink messages on a netlink socket, else bytes.
+void socket_buffer(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
+  int protocol =
+      ctx.options().dereference ? nl::socket_protocol(ctx, static_cast<int>(ctx.s(0))) : -1;
+  if (protocol >= 0) {
+    nl::print_buffer(ctx, protocol, addr, len);
+  } else {
+    ctx.buffer(addr, len);
+  }
+}
+
 void decode_sendto(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ctx.arg(0);
   ctx.fd(ctx.s(0));
   ctx.arg(1);
-  ctx.buffer(ctx.u(1), ctx.u(2));
+  socket_buffer(ctx, ctx.u(1), ctx.u(2));
   ctx.arg(2);
   ctx.out().uint_(ctx.u(2));
   ctx.arg(3);
@@ -205,7 +217,8 @@ void decode_recvfrom(DecodeCtx& ctx) {
   if (ctx.failed()) {
     o.ptr(ctx.u(1));
   } else {
-    ctx.buffer(ctx.u(1), std::min<std::uint64_t>(static_cast<std::uint64_t>(ctx.ret()), ctx.u(2)));
+    socket_buffer(ctx, ctx.u(1),
+                  std::min<std::uint64_t>(static_cast<std::uint64_t>(ctx.ret()), ctx.u(2)));
   }
   ctx.arg(2);
   o.uint_(ctx.u(2));

@@ -1,0 +1,45 @@
+// NETLINK_ROUTE: the decoders of each RTM_* message's payload.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "../network_sockaddr.h"
+#include "nl.h"
+
+namespace ptk::sys::nl {
+
+// Decodes the payload of an RTM_* message whose first byte (the family) is `family`.
+using RouteFn = void (*)(DecodeCtx& ctx, const Msg& msg, std::uint8_t family, std::uint64_t addr,
+                         std::uint32_t len);
+
+// By type - RTM_BASE; nullptr where strace 6.1 prints only the family.
+inline constexpr std::size_t kRouteTypes = 91;  // through RTM_GETNEXTHOP (106)
+const std::array<RouteFn, kRouteTypes>& route_decoders();
+
+// {family=AF_INET, data="\x..."}: a payload no decoder knows.
+void print_family(DecodeCtx& ctx, std::uint8_t family, std::uint64_t addr, std::uint32_t len);
+
+// The rest of a route struct of `size` bytes after its first byte (the family, in `out`
+// already): false when len is short (prints "...") or the bytes are unreadable (prints the
+// address), as strace does after the family field.
+bool read_rest(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, void* out, std::size_t size,
+               std::size_t first = 1);
+
+// The attributes after a struct of `size` bytes (aligned to 4), if any.
+void attrs_after(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::size_t size,
+                 const AttrSpec& spec);
+
+// The RTM_* decoders (rtnl_*.cpp).
+#define PTK_RTNL_DECODER(name)                                                     \
+  void name(DecodeCtx& ctx, const Msg& m, std::uint8_t family, std::uint64_t addr, \
+            std::uint32_t len)
+PTK_RTNL_DECODER(decode_ifaddrmsg);
+PTK_RTNL_DECODER(decode_nsid);
+PTK_RTNL_DECODER(decode_netconfmsg);
+PTK_RTNL_DECODER(decode_tcamsg);
+PTK_RTNL_DECODER(decode_dcbmsg);
+PTK_RTNL_DECODER(decode_ifaddrlblmsg);
+#undef PTK_RTNL_DECODER
+
+}  // namespace ptk::sys::nl
