@@ -20,6 +20,9 @@ const std::array<RouteFn, kRouteTypes>& route_decoders();
 // {family=AF_INET, data="\x..."}: a payload no decoder knows.
 void print_family(DecodeCtx& ctx, std::uint8_t family, std::uint64_t addr, std::uint32_t len);
 
+// TCA_STATS2 and TCA_ACT_STATS: the TCA_STATS_* nest.
+bool attr_tc_stats(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+
 // The rest of a route struct of `size` bytes after its first byte (the family, in `out`
 // already): false when len is short (prints "...") or the bytes are unreadable (prints the
 // address), as strace does after the family field.
@@ -40,6 +43,8 @@ PTK_RTNL_DECODER(decode_netconfmsg);
 PTK_RTNL_DECODER(decode_tcamsg);
 PTK_RTNL_DECODER(decode_dcbmsg);
 PTK_RTNL_DECODER(decode_ifaddrlblmsg);
+PTK_RTNL_DECODER(decode_br_port_msg);
+PTK_RTNL_DECODER(decode_tcmsg);
 #undef PTK_RTNL_DECODER
 
 }  // namespace ptk::sys::nl

@@ -14,11 +14,14 @@ std::array<RouteFn, kRouteTypes> make_table() {
   };
   // RTM_{NEW,DEL,GET}ADDR, RTM_GETMULTICAST, RTM_GETANYCAST
   set({20, 21, 22, 58, 62}, decode_ifaddrmsg);
-  set({48, 49, 50}, decode_tcamsg);        // RTM_*ACTION
-  set({72, 73, 74}, decode_ifaddrlblmsg);  // RTM_*ADDRLABEL
-  set({78, 79}, decode_dcbmsg);            // RTM_GETDCB, RTM_SETDCB
-  set({80, 81, 82}, decode_netconfmsg);    // RTM_*NETCONF
-  set({88, 89, 90}, decode_nsid);          // RTM_*NSID
+  set({36, 37, 38, 40, 41, 42, 44, 45, 46}, decode_tcmsg);  // RTM_*{QDISC,TCLASS,TFILTER}
+  set({100, 101, 102}, decode_tcmsg);                       // RTM_*CHAIN
+  set({84, 85, 86}, decode_br_port_msg);                    // RTM_*MDB
+  set({48, 49, 50}, decode_tcamsg);                         // RTM_*ACTION
+  set({72, 73, 74}, decode_ifaddrlblmsg);                   // RTM_*ADDRLABEL
+  set({78, 79}, decode_dcbmsg);                             // RTM_GETDCB, RTM_SETDCB
+  set({80, 81, 82}, decode_netconfmsg);                     // RTM_*NETCONF
+  set({88, 89, 90}, decode_nsid);                           // RTM_*NSID
   return t;
 }
 

@@ -82,6 +82,8 @@ bool attr_fd(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* 
 bool attr_ifindex(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_in_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_in6_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+// A clock_t count with its seconds in a comment: 5700500 /* 57005.00 s */.
+bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_be16(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_be64(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 // An address of the family `opaque` points to (a std::uint8_t AF_*), by its length.

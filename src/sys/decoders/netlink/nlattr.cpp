@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -10,6 +11,7 @@
 
 #include "../network_sockaddr.h"
 #include "nl.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::sys::nl {
 namespace {
@@ -193,24 +195,14 @@ bool attr_ifindex(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const v
 }
 
 bool attr_in_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  unsigned char a[4];
-  if (len < sizeof a) return false;
-  if (!read_bytes(ctx, addr, a, sizeof a)) {
-    ctx.out().ptr(addr);
-  } else {
-    dec::print_inet_addr(ctx.out(), AF_INET, a, ctx.options().xlevel);
-  }
+  if (len < 4) return false;
+  print_inet_addr(ctx, addr, len, AF_INET);
   return true;
 }
 
 bool attr_in6_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  unsigned char a[16];
-  if (len < sizeof a) return false;
-  if (!read_bytes(ctx, addr, a, sizeof a)) {
-    ctx.out().ptr(addr);
-  } else {
-    dec::print_inet_addr(ctx.out(), AF_INET6, a, ctx.options().xlevel);
-  }
+  if (len < 16) return false;
+  print_inet_addr(ctx, addr, len, AF_INET6);
   return true;
 }
 
@@ -231,7 +223,38 @@ void print_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, int 
     ctx.out().ptr(addr);
     return;
   }
-  dec::print_inet_addr(ctx.out(), family, a, ctx.options().xlevel);
+  // Unlike a sockaddr's, strace names no variable after an attribute's IPv6 address.
+  char text[INET6_ADDRSTRLEN] = {};
+  if (::inet_ntop(family, a, text, sizeof text) == nullptr) {
+    hex_str(ctx, addr, size);
+    return;
+  }
+  std::string s = family == AF_INET ? "inet_addr(" : "inet_pton(AF_INET6, ";
+  append_quoted(s, text, ctx.options().xlevel, false);
+  s += ')';
+  ctx.out().raw(s);
+}
+
+bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
+  std::uint64_t v = 0;
+  if (len > 8) return false;
+  if (!read_uint(ctx, addr, len, v)) {
+    ctx.out().ptr(addr);
+    return true;
+  }
+  ctx.out().uint_(v);
+  // Seconds at the clock tick's precision (USER_HZ 100: 2 digits), as strace adds them.
+  static const long tck = ::sysconf(_SC_CLK_TCK);
+  if (tck > 0 && v > 0) {
+    int width = 0;
+    for (long t = tck; t >= 10; t /= 10) ++width;
+    auto utck = static_cast<std::uint64_t>(tck);
+    std::uint64_t scale = 1;
+    for (int i = 0; i < width; ++i) scale *= 10;
+    std::uint64_t frac = (v % utck) * scale / utck;
+    ctx.out().unknown_comment(fmt::format("{}.{:0{}} s", v / utck, frac, width));
+  }
+  return true;
 }
 
 bool attr_be16(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
