@@ -152,7 +152,15 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         break;
       case Tok::Raw:
         separate();
-        out += list.text(t);
+        if ((t.flags & kAbbrev) == 0) {
+          out += list.text(t);
+        } else if (opts.const_names == ConstNames::Abbrev) {
+          out += list.styled_abbrev(t);
+        } else {
+          out += list.styled_raw(t);
+          if (opts.const_names == ConstNames::Verbose)
+            fmt::format_to(std::back_inserter(out), " /* {} */", list.styled_abbrev(t));
+        }
         break;
       case Tok::Fd:
         separate();

@@ -15,4 +15,25 @@ void TokenList::truncate(std::size_t n) {
   toks_.resize(n);
 }
 
+void TokenList::styled(std::string_view raw, std::string_view abbrev) {
+  // One pool entry: the raw form, then the abbrev form; value holds the split.
+  Token t{Tok::Raw, kAbbrev, static_cast<std::uint32_t>(pool_.size()),
+          static_cast<std::uint32_t>(raw.size() + abbrev.size()), raw.size()};
+  pool_.append(raw);
+  pool_.append(abbrev);
+  toks_.push_back(t);
+}
+
+std::string_view TokenList::styled_abbrev(const Token& t) const {
+  std::string_view all = text(t);
+  if (t.kind != Tok::Raw || (t.flags & kAbbrev) == 0) return all;
+  return all.substr(static_cast<std::size_t>(t.value));
+}
+
+std::string_view TokenList::styled_raw(const Token& t) const {
+  std::string_view all = text(t);
+  if (t.kind != Tok::Raw || (t.flags & kAbbrev) == 0) return all;
+  return all.substr(0, static_cast<std::size_t>(t.value));
+}
+
 }  // namespace ptk::sys

@@ -33,7 +33,7 @@ enum class Tok : std::uint8_t {
   SetBegin,     // [INT TERM] (space separated); kNegated prints ~[...]
   SetEnd,
   Raw,      // text printed as is: a C expression as strace shows it (htons(80)); value
-            //  is its number when kNumeric
+            //  is its number when kNumeric; with kAbbrev a styled() pair
   Comment,  // " /* text */" after the previous value
   Fd,       // a descriptor number; text = its path when -y resolved one; with kNumeric a pid
             //  and text its command name (-Y)
@@ -95,6 +95,12 @@ class TokenList {
   void raw_number(std::string_view text, std::int64_t v) {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
   }
+  // A value strace spells by -X style: `raw` under -X raw, `abbrev` by default, and
+  // "raw /* abbrev */" under -X verbose (inet_addr("1.2.3.4") is "\x01\x02\x03\x04" raw).
+  void styled(std::string_view raw, std::string_view abbrev);
+  // The abbrev form of a styled token (the whole text of any other).
+  std::string_view styled_abbrev(const Token& t) const;
+  std::string_view styled_raw(const Token& t) const;
   void comment(std::string_view text) { push(Tok::Comment, text); }
   // The "PREFIX_???" after a number no table names: -X raw prints the number alone.
   void unknown_comment(std::string_view text) { push(Tok::Comment, text, 0, kAbbrev); }

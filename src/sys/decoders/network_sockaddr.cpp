@@ -25,7 +25,8 @@ void print_ifindex(TokenList& o, std::uint32_t index) {
     std::string s = "if_nametoindex(";
     append_quoted(s, name, 0, false);
     s += ')';
-    o.raw_number(s, index);
+    // A name: -X raw prints the number, -X verbose both (1 /* if_nametoindex("lo") */).
+    o.name(s, index);
   } else {
     o.uint_(index);
   }

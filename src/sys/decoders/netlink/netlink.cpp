@@ -55,9 +55,9 @@ void print_type(TokenList& o, int protocol, std::uint16_t type) {
       return;
     }
     if (protocol == kGeneric) {
-      // strace names the families its own process resolved through genetlink; ptk does not
-      // ask the kernel, which leaves the number with strace's placeholder.
-      xval(o, "", type, "GENERIC_FAMILY_???");
+      // strace names every family the kernel lists (CTRL_CMD_GETFAMILY); ptk knows only the
+      // one whose id is fixed, nlctrl, and prints the others' numbers.
+      xval(o, "genl_families", type, "GENERIC_FAMILY_???");
       return;
     }
     TypeTable t = type_table(protocol);
@@ -329,6 +329,13 @@ void xflags(TokenList& o, std::string_view table, std::uint64_t value, std::stri
   o.begin_flags();
   std::uint64_t rest = value;
   bool any = false;
+  // A table naming 0 (NUD_NONE) names an empty value too.
+  std::string_view zero = x != nullptr && value == 0 ? xlat_name(*x, 0) : std::string_view();
+  if (!zero.empty()) {
+    o.name(zero, 0);
+    o.end_flags();
+    return;
+  }
   if (x != nullptr) {
     for (const XlatEntry& e : x->entries) {
       if (e.value != 0 && (rest & e.value) == e.value) {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 
 #include "../network_sockaddr.h"
 #include "nl.h"
@@ -22,6 +23,23 @@ void print_family(DecodeCtx& ctx, std::uint8_t family, std::uint64_t addr, std::
 
 // TCA_STATS2 and TCA_ACT_STATS: the TCA_STATS_* nest.
 bool attr_tc_stats(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+
+// RT_TABLE_* u32 and RTPROT_* u8 (RTA_TABLE, FRA_TABLE, FRA_PROTOCOL).
+bool attr_rt_class(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+bool attr_rt_proto(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+
+// A LWTUNNEL_ENCAP_* u16 (RTA_ENCAP_TYPE, NHA_ENCAP_TYPE).
+bool attr_lwt_encap_type(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+
+// A struct of naturally aligned fields printed as {name=value, ...} when len holds `need`
+// bytes (else false); kinds: U u64, u u32, d s32, x u32 as %#x, X u32 as 0x%08x, S u16, T s16, s
+// u8, t s8.
+struct Field {
+  std::string_view name;
+  char kind;
+};
+bool struct_fields(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::size_t need,
+                   std::initializer_list<Field> list);
 
 // The rest of a route struct of `size` bytes after its first byte (the family, in `out`
 // already): false when len is short (prints "...") or the bytes are unreadable (prints the
@@ -45,6 +63,14 @@ PTK_RTNL_DECODER(decode_dcbmsg);
 PTK_RTNL_DECODER(decode_ifaddrlblmsg);
 PTK_RTNL_DECODER(decode_br_port_msg);
 PTK_RTNL_DECODER(decode_tcmsg);
+PTK_RTNL_DECODER(decode_nhmsg);
+PTK_RTNL_DECODER(decode_cachereport);
+PTK_RTNL_DECODER(decode_ndtmsg);
+PTK_RTNL_DECODER(decode_fib_rule_hdr);
+PTK_RTNL_DECODER(decode_rtmsg);
+PTK_RTNL_DECODER(decode_ifinfomsg);
+PTK_RTNL_DECODER(decode_ndmsg);
+PTK_RTNL_DECODER(decode_ifstatsmsg);
 #undef PTK_RTNL_DECODER
 
 }  // namespace ptk::sys::nl

@@ -82,6 +82,12 @@ bool attr_fd(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* 
 bool attr_ifindex(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_in_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_in6_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+// n elements of elem_size bytes (at most 64) at addr, each printed by fn, cut at -s unless -v;
+// an unreadable first one prints the address, a later one "... /* 0xaddr */".
+using ElemFn = void (*)(DecodeCtx& ctx, const unsigned char* elem, const void* opaque);
+void print_array(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t elem_size,
+                 ElemFn fn, const void* opaque = nullptr);
+
 // A clock_t count with its seconds in a comment: 5700500 /* 57005.00 s */.
 bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_be16(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
@@ -89,7 +95,9 @@ bool attr_be64(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void
 // An address of the family `opaque` points to (a std::uint8_t AF_*), by its length.
 bool attr_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 // strace's decode_inet_addr: the address when len holds one of the family, else bytes.
-void print_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, int family);
+// `var` names the variable of an IPv6 address: inet_pton(AF_INET6, "::1", &var).
+void print_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, int family,
+                     std::string_view var = {});
 // A value of an xlat: opaque points to an AttrXlat.
 struct AttrXlat {
   std::string_view table;

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
 #include "../network_sockaddr.h"
+#include "../time_util.h"
 #include "nl.h"
 #include "ptk/sys/escape.h"
 
@@ -212,7 +214,8 @@ bool attr_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const
   return true;
 }
 
-void print_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, int family) {
+void print_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, int family,
+                     std::string_view var) {
   std::uint32_t size = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
   if (size == 0 || len < size) {
     hex_str(ctx, addr, len);
@@ -231,8 +234,40 @@ void print_inet_addr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, int 
   }
   std::string s = family == AF_INET ? "inet_addr(" : "inet_pton(AF_INET6, ";
   append_quoted(s, text, ctx.options().xlevel, false);
+  if (family == AF_INET6 && !var.empty()) s.append(", &").append(var);
   s += ')';
-  ctx.out().raw(s);
+  // -X raw shows the bytes, -X verbose the bytes and the address.
+  ctx.out().styled(dec::hex_quoted(std::string_view(reinterpret_cast<const char*>(a), size), false),
+                   s);
+}
+
+void print_array(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t elem_size,
+                 ElemFn fn, const void* opaque) {
+  TokenList& o = ctx.out();
+  std::array<unsigned char, 64> buf{};
+  if (elem_size == 0 || elem_size > buf.size()) return;
+  // strace cuts arrays at -s elements unless -v.
+  std::size_t limit = ctx.options().verbose ? ctx.options().max_array : ctx.options().string_limit;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t a = addr + i * elem_size;
+    if (!read_bytes(ctx, a, buf.data(), elem_size)) {
+      if (i == 0) {
+        o.ptr(addr);
+        return;
+      }
+      o.raw("...");
+      o.comment(hexnum(a));
+      o.end_array();
+      return;
+    }
+    if (i == 0) o.begin_array();
+    if (i == limit) {
+      o.end_array(true);
+      return;
+    }
+    fn(ctx, buf.data(), opaque);
+  }
+  if (n != 0) o.end_array();
 }
 
 bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {

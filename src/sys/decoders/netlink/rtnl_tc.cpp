@@ -4,6 +4,8 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstring>
 #include <initializer_list>
@@ -13,86 +15,40 @@
 namespace ptk::sys::nl {
 namespace {
 
-// A struct of unsigned fields (u = 32-bit, U = 64-bit, d = signed 32-bit, s/S 8/16-bit
-// unsigned, t/T 8/16-bit signed) printed as {name=value, ...} when len holds `need` bytes.
-struct Field {
-  std::string_view name;
-  char kind;
-};
-
-bool fields(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::size_t need,
-            std::initializer_list<Field> list) {
-  if (len < need) return false;
-  std::array<unsigned char, 64> buf{};
-  if (need > buf.size() || !read_bytes(ctx, addr, buf.data(), need)) {
-    ctx.out().ptr(addr);
-    return true;
-  }
-  TokenList& o = ctx.out();
-  o.begin_struct();
-  std::size_t off = 0;
-  for (const Field& f : list) {
-    std::size_t size = f.kind == 'U'                      ? 8
-                       : (f.kind == 'u' || f.kind == 'd') ? 4
-                       : (f.kind == 'S' || f.kind == 'T') ? 2
-                                                          : 1;
-    off = (off + size - 1) / size * size;  // natural alignment
-    std::uint64_t v = 0;
-    std::memcpy(&v, buf.data() + off, size);
-    o.field(f.name);
-    switch (f.kind) {
-      case 'd':
-        o.int_(static_cast<std::int32_t>(v));
-        break;
-      case 't':
-        o.int_(static_cast<std::int8_t>(v));
-        break;
-      case 'T':
-        o.int_(static_cast<std::int16_t>(v));
-        break;
-      default:
-        o.uint_(v);
-        break;
-    }
-    off += size;
-  }
-  o.end_struct();
-  return true;
-}
-
 bool tc_stats(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
   // Only through backlog: the kernel's struct tc_stats has padding after it.
-  return fields(ctx, addr, len, 36,
-                {{"bytes", 'U'},
-                 {"packets", 'u'},
-                 {"drops", 'u'},
-                 {"overlimits", 'u'},
-                 {"bps", 'u'},
-                 {"pps", 'u'},
-                 {"qlen", 'u'},
-                 {"backlog", 'u'}});
+  return struct_fields(ctx, addr, len, 36,
+                       {{"bytes", 'U'},
+                        {"packets", 'u'},
+                        {"drops", 'u'},
+                        {"overlimits", 'u'},
+                        {"bps", 'u'},
+                        {"pps", 'u'},
+                        {"qlen", 'u'},
+                        {"backlog", 'u'}});
 }
 
 bool estimator(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  return fields(ctx, addr, len, sizeof(tc_estimator), {{"interval", 't'}, {"ewma_log", 's'}});
+  return struct_fields(ctx, addr, len, sizeof(tc_estimator),
+                       {{"interval", 't'}, {"ewma_log", 's'}});
 }
 
 bool stats_basic(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  return fields(ctx, addr, len, 12, {{"bytes", 'U'}, {"packets", 'u'}});
+  return struct_fields(ctx, addr, len, 12, {{"bytes", 'U'}, {"packets", 'u'}});
 }
 
 bool rate_est(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  return fields(ctx, addr, len, sizeof(gnet_stats_rate_est), {{"bps", 'u'}, {"pps", 'u'}});
+  return struct_fields(ctx, addr, len, sizeof(gnet_stats_rate_est), {{"bps", 'u'}, {"pps", 'u'}});
 }
 
 bool stats_queue(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  return fields(
+  return struct_fields(
       ctx, addr, len, sizeof(gnet_stats_queue),
       {{"qlen", 'u'}, {"backlog", 'u'}, {"drops", 'u'}, {"requeues", 'u'}, {"overlimits", 'u'}});
 }
 
 bool rate_est64(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  return fields(ctx, addr, len, sizeof(gnet_stats_rate_est64), {{"bps", 'U'}, {"pps", 'U'}});
+  return struct_fields(ctx, addr, len, sizeof(gnet_stats_rate_est64), {{"bps", 'U'}, {"pps", 'U'}});
 }
 
 // By TCA_STATS_* (linux/gen_stats.h).
@@ -100,15 +56,15 @@ constexpr AttrFn kStats[] = {nullptr,    stats_basic, rate_est,    stats_queue, 
                              rate_est64, nullptr,     stats_basic, attr_u64};
 
 bool sizespec(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  return fields(ctx, addr, len, sizeof(tc_sizespec),
-                {{"cell_log", 's'},
-                 {"size_log", 's'},
-                 {"cell_align", 'T'},
-                 {"overhead", 'd'},
-                 {"linklayer", 'u'},
-                 {"mpu", 'u'},
-                 {"mtu", 'u'},
-                 {"tsize", 'u'}});
+  return struct_fields(ctx, addr, len, sizeof(tc_sizespec),
+                       {{"cell_log", 's'},
+                        {"size_log", 's'},
+                        {"cell_align", 'T'},
+                        {"overhead", 'd'},
+                        {"linklayer", 'u'},
+                        {"mpu", 'u'},
+                        {"mtu", 'u'},
+                        {"tsize", 'u'}});
 }
 
 bool stab_data(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
@@ -150,6 +106,54 @@ constexpr AttrFn kTc[] = {nullptr,  attr_str,      nullptr,  tc_stats, nullptr, 
                           attr_u8,  attr_u32,      attr_u32, attr_u32};
 
 }  // namespace
+
+// A struct of unsigned fields (u = 32-bit, U = 64-bit, d = signed 32-bit, s/S 8/16-bit
+// unsigned, t/T 8/16-bit signed) printed as {name=value, ...} when len holds `need` bytes.
+bool struct_fields(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::size_t need,
+                   std::initializer_list<Field> list) {
+  if (len < need) return false;
+  std::array<unsigned char, 128> buf{};
+  if (need > buf.size() || !read_bytes(ctx, addr, buf.data(), need)) {
+    ctx.out().ptr(addr);
+    return true;
+  }
+  TokenList& o = ctx.out();
+  o.begin_struct();
+  std::size_t off = 0;
+  for (const Field& f : list) {
+    std::size_t size = f.kind == 'U'                                                        ? 8
+                       : (f.kind == 'u' || f.kind == 'd' || f.kind == 'X' || f.kind == 'x') ? 4
+                       : (f.kind == 'S' || f.kind == 'T')                                   ? 2
+                                                                                            : 1;
+    off = (off + size - 1) / size * size;  // natural alignment
+    std::uint64_t v = 0;
+    std::memcpy(&v, buf.data() + off, size);
+    o.field(f.name);
+    switch (f.kind) {
+      case 'd':
+        o.int_(static_cast<std::int32_t>(v));
+        break;
+      case 't':
+        o.int_(static_cast<std::int8_t>(v));
+        break;
+      case 'T':
+        o.int_(static_cast<std::int16_t>(v));
+        break;
+      case 'x':
+        o.hex(v);
+        break;
+      case 'X':
+        o.raw(fmt::format("{:#010x}", v));
+        break;
+      default:
+        o.uint_(v);
+        break;
+    }
+    off += size;
+  }
+  o.end_struct();
+  return true;
+}
 
 bool attr_tc_stats(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
   print_attrs(ctx, addr, len, {"rtnl_tca_stats_attrs", "TCA_STATS_???", kStats});
