@@ -142,9 +142,7 @@ void print_flags(TokenList& o, int protocol, std::uint16_t type, std::uint16_t f
       }
     }
   }
-  if (rest != 0 || !any) o.hex(rest);
-  if (!any && flags != 0) o.unknown_comment("NLM_F_???");
-  o.end_flags();
+  finish_flags(o, rest, any, "NLM_F_???");
 }
 
 void print_header(DecodeCtx& ctx, int protocol, const Msg& m) {
@@ -287,6 +285,18 @@ int protocol_from_details(std::string_view details) {
 
 }  // namespace
 
+void finish_flags(TokenList& o, std::uint64_t rest, bool any, std::string_view unknown) {
+  if (any) {
+    if (rest != 0) o.hex(rest);
+    o.end_flags();
+    return;
+  }
+  // Nothing named: a plain number (and its placeholder), which -X verbose shows once.
+  o.truncate(o.size() - 1);
+  o.hex(rest);
+  if (rest != 0 && !unknown.empty()) o.unknown_comment(unknown);
+}
+
 std::string hexnum(std::uint64_t v) { return v == 0 ? "0" : fmt::format("{:#x}", v); }
 
 bool read_bytes(DecodeCtx& ctx, std::uint64_t addr, void* out, std::size_t len) {
@@ -345,9 +355,7 @@ void xflags(TokenList& o, std::string_view table, std::uint64_t value, std::stri
       }
     }
   }
-  if (rest != 0 || !any) o.hex(rest);
-  if (!any && value != 0) o.unknown_comment(unknown);
-  o.end_flags();
+  finish_flags(o, rest, any, unknown);
 }
 
 int socket_protocol(DecodeCtx& ctx, int fd) {

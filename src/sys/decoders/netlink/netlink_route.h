@@ -28,6 +28,10 @@ bool attr_tc_stats(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const 
 bool attr_rt_class(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_rt_proto(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 
+// struct rtnl_link_stats64 (IFLA_STATS64, IFLA_STATS_LINK_64) and the IFLA_STATS_* decoders.
+bool attr_link_stats64(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+std::span<const AttrFn> ifstats_decoders();
+
 // A LWTUNNEL_ENCAP_* u16 (RTA_ENCAP_TYPE, NHA_ENCAP_TYPE).
 bool attr_lwt_encap_type(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 

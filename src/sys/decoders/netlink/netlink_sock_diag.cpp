@@ -29,9 +29,7 @@ void print_shift_flags(TokenList& o, std::string_view table, std::uint32_t value
     rest &= ~(1u << bit);
     any = true;
   }
-  if (rest != 0 || !any) o.hex(rest);
-  if (!any && value != 0) o.unknown_comment(unknown);
-  o.end_flags();
+  finish_flags(o, rest, any, unknown);
 }
 
 bool read_diag(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, void* out, std::size_t size) {

@@ -48,6 +48,8 @@ struct AttrSpec {
   std::string_view unknown;
   std::span<const AttrFn> decoders = {};
   const void* opaque = nullptr;
+  // decoders[0] decodes every type and gets the type (as a std::uintptr_t) as its opaque.
+  bool any_type = false;
 };
 
 // The attributes in addr..addr+len (strace's decode_nlattr).
@@ -112,6 +114,10 @@ bool attr_flags(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const voi
 void xval(TokenList& o, std::string_view table, std::uint64_t value, std::string_view unknown);
 // strace's printflags: NAME|NAME|0xrest, 0 when empty, unknown bits as a comment.
 void xflags(TokenList& o, std::string_view table, std::uint64_t value, std::string_view unknown);
+
+// Closes a flags group opened just before the names: the rest in hex; a value with no name at
+// all becomes a plain number and its /* PREFIX_??? */ instead of a group.
+void finish_flags(TokenList& o, std::uint64_t rest, bool any, std::string_view unknown);
 
 // C's %#x: 0 or 0x1f.
 std::string hexnum(std::uint64_t v);

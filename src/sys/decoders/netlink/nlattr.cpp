@@ -65,10 +65,15 @@ void print_one(DecodeCtx& ctx, std::uint16_t nla_len, std::uint16_t type, std::u
   print_attr_header(o, nla_len, type, spec);
   if (shown > kAttrHdrLen) {
     std::uint32_t idx = type & kTypeMask;
-    AttrFn fn = idx < spec.decoders.size() ? spec.decoders[idx] : nullptr;
+    AttrFn fn = spec.any_type && !spec.decoders.empty() ? spec.decoders[0]
+                : idx < spec.decoders.size()            ? spec.decoders[idx]
+                                                        : nullptr;
+    const void* opaque = spec.any_type
+                             ? reinterpret_cast<const void*>(static_cast<std::uintptr_t>(type))
+                             : spec.opaque;
     std::uint64_t vaddr = addr + kAttrHdrLen;
     std::uint32_t vlen = shown - kAttrHdrLen;
-    if (fn == nullptr || g_depth >= kMaxDepth || !fn(ctx, vaddr, vlen, spec.opaque)) {
+    if (fn == nullptr || g_depth >= kMaxDepth || !fn(ctx, vaddr, vlen, opaque)) {
       hex_str(ctx, vaddr, vlen);
     }
     o.end_array();

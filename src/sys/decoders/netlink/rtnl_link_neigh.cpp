@@ -106,7 +106,9 @@ void decode_ifstatsmsg(DecodeCtx& ctx, const Msg&, std::uint8_t family, std::uin
     print_shift_flags(o, "ifstats_attrs", st.filter_mask, "1<<IFLA_STATS_???");
   }
   o.end_struct();
-  if (ok) attrs_after(ctx, addr, len, sizeof st, {"ifstats_attrs", "IFLA_STATS_???", {}, &st});
+  if (ok)
+    attrs_after(ctx, addr, len, sizeof st,
+                {"ifstats_attrs", "IFLA_STATS_???", ifstats_decoders(), &st});
 }
 
 }  // namespace ptk::sys::nl

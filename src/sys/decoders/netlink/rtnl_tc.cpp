@@ -112,7 +112,7 @@ constexpr AttrFn kTc[] = {nullptr,  attr_str,      nullptr,  tc_stats, nullptr, 
 bool struct_fields(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::size_t need,
                    std::initializer_list<Field> list) {
   if (len < need) return false;
-  std::array<unsigned char, 128> buf{};
+  std::array<unsigned char, 256> buf{};
   if (need > buf.size() || !read_bytes(ctx, addr, buf.data(), need)) {
     ctx.out().ptr(addr);
     return true;
