@@ -31,13 +31,15 @@ bool attr_rt_proto(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const 
 // struct rtnl_link_stats64 (IFLA_STATS64, IFLA_STATS_LINK_64) and the IFLA_STATS_* decoders.
 bool attr_link_stats64(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 std::span<const AttrFn> ifstats_decoders();
+// The IFLA_* decoders of struct ifinfomsg.
+std::span<const AttrFn> ifinfomsg_decoders();
 
 // A LWTUNNEL_ENCAP_* u16 (RTA_ENCAP_TYPE, NHA_ENCAP_TYPE).
 bool attr_lwt_encap_type(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 
 // A struct of naturally aligned fields printed as {name=value, ...} when len holds `need`
-// bytes (else false); kinds: U u64, u u32, d s32, x u32 as %#x, X u32 as 0x%08x, S u16, T s16, s
-// u8, t s8.
+// bytes (else false); kinds: U u64, u u32, d s32, x u32 as %#x, y u64 as %#x, X u32 as 0x%08x, S
+// u16, T s16, s u8, t s8.
 struct Field {
   std::string_view name;
   char kind;

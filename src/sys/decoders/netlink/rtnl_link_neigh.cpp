@@ -49,7 +49,9 @@ void decode_ifinfomsg(DecodeCtx& ctx, const Msg&, std::uint8_t family, std::uint
     o.hex(ifi.ifi_change);
   }
   o.end_struct();
-  if (ok) attrs_after(ctx, addr, len, sizeof ifi, {"rtnl_link_attrs", "IFLA_???", {}, &ifi});
+  if (ok)
+    attrs_after(ctx, addr, len, sizeof ifi,
+                {"rtnl_link_attrs", "IFLA_???", ifinfomsg_decoders(), &ifi});
 }
 
 void decode_ndmsg(DecodeCtx& ctx, const Msg& m, std::uint8_t family, std::uint64_t addr,

@@ -121,7 +121,7 @@ bool struct_fields(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::s
   o.begin_struct();
   std::size_t off = 0;
   for (const Field& f : list) {
-    std::size_t size = f.kind == 'U'                                                        ? 8
+    std::size_t size = (f.kind == 'U' || f.kind == 'y')                                     ? 8
                        : (f.kind == 'u' || f.kind == 'd' || f.kind == 'X' || f.kind == 'x') ? 4
                        : (f.kind == 'S' || f.kind == 'T')                                   ? 2
                                                                                             : 1;
@@ -140,6 +140,7 @@ bool struct_fields(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::s
         o.int_(static_cast<std::int16_t>(v));
         break;
       case 'x':
+      case 'y':
         o.hex(v);
         break;
       case 'X':
