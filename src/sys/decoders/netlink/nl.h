@@ -90,6 +90,8 @@ using ElemFn = void (*)(DecodeCtx& ctx, const unsigned char* elem, const void* o
 void print_array(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t elem_size,
                  ElemFn fn, const void* opaque = nullptr);
 
+// A hardware address of the attribute's length: f8:c2:49:13:57:bd.
+bool attr_hwaddr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 // A clock_t count with its seconds in a comment: 5700500 /* 57005.00 s */.
 bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_be16(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);

@@ -275,6 +275,25 @@ void print_array(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t 
   if (n != 0) o.end_array();
 }
 
+bool attr_hwaddr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
+  constexpr std::uint32_t kMaxAddrLen = 32;  // MAX_ADDR_LEN
+  if (len > kMaxAddrLen) return false;
+  unsigned char buf[kMaxAddrLen];
+  if (!read_bytes(ctx, addr, buf, len)) {
+    ctx.out().ptr(addr);
+    return true;
+  }
+  std::string mac;
+  for (std::uint32_t i = 0; i < len; ++i) {
+    if (i != 0) mac += ':';
+    mac += fmt::format("{:02x}", buf[i]);
+  }
+  // -X raw shows the bytes, -X verbose the bytes and the address.
+  ctx.out().styled(
+      dec::hex_quoted(std::string_view(reinterpret_cast<const char*>(buf), len), false), mac);
+  return true;
+}
+
 bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
   std::uint64_t v = 0;
   if (len > 8) return false;

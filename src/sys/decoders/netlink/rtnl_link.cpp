@@ -115,9 +115,8 @@ bool port_vsi(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*
   for (auto b : vsi.pad) pad = pad || b != 0;
   if (pad) {
     o.field("pad");
-    o.begin_array();
-    for (auto b : vsi.pad) o.hex(b);
-    o.end_array();
+    o.raw(dec::hex_quoted(std::string_view(reinterpret_cast<const char*>(vsi.pad), sizeof vsi.pad),
+                          false));
   }
   o.end_struct();
   return true;

@@ -22,10 +22,41 @@ bool nda_cacheinfo(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const 
       {{"ndm_confirmed", 'u'}, {"ndm_used", 'u'}, {"ndm_updated", 'u'}, {"ndm_refcnt", 'u'}});
 }
 
-// By NDA_* through NDA_PROTOCOL.
-constexpr AttrFn kNeigh[] = {nullptr,  neigh_addr, nullptr,       nda_cacheinfo, attr_u32,
-                             attr_u16, attr_be16,  attr_u32,      attr_ifindex,  attr_ifindex,
-                             attr_s32, attr_u32,   attr_rt_proto, attr_u32};
+constexpr AttrXlat kIpProto{"inet_protocols", "IPPROTO_???", 0};
+bool ip_proto(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
+  return attr_xval(ctx, addr, len, &kIpProto);
+}
+
+constexpr AttrXlat kFdbNotify{"fdb_notify_flags", "FDB_NOTIFY_???", 1};
+bool fdb_notify(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
+  return attr_flags(ctx, addr, len, &kFdbNotify);
+}
+
+constexpr AttrFn kFdbExt[] = {nullptr, fdb_notify, nullptr};  // NFEA_*
+
+bool fdb_ext(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque) {
+  print_attrs(ctx, addr, len, {"rtnl_neigh_fdb_ext_attrs", "NFEA_???", kFdbExt, opaque});
+  return true;
+}
+
+constexpr AttrXlat kExtFlags{"neighbor_cache_entry_ext_flags", "NTF_EXT_???", 4};
+constexpr AttrXlat kStateMask{"neighbor_cache_entry_states", "NUD_???", 2};
+constexpr AttrXlat kFlagsMask{"neighbor_cache_entry_flags", "NTF_???", 1};
+bool ext_flags(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
+  return attr_flags(ctx, addr, len, &kExtFlags);
+}
+bool state_mask(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
+  return attr_flags(ctx, addr, len, &kStateMask);
+}
+bool flags_mask(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
+  return attr_flags(ctx, addr, len, &kFlagsMask);
+}
+
+// By NDA_*.
+constexpr AttrFn kNeigh[] = {nullptr,   neigh_addr, attr_hwaddr, nda_cacheinfo, attr_u32,
+                             attr_u16,  attr_be16,  attr_u32,    attr_ifindex,  attr_ifindex,
+                             attr_u32,  attr_u32,   ip_proto,    attr_u32,      fdb_ext,
+                             ext_flags, state_mask, flags_mask};
 
 }  // namespace
 
