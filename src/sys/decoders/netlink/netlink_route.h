@@ -31,6 +31,9 @@ bool attr_rt_proto(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const 
 // struct rtnl_link_stats64 (IFLA_STATS64, IFLA_STATS_LINK_64) and the IFLA_STATS_* decoders.
 bool attr_link_stats64(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 std::span<const AttrFn> ifstats_decoders();
+// IFLA_PROTINFO by the ifinfomsg's family (opaque), and the IFLA_INET6_* attributes.
+bool attr_protinfo(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+const AttrSpec& inet6_attrs();
 // The IFLA_* decoders of struct ifinfomsg.
 std::span<const AttrFn> ifinfomsg_decoders();
 

@@ -92,6 +92,10 @@ void print_array(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t 
 
 // A hardware address of the attribute's length: f8:c2:49:13:57:bd.
 bool attr_hwaddr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
+// n ints (elem_size 4 or 8, signed or not) as [[NAME]=N, [7 /* UNKNOWN */]=N, ...], the
+// indexes named by `table`; cut at -s unless -v.
+void print_indexed(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t elem_size,
+                   bool is_signed, std::string_view table, std::string_view unknown);
 // A clock_t count with its seconds in a comment: 5700500 /* 57005.00 s */.
 bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_be16(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);

@@ -275,6 +275,41 @@ void print_array(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t 
   if (n != 0) o.end_array();
 }
 
+void print_indexed(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t elem_size,
+                   bool is_signed, std::string_view table, std::string_view unknown) {
+  TokenList& o = ctx.out();
+  const Xlat* x = find_xlat(table);
+  std::size_t limit = ctx.options().verbose ? ctx.options().max_array : ctx.options().string_limit;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t v = 0;
+    if (!read_bytes(ctx, addr + elem_size * i, &v, elem_size)) {
+      if (i == 0) {
+        o.ptr(addr);
+        return;
+      }
+      o.raw("...");
+      o.comment(hexnum(addr + elem_size * i));
+      break;
+    }
+    if (i == 0) o.begin_array();
+    if (i == limit) {
+      o.end_array(true);
+      return;
+    }
+    std::string_view name = x != nullptr ? xlat_name(*x, i) : std::string_view();
+    std::string index = name.empty() ? fmt::format("{} /* {} */", i, unknown) : std::string(name);
+    std::string value;
+    if (is_signed) {
+      value = elem_size == 4 ? std::to_string(static_cast<std::int32_t>(v))
+                             : std::to_string(static_cast<std::int64_t>(v));
+    } else {
+      value = std::to_string(v);
+    }
+    o.raw(fmt::format("[{}]={}", index, value));
+  }
+  o.end_array();
+}
+
 bool attr_hwaddr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
   constexpr std::uint32_t kMaxAddrLen = 32;  // MAX_ADDR_LEN
   if (len > kMaxAddrLen) return false;
