@@ -156,6 +156,8 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           out += list.text(t);
         } else if (opts.const_names == ConstNames::Abbrev) {
           out += list.styled_abbrev(t);
+        } else if (opts.const_names == ConstNames::Verbose && !list.styled_verbose(t).empty()) {
+          out += list.styled_verbose(t);
         } else {
           out += list.styled_raw(t);
           if (opts.const_names == ConstNames::Verbose)

@@ -97,7 +97,10 @@ class TokenList {
   }
   // A value strace spells by -X style: `raw` under -X raw, `abbrev` by default, and
   // "raw /* abbrev */" under -X verbose (inet_addr("1.2.3.4") is "\x01\x02\x03\x04" raw).
-  void styled(std::string_view raw, std::string_view abbrev);
+  void styled(std::string_view raw, std::string_view abbrev) { styled(raw, abbrev, {}); }
+  // The same with a -X verbose form of its own (not "raw /* abbrev */"): [0 /* NAME */]=1.
+  void styled(std::string_view raw, std::string_view abbrev, std::string_view verbose);
+  std::string_view styled_verbose(const Token& t) const;
   // The abbrev form of a styled token (the whole text of any other).
   std::string_view styled_abbrev(const Token& t) const;
   std::string_view styled_raw(const Token& t) const;

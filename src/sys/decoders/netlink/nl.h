@@ -96,6 +96,10 @@ bool attr_hwaddr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const vo
 // indexes named by `table`; cut at -s unless -v.
 void print_indexed(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_t elem_size,
                    bool is_signed, std::string_view table, std::string_view unknown);
+// One element of an indexed array: [NAME]=value, [0]=value under -X raw, [0 /* NAME */]=value
+// under -X verbose; an index without a name is [7 /* UNKNOWN */].
+void print_index(TokenList& o, std::string_view name, std::size_t i, std::string_view unknown,
+                 std::string_view value);
 // A clock_t count with its seconds in a comment: 5700500 /* 57005.00 s */.
 bool attr_clock_t(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 bool attr_be16(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);

@@ -296,8 +296,6 @@ void print_indexed(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_
       o.end_array(true);
       return;
     }
-    std::string_view name = x != nullptr ? xlat_name(*x, i) : std::string_view();
-    std::string index = name.empty() ? fmt::format("{} /* {} */", i, unknown) : std::string(name);
     std::string value;
     if (is_signed) {
       value = elem_size == 4 ? std::to_string(static_cast<std::int32_t>(v))
@@ -305,9 +303,17 @@ void print_indexed(DecodeCtx& ctx, std::uint64_t addr, std::size_t n, std::size_
     } else {
       value = std::to_string(v);
     }
-    o.raw(fmt::format("[{}]={}", index, value));
+    print_index(o, x != nullptr ? xlat_name(*x, i) : std::string_view(), i, unknown, value);
   }
   o.end_array();
+}
+
+void print_index(TokenList& o, std::string_view name, std::size_t i, std::string_view unknown,
+                 std::string_view value) {
+  std::string named = name.empty() ? fmt::format("{} /* {} */", i, unknown) : std::string(name);
+  std::string verbose = name.empty() ? named : fmt::format("{} /* {} */", i, name);
+  o.styled(fmt::format("[{}]={}", i, value), fmt::format("[{}]={}", named, value),
+           fmt::format("[{}]={}", verbose, value));
 }
 
 bool attr_hwaddr(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {

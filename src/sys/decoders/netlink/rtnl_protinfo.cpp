@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "../time_util.h"
 #include "netlink_route.h"
 
 namespace ptk::sys::nl {
@@ -33,7 +34,9 @@ bool bridge_id(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void
     if (i != 0) mac += ':';
     mac += fmt::format("{:02x}", id.addr[i]);
   }
-  o.raw(mac);
+  o.styled(dec::hex_quoted(std::string_view(reinterpret_cast<const char*>(id.addr), sizeof id.addr),
+                           false),
+           mac);
   o.end_struct();
   return true;
 }

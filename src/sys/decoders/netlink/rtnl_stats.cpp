@@ -65,8 +65,8 @@ bool bridge_mcast(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const v
     o.field(name);
     o.begin_array();
     for (std::size_t i = 0; i < BR_MCAST_DIR_SIZE; ++i) {
-      std::string_view d = dirs != nullptr ? xlat_name(*dirs, i) : std::string_view();
-      o.raw(fmt::format("[{}]={}", d.empty() ? std::to_string(i) : std::string(d), v[i]));
+      print_index(o, dirs != nullptr ? xlat_name(*dirs, i) : std::string_view(), i, "",
+                  std::to_string(v[i]));
     }
     o.end_array();
   };

@@ -153,8 +153,8 @@ bool attr_meminfo(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const v
       o.end_array(true);
       return true;
     }
-    std::string_view name = x != nullptr ? xlat_name(*x, i) : std::string_view();
-    o.raw(fmt::format("[{}]={}", name.empty() ? std::to_string(i) : std::string(name), v));
+    print_index(o, x != nullptr ? xlat_name(*x, i) : std::string_view(), i, "SK_MEMINFO_???",
+                std::to_string(v));
   }
   o.end_array();
   return true;
