@@ -34,6 +34,8 @@ std::span<const AttrFn> ifstats_decoders();
 // IFLA_PROTINFO by the ifinfomsg's family (opaque), and the IFLA_INET6_* attributes.
 bool attr_protinfo(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 const AttrSpec& inet6_attrs();
+// IFLA_VFINFO_LIST.
+bool attr_vfinfo_list(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 // The IFLA_* decoders of struct ifinfomsg.
 std::span<const AttrFn> ifinfomsg_decoders();
 

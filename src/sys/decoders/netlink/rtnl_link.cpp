@@ -170,16 +170,16 @@ bool linkinfo(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*
 
 // By IFLA_*.
 constexpr AttrFn kLink[] = {
-    nullptr,       nullptr,      nullptr,  attr_str, attr_u32,  attr_u32,
-    attr_str,      link_stats,   nullptr,  nullptr,  attr_u32,  nullptr,
-    attr_protinfo, attr_u32,     ifmap,    attr_u32, attr_u8,   attr_u8,
-    linkinfo,      attr_u32,     attr_str, attr_u32, nullptr,   attr_link_stats64,
-    vf_ports,      port,         nullptr,  attr_u32, attr_fd,   ext_mask,
-    attr_u32,      attr_u32,     attr_u32, attr_u8,  nullptr,   attr_u32,
-    nullptr,       attr_s32,     attr_str, attr_u8,  attr_u32,  attr_u32,
-    nullptr,       xdp,          event,    attr_s32, attr_s32,  attr_u32,
-    attr_u32,      attr_ifindex, attr_u32, attr_u32, prop_list, attr_str,
-    nullptr,       down_reason,  attr_str, attr_str, attr_u32,  attr_u32,
+    nullptr,       nullptr,      nullptr,  attr_str, attr_u32,         attr_u32,
+    attr_str,      link_stats,   nullptr,  nullptr,  attr_u32,         nullptr,
+    attr_protinfo, attr_u32,     ifmap,    attr_u32, attr_u8,          attr_u8,
+    linkinfo,      attr_u32,     attr_str, attr_u32, attr_vfinfo_list, attr_link_stats64,
+    vf_ports,      port,         nullptr,  attr_u32, attr_fd,          ext_mask,
+    attr_u32,      attr_u32,     attr_u32, attr_u8,  nullptr,          attr_u32,
+    nullptr,       attr_s32,     attr_str, attr_u8,  attr_u32,         attr_u32,
+    nullptr,       xdp,          event,    attr_s32, attr_s32,         attr_u32,
+    attr_u32,      attr_ifindex, attr_u32, attr_u32, prop_list,        attr_str,
+    nullptr,       down_reason,  attr_str, attr_str, attr_u32,         attr_u32,
     attr_u32,      attr_u32};
 
 }  // namespace
