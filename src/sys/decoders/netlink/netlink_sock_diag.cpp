@@ -57,6 +57,13 @@ bool sock_diag_payload(DecodeCtx& ctx, const Msg& m, std::uint64_t addr, std::ui
       case AF_UNIX:
         request ? unix_diag_req(ctx, addr, len) : unix_diag_msg(ctx, addr, len);
         return true;
+      case AF_INET:
+      case AF_INET6:
+        if (request) {
+          inet_diag_req(ctx, m, family, addr, len);
+          return true;
+        }
+        break;
       case AF_NETLINK:
         request ? netlink_diag_req(ctx, addr, len) : netlink_diag_msg(ctx, addr, len);
         return true;

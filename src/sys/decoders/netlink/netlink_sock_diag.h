@@ -16,6 +16,8 @@ void print_shift_flags(TokenList& o, std::string_view table, std::uint32_t value
 // ("...") or unreadable (the address).
 bool read_diag(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, void* out, std::size_t size);
 
+void inet_diag_req(DecodeCtx& ctx, const Msg& m, std::uint8_t family, std::uint64_t addr,
+                   std::uint32_t len);
 void unix_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 void unix_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 void netlink_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);

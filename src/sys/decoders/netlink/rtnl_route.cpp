@@ -57,7 +57,13 @@ bool via(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
   if (len > kOffset) {
     std::uint32_t size = v.rtvia_family == AF_INET ? 4 : v.rtvia_family == AF_INET6 ? 16 : 0;
     // IPv6 names its variable inside the call; the others as a field.
-    if (size == 0 || len - kOffset < size || v.rtvia_family == AF_INET) o.field("rtvia_addr");
+    unsigned char probe[16];
+    // An unreadable address is named too: rtvia_addr=0x7ffe...
+    bool unreadable =
+        size != 0 && len - kOffset >= size && !read_bytes(ctx, addr + kOffset, probe, size);
+    if (size == 0 || len - kOffset < size || v.rtvia_family == AF_INET || unreadable) {
+      o.field("rtvia_addr");
+    }
     print_inet_addr(ctx, addr + kOffset, len - kOffset, v.rtvia_family, "rtvia_addr");
   }
   o.end_struct();
