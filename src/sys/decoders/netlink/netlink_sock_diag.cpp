@@ -61,9 +61,16 @@ bool sock_diag_payload(DecodeCtx& ctx, const Msg& m, std::uint64_t addr, std::ui
       case AF_INET6:
         if (request) {
           inet_diag_req(ctx, m, family, addr, len);
-          return true;
+        } else {
+          inet_diag_msg(ctx, addr, len);
         }
-        break;
+        return true;
+      case AF_SMC:
+        request ? smc_diag_req(ctx, addr, len) : smc_diag_msg(ctx, addr, len);
+        return true;
+      case AF_PACKET:
+        request ? packet_diag_req(ctx, addr, len) : packet_diag_msg(ctx, addr, len);
+        return true;
       case AF_NETLINK:
         request ? netlink_diag_req(ctx, addr, len) : netlink_diag_msg(ctx, addr, len);
         return true;

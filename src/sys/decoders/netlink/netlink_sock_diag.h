@@ -18,6 +18,11 @@ bool read_diag(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, void* out,
 
 void inet_diag_req(DecodeCtx& ctx, const Msg& m, std::uint8_t family, std::uint64_t addr,
                    std::uint32_t len);
+void inet_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
+void smc_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
+void smc_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
+void packet_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
+void packet_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 void unix_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 void unix_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 void netlink_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);

@@ -3,6 +3,8 @@
 // responses print their family and bytes for now.
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
+#include <linux/packet_diag.h>
+#include <linux/smc_diag.h>
 #include <sys/socket.h>
 
 #include <cstring>
@@ -19,8 +21,9 @@ namespace ptk::sys::nl {
 namespace {
 
 // idiag_ext: bit N-1 asks for attribute N, spelled 1<<(INET_DIAG_TOS-1).
-void ext_flags(TokenList& o, std::uint32_t value) {
-  const Xlat* x = find_xlat("inet_diag_attrs");
+void ext_flags(TokenList& o, std::uint32_t value, std::string_view table = "inet_diag_attrs",
+               std::string_view unknown = "1<<INET_DIAG_\?\?\?-1") {
+  const Xlat* x = find_xlat(table);
   o.begin_flags();
   std::uint32_t rest = value;
   bool any = false;
@@ -32,7 +35,7 @@ void ext_flags(TokenList& o, std::uint32_t value) {
     rest &= ~(1u << bit);
     any = true;
   }
-  finish_flags(o, rest, any, "1<<INET_DIAG_\?\?\?-1");
+  finish_flags(o, rest, any, unknown);
 }
 
 // An address field of the sockid: name=inet_addr(...), inet_pton(AF_INET6, ..., &name), or
@@ -195,6 +198,137 @@ void req_attrs(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, std::size_
 }
 
 }  // namespace
+
+void inet_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len) {
+  struct inet_diag_msg m {};
+  m.idiag_family = AF_INET;
+  (void)read_bytes(ctx, addr, &m.idiag_family, 1);
+  TokenList& o = ctx.out();
+  o.begin_struct();
+  o.field("idiag_family");
+  xval(o, "address_family", m.idiag_family, "AF_???");
+  bool ok = read_diag(ctx, addr, len, &m, sizeof m);
+  if (ok) {
+    o.field("idiag_state");
+    xval(o, "tcp_states", m.idiag_state, "TCP_???");
+    o.field("idiag_timer");
+    o.uint_(m.idiag_timer);
+    o.field("idiag_retrans");
+    o.uint_(m.idiag_retrans);
+    o.field("id");
+    print_sockid(ctx, m.id, m.idiag_family);
+    o.field("idiag_expires");
+    o.uint_(m.idiag_expires);
+    o.field("idiag_rqueue");
+    o.uint_(m.idiag_rqueue);
+    o.field("idiag_wqueue");
+    o.uint_(m.idiag_wqueue);
+    o.field("idiag_uid");
+    o.uint_(m.idiag_uid);
+    o.field("idiag_inode");
+    o.uint_(m.idiag_inode);
+  }
+  o.end_struct();
+  // The attributes (INET_DIAG_*) print as bytes for now.
+  if (ok && len > sizeof m) {
+    print_attrs(ctx, addr + sizeof m, len - static_cast<std::uint32_t>(sizeof m),
+                {"inet_diag_attrs", "INET_DIAG_???"});
+  }
+}
+
+void smc_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len) {
+  struct smc_diag_req r {};
+  r.diag_family = AF_SMC;
+  TokenList& o = ctx.out();
+  o.begin_struct();
+  o.field("diag_family");
+  xval(o, "address_family", AF_SMC, "AF_???");
+  if (read_diag(ctx, addr, len, &r, sizeof r)) {
+    o.field("diag_ext");
+    ext_flags(o, r.diag_ext, "smc_diag_attrs", "1<<SMC_DIAG_\?\?\?-1");
+    // AF_SMC sockets keep an AF_INET address.
+    o.field("id");
+    print_sockid(ctx, r.id, AF_INET);
+  }
+  o.end_struct();
+}
+
+void smc_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len) {
+  struct smc_diag_msg m {};
+  m.diag_family = AF_SMC;
+  TokenList& o = ctx.out();
+  o.begin_struct();
+  o.field("diag_family");
+  xval(o, "address_family", AF_SMC, "AF_???");
+  bool ok = read_diag(ctx, addr, len, &m, sizeof m);
+  if (ok) {
+    o.field("diag_state");
+    xval(o, "smc_states", m.diag_state, "SMC_???");
+    o.field("diag_fallback");
+    xval(o, "smc_diag_mode", m.diag_fallback, "SMC_DIAG_MODE_???");
+    o.field("diag_shutdown");
+    o.uint_(m.diag_shutdown);
+    o.field("id");
+    print_sockid(ctx, m.id, AF_INET);
+    o.field("diag_uid");
+    o.uint_(m.diag_uid);
+    o.field("diag_inode");
+    o.uint_(m.diag_inode);
+  }
+  o.end_struct();
+  // The attributes (SMC_DIAG_*) print as bytes for now.
+  constexpr std::uint32_t kOffset = (sizeof m + 3) & ~3u;
+  if (ok && len > kOffset) {
+    print_attrs(ctx, addr + kOffset, len - kOffset, {"smc_diag_attrs", "SMC_DIAG_???"});
+  }
+}
+
+void packet_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len) {
+  struct packet_diag_req r {};
+  r.sdiag_family = AF_PACKET;
+  TokenList& o = ctx.out();
+  o.begin_struct();
+  o.field("sdiag_family");
+  xval(o, "address_family", AF_PACKET, "AF_???");
+  if (read_diag(ctx, addr, len, &r, sizeof r)) {
+    // AF_PACKET takes no protocol other than 0 (Linux 6.1): shown as a number.
+    o.field("sdiag_protocol");
+    o.hex(r.sdiag_protocol);
+    o.field("pdiag_ino");
+    o.uint_(r.pdiag_ino);
+    o.field("pdiag_show");
+    xflags(o, "packet_diag_show", r.pdiag_show, "PACKET_SHOW_???");
+    o.field("pdiag_cookie");
+    print_cookie(o, r.pdiag_cookie);
+  }
+  o.end_struct();
+}
+
+void packet_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len) {
+  struct packet_diag_msg m {};
+  m.pdiag_family = AF_PACKET;
+  TokenList& o = ctx.out();
+  o.begin_struct();
+  o.field("pdiag_family");
+  xval(o, "address_family", AF_PACKET, "AF_???");
+  bool ok = read_diag(ctx, addr, len, &m, sizeof m);
+  if (ok) {
+    o.field("pdiag_type");
+    xval(o, "socket_type", m.pdiag_type, "SOCK_???");
+    o.field("pdiag_num");
+    xval(o, "ethernet_protocols", m.pdiag_num, "ETH_P_???");
+    o.field("pdiag_ino");
+    o.uint_(m.pdiag_ino);
+    o.field("pdiag_cookie");
+    print_cookie(o, m.pdiag_cookie);
+  }
+  o.end_struct();
+  // The attributes (PACKET_DIAG_*) print as bytes for now.
+  if (ok && len > sizeof m) {
+    print_attrs(ctx, addr + sizeof m, len - static_cast<std::uint32_t>(sizeof m),
+                {"packet_diag_attrs", "PACKET_DIAG_???"});
+  }
+}
 
 void inet_diag_req(DecodeCtx& ctx, const Msg& m, std::uint8_t family, std::uint64_t addr,
                    std::uint32_t len) {
