@@ -28,6 +28,9 @@ void unix_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 void netlink_diag_req(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 void netlink_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len);
 
+// The SMC_DIAG_* attribute decoders.
+std::span<const AttrFn> smc_diag_decoders();
+
 // SK_MEMINFO_* array: [[SK_MEMINFO_RMEM_ALLOC]=N, ...].
 bool attr_meminfo(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void* opaque);
 

@@ -276,10 +276,10 @@ void smc_diag_msg(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len) {
     o.uint_(m.diag_inode);
   }
   o.end_struct();
-  // The attributes (SMC_DIAG_*) print as bytes for now.
   constexpr std::uint32_t kOffset = (sizeof m + 3) & ~3u;
   if (ok && len > kOffset) {
-    print_attrs(ctx, addr + kOffset, len - kOffset, {"smc_diag_attrs", "SMC_DIAG_???"});
+    print_attrs(ctx, addr + kOffset, len - kOffset,
+                {"smc_diag_attrs", "SMC_DIAG_???", smc_diag_decoders()});
   }
 }
 
