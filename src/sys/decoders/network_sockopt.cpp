@@ -3,6 +3,7 @@
 // its bytes in hex), anything else as bytes.
 #include "network_sockopt.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #include <array>
 
 #include "network_sockaddr.h"
+#include "ptk/sys/escape.h"
 #include "time_util.h"
 
 namespace ptk::sys::dec {
@@ -208,6 +210,26 @@ void print_set_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
     print_inet_addr(o, AF_INET, mreq, ctx.options().xlevel);
     o.field("imr_interface");
     print_inet_addr(o, AF_INET, mreq + 4, ctx.options().xlevel);
+    o.end_struct();
+    return;
+  }
+  // IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP, IPV6_JOIN_ANYCAST, IPV6_LEAVE_ANYCAST
+  // (linux/in6.h numbers): struct ipv6_mreq.
+  if (level == SOL_IPV6 && (name == 20 || name == 21 || name == 27 || name == 28)) {
+    ipv6_mreq mreq;
+    if (len < static_cast<std::int32_t>(sizeof mreq) || !ctx.read(addr, mreq)) {
+      o.ptr(addr);
+      return;
+    }
+    char text[INET6_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET6, &mreq.ipv6mr_multiaddr, text, sizeof text);
+    std::string a = "inet_pton(AF_INET6, ";
+    append_quoted(a, text, ctx.options().xlevel, false);
+    a += ", &ipv6mr_multiaddr)";
+    o.begin_struct();
+    o.raw(a);
+    o.field("ipv6mr_interface");
+    print_ifindex(o, mreq.ipv6mr_interface);
     o.end_struct();
     return;
   }
