@@ -36,7 +36,10 @@ constexpr std::uint64_t kHavePriv = 1ull << 32;  // priv holds the entry-time op
 constexpr std::uint32_t kSolNetlink = 270;
 constexpr std::uint32_t kSolPacket = 263;
 constexpr int kSoGetFilter = 26;  // SO_ATTACH_FILTER on set, SO_GET_FILTER on get
-constexpr int kSoTxrehash = 74;   // Linux 5.19
+constexpr int kSoTxrehash = 74;
+// SOL_PACKET options (linux/if_packet.h).
+constexpr std::uint32_t kPacketAddMembership = 1, kPacketDropMembership = 2;
+constexpr std::uint32_t kPacketRxRing = 5, kPacketStatistics = 6, kPacketTxRing = 13;  // Linux 5.19
 
 // The option name table of a level.
 std::string_view option_table(std::uint32_t level) {
@@ -169,6 +172,47 @@ void txrehash(DecodeCtx& ctx, std::uint64_t addr, std::int32_t len, bool get) {
   o.end_array();
 }
 
+// struct packet_mreq: the address as a MAC of mr_alen bytes (at most 8).
+void print_packet_mreq(DecodeCtx& ctx, std::uint64_t addr, std::int32_t len) {
+  struct {
+    std::int32_t mr_ifindex;
+    std::uint16_t mr_type, mr_alen;
+    unsigned char mr_address[8];
+  } m;
+  TokenList& o = ctx.out();
+  if (len != static_cast<std::int32_t>(sizeof m) || !ctx.read(addr, m)) {
+    o.ptr(addr);
+    return;
+  }
+  o.begin_struct();
+  o.field("mr_ifindex");
+  print_ifindex(o, static_cast<std::uint32_t>(m.mr_ifindex));
+  o.field("mr_type");
+  const Xlat* x = find_xlat("packet_mreq_type");
+  std::string_view n = x != nullptr ? xlat_name(*x, m.mr_type) : std::string_view();
+  if (n.empty()) {
+    o.hex(m.mr_type);
+    o.unknown_comment("PACKET_MR_???");
+  } else {
+    o.begin_flags();
+    o.name(n, m.mr_type);
+    o.end_flags();
+  }
+  o.field("mr_alen");
+  o.uint_(m.mr_alen);
+  o.field("mr_address");
+  std::size_t alen = std::min<std::size_t>(m.mr_alen, sizeof m.mr_address);
+  std::string mac;
+  for (std::size_t i = 0; i < alen; ++i) {
+    if (i != 0) mac += ':';
+    mac += fmt::format("{:02x}", m.mr_address[i]);
+  }
+  o.styled(hex_quoted(std::string_view(reinterpret_cast<const char*>(m.mr_address), alen), false),
+           mac);
+  o.end_struct();
+}
+
+constexpr std::string_view kTpStats[] = {"tp_packets", "tp_drops", "tp_freeze_q_cnt"};
 constexpr std::string_view kLinger[] = {"l_onoff", "l_linger"};
 constexpr std::string_view kUcred[] = {"pid", "uid", "gid"};
 
@@ -211,6 +255,26 @@ void print_set_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
     o.field("imr_interface");
     print_inet_addr(o, AF_INET, mreq + 4, ctx.options().xlevel);
     o.end_struct();
+    return;
+  }
+  if (level == kSolPacket && (name == kPacketRxRing || name == kPacketTxRing)) {
+    std::uint32_t req[4];
+    if (len != static_cast<std::int32_t>(sizeof req) || !ctx.read(addr, req)) {
+      o.ptr(addr);
+      return;
+    }
+    static constexpr std::string_view kNames[] = {"tp_block_size", "tp_block_nr", "tp_frame_size",
+                                                  "tp_frame_nr"};
+    o.begin_struct();
+    for (std::size_t i = 0; i < 4; ++i) {
+      o.field(kNames[i]);
+      o.uint_(req[i]);
+    }
+    o.end_struct();
+    return;
+  }
+  if (level == kSolPacket && (name == kPacketAddMembership || name == kPacketDropMembership)) {
+    print_packet_mreq(ctx, addr, len);
     return;
   }
   // IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP, IPV6_JOIN_ANYCAST, IPV6_LEAVE_ANYCAST
@@ -293,6 +357,11 @@ void print_get_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
   }
   if (level == kSolNetlink) {
     int_at(ctx, addr);
+    return;
+  }
+  if (level == kSolPacket && name == kPacketStatistics) {
+    // struct tpacket_stats; a kernel may return the longer tpacket_stats_v3.
+    int_fields(ctx, addr, len, kTpStats, "uuu");
     return;
   }
   if (len == 4) {
