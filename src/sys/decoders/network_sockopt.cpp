@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "network_sockaddr.h"
 #include "ptk/sys/escape.h"
@@ -37,6 +38,7 @@ constexpr std::uint32_t kSolNetlink = 270;
 constexpr std::uint32_t kSolPacket = 263;
 constexpr int kSoGetFilter = 26;  // SO_ATTACH_FILTER on set, SO_GET_FILTER on get
 constexpr int kSoTxrehash = 74;
+constexpr std::uint32_t kSolRaw = 255, kIcmpFilter = 1;
 // SOL_PACKET options (linux/if_packet.h).
 constexpr std::uint32_t kPacketAddMembership = 1, kPacketDropMembership = 2;
 constexpr std::uint32_t kPacketRxRing = 5, kPacketStatistics = 6, kPacketTxRing = 13;  // Linux 5.19
@@ -58,6 +60,8 @@ std::string_view option_table(std::uint32_t level) {
       return "sockopt_netlink";
     case kSolPacket:
       return "sockopt_packet";
+    case kSolRaw:
+      return "sockopt_raw";
     default:
       return {};
   }
@@ -212,6 +216,36 @@ void print_packet_mreq(DecodeCtx& ctx, std::uint64_t addr, std::int32_t len) {
   o.end_struct();
 }
 
+// struct icmp_filter: the ICMP types it filters out as a set, or (when more than half of the
+// bits are set) the ones it lets through as ~[...].
+void print_icmp_filter(DecodeCtx& ctx, std::uint64_t addr, std::int32_t len) {
+  TokenList& o = ctx.out();
+  if (len <= 0) {
+    o.ptr(addr);
+    return;
+  }
+  std::uint32_t data = ~0u;
+  if (!ctx.read(addr, &data, std::min<std::size_t>(static_cast<std::size_t>(len), 4))) {
+    o.ptr(addr);
+    return;
+  }
+  bool negated = std::popcount(data) > 16;
+  if (negated) data = ~data;
+  const Xlat* x = find_xlat("icmp_filter_flags");
+  o.begin_set(negated);
+  for (unsigned bit = 0; bit < 32; ++bit) {
+    if ((data & (1u << bit)) == 0) continue;
+    std::string_view n = x != nullptr ? xlat_name(*x, bit) : std::string_view();
+    if (n.empty()) {
+      o.hex(bit);
+      o.unknown_comment("ICMP_???");
+    } else {
+      o.name(n, bit);
+    }
+  }
+  o.end_set();
+}
+
 constexpr std::string_view kTpStats[] = {"tp_packets", "tp_drops", "tp_freeze_q_cnt"};
 constexpr std::string_view kLinger[] = {"l_onoff", "l_linger"};
 constexpr std::string_view kUcred[] = {"pid", "uid", "gid"};
@@ -255,6 +289,10 @@ void print_set_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
     o.field("imr_interface");
     print_inet_addr(o, AF_INET, mreq + 4, ctx.options().xlevel);
     o.end_struct();
+    return;
+  }
+  if (level == kSolRaw && name == kIcmpFilter) {
+    print_icmp_filter(ctx, addr, len);
     return;
   }
   if (level == kSolPacket && (name == kPacketRxRing || name == kPacketTxRing)) {
@@ -357,6 +395,10 @@ void print_get_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
   }
   if (level == kSolNetlink) {
     int_at(ctx, addr);
+    return;
+  }
+  if (level == kSolRaw && name == kIcmpFilter) {
+    print_icmp_filter(ctx, addr, rlen);
     return;
   }
   if (level == kSolPacket && name == kPacketStatistics) {
