@@ -91,7 +91,7 @@ class JsonWriter {
         if (t.flags & kNumeric) {
           append_i64(out_, static_cast<std::int64_t>(t.value));
         } else {
-          append_json_string(out_, list_.text(t));
+          append_json_string(out_, list_.styled_abbrev(t));
         }
         return i + 1;
       case Tok::Fd:

@@ -193,7 +193,17 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
       case Tok::Raw:
         if ((t.flags & kXlatNote) && opts.const_names == ConstNames::Raw) break;
         separate();
-        out += list.text(t);
+        if ((t.flags & kStyled) == 0) {
+          out += list.text(t);
+        } else if (opts.const_names == ConstNames::Abbrev) {
+          out += list.styled_abbrev(t);
+        } else if (opts.const_names == ConstNames::Verbose && !list.styled_verbose(t).empty()) {
+          out += list.styled_verbose(t);
+        } else {
+          out += list.styled_raw(t);
+          if (opts.const_names == ConstNames::Verbose)
+            fmt::format_to(std::back_inserter(out), " /* {} */", list.styled_abbrev(t));
+        }
         break;
       case Tok::Fd:
         separate();

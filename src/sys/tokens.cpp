@@ -24,4 +24,33 @@ void TokenList::truncate(std::size_t n) {
   toks_.resize(n);
 }
 
+void TokenList::styled(std::string_view raw, std::string_view abbrev, std::string_view verbose) {
+  // One pool entry: the raw, abbrev and verbose forms; value holds the raw and abbrev lengths.
+  Token t{Tok::Raw, kStyled, static_cast<std::uint32_t>(pool_.size()),
+          static_cast<std::uint32_t>(raw.size() + abbrev.size() + verbose.size()),
+          raw.size() | (static_cast<std::uint64_t>(abbrev.size()) << 32)};
+  pool_.append(raw);
+  pool_.append(abbrev);
+  pool_.append(verbose);
+  toks_.push_back(t);
+}
+
+std::string_view TokenList::styled_abbrev(const Token& t) const {
+  std::string_view all = text(t);
+  if (t.kind != Tok::Raw || (t.flags & kStyled) == 0) return all;
+  return all.substr(static_cast<std::uint32_t>(t.value), t.value >> 32);
+}
+
+std::string_view TokenList::styled_raw(const Token& t) const {
+  std::string_view all = text(t);
+  if (t.kind != Tok::Raw || (t.flags & kStyled) == 0) return all;
+  return all.substr(0, static_cast<std::uint32_t>(t.value));
+}
+
+std::string_view TokenList::styled_verbose(const Token& t) const {
+  std::string_view all = text(t);
+  if (t.kind != Tok::Raw || (t.flags & kStyled) == 0) return {};
+  return all.substr(static_cast<std::uint32_t>(t.value) + (t.value >> 32));
+}
+
 }  // namespace ptk::sys

@@ -5,8 +5,10 @@
 
 #include <cstring>
 
+#include "netlink/nl.h"
 #include "network_msg.h"
 #include "network_sockaddr.h"
+#include "network_sockopt.h"
 #include "time_util.h"
 
 namespace ptk::sys {
@@ -168,12 +170,23 @@ void decode_sockname(DecodeCtx& ctx) {
   }
 }
 
+// The data of sendto/recvfrom: netlink messages on a netlink socket, else bytes.
+void socket_buffer(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
+  int protocol =
+      ctx.options().dereference ? nl::socket_protocol(ctx, static_cast<int>(ctx.s(0))) : -1;
+  if (protocol >= 0) {
+    nl::print_buffer(ctx, protocol, addr, len);
+  } else {
+    ctx.buffer(addr, len);
+  }
+}
+
 void decode_sendto(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ctx.arg(0);
   ctx.fd(ctx.s(0));
   ctx.arg(1);
-  ctx.buffer(ctx.u(1), ctx.u(2));
+  socket_buffer(ctx, ctx.u(1), ctx.u(2));
   ctx.arg(2);
   ctx.out().uint_(ctx.u(2));
   ctx.arg(3);
@@ -204,7 +217,8 @@ void decode_recvfrom(DecodeCtx& ctx) {
   if (ctx.failed()) {
     o.ptr(ctx.u(1));
   } else {
-    ctx.buffer(ctx.u(1), std::min<std::uint64_t>(static_cast<std::uint64_t>(ctx.ret()), ctx.u(2)));
+    socket_buffer(ctx, ctx.u(1),
+                  std::min<std::uint64_t>(static_cast<std::uint64_t>(ctx.ret()), ctx.u(2)));
   }
   ctx.arg(2);
   o.uint_(ctx.u(2));
@@ -239,234 +253,25 @@ void decode_recvfrom(DecodeCtx& ctx) {
   o.end_array();
 }
 
-// The option name table of a level, for setsockopt/getsockopt.
-std::string_view option_table(std::uint32_t level) {
-  switch (level) {
-    case SOL_SOCKET:
-      return "sockopt_name";
-    case SOL_IP:
-      return "sockopt_ip";
-    case SOL_IPV6:
-      return "sockopt_ipv6";
-    case IPPROTO_TCP:
-      return "sockopt_tcp";
-    case IPPROTO_UDP:
-      return "sockopt_udp";
-    case 270:
-      return "sockopt_netlink";  // SOL_NETLINK
-    case 263:
-      return "sockopt_packet";  // SOL_PACKET
-    default:
-      return {};
-  }
-}
-
-void sockopt_head(DecodeCtx& ctx, bool get) {
-  auto level = static_cast<std::uint32_t>(ctx.u(1));
-  auto name = static_cast<std::uint32_t>(ctx.u(2));
-  ctx.arg(0);
-  ctx.fd(ctx.s(0));
-  ctx.arg(1);
-  xval(ctx, "socket_level", level);
-  ctx.arg(2);
-  std::string_view table = option_table(level);
-  if (level == SOL_SOCKET && name == 26) {
-    // SO_ATTACH_FILTER and SO_GET_FILTER share the number.
-    ctx.out().name(get ? "SO_GET_FILTER" : "SO_ATTACH_FILTER", name);
-  } else if (table.empty()) {
-    ctx.out().uint_(name);
-  } else {
-    xval(ctx, table, name);
-  }
-}
-
-// [1] for an int, or the bytes for anything else (cut at -s).
-void int_or_bytes(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len) {
-  TokenList& o = ctx.out();
-  if (len == 4) {
-    std::int32_t v;
-    if (addr == 0 || !ctx.read(addr, v)) {
-      o.ptr(addr);
-      return;
-    }
-    o.begin_array();
-    o.int_(v);
-    o.end_array();
-    return;
-  }
-  ctx.buffer(addr, static_cast<std::uint64_t>(len));
-}
-
-void print_linger(DecodeCtx& ctx, std::uint64_t addr, std::size_t len) {
-  std::int32_t v[2] = {0, 0};
-  len = std::min(len, sizeof v);
-  if (!ctx.read(addr, v, len)) {
-    ctx.out().ptr(addr);
-    return;
-  }
-  TokenList& o = ctx.out();
-  o.begin_struct();
-  if (len >= 4) {
-    o.field("l_onoff");
-    o.int_(v[0]);
-  }
-  if (len >= 8) {
-    o.field("l_linger");
-    o.int_(v[1]);
-  }
-  o.end_struct();
-}
-
-void decode_setsockopt(DecodeCtx& ctx) {
-  if (!ctx.entering()) return;
-  sockopt_head(ctx, false);
-  auto level = static_cast<std::uint32_t>(ctx.u(1));
-  auto name = static_cast<std::uint32_t>(ctx.u(2));
-  std::uint64_t addr = ctx.u(3);
-  auto len = static_cast<std::int32_t>(ctx.u(4));
-  ctx.arg(3);
-  if (addr != 0 && level == SOL_SOCKET && name == SO_LINGER) {
-    if (len < 8) {
-      ctx.out().ptr(addr);
-    } else {
-      print_linger(ctx, addr, 8);
-    }
-  } else if (addr != 0 && level == SOL_IP &&
-             (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP)) {
-    unsigned char mreq[8];
-    if (len < 8 || !ctx.read(addr, mreq, sizeof mreq)) {
-      ctx.out().ptr(addr);
-    } else {
-      TokenList& o = ctx.out();
-      o.begin_struct();
-      o.field("imr_multiaddr");
-      dec::print_inet_addr(o, AF_INET, mreq, ctx.options().xlevel);
-      o.field("imr_interface");
-      dec::print_inet_addr(o, AF_INET, mreq + 4, ctx.options().xlevel);
-      o.end_struct();
-    }
-  } else if (addr != 0 && level == 270) {  // SOL_NETLINK: ints
-    if (len < 4) {
-      ctx.out().ptr(addr);
-    } else {
-      int_or_bytes(ctx, addr, 4);
-    }
-  } else {
-    int_or_bytes(ctx, addr, len);
-  }
-  ctx.arg(4);
-  ctx.out().int_(len);
-}
-
-void print_getsockopt_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name,
-                            std::uint64_t addr, std::int32_t ulen, std::int32_t rlen) {
-  TokenList& o = ctx.out();
-  if (ulen <= 0 || rlen <= 0) {
-    o.ptr(addr);
-    return;
-  }
-  auto len = static_cast<std::size_t>(rlen);
-  if (addr != 0 && level == SOL_SOCKET) {
-    if (name == SO_LINGER) {
-      print_linger(ctx, addr, len);
-      return;
-    }
-    if (name == SO_PEERCRED) {
-      std::int32_t uc[3] = {0, 0, 0};
-      std::size_t n = std::min(len, sizeof uc);
-      if (!ctx.read(addr, uc, n)) {
-        o.ptr(addr);
-        return;
-      }
-      static constexpr std::string_view kNames[] = {"pid", "uid", "gid"};
-      o.begin_struct();
-      for (std::size_t i = 0; i < 3 && (i + 1) * 4 <= n; ++i) {
-        o.field(kNames[i]);
-        if (i == 0) {
-          o.int_(uc[i]);
-        } else {
-          o.uint_(static_cast<std::uint32_t>(uc[i]));
-        }
-      }
-      o.end_struct();
-      return;
-    }
-    if (name == SO_ERROR) {
-      std::uint32_t err = 0;
-      if (!ctx.read(addr, &err, std::min<std::size_t>(len, sizeof err))) {
-        o.ptr(addr);
-        return;
-      }
-      o.begin_array();
-      std::string_view en = err != 0 ? errno_name(static_cast<int>(err)) : std::string_view();
-      if (!en.empty()) {
-        o.name(en, err);
-      } else {
-        o.uint_(err);
-      }
-      o.end_array();
-      return;
-    }
-  }
-  if (addr != 0 && level == 270) {  // SOL_NETLINK
-    int_or_bytes(ctx, addr, 4);
-    return;
-  }
-  int_or_bytes(ctx, addr, rlen);
-}
-
-void decode_getsockopt(DecodeCtx& ctx) {
-  DecodedSyscall& sc = ctx.syscall();
-  TokenList& o = ctx.out();
-  if (ctx.entering()) {
-    sockopt_head(ctx, true);
-    std::int32_t ulen = 0;
-    sc.priv = 0;
-    if (ctx.u(4) != 0 && ctx.read(ctx.u(4), ulen)) {
-      sc.priv = kHavePriv | static_cast<std::uint32_t>(ulen);
-      sc.more_at_exit = true;
-      return;
-    }
-    ctx.arg(3);
-    o.ptr(ctx.u(3));
-    ctx.arg(4);
-    o.ptr(ctx.u(4));
-    return;
-  }
-  if ((sc.priv & kHavePriv) == 0) return;
-  auto ulen = static_cast<std::int32_t>(sc.priv & 0xffffffffu);
-  std::int32_t rlen = 0;
-  ctx.arg(3);
-  if (ctx.failed() || !ctx.read(ctx.u(4), rlen)) {
-    o.ptr(ctx.u(3));
-    ctx.arg(4);
-    o.begin_array();
-    o.int_(ulen);
-    o.end_array();
-    return;
-  }
-  print_getsockopt_value(ctx, static_cast<std::uint32_t>(ctx.u(1)),
-                         static_cast<std::uint32_t>(ctx.u(2)), ctx.u(3), ulen, rlen);
-  ctx.arg(4);
-  o.begin_array();
-  if (ulen != rlen) {
-    o.raw_number(fmt::format("{} => {}", ulen, rlen), rlen);
-  } else {
-    o.int_(rlen);
-  }
-  o.end_array();
-}
-
 constexpr DecoderEntry kDecoders[] = {
-    {"accept", decode_sockname},        {"accept4", decode_sockname},
-    {"bind", decode_connect},           {"connect", decode_connect},
-    {"getpeername", decode_sockname},   {"getsockname", decode_sockname},
-    {"getsockopt", decode_getsockopt},  {"recvfrom", decode_recvfrom},
-    {"recvmmsg", dec::decode_recvmmsg}, {"recvmmsg_time64", dec::decode_recvmmsg},
-    {"recvmsg", dec::decode_recvmsg},   {"sendmmsg", dec::decode_sendmmsg},
-    {"sendmsg", dec::decode_sendmsg},   {"sendto", decode_sendto},
-    {"setsockopt", decode_setsockopt},  {"shutdown", dec::generic_commented},
-    {"socket", decode_socket},          {"socketpair", decode_socketpair},
+    {"accept", decode_sockname},
+    {"accept4", decode_sockname},
+    {"bind", decode_connect},
+    {"connect", decode_connect},
+    {"getpeername", decode_sockname},
+    {"getsockname", decode_sockname},
+    {"getsockopt", dec::decode_getsockopt},
+    {"recvfrom", decode_recvfrom},
+    {"recvmmsg", dec::decode_recvmmsg},
+    {"recvmmsg_time64", dec::decode_recvmmsg},
+    {"recvmsg", dec::decode_recvmsg},
+    {"sendmmsg", dec::decode_sendmmsg},
+    {"sendmsg", dec::decode_sendmsg},
+    {"sendto", decode_sendto},
+    {"setsockopt", dec::decode_setsockopt},
+    {"shutdown", dec::generic_commented},
+    {"socket", decode_socket},
+    {"socketpair", decode_socketpair},
 };
 
 }  // namespace

@@ -128,6 +128,46 @@ std::size_t optmem_max() {
   return value;
 }
 
+// SO_TIMESTAMP{,NS,ING}_{OLD,NEW}: the _OLD ones in the tracee's longs, the _NEW ones 64-bit.
+bool is_scm_timestamp(int type) {
+  return type == 29 || type == 35 || type == 37 || type == 63 || type == 64 || type == 65;
+}
+
+// A timeval (usec) or timespec of `word` bytes a field; false when len is short.
+std::int64_t read_word(const unsigned char* p, int word) {
+  if (word == 4) {
+    std::int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  std::int64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+void print_scm_timestamp(DecodeCtx& ctx, int type, const unsigned char* data, std::size_t len) {
+  TokenList& o = ctx.out();
+  int word = type >= 63 ? 8 : ctx.word_size();
+  bool usec = type == 29 || type == 63;
+  std::size_t count = type == 37 || type == 65 ? 3 : 1;
+  auto size = static_cast<std::size_t>(2 * word);
+  if (len < size * count) {
+    o.raw("???");
+    return;
+  }
+  if (count > 1) o.begin_array();
+  for (std::size_t i = 0; i < count; ++i) {
+    const unsigned char* p = data + i * size;
+    o.begin_struct();
+    o.field("tv_sec");
+    o.int_(read_word(p, word));
+    o.field(usec ? "tv_usec" : "tv_nsec");
+    o.int_(read_word(p + word, word));
+    o.end_struct();
+  }
+  if (count > 1) o.end_array();
+}
+
 void print_cmsg_data(DecodeCtx& ctx, int level, int type, const unsigned char* data,
                      std::size_t len) {
   TokenList& o = ctx.out();
@@ -158,6 +198,9 @@ void print_cmsg_data(DecodeCtx& ctx, int level, int type, const unsigned char* d
       o.field("gid");
       o.uint_(gid);
       o.end_struct();
+    } else if (is_scm_timestamp(type) && len >= 1) {
+      o.field("cmsg_data");
+      print_scm_timestamp(ctx, type, data, len);
     } else if (type == 3 && len >= 1) {  // SCM_SECURITY
       o.field("cmsg_data");
       o.str(std::string_view(reinterpret_cast<const char*>(data), len));

@@ -17,6 +17,21 @@
 #include "time_util.h"
 
 namespace ptk::sys::dec {
+
+// An interface index as strace shows it: if_nametoindex("lo") when the tracer knows the name.
+void print_ifindex(TokenList& o, std::uint32_t index) {
+  char name[IF_NAMESIZE + 1] = {};
+  if (index != 0 && ::if_indextoname(index, name) != nullptr) {
+    std::string s = "if_nametoindex(";
+    append_quoted(s, name, 0, false);
+    s += ')';
+    // A name: -X raw prints the number, -X verbose both (1 /* if_nametoindex("lo") */).
+    o.name(s, index);
+  } else {
+    o.uint_(index);
+  }
+}
+
 namespace {
 
 constexpr std::size_t kFamilySize = sizeof(sa_family_t);
@@ -38,19 +53,6 @@ std::string quoted(const DecodeCtx& ctx, std::string_view bytes) {
   std::string s;
   append_quoted(s, bytes, ctx.options().xlevel, false);
   return s;
-}
-
-// An interface index as strace shows it: if_nametoindex("lo") when the tracer knows the name.
-void print_ifindex(TokenList& o, std::uint32_t index) {
-  char name[IF_NAMESIZE + 1] = {};
-  if (index != 0 && ::if_indextoname(index, name) != nullptr) {
-    std::string s = "if_nametoindex(";
-    append_quoted(s, name, 0, false);
-    s += ')';
-    o.raw_number(s, index);
-  } else {
-    o.uint_(index);
-  }
 }
 
 void print_un(DecodeCtx& ctx, const unsigned char* buf, std::size_t len) {

@@ -16,4 +16,7 @@ int print_sockaddr(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len);
 // xlevel: -x/-xx quote the address text as they quote any string (strace's -xx: all hex).
 void print_inet_addr(TokenList& out, int family, const unsigned char* bytes, int xlevel);
 
+// An interface index as strace shows it: if_nametoindex("lo") when the tracer knows the name.
+void print_ifindex(TokenList& o, std::uint32_t index);
+
 }  // namespace ptk::sys::dec
