@@ -5,6 +5,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -35,6 +36,39 @@ std::string sendto_line(int fd, const void* buf, std::size_t len) {
                  MSG_DONTWAIT,
                  0,
                  0};
+  Memory mem(::getpid());
+  DecodeOptions opts;
+  decode_entry(sc, mem, opts);
+  sc.ret = static_cast<std::int64_t>(len);
+  decode_exit(sc, mem, opts);
+  std::string out;
+  TextOptions text;
+  text.acolumn = 0;
+  render_line(sc, text, out);
+  return std::regex_replace(out, std::regex(" +="), " =");
+}
+
+// sendmsg(fd, {msg_name=sockaddr_nl or NULL, one iovec of buf}, 0) by this process.
+std::string sendmsg_line(int fd, const void* buf, std::size_t len, bool named) {
+  DecodedSyscall sc;
+  sc.arch = Arch::X86_64;
+  sc.spec = find_syscall(sc.arch, "sendmsg");
+  EXPECT_NE(sc.spec, nullptr);
+  if (sc.spec == nullptr) return {};
+  sc.nr = sc.spec->nr;
+  sc.pid = ::getpid();
+  sc.tid = sc.pid;
+  sockaddr_nl to{};
+  to.nl_family = AF_NETLINK;
+  iovec iov{const_cast<void*>(buf), len};
+  msghdr m{};
+  if (named) {
+    m.msg_name = &to;
+    m.msg_namelen = sizeof to;
+  }
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  sc.raw_args = {static_cast<std::uint64_t>(fd), reinterpret_cast<std::uint64_t>(&m), 0, 0, 0, 0};
   Memory mem(::getpid());
   DecodeOptions opts;
   decode_entry(sc, mem, opts);
@@ -93,6 +127,22 @@ TEST(SysNetlink, RouteMessageWithStructAndAttribute) {
                 "ifa_flags=IFA_F_SECONDARY, ifa_scope=RT_SCOPE_UNIVERSE, ifa_index=0}, "
                 "[{nla_len=8, nla_type=IFA_FLAGS}, IFA_F_SECONDARY|IFA_F_PERMANENT]], 32, "
                 "MSG_DONTWAIT, NULL, 0) = 32");
+}
+
+// ip(8) talks to the kernel with sendmsg/recvmsg: a message addressed to a netlink address is
+// decoded as netlink, as strace does; without the address its buffer stays bytes.
+TEST(SysNetlink, MsghdrToANetlinkAddressIsDecoded) {
+  NetlinkSocket s(NETLINK_ROUTE);
+  if (s.fd() < 0) GTEST_SKIP() << "no NETLINK_ROUTE socket here";
+  nlmsghdr msg{sizeof(nlmsghdr), NLMSG_DONE, 0, 0, 0};
+  std::string fd = std::to_string(s.fd());
+  EXPECT_EQ(sendmsg_line(s.fd(), &msg, sizeof msg, true),
+            "sendmsg(" + fd +
+                ", {msg_name={sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, "
+                "msg_namelen=12, msg_iov=[{iov_base={nlmsg_len=16, nlmsg_type=NLMSG_DONE, "
+                "nlmsg_flags=0, nlmsg_seq=0, nlmsg_pid=0}, iov_len=16}], msg_iovlen=1, "
+                "msg_controllen=0, msg_flags=0}, 0) = 16");
+  EXPECT_EQ(sendmsg_line(s.fd(), &msg, sizeof msg, false).find("nlmsg_len"), std::string::npos);
 }
 
 TEST(SysNetlink, ErrorCarriesTheRequestAndShortPayloadsAreHex) {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 
+#include "netlink/nl.h"
 #include "network_sockaddr.h"
 #include "time_util.h"
 
@@ -66,8 +67,9 @@ void changed(TokenList& o, std::int64_t before, std::int64_t after) {
 }
 
 // The iovec array: each buffer cut at -s and, for received data, at what is left of
-// data_size bytes.
-void print_iov(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count, std::uint64_t data_size) {
+// data_size bytes; netlink messages when netlink_protocol is a NETLINK_* protocol.
+void print_iov(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count, std::uint64_t data_size,
+               int netlink_protocol) {
   TokenList& o = ctx.out();
   if (addr == 0) {
     o.ptr(0);
@@ -104,7 +106,11 @@ void print_iov(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count, std::uin
     if (data_size != kUnlimited) data_size -= shown;
     o.begin_struct();
     o.field("iov_base");
-    ctx.buffer(base, shown);
+    if (netlink_protocol >= 0) {
+      nl::print_buffer(ctx, netlink_protocol, base, shown);
+    } else {
+      ctx.buffer(base, shown);
+    }
     o.field("iov_len");
     o.uint_(len);
     o.end_struct();
@@ -298,7 +304,16 @@ void print_msghdr(DecodeCtx& ctx, const Msg& m, const std::int32_t* user_namelen
   o.field("msg_namelen");
   changed(o, user_namelen != nullptr ? *user_namelen : m.namelen, m.namelen);
   o.field("msg_iov");
-  print_iov(ctx, m.iov, m.iovlen, data_size);
+  // As strace: the buffers are netlink messages when the message is addressed to (or comes
+  // from) a netlink address, on a netlink socket (the first argument of every msghdr call).
+  int protocol = -1;
+  std::uint16_t family = 0;
+  constexpr std::uint16_t kAfNetlink = 16;
+  if (namelen >= 2 && ctx.options().dereference && ctx.read(m.name, family) &&
+      family == kAfNetlink) {
+    protocol = nl::socket_protocol(ctx, static_cast<int>(ctx.s(0)));
+  }
+  print_iov(ctx, m.iov, m.iovlen, data_size, protocol);
   o.field("msg_iovlen");
   o.uint_(m.iovlen);
   if (m.controllen != 0) {
