@@ -145,7 +145,11 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (opts.const_names == ConstNames::Abbrev || stack.back().kind == Tok::FlagsBegin) {
           out += list.text(t);
         } else {
-          append_const_number(out, t.value);
+          if (t.flags & kHexConst) {
+            append_hex(out, t.value);
+          } else {
+            append_const_number(out, t.value);
+          }
           if (opts.const_names == ConstNames::Verbose)
             fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
         }
@@ -174,6 +178,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         if (t.len != 0) append_fd_suffix(out, list.text(t), opts.xlevel);
         break;
       case Tok::Comment:
+        if ((t.flags & kUnknownNote) && opts.const_names == ConstNames::Raw) break;
         out += " /* ";
         out += list.text(t);
         out += " */";
@@ -184,7 +189,16 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           // -X raw/verbose: the flags as one number (strace: 0x80000 /* O_RDONLY|O_CLOEXEC */).
           std::size_t end = i + 1;
           std::uint64_t bits = 0;
-          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) bits |= list[end].value;
+          bool named = false;
+          for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) {
+            bits |= list[end].value;
+            named = named || list[end].kind == Tok::Name;
+          }
+          if (!named) {
+            // Nothing to name: the number (and its "X_???" note) as the group holds it.
+            stack.push_back({t.kind});
+            break;
+          }
           append_hex(out, bits);
           if (opts.const_names == ConstNames::Verbose) {
             TextOptions names = opts;

@@ -45,6 +45,8 @@ enum TokFlags : std::uint8_t {
   kNegated = 1 << 2,
   kNumeric = 1 << 3,
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
+  kUnknownNote = 1 << 5,   // Comment: the "X_???" note of an unnamed value; -Xraw omits it
+  kHexConst = 1 << 6,      // Name: -Xraw/-Xverbose show its number in hex (strace's printxval)
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -81,7 +83,9 @@ class TokenList {
   void oct(std::uint64_t v) { push(Tok::Oct, {}, v); }
   void ptr(std::uint64_t v) { push(Tok::Ptr, {}, v); }
   void str(std::string_view bytes, std::uint8_t flags = 0) { push(Tok::Str, bytes, 0, flags); }
-  void name(std::string_view n, std::uint64_t v = 0) { push(Tok::Name, n, v); }
+  void name(std::string_view n, std::uint64_t v = 0, std::uint8_t flags = 0) {
+    push(Tok::Name, n, v, flags);
+  }
   void begin_flags() { push(Tok::FlagsBegin); }
   void end_flags() { push(Tok::FlagsEnd); }
   void begin_struct() { push(Tok::StructBegin); }
@@ -96,6 +100,7 @@ class TokenList {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
   }
   void comment(std::string_view text) { push(Tok::Comment, text); }
+  void unknown_note(std::string_view text) { push(Tok::Comment, text, 0, kUnknownNote); }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
   }

@@ -30,7 +30,7 @@ constexpr std::uint64_t kOpenTmpfileBit = 020000000;  // __O_TMPFILE
 void emit_unknown(DecodeCtx& ctx, std::string_view table, std::uint64_t value) {
   ctx.out().hex(value);
   std::string_view note = unknown_of(table);
-  if (!note.empty()) ctx.out().comment(note);
+  if (!note.empty()) ctx.out().unknown_note(note);
 }
 
 // The named bits of `value` and the hex remainder, inside an open flags group. Returns false
@@ -169,7 +169,7 @@ std::string date_comment(std::int64_t sec, std::uint64_t frac, int digits) {
 
 void time_note(DecodeCtx& ctx, std::int64_t sec, std::uint64_t frac, int digits) {
   std::string note = date_comment(sec, frac, digits);
-  if (!note.empty()) ctx.out().comment(note);
+  if (!note.empty()) ctx.out().unknown_note(note);
 }
 
 std::string hex_string(std::string_view bytes, bool more) {

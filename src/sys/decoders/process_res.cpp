@@ -51,7 +51,8 @@ std::string_view rlimit_type(DecodeCtx& ctx) {
 
 void resource_arg(DecodeCtx& ctx, int i) {
   ctx.arg(i);
-  pfam::xval(ctx.out(), "rlimit_resource", ctx.u(i), "RLIMIT_???");
+  // The kernel takes an unsigned int: the upper half of the register is ignored.
+  pfam::xval(ctx.out(), "rlimit_resource", ctx.u(i) & 0xffffffffu, "RLIMIT_???");
 }
 
 // A char array of a utsname: the text up to its NUL.
