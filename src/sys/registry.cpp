@@ -27,9 +27,9 @@ const Registry& registry() {
   // Built once, on first use; the tracer is single-threaded by contract.
   static const Registry r = [] {
     Registry reg;
-    for (Family f :
-         {file_family(), desc_family(), memory_family(), process_family(), mount_family(),
-          ipc_family(), signal_family(), network_family(), time_family(), i386_family()}) {
+    for (Family f : {file_family(), desc_family(), memory_family(), process_family(),
+                     mount_family(), ipc_family(), misc_family(), signal_family(), network_family(),
+                     time_family(), i386_family()}) {
       reg.decoders.entries.insert(reg.decoders.entries.end(), f.decoders.begin(), f.decoders.end());
       reg.structs.entries.insert(reg.structs.entries.end(), f.structs.begin(), f.structs.end());
     }

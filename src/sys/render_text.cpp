@@ -192,7 +192,7 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           bool named = false;
           for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) {
             bits |= list[end].value;
-            named = named || list[end].kind == Tok::Name;
+            named = named || list[end].kind == Tok::Name || list[end].kind == Tok::Raw;
           }
           if (!named) {
             // Nothing to name: the number (and its "X_???" note) as the group holds it.

@@ -1,0 +1,29 @@
+// The family of the decoders of misc_decoders.h.
+#include "families.h"
+#include "misc_decoders.h"
+
+namespace ptk::sys {
+namespace {
+
+// Decoders that print everything at entry.
+template <DecoderFn F>
+void at_entry(DecodeCtx& ctx) {
+  if (!ctx.entering()) return;
+  ctx.syscall().more_at_exit = false;
+  ctx.syscall().priv = 0;
+  F(ctx);
+}
+
+constexpr DecoderEntry kDecoders[] = {
+    {"add_key", at_entry<decode_add_key>},
+    {"fanotify_init", at_entry<decode_fanotify_init>},
+    {"fanotify_mark", at_entry<decode_fanotify_mark>},
+    {"memfd_create", at_entry<decode_memfd_create>},
+    {"request_key", at_entry<decode_request_key>},
+};
+
+}  // namespace
+
+Family misc_family() { return {kDecoders, {}}; }
+
+}  // namespace ptk::sys
