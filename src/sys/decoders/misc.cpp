@@ -18,8 +18,13 @@ constexpr DecoderEntry kDecoders[] = {
     {"add_key", at_entry<decode_add_key>},
     {"fanotify_init", at_entry<decode_fanotify_init>},
     {"fanotify_mark", at_entry<decode_fanotify_mark>},
+    {"landlock_add_rule", at_entry<decode_landlock_add_rule>},
+    {"landlock_create_ruleset", at_entry<decode_landlock_create_ruleset>},
+    {"landlock_restrict_self", at_entry<decode_landlock_restrict_self>},
     {"memfd_create", at_entry<decode_memfd_create>},
+    {"memfd_secret", at_entry<decode_memfd_secret>},
     {"request_key", at_entry<decode_request_key>},
+    {"userfaultfd", at_entry<decode_userfaultfd>},
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Decoders of smaller families that have no file of their own elsewhere: keys (add_key,
-// request_key), fanotify, memfd. misc.cpp lists them.
+// request_key), fanotify, memfd, landlock, userfaultfd. misc.cpp lists them.
 #pragma once
 
 #include "ptk/sys/decode.h"
@@ -11,5 +11,10 @@ void decode_request_key(DecodeCtx& ctx);
 void decode_fanotify_init(DecodeCtx& ctx);
 void decode_fanotify_mark(DecodeCtx& ctx);
 void decode_memfd_create(DecodeCtx& ctx);
+void decode_memfd_secret(DecodeCtx& ctx);
+void decode_userfaultfd(DecodeCtx& ctx);
+void decode_landlock_create_ruleset(DecodeCtx& ctx);
+void decode_landlock_add_rule(DecodeCtx& ctx);
+void decode_landlock_restrict_self(DecodeCtx& ctx);
 
 }  // namespace ptk::sys
