@@ -1,5 +1,6 @@
 // Decoders of smaller families that have no file of their own elsewhere: keys (add_key,
-// request_key), fanotify, memfd, landlock, userfaultfd. misc.cpp lists them.
+// request_key), fanotify, memfd, landlock, userfaultfd, kexec, process_madvise. misc.cpp lists
+// them.
 #pragma once
 
 #include "ptk/sys/decode.h"
@@ -16,5 +17,8 @@ void decode_userfaultfd(DecodeCtx& ctx);
 void decode_landlock_create_ruleset(DecodeCtx& ctx);
 void decode_landlock_add_rule(DecodeCtx& ctx);
 void decode_landlock_restrict_self(DecodeCtx& ctx);
+void decode_kexec_load(DecodeCtx& ctx);
+void decode_kexec_file_load(DecodeCtx& ctx);
+void decode_process_madvise(DecodeCtx& ctx);
 
 }  // namespace ptk::sys
