@@ -14,19 +14,32 @@ void at_entry(DecodeCtx& ctx) {
   F(ctx);
 }
 
+// Decoders that print at exit too.
+template <DecoderFn F>
+void fresh(DecodeCtx& ctx) {
+  if (ctx.entering()) {
+    ctx.syscall().more_at_exit = false;
+    ctx.syscall().priv = 0;
+  }
+  F(ctx);
+}
+
 constexpr DecoderEntry kDecoders[] = {
     {"add_key", at_entry<decode_add_key>},
     {"fanotify_init", at_entry<decode_fanotify_init>},
     {"fanotify_mark", at_entry<decode_fanotify_mark>},
+    {"get_mempolicy", fresh<decode_get_mempolicy>},
     {"kexec_file_load", at_entry<decode_kexec_file_load>},
     {"kexec_load", at_entry<decode_kexec_load>},
     {"landlock_add_rule", at_entry<decode_landlock_add_rule>},
     {"landlock_create_ruleset", at_entry<decode_landlock_create_ruleset>},
     {"landlock_restrict_self", at_entry<decode_landlock_restrict_self>},
+    {"mbind", at_entry<decode_mbind>},
     {"memfd_create", at_entry<decode_memfd_create>},
     {"memfd_secret", at_entry<decode_memfd_secret>},
     {"process_madvise", at_entry<decode_process_madvise>},
     {"request_key", at_entry<decode_request_key>},
+    {"set_mempolicy", at_entry<decode_set_mempolicy>},
     {"userfaultfd", at_entry<decode_userfaultfd>},
 };
 

@@ -1,6 +1,6 @@
 // Decoders of smaller families that have no file of their own elsewhere: keys (add_key,
-// request_key), fanotify, memfd, landlock, userfaultfd, kexec, process_madvise. misc.cpp lists
-// them.
+// request_key), fanotify, memfd, landlock, userfaultfd, kexec, process_madvise, NUMA policies.
+// misc.cpp lists them.
 #pragma once
 
 #include "ptk/sys/decode.h"
@@ -20,5 +20,8 @@ void decode_landlock_restrict_self(DecodeCtx& ctx);
 void decode_kexec_load(DecodeCtx& ctx);
 void decode_kexec_file_load(DecodeCtx& ctx);
 void decode_process_madvise(DecodeCtx& ctx);
+void decode_set_mempolicy(DecodeCtx& ctx);
+void decode_get_mempolicy(DecodeCtx& ctx);
+void decode_mbind(DecodeCtx& ctx);
 
 }  // namespace ptk::sys
