@@ -103,4 +103,47 @@ void decode_get_mempolicy(DecodeCtx& ctx) {
   afam::xflags(o, "get_mempolicy_flags", ctx.u(4), "MPOL_???");
 }
 
+// move_pages(pid, count, pages, nodes, status, flags): status, an output, shows at exit with
+// each page's node or -errno.
+void decode_move_pages(DecodeCtx& ctx) {
+  TokenList& o = ctx.out();
+  std::uint64_t n = ctx.u(1);
+  if (ctx.entering()) {
+    afam::int_arg(ctx, 0);
+    ctx.arg(1);
+    o.uint_(n);
+    ctx.arg(2);
+    auto w = static_cast<std::size_t>(ctx.word_size());
+    pfam::print_array(ctx, ctx.u(2), n, w, [&](const unsigned char* p) {
+      std::uint64_t v = 0;
+      __builtin_memcpy(&v, p, w);
+      o.ptr(v);
+    });
+    ctx.arg(3);
+    pfam::print_array(ctx, ctx.u(3), n, 4, [&](const unsigned char* p) {
+      std::int32_t v;
+      __builtin_memcpy(&v, p, sizeof v);
+      o.int_(v);
+    });
+    ctx.syscall().more_at_exit = true;
+    return;
+  }
+  ctx.arg(4);
+  if (ctx.failed()) {
+    o.ptr(ctx.u(4));
+  } else {
+    pfam::print_array(ctx, ctx.u(4), n, 4, [&](const unsigned char* p) {
+      std::int32_t v;
+      __builtin_memcpy(&v, p, sizeof v);
+      std::string_view e = v < 0 ? errno_name(-v) : std::string_view();
+      if (e.empty()) {
+        o.int_(v);
+      } else {
+        o.name(fmt::format("-{}", e), static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
+      }
+    });
+  }
+  afam::flags32_arg(ctx, 5, "move_pages_flags", "MPOL_???");
+}
+
 }  // namespace ptk::sys

@@ -37,6 +37,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"mbind", at_entry<decode_mbind>},
     {"memfd_create", at_entry<decode_memfd_create>},
     {"memfd_secret", at_entry<decode_memfd_secret>},
+    {"move_pages", fresh<decode_move_pages>},
     {"process_madvise", at_entry<decode_process_madvise>},
     {"request_key", at_entry<decode_request_key>},
     {"set_mempolicy", at_entry<decode_set_mempolicy>},

@@ -23,5 +23,6 @@ void decode_process_madvise(DecodeCtx& ctx);
 void decode_set_mempolicy(DecodeCtx& ctx);
 void decode_get_mempolicy(DecodeCtx& ctx);
 void decode_mbind(DecodeCtx& ctx);
+void decode_move_pages(DecodeCtx& ctx);
 
 }  // namespace ptk::sys
