@@ -1,5 +1,6 @@
 // Decoders of smaller families that have no file of their own elsewhere: keys (add_key,
-// request_key), fanotify, memfd, landlock, userfaultfd, kexec, process_madvise, NUMA policies.
+// request_key), fanotify, memfd, landlock, userfaultfd, kexec, process_madvise, NUMA policies,
+// io_uring.
 // misc.cpp lists them.
 #pragma once
 
@@ -24,5 +25,7 @@ void decode_set_mempolicy(DecodeCtx& ctx);
 void decode_get_mempolicy(DecodeCtx& ctx);
 void decode_mbind(DecodeCtx& ctx);
 void decode_move_pages(DecodeCtx& ctx);
+void decode_io_uring_setup(DecodeCtx& ctx);
+void decode_io_uring_enter(DecodeCtx& ctx);
 
 }  // namespace ptk::sys
