@@ -156,6 +156,13 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         break;
       case Tok::Raw:
         separate();
+        if ((t.flags & kConstExpr) && opts.const_names != ConstNames::Abbrev &&
+            stack.back().kind != Tok::FlagsBegin) {
+          fmt::format_to(std::back_inserter(out), "{}", t.value);
+          if (opts.const_names == ConstNames::Verbose)
+            fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
+          break;
+        }
         out += list.text(t);
         break;
       case Tok::Fd:

@@ -47,6 +47,8 @@ enum TokFlags : std::uint8_t {
   kUnterminated = 1 << 4,  // Str: no NUL before the bound or an unreadable byte
   kUnknownNote = 1 << 5,   // Comment: the "X_???" note of an unnamed value; -Xraw omits it
   kHexConst = 1 << 6,      // Name: -Xraw/-Xverbose show its number in hex (strace's printxval)
+  kConstExpr = 1 << 7,     // Raw: a symbolic form of `value` (QCMD(Q_SYNC, USRQUOTA), 8192*1024);
+                           //  -Xraw shows the number in decimal, -Xverbose adds the form
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -98,6 +100,9 @@ class TokenList {
   void raw(std::string_view text) { push(Tok::Raw, text); }
   void raw_number(std::string_view text, std::int64_t v) {
     push(Tok::Raw, text, static_cast<std::uint64_t>(v), kNumeric);
+  }
+  void const_expr(std::string_view text, std::uint64_t v) {
+    push(Tok::Raw, text, v, kNumeric | kConstExpr);
   }
   void comment(std::string_view text) { push(Tok::Comment, text); }
   void unknown_note(std::string_view text) { push(Tok::Comment, text, 0, kUnknownNote); }
