@@ -41,6 +41,8 @@ constexpr DecoderEntry kDecoders[] = {
     {"memfd_secret", at_entry<decode_memfd_secret>},
     {"move_pages", fresh<decode_move_pages>},
     {"process_madvise", at_entry<decode_process_madvise>},
+    {"quotactl", fresh<decode_quotactl>},
+    {"quotactl_fd", fresh<decode_quotactl_fd>},
     {"request_key", at_entry<decode_request_key>},
     {"set_mempolicy", at_entry<decode_set_mempolicy>},
     {"userfaultfd", at_entry<decode_userfaultfd>},

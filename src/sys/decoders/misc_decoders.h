@@ -1,6 +1,6 @@
 // Decoders of smaller families that have no file of their own elsewhere: keys (add_key,
 // request_key), fanotify, memfd, landlock, userfaultfd, kexec, process_madvise, NUMA policies,
-// io_uring.
+// io_uring, quotactl.
 // misc.cpp lists them.
 #pragma once
 
@@ -27,5 +27,7 @@ void decode_mbind(DecodeCtx& ctx);
 void decode_move_pages(DecodeCtx& ctx);
 void decode_io_uring_setup(DecodeCtx& ctx);
 void decode_io_uring_enter(DecodeCtx& ctx);
+void decode_quotactl(DecodeCtx& ctx);
+void decode_quotactl_fd(DecodeCtx& ctx);
 
 }  // namespace ptk::sys
