@@ -4,6 +4,8 @@
 // misc.cpp lists them.
 #pragma once
 
+#include <cstdint>
+
 #include "ptk/sys/decode.h"
 
 namespace ptk::sys {
@@ -29,5 +31,9 @@ void decode_io_uring_setup(DecodeCtx& ctx);
 void decode_io_uring_enter(DecodeCtx& ctx);
 void decode_quotactl(DecodeCtx& ctx);
 void decode_quotactl_fd(DecodeCtx& ctx);
+// quota_xfs.cpp, for quota.cpp.
+void print_fs_disk_quota(DecodeCtx& ctx, std::uint64_t addr);
+void print_fs_quota_stat(DecodeCtx& ctx, std::uint64_t addr);
+void print_fs_quota_statv(DecodeCtx& ctx, std::uint64_t addr);
 
 }  // namespace ptk::sys

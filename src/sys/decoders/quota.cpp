@@ -1,6 +1,5 @@
-// quotactl(2) and quotactl_fd(2): QCMD(command, type), then what the command takes. The XFS
-// commands that pass structs (Q_XGETQUOTA, Q_XSETQLIM, Q_XGETQSTAT[V], Q_XGETNEXTQUOTA) show
-// their struct as an address.
+// quotactl(2) and quotactl_fd(2): QCMD(command, type), then what the command takes (the XFS
+// structs are printed by quota_xfs.cpp).
 #include <fmt/format.h>
 
 #include <cstring>
@@ -25,8 +24,13 @@ enum QuotaCmd : std::uint32_t {
   kGetNextQuota = 0x800009,
   kXQuotaOn = 0x5801,
   kXQuotaOff = 0x5802,
+  kXGetQuota = 0x5803,
+  kXSetQLim = 0x5804,
+  kXGetQStat = 0x5805,
   kXQuotaRm = 0x5806,
   kXQuotaSync = 0x5807,
+  kXGetQStatV = 0x5808,
+  kXGetNextQuota = 0x5809,
 };
 
 std::string name_or(std::string_view table, std::uint32_t v, std::string_view unknown) {
@@ -136,6 +140,12 @@ void cmd_data(DecodeCtx& ctx, std::uint32_t cmd, int id_i, int addr_i) {
       u32_in_brackets(ctx, addr, false, "quota_format", "QFMT_VFS_???");
     } else if (cmd == kGetInfo) {
       print_dqinfo(ctx, addr);
+    } else if (cmd == kXGetQuota || cmd == kXGetNextQuota) {
+      print_fs_disk_quota(ctx, addr);
+    } else if (cmd == kXGetQStat) {
+      print_fs_quota_stat(ctx, addr);
+    } else if (cmd == kXGetQStatV) {
+      print_fs_quota_statv(ctx, addr);
     } else {
       print_dqblk(ctx, addr, cmd == kGetNextQuota);
     }
@@ -157,6 +167,8 @@ void cmd_data(DecodeCtx& ctx, std::uint32_t cmd, int id_i, int addr_i) {
       return;
     case kGetQuota:
     case kGetNextQuota:
+    case kXGetQuota:
+    case kXGetNextQuota:
       ctx.arg(id_i);
       id_value(o, id);
       at_exit();
@@ -169,7 +181,15 @@ void cmd_data(DecodeCtx& ctx, std::uint32_t cmd, int id_i, int addr_i) {
       return;
     case kGetFmt:
     case kGetInfo:
+    case kXGetQStat:
+    case kXGetQStatV:
       at_exit();
+      return;
+    case kXSetQLim:
+      ctx.arg(id_i);
+      id_value(o, id);
+      ctx.arg(addr_i);
+      print_fs_disk_quota(ctx, addr);
       return;
     case kSetInfo:
       ctx.arg(addr_i);
