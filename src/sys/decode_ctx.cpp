@@ -88,6 +88,7 @@ void DecodeCtx::path(std::uint64_t addr) {
     out().ptr(addr);
     return;
   }
+  if (!s->terminated) s->bytes.resize(kPathMax - 1);  // strace keeps the last byte for the NUL
   out().str(s->bytes, s->terminated ? 0 : kTruncated | kUnterminated);
 }
 

@@ -28,7 +28,8 @@ const Registry& registry() {
   static const Registry r = [] {
     Registry reg;
     for (Family f : {file_family(), desc_family(), memory_family(), process_family(),
-                     signal_family(), network_family(), time_family(), i386_family()}) {
+                     mount_family(), ipc_family(), misc_family(), signal_family(), network_family(),
+                     time_family(), i386_family()}) {
       reg.decoders.entries.insert(reg.decoders.entries.end(), f.decoders.begin(), f.decoders.end());
       reg.structs.entries.insert(reg.structs.entries.end(), f.structs.begin(), f.structs.end());
     }

@@ -180,8 +180,6 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
         } else {
           if (t.flags & kHexValue) {
             append_hex(out, t.value);
-          } else if (t.flags & kRawUdec) {
-            fmt::format_to(std::back_inserter(out), "{}", t.value);
           } else {
             append_const_number(out, t.value);
           }
@@ -193,6 +191,13 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
       case Tok::Raw:
         if ((t.flags & kXlatNote) && opts.const_names == ConstNames::Raw) break;
         separate();
+        if ((t.flags & kConstExpr) && opts.const_names != ConstNames::Abbrev &&
+            stack.back().kind != Tok::FlagsBegin) {
+          fmt::format_to(std::back_inserter(out), "{}", t.value);
+          if (opts.const_names == ConstNames::Verbose)
+            fmt::format_to(std::back_inserter(out), " /* {} */", list.text(t));
+          break;
+        }
         if ((t.flags & kStyled) == 0) {
           out += list.text(t);
         } else if (opts.const_names == ConstNames::Abbrev) {
@@ -239,7 +244,12 @@ void render_tokens(const TokenList& list, std::size_t from, std::size_t to, cons
           bool named = false;
           for (; end < to && list[end].kind != Tok::FlagsEnd; ++end) {
             bits |= list[end].value;
-            named = named || list[end].kind == Tok::Name;
+            named = named || list[end].kind == Tok::Name || list[end].kind == Tok::Raw;
+          }
+          if (!named) {
+            // Nothing to name: the number (and its "X_???" note) as the group holds it.
+            stack.push_back({t.kind});
+            break;
           }
           append_hex(out, bits);
           // Without a known bit there is nothing to explain (strace: 0x8 /* FOO_??? */ at most).

@@ -18,6 +18,8 @@ class PathFilter {
   bool matches(const DecodedSyscall& sc, Memory& mem, const FdPathFn& fd_path) const;
 
  private:
+  bool fsconfig_matches(const DecodedSyscall& sc, Memory& mem, const FdPathFn& fd_path) const;
+
   std::vector<std::string> globs_;
 };
 

@@ -58,8 +58,10 @@ enum TokFlags : std::uint16_t {
   // spellings, "abbrev\0verbose", the second for the -X verbose comment (strace spells the
   // parts of a composite name differently there: EVIOCGABS(0xe /* ABS_??? */) / EVIOCGABS(0xe)).
   kXlatAlt = 1 << 7,
-  kRawUdec = 1 << 8,  // Name: -X raw/verbose show the number unsigned (RLIM64_INFINITY)
-  kStyled = 1 << 9,   // Raw: one spelling per -X style (styled())
+  kStyled = 1 << 9,  // Raw: one spelling per -X style (styled())
+  // Raw: a symbolic form of `value` (QCMD(Q_SYNC, USRQUOTA), 8192*1024); -X raw shows the
+  // number in decimal, -X verbose adds the form as a comment.
+  kConstExpr = 1 << 10,
 };
 
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
@@ -132,6 +134,9 @@ class TokenList {
   void xlat_note(std::string_view text) { push(Tok::Comment, text, 0, kXlatNote); }
   // Raw text that names a value shown elsewhere: -X raw leaves it out.
   void raw_note(std::string_view text) { push(Tok::Raw, text, 0, kXlatNote); }
+  void const_expr(std::string_view text, std::uint64_t v) {
+    push(Tok::Raw, text, v, kNumeric | kConstExpr);
+  }
   void fd(std::int64_t fd, std::string_view path = {}) {
     push(Tok::Fd, path, static_cast<std::uint64_t>(fd));
   }

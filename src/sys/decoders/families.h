@@ -21,5 +21,8 @@ Family signal_family();   // sigaction, sigprocmask, sigaltstack, kill family
 Family network_family();  // sockets and sockaddrs
 Family time_family();     // clocks, sleeps, timers, futex, getrandom
 Family i386_family();     // socketcall, ipc, old mmap, _llseek and the other i386-only calls
+Family ipc_family();      // SysV IPC: msg*, sem*, shm*
+Family misc_family();     // keys, fanotify, memfd (misc_decoders.h)
+Family mount_family();    // mount, umount2 and the new mount API (fsopen, fsconfig, ...)
 
 }  // namespace ptk::sys

@@ -8,6 +8,7 @@
 #include "families.h"
 #include "file_internal.h"
 #include "file_util.h"
+#include "struct_ext.h"
 
 namespace ptk::sys {
 namespace ffam {
@@ -47,7 +48,6 @@ void decode_openat(DecodeCtx& ctx) {
 // accepts larger (extended) structs whose extra bytes are zero, and strace shows nonzero ones.
 void print_open_how(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t size) {
   constexpr std::size_t kMinSize = 24;
-  constexpr std::uint64_t kPage = 4096;
   unsigned char b[kMinSize];
   if (addr == 0 || size < kMinSize || !ctx.read(addr, b, kMinSize)) {
     ctx.pointer(addr);
@@ -65,19 +65,7 @@ void print_open_how(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t size) {
   }
   o.field("resolve");
   flags(ctx, "open_resolve_flags", load<std::uint64_t>(b + 16));
-  if (size > kMinSize) {
-    // The bytes after the known fields, up to a page, shown only when some are nonzero.
-    std::uint64_t end = std::min(size, kPage);
-    std::string extra(static_cast<std::size_t>(end - kMinSize), '\0');
-    if (!ctx.read(addr + kMinSize, extra.data(), extra.size())) {
-      o.raw(fmt::format("/* {:#x} */", addr + kMinSize));
-    } else if (std::any_of(extra.begin(), extra.end(), [](char c) { return c != 0; })) {
-      std::size_t shown = std::min(extra.size(), ctx.options().string_limit);
-      o.raw(
-          fmt::format("/* bytes {}..{} */ {}", kMinSize, end - 1,
-                      hex_string(std::string_view(extra).substr(0, shown), shown < extra.size())));
-    }
-  }
+  struct_ext_tail(ctx, addr, kMinSize, size);
   o.end_struct();
 }
 

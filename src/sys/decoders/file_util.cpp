@@ -169,7 +169,7 @@ std::string date_comment(std::int64_t sec, std::uint64_t frac, int digits) {
 
 void time_note(DecodeCtx& ctx, std::int64_t sec, std::uint64_t frac, int digits) {
   std::string note = date_comment(sec, frac, digits);
-  if (!note.empty()) ctx.out().comment(note);
+  if (!note.empty()) ctx.out().xlat_note(note);
 }
 
 std::string hex_string(std::string_view bytes, bool more) {

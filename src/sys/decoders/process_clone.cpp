@@ -7,8 +7,10 @@
 #include <cstring>
 #include <string>
 
+#include "arg_util.h"
 #include "process_decoders.h"
 #include "process_util.h"
+#include "struct_ext.h"
 
 namespace ptk::sys {
 namespace {
@@ -153,7 +155,7 @@ void decode_clone3(DecodeCtx& ctx) {
     }
     o.begin_struct();
     o.field("flags");
-    pfam::xflags(o, "clone_flags", a.flags, "CLONE_???");
+    afam::xflags(o, "clone_flags", a.flags, "CLONE_???");
     if (a.flags & kClonePidfd) {
       o.field("pidfd");
       o.ptr(a.pidfd);
@@ -199,9 +201,11 @@ void decode_clone3(DecodeCtx& ctx) {
       o.field("cgroup");
       o.uint_(a.cgroup);
     }
+    // Bytes past the struct this kernel knows: shown when nonzero, and again at exit.
+    bool tail = struct_ext_tail(ctx, addr, sizeof(CloneArgs), size);
     o.end_struct();
     // What the kernel writes back (the pidfd, the parent's copy of the tid) shows at exit.
-    if ((a.flags & (kClonePidfd | kCloneParentSettid)) != 0) {
+    if (tail || (a.flags & (kClonePidfd | kCloneParentSettid)) != 0) {
       ctx.syscall().priv = 1;
       return;
     }
@@ -224,6 +228,7 @@ void decode_clone3(DecodeCtx& ctx) {
         o.field("parent_tid");
         pfam::int_in_brackets(ctx, a.parent_tid, true);
       }
+      struct_ext_tail(ctx, addr, sizeof(CloneArgs), size);
       o.end_struct();
     }
   }

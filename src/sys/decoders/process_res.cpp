@@ -1,6 +1,7 @@
 // Resource limits, uname, sysinfo, times, personality, priorities and get_robust_list.
 #include <fmt/format.h>
 
+#include "arg_util.h"
 #include "process_decoders.h"
 #include "process_util.h"
 
@@ -11,9 +12,9 @@ namespace {
 // "8192*1024" for a multiple of 1024 above 1024, else the number.
 void rlim_value(TokenList& o, std::uint64_t v, bool is64) {
   if (v == (is64 ? ~0ull : 0xffffffffull)) {
-    o.name(is64 ? "RLIM64_INFINITY" : "RLIM_INFINITY", v, kRawUdec);
+    o.const_expr(is64 ? "RLIM64_INFINITY" : "RLIM_INFINITY", v);
   } else if (v > 1024 && v % 1024 == 0) {
-    o.raw_number(fmt::format("{}*1024", v / 1024), static_cast<std::int64_t>(v));
+    o.const_expr(fmt::format("{}*1024", v / 1024), v);
   } else {
     o.uint_(v);
   }
@@ -51,8 +52,8 @@ std::string_view rlimit_type(DecodeCtx& ctx) {
 
 void resource_arg(DecodeCtx& ctx, int i) {
   ctx.arg(i);
-  // The resource is an unsigned int: the register's upper half is not the kernel's.
-  pfam::xval(ctx.out(), "rlimit_resource", static_cast<std::uint32_t>(ctx.u(i)), "RLIMIT_???");
+  // The kernel takes an unsigned int: the upper half of the register is ignored.
+  afam::xval(ctx.out(), "rlimit_resource", ctx.u(i) & 0xffffffffu, "RLIMIT_???");
 }
 
 // A char array of a utsname: the text up to its NUL.

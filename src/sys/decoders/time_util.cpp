@@ -1,6 +1,8 @@
 // Shared building blocks of the time, network and i386 families (see time_util.h).
 #include "time_util.h"
 
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include <cstring>
@@ -33,9 +35,9 @@ void emit_timespec(TokenList& o, const Timespec<W>& ts, std::string_view frac) {
   o.field("tv_sec");
   o.int_(static_cast<std::int64_t>(ts.sec));
   o.field(frac);
-  // The fraction is a signed long that strace prints unsigned (its PRINT_VAL_U): -1 shows as
-  // 18446744073709551615, on i386 too (the value is widened as signed first).
-  o.uint_(static_cast<std::uint64_t>(static_cast<std::int64_t>(ts.nsec)));
+  // strace shows the fraction unsigned (zero-extended from its width): a negative one is as
+  // invalid as one past a second.
+  o.uint_(static_cast<std::make_unsigned_t<W>>(ts.nsec));
   o.end_struct();
 }
 

@@ -1,0 +1,90 @@
+// Decoding of the smaller families of misc_decoders.h (memfd, fanotify, quotactl, NUMA
+// policies, landlock, keys) on raw arguments, as strace 6.1 prints them, -X styles included.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <regex>
+#include <string>
+
+#include "decoded_line.h"
+
+namespace ptk::sys {
+namespace {
+
+std::uint64_t addr(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+
+std::string styled(std::string_view name, Args args, std::int64_t ret, ConstNames style) {
+  DecodedSyscall sc;
+  sc.arch = Arch::X86_64;
+  sc.spec = find_syscall(sc.arch, name);
+  if (sc.spec == nullptr) return {};
+  sc.nr = sc.spec->nr;
+  sc.raw_args = args;
+  Memory mem(::getpid());
+  DecodeOptions opts;
+  decode_entry(sc, mem, opts);
+  sc.ret = ret;
+  sc.is_error = ret < 0 && ret > -4096;
+  decode_exit(sc, mem, opts);
+  std::string out;
+  TextOptions text;
+  text.acolumn = 0;
+  text.const_names = style;
+  render_line(sc, text, out);
+  return std::regex_replace(out, std::regex(" +="), " =");
+}
+
+TEST(SysMisc, MemfdHugeShiftInEveryStyle) {
+  static const char name[] = "buf";
+  Args a{addr(name), (30u << 26) | 1};
+  EXPECT_EQ(styled("memfd_create", a, 3, ConstNames::Abbrev),
+            "memfd_create(\"buf\", MFD_CLOEXEC|30<<MFD_HUGE_SHIFT) = 3");
+  EXPECT_EQ(styled("memfd_create", a, 3, ConstNames::Raw), "memfd_create(\"buf\", 0x78000001) = 3");
+  EXPECT_EQ(styled("memfd_create", a, 3, ConstNames::Verbose),
+            "memfd_create(\"buf\", 0x78000001 /* MFD_CLOEXEC|30<<MFD_HUGE_SHIFT */) = 3");
+}
+
+TEST(SysMisc, QuotactlCommandInEveryStyle) {
+  Args a{0x80000100, 0, 0, 0};  // QCMD(Q_SYNC, USRQUOTA)
+  EXPECT_EQ(styled("quotactl", a, 0, ConstNames::Abbrev),
+            "quotactl(QCMD(Q_SYNC, USRQUOTA), NULL) = 0");
+  EXPECT_EQ(styled("quotactl", a, 0, ConstNames::Raw), "quotactl(2147483904, NULL) = 0");
+  EXPECT_EQ(styled("quotactl", a, 0, ConstNames::Verbose),
+            "quotactl(2147483904 /* QCMD(Q_SYNC, USRQUOTA) */, NULL) = 0");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "quotactl", {0xbadc0ded, 0, 1, 0}, -EINVAL),
+            "quotactl(QCMD(0xbadc0d /* Q_??? */, 0xed /* ???QUOTA */), NULL, 1, NULL) = -1 EINVAL "
+            "(Invalid argument)");
+}
+
+TEST(SysMisc, UnknownNotesDropUnderRaw) {
+  Args a{0xc, 0};
+  EXPECT_EQ(styled("fanotify_init", a, -EINVAL, ConstNames::Abbrev),
+            "fanotify_init(0xc /* FAN_CLASS_??? */, O_RDONLY) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(styled("fsopen", {0, 2}, -EINVAL, ConstNames::Raw),
+            "fsopen(NULL, 0x2) = -1 EINVAL (Invalid argument)");
+}
+
+TEST(SysMisc, MempolicyModeWithFlags) {
+  EXPECT_EQ(decoded_line(Arch::X86_64, "set_mempolicy", {0x8002, 0, 0}, 0),
+            "set_mempolicy(MPOL_BIND|MPOL_F_STATIC_NODES, NULL, 0) = 0");
+  EXPECT_EQ(styled("set_mempolicy", {0x8002, 0, 0}, 0, ConstNames::Verbose),
+            "set_mempolicy(0x8002 /* MPOL_BIND|MPOL_F_STATIC_NODES */, NULL, 0) = 0");
+  const std::uint64_t mask[2] = {0, 0x5};
+  EXPECT_EQ(decoded_line(Arch::X86_64, "set_mempolicy", {2, addr(mask), 66}, 0),
+            "set_mempolicy(MPOL_BIND, [0000000000000000, 0x0000000000000005], 66) = 0");
+}
+
+TEST(SysMisc, KeySerialsAndLandlock) {
+  EXPECT_EQ(decoded_line(Arch::X86_64, "request_key", {0, 0, 0, 0xfffffffd}, -EFAULT),
+            "request_key(NULL, NULL, NULL, KEY_SPEC_SESSION_KEYRING) = -1 EFAULT (Bad address)");
+  const std::uint64_t attr = 1;
+  EXPECT_EQ(decoded_line(Arch::X86_64, "landlock_create_ruleset", {addr(&attr), 8, 0}, 3),
+            "landlock_create_ruleset({handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE}, 8, 0) = 3");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "landlock_create_ruleset", {0, 0, 1}, 3),
+            "landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) = 3");
+}
+
+}  // namespace
+}  // namespace ptk::sys
