@@ -42,19 +42,28 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 gcc -O2 -o "$tmp/uring_io" "$repo/bench/fidelity/uring_io.c" -luring
+# SysV IPC: a message queue made, inspected and removed by util-linux's tools.
+cat >"$tmp/sysv_ipc" <<'IPC'
+#!/bin/sh
+id=$(ipcmk -Q | awk '{print $NF}')
+ipcs -q -i "$id" >/dev/null
+ipcrm -q "$id"
+IPC
+chmod +x "$tmp/sysv_ipc"
 cat >"$tmp/cases" <<CASES
 ip addr
 ip route
 ss -tanu
 getfacl /etc/passwd
-id=\$(ipcmk -Q | awk '{print \$NF}'); ipcs -q -i "\$id" >/dev/null; ipcrm -q "\$id"
+$tmp/sysv_ipc
 $tmp/uring_io
 CASES
 
-# One score per case: "PERCENT<TAB>command" from strace-diff's "ok/FAIL  NN.N%  ...  sh -c 'cmd'".
+# One score per case: "PERCENT<TAB>command" from strace-diff's "ok/FAIL  NN.N%  ...  sh -c CMD"
+# (CMD quoted when it has a blank).
 score() {
   "$scorer" --min 0 --tracer "$1" --cases "$tmp/cases" 2>&1 |
-    sed -n "s/^\(ok\|FAIL\) *\([0-9.]*\)%.*sh -c '\(.*\)'$/\2\t\3/p"
+    sed -n "s/^\(ok\|FAIL\) *\([0-9.]*\)%.*sh -c \(.*\)$/\2\t\3/p" | sed "s/\t'\(.*\)'$/\t\1/"
 }
 
 echo "load at start: $(uptime | sed 's/.*load average: //')"

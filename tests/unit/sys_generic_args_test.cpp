@@ -1,5 +1,6 @@
 // The generic argument path as strace prints it: C int flags and values cut to 32 bits (unless
 // the kernel takes a long), placeholders for unknown values, and the registry's consistency.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -74,6 +75,19 @@ TEST(SysGenericArgs, StringsInHexAsStrace) {
   // non-ascii-chars: the usual escapes, and hex where the default prints octal.
   EXPECT_EQ(quoted("\t\x0e~", 3), "\"\\t\\x0e~\"");
   EXPECT_EQ(quoted("\t\x0e~", 0), "\"\\t\\16~\"");
+}
+
+TEST(SysGenericArgs, IoUringRegisterBuffersShowsTheirAddresses) {
+  char buf[256];
+  struct {
+    std::uint64_t base, len;
+  } iov{reinterpret_cast<std::uint64_t>(buf), sizeof buf};
+  EXPECT_EQ(line("io_uring_register", {3, 0, reinterpret_cast<std::uint64_t>(&iov), 1}, 0),
+            fmt::format("io_uring_register(3, IORING_REGISTER_BUFFERS, [{{iov_base={}, "
+                        "iov_len=256}}], 1) = 0",
+                        static_cast<const void*>(buf)));
+  EXPECT_EQ(line("io_uring_register", {3, 1, 0, 0}, 0),
+            "io_uring_register(3, IORING_UNREGISTER_BUFFERS, NULL, 0) = 0");
 }
 
 TEST(SysGenericArgs, NoNameIsRegisteredTwice) {

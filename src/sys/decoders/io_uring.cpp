@@ -1,5 +1,4 @@
-// io_uring_setup(2) and io_uring_enter(2). (io_uring_register's many opcodes are not decoded
-// yet: its arguments print from the syscall table.)
+// io_uring_setup(2) and io_uring_enter(2) (io_uring_register: io_uring_register.cpp).
 #include <cstring>
 
 #include "arg_util.h"
