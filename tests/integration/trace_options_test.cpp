@@ -85,6 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"-e", "abbrev=none"},
         std::vector<std::string>{"--verbose=newfstatat", "-e", "trace=newfstatat,fstat"},
         std::vector<std::string>{"-qq"}, std::vector<std::string>{"--quiet=exit"},
+        std::vector<std::string>{"--silence=exit"},
         std::vector<std::string>{"-e", "quiet=attach,exit"},
         std::vector<std::string>{"--trace=openat,close"},
         std::vector<std::string>{"-e", "trace=,openat,,close,"},

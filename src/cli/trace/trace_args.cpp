@@ -71,6 +71,8 @@ constexpr TraceOptionSpec kSpecs[] = {
   {kRead, "read", ArgMode::Required, "SET", "Dump in hex the data read from the descriptors in SET"},
   {kWrite, "write", ArgMode::Required, "SET", "Dump in hex the data written to the descriptors in SET"},
   {'q', "quiet", ArgMode::Optional, "SET", "Suppress attach/detach messages (-qq: exits too; -qqq, --quiet=all: all); SET of attach, exit, path-resolution, personality, thread-execve"},
+  {'q', "silent", ArgMode::Optional, "SET", nullptr},  // strace's other spellings of --quiet
+  {'q', "silence", ArgMode::Optional, "SET", nullptr},
   {kKvm, "kvm", ArgMode::Required, "vcpu", "Print KVM vCPU exit reasons (not supported)"},
   {'y', "decode-fds", ArgMode::Optional, "SET", "Print paths of descriptors (-yy: all details); SET of path, socket, dev, pidfd, signalfd, eventfd"},
   {'Y', nullptr, ArgMode::None, nullptr, "Print the command names of pids (--decode-pids=comm)"},
@@ -432,7 +434,8 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
   std::string optstring = "+:";  // options end at the command; ':' reports a missing value
   std::vector<option> longs;
   for (const TraceOptionSpec& s : kSpecs) {
-    if (s.id < 256) {
+    // A letter once: the rows after the first are other long names of the same option.
+    if (s.id < 256 && optstring.find(static_cast<char>(s.id), 2) == std::string::npos) {
       optstring += static_cast<char>(s.id);
       if (s.arg == ArgMode::Required) optstring += ':';
       // A letter never takes an optional value (strace: -qq is -q twice, not -q=q); only the
