@@ -21,9 +21,10 @@ namespace ptk::sys {
 using Args = std::array<std::uint64_t, 6>;
 
 // Decodes one call of `name` with `args` that returned `ret` (with `opts`: -v, -s, ...), and
-// renders it as strace would.
+// renders it as strace would (in the -X `style`).
 inline std::string decoded_line(Arch arch, std::string_view name, Args args, std::int64_t ret,
-                                const DecodeOptions& opts = {}) {
+                                const DecodeOptions& opts = {},
+                                ConstNames style = ConstNames::Abbrev) {
   DecodedSyscall sc;
   sc.arch = arch;
   sc.spec = find_syscall(arch, name);
@@ -39,6 +40,7 @@ inline std::string decoded_line(Arch arch, std::string_view name, Args args, std
   std::string out;
   TextOptions text;
   text.acolumn = 0;
+  text.const_names = style;  // -X
   render_line(sc, text, out);
   return std::regex_replace(out, std::regex(" +="), " =");
 }

@@ -24,26 +24,10 @@ std::uint64_t addr_of(const void* p) { return reinterpret_cast<std::uintptr_t>(p
 // One x86_64 ioctl call decoded and rendered with the given -X style (and -v).
 std::string ioctl_line(std::uint32_t code, std::uint64_t arg, std::int64_t ret,
                        ConstNames style = ConstNames::Abbrev, bool verbose = false) {
-  DecodedSyscall sc;
-  sc.arch = Arch::X86_64;
-  sc.spec = find_syscall(Arch::X86_64, "ioctl");
-  EXPECT_NE(sc.spec, nullptr);
-  if (sc.spec == nullptr) return {};
-  sc.nr = sc.spec->nr;
-  sc.raw_args = {static_cast<std::uint64_t>(-1), code, arg, 0, 0, 0};
-  Memory mem(::getpid());
   DecodeOptions opts;
   opts.verbose = verbose;
-  decode_entry(sc, mem, opts);
-  sc.ret = ret;
-  sc.is_error = ret < 0 && ret > -4096;
-  decode_exit(sc, mem, opts);
-  TextOptions text;
-  text.acolumn = 0;
-  text.const_names = style;
-  std::string out;
-  render_line(sc, text, out);
-  return std::regex_replace(out, std::regex(" +="), " =");
+  return decoded_line(Arch::X86_64, "ioctl", {static_cast<std::uint64_t>(-1), code, arg}, ret, opts,
+                      style);
 }
 
 const std::string kBadf = " = -1 EBADF (Bad file descriptor)";

@@ -19,24 +19,7 @@ std::string hex(std::uint64_t v) { return fmt::format("{:#x}", v); }
 
 // The same call rendered with -X STYLE.
 std::string styled(std::string_view name, Args args, std::int64_t ret, ConstNames style) {
-  DecodedSyscall sc;
-  sc.arch = Arch::X86_64;
-  sc.spec = find_syscall(sc.arch, name);
-  if (sc.spec == nullptr) return {};
-  sc.nr = sc.spec->nr;
-  sc.raw_args = args;
-  Memory mem(::getpid());
-  DecodeOptions opts;
-  decode_entry(sc, mem, opts);
-  sc.ret = ret;
-  sc.is_error = ret < 0 && ret > -4096;
-  decode_exit(sc, mem, opts);
-  std::string out;
-  TextOptions text;
-  text.acolumn = 0;
-  text.const_names = style;
-  render_line(sc, text, out);
-  return std::regex_replace(out, std::regex(" +="), " =");
+  return decoded_line(Arch::X86_64, name, args, ret, {}, style);
 }
 
 TEST(SysMount, MountFlagsAndMagic) {

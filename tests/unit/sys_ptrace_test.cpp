@@ -6,6 +6,7 @@
 #include <cstring>
 #include <regex>
 
+#include "decoded_line.h"
 #include "ptk/core/memory.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
@@ -13,25 +14,8 @@
 namespace ptk::sys {
 namespace {
 
-std::string ptrace_line(std::array<std::uint64_t, 6> args, std::int64_t ret,
-                        ConstNames style = ConstNames::Abbrev) {
-  DecodedSyscall sc;
-  sc.arch = Arch::X86_64;
-  sc.spec = find_syscall(Arch::X86_64, "ptrace");
-  sc.nr = sc.spec->nr;
-  sc.raw_args = args;
-  Memory mem(::getpid());
-  DecodeOptions opts;
-  decode_entry(sc, mem, opts);
-  sc.ret = ret;
-  sc.is_error = ret < 0 && ret > -4096;
-  decode_exit(sc, mem, opts);
-  std::string out;
-  TextOptions text;
-  text.acolumn = 0;
-  text.const_names = style;
-  render_line(sc, text, out);
-  return std::regex_replace(out, std::regex(" +="), " =");
+std::string ptrace_line(Args args, std::int64_t ret, ConstNames style = ConstNames::Abbrev) {
+  return decoded_line(Arch::X86_64, "ptrace", args, ret, {}, style);
 }
 
 TEST(Ptrace, RequestsAndTheirArguments) {
