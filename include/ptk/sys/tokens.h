@@ -55,6 +55,9 @@ enum TokFlags : std::uint16_t {
   kRawUdec = 1 << 8,  // Name: -X raw/verbose show the number unsigned (RLIM64_INFINITY)
 };
 
+// How named constants print (strace's -X): AT_FDCWD, -100, or -100 /* AT_FDCWD */.
+enum class ConstNames : std::uint8_t { Abbrev, Raw, Verbose };
+
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
 inline constexpr std::int64_t kAtFdcwd = -100;
 
