@@ -49,6 +49,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"setns", fresh<decode_setns>},
     {"setpriority", fresh<decode_setpriority>},
     {"setrlimit", fresh<decode_setrlimit>},
+    {"syslog", fresh<decode_syslog>},
     {"sysinfo", fresh<decode_all_at_exit>},
     {"times", fresh<decode_all_at_exit>},
     {"ugetrlimit", fresh<decode_getrlimit>},

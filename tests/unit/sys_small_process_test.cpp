@@ -1,4 +1,4 @@
-// ioprio_get/ioprio_set and kcmp as strace 6.1 prints them (values from its test suite).
+// ioprio_get/ioprio_set, kcmp and syslog as strace 6.1 prints them (values from its test suite).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -63,6 +63,16 @@ TEST(Kcmp, IndexesByType) {
             "kcmp(1, 2, KCMP_FILE, -559038737, 3) = -1 EINVAL (Invalid argument)");
   EXPECT_EQ(line("kcmp", {1, 2, 1, 7, 8}, kEinval),
             "kcmp(1, 2, KCMP_VM) = -1 EINVAL (Invalid argument)");
+}
+
+TEST(Syslog, ArgumentsByAction) {
+  EXPECT_EQ(line("syslog", {0, 1, 2}, 0), "syslog(0 /* SYSLOG_ACTION_CLOSE */) = 0");
+  EXPECT_EQ(line("syslog", {0, 1, 2}, 0, ConstNames::Raw), "syslog(0) = 0");
+  EXPECT_EQ(line("syslog", {8, 0, 8}, kEinval),
+            "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 8 /* LOGLEVEL_DEBUG+1 */) = -1 "
+            "EINVAL (Invalid argument)");
+  EXPECT_EQ(line("syslog", {0xfeedbeef, 0, 0xffffffff}, kEinval),
+            "syslog(-17973521 /* SYSLOG_ACTION_??? */, NULL, -1) = -1 EINVAL (Invalid argument)");
 }
 
 }  // namespace
