@@ -65,8 +65,9 @@ constexpr StructEntry kStructs[] = {
     {"rlimit", print_rlimit_struct},   {"rlimit64", print_rlimit64_struct},
     {"rusage", print_rusage_struct},   {"sched_param", print_sched_param_struct},
     {"sysinfo", print_sysinfo_struct}, {"tms", print_tms_struct},
-    {"uid", print_uid_struct},         {"uid16", print_uid16_struct},
-    {"user_desc", print_user_desc},    {"utsname", print_utsname_struct},
+    {"uid", print_uid_struct},         {"uint", print_uint_struct},
+    {"uid16", print_uid16_struct},     {"user_desc", print_user_desc},
+    {"utsname", print_utsname_struct},
 };
 
 }  // namespace

@@ -71,6 +71,7 @@ void decode_kcmp(DecodeCtx& ctx);
 void decode_syslog(DecodeCtx& ctx);
 void print_sched_param_struct(DecodeCtx& ctx, std::uint64_t addr);
 void print_uid_struct(DecodeCtx& ctx, std::uint64_t addr);
+void print_uint_struct(DecodeCtx& ctx, std::uint64_t addr);
 void print_uid16_struct(DecodeCtx& ctx, std::uint64_t addr);
 
 }  // namespace ptk::sys

@@ -225,6 +225,11 @@ void decode_personality(DecodeCtx& ctx) {
   personality_value(ctx.syscall().ret_aux, static_cast<std::uint32_t>(ctx.ret()));
 }
 
+void print_uint_struct(DecodeCtx& ctx, std::uint64_t addr) {
+  // A single unsigned int out-parameter (getcpu's cpu and node, mq_timedreceive's priority).
+  pfam::uint_in_brackets(ctx, addr, false);
+}
+
 void decode_getpriority(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ctx.arg(0);
