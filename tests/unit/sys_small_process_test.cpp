@@ -1,4 +1,5 @@
-// ioprio_get/ioprio_set, kcmp and syslog as strace 6.1 prints them (values from its test suite).
+// ioprio_get/ioprio_set, kcmp, syslog and process_vm_writev as strace 6.1 prints them (values from
+// its test suite).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -73,6 +74,11 @@ TEST(Syslog, ArgumentsByAction) {
             "EINVAL (Invalid argument)");
   EXPECT_EQ(line("syslog", {0xfeedbeef, 0, 0xffffffff}, kEinval),
             "syslog(-17973521 /* SYSLOG_ACTION_??? */, NULL, -1) = -1 EINVAL (Invalid argument)");
+}
+
+TEST(ProcessVm, EmptyIovecArraysAreBrackets) {
+  EXPECT_EQ(line("process_vm_writev", {1, 0x1000, 0, 0x2000, 0, 0}, 0),
+            "process_vm_writev(1, [], 0, [], 0, 0) = 0");
 }
 
 }  // namespace

@@ -34,6 +34,8 @@ constexpr DecoderEntry kDecoders[] = {
     {"personality", fresh<decode_personality>},
     {"prctl", fresh<decode_prctl>},
     {"prlimit64", fresh<decode_prlimit64>},
+    {"process_vm_readv", fresh<decode_process_vm_readv>},
+    {"process_vm_writev", fresh<decode_process_vm_writev>},
     {"ptrace", fresh<decode_ptrace>},
     {"sched_get_priority_max", fresh<decode_sched_priority_limit>},
     {"sched_get_priority_min", fresh<decode_sched_priority_limit>},
