@@ -1,5 +1,5 @@
-// ioprio_get/ioprio_set, kcmp, syslog and process_vm_writev as strace 6.1 prints them (values from
-// its test suite).
+// ioprio_get/ioprio_set, kcmp, syslog, process_vm_writev and reboot as strace 6.1 prints them
+// (values from its test suite).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -79,6 +79,17 @@ TEST(Syslog, ArgumentsByAction) {
 TEST(ProcessVm, EmptyIovecArraysAreBrackets) {
   EXPECT_EQ(line("process_vm_writev", {1, 0x1000, 0, 0x2000, 0, 0}, 0),
             "process_vm_writev(1, [], 0, [], 0, 0) = 0");
+}
+
+TEST(Reboot, ArgumentOnlyForRestart2) {
+  EXPECT_EQ(
+      line("reboot", {0xfee1dead, 0, 0, 0}, kEinval),
+      "reboot(LINUX_REBOOT_MAGIC1, 0 /* LINUX_REBOOT_MAGIC_??? */, LINUX_REBOOT_CMD_CAD_OFF) = "
+      "-1 EINVAL (Invalid argument)");
+  EXPECT_EQ(
+      line("reboot", {0xfee1dead, 672274793, 0xa1b2c3d4, 0}, kEinval),
+      "reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART2, NULL) = -1 "
+      "EINVAL (Invalid argument)");
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"process_vm_readv", fresh<decode_process_vm_readv>},
     {"process_vm_writev", fresh<decode_process_vm_writev>},
     {"ptrace", fresh<decode_ptrace>},
+    {"reboot", fresh<decode_reboot>},
     {"sched_get_priority_max", fresh<decode_sched_priority_limit>},
     {"sched_get_priority_min", fresh<decode_sched_priority_limit>},
     {"sched_getaffinity", fresh<decode_sched_getaffinity>},

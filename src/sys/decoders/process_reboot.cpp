@@ -1,0 +1,46 @@
+// reboot(magic1, magic2, cmd, arg): arg is read only by LINUX_REBOOT_CMD_RESTART2.
+#include "process_decoders.h"
+#include "process_util.h"
+
+namespace ptk::sys {
+namespace {
+
+constexpr std::uint32_t kCmdRestart2 = 0xa1b2c3d4;
+// The kernel copies at most this many bytes of RESTART2's command (its buffer is 256 with a
+// NUL always last).
+constexpr std::size_t kRestartArgMax = 255;
+
+// The command string, read no further than the kernel does: cut at -s or at 255 bytes with
+// "..." when no NUL came first; the address when it is unreadable before its end.
+void restart_arg(DecodeCtx& ctx, std::uint64_t addr) {
+  if (addr == 0) {
+    ctx.out().ptr(0);
+    return;
+  }
+  std::size_t size = std::min(kRestartArgMax, ctx.options().string_limit);
+  auto s = ctx.memory().read_string(RemoteAddr(addr), size);
+  if (!s.ok() || (!s->terminated && s->bytes.size() < size)) {
+    ctx.out().ptr(addr);
+    return;
+  }
+  ctx.out().str(s->bytes, s->terminated ? 0 : kTruncated);
+}
+
+}  // namespace
+
+void decode_reboot(DecodeCtx& ctx) {
+  if (!ctx.entering()) return;
+  TokenList& o = ctx.out();
+  ctx.arg(0);
+  pfam::xval(o, "reboot_magic1", static_cast<std::uint32_t>(ctx.u(0)), "LINUX_REBOOT_MAGIC_???");
+  ctx.arg(1);
+  pfam::xval(o, "reboot_magic2", static_cast<std::uint32_t>(ctx.u(1)), "LINUX_REBOOT_MAGIC_???");
+  ctx.arg(2);
+  auto cmd = static_cast<std::uint32_t>(ctx.u(2));
+  pfam::xval(o, "reboot_cmd", cmd, "LINUX_REBOOT_CMD_???");
+  if (cmd != kCmdRestart2) return;
+  ctx.arg(3);
+  restart_arg(ctx, ctx.u(3));
+}
+
+}  // namespace ptk::sys
