@@ -1,5 +1,5 @@
-// ioprio_get/ioprio_set, kcmp, syslog, process_vm_writev and reboot as strace 6.1 prints them
-// (values from its test suite).
+// ioprio_get/ioprio_set, kcmp, syslog, process_vm_writev, reboot and swapon as strace 6.1 prints
+// them (values from its test suite).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -90,6 +90,12 @@ TEST(Reboot, ArgumentOnlyForRestart2) {
       line("reboot", {0xfee1dead, 672274793, 0xa1b2c3d4, 0}, kEinval),
       "reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART2, NULL) = -1 "
       "EINVAL (Invalid argument)");
+}
+
+TEST(Swapon, PriorityAlwaysInDecimal) {
+  EXPECT_EQ(line("swapon", {0, 42}, kEinval), "swapon(NULL, 42) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(line("swapon", {0, 0x8000 | 42}, kEinval),
+            "swapon(NULL, SWAP_FLAG_PREFER|42) = -1 EINVAL (Invalid argument)");
 }
 
 }  // namespace

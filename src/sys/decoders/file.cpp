@@ -264,6 +264,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"mknod", decode_mknod},
     {"mknodat", decode_mknodat},
     {"mq_open", decode_mq_open},
+    {"swapon", decode_swapon},
     {"name_to_handle_at", decode_name_to_handle_at},
     {"newfstatat", decode_table_args},
     {"open", decode_open},

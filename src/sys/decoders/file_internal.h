@@ -24,6 +24,9 @@ void decode_statfs64(DecodeCtx& ctx);
 void decode_mq_open(DecodeCtx& ctx);
 void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr);
 
+// file_swap.cpp: swapon's flags and priority.
+void decode_swapon(DecodeCtx& ctx);
+
 // file_dirent.cpp: getdents and getdents64.
 void decode_getdents(DecodeCtx& ctx);
 void decode_getdents64(DecodeCtx& ctx);
