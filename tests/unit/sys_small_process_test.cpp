@@ -1,5 +1,5 @@
-// ioprio_get/ioprio_set, kcmp, syslog, process_vm_writev, reboot and swapon as strace 6.1 prints
-// them (values from its test suite).
+// ioprio_get/ioprio_set, kcmp, syslog, process_vm_writev, reboot, sethostname, swapon and ustat as
+// strace 6.1 prints them (values from its test suite).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -96,6 +96,16 @@ TEST(Swapon, PriorityAlwaysInDecimal) {
   EXPECT_EQ(line("swapon", {0, 42}, kEinval), "swapon(NULL, 42) = -1 EINVAL (Invalid argument)");
   EXPECT_EQ(line("swapon", {0, 0x8000 | 42}, kEinval),
             "swapon(NULL, SWAP_FLAG_PREFER|42) = -1 EINVAL (Invalid argument)");
+}
+
+TEST(Sethostname, TooLongANameIsNotRead) {
+  EXPECT_EQ(line("sethostname", {0x1000, 65}, kEinval),
+            "sethostname(0x1000, 65) = -1 EINVAL (Invalid argument)");
+}
+
+TEST(Ustat, DeviceAsMakedev) {
+  EXPECT_EQ(line("ustat", {0xfacefeedffffffff, 0}, kEinval),
+            "ustat(makedev(0xfff, 0xfffff), NULL) = -1 EINVAL (Invalid argument)");
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"seccomp", fresh<decode_seccomp>},
     {"setgroups", fresh<decode_setgroups>},
     {"setgroups32", fresh<decode_setgroups>},
+    {"sethostname", fresh<decode_sethostname>},
     {"setns", fresh<decode_setns>},
     {"setpriority", fresh<decode_setpriority>},
     {"setrlimit", fresh<decode_setrlimit>},

@@ -1,4 +1,5 @@
-// reboot(magic1, magic2, cmd, arg): arg is read only by LINUX_REBOOT_CMD_RESTART2.
+// System administration calls whose arguments need a check: reboot (arg is read only by
+// LINUX_REBOOT_CMD_RESTART2) and sethostname (a name longer than the kernel takes is not read).
 #include "process_decoders.h"
 #include "process_util.h"
 
@@ -41,6 +42,20 @@ void decode_reboot(DecodeCtx& ctx) {
   if (cmd != kCmdRestart2) return;
   ctx.arg(3);
   restart_arg(ctx, ctx.u(3));
+}
+
+void decode_sethostname(DecodeCtx& ctx) {
+  if (!ctx.entering()) return;
+  constexpr std::uint32_t kNewUtsLen = 64;  // the kernel refuses longer names unread
+  auto len = static_cast<std::uint32_t>(ctx.u(1));
+  ctx.arg(0);
+  if (len > kNewUtsLen) {
+    ctx.out().ptr(ctx.u(0));
+  } else {
+    ctx.buffer(ctx.u(0), len);
+  }
+  ctx.arg(1);
+  ctx.out().uint_(len);
 }
 
 }  // namespace ptk::sys
