@@ -179,10 +179,8 @@ void print_array(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t n, std::size_
   std::uint64_t shown = opts.verbose ? opts.max_array : opts.string_limit;
   for (std::uint64_t i = 0; i < n; ++i) {
     std::uint64_t at = addr + i * elem_size;
-    if (i >= shown) {
-      o.raw("...");
-      break;
-    }
+    // Each element is fetched before the limit is checked, as strace's print_array does: an
+    // unreadable one just past the limit still shows its address.
     if (!ctx.read(at, elem.data(), elem_size)) {
       if (i == 0) {
         o.ptr(addr);
@@ -190,6 +188,10 @@ void print_array(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t n, std::size_
       }
       o.raw("...");
       o.comment(fmt::format("{:#x}", at));
+      break;
+    }
+    if (i >= shown) {
+      o.raw("...");
       break;
     }
     if (i == 0) o.begin_array();
