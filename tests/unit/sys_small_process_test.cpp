@@ -108,5 +108,17 @@ TEST(Ustat, DeviceAsMakedev) {
             "ustat(makedev(0xfff, 0xfffff), NULL) = -1 EINVAL (Invalid argument)");
 }
 
+TEST(Sysctl, UnreadableArgsAreAnAddress) {
+  EXPECT_EQ(line("_sysctl", {0x1000}, -38),
+            "_sysctl(0x1000) = -1 ENOSYS (Function not implemented)");
+}
+
+TEST(Sysctl, ArgsInBrief) {
+  static std::uint64_t args[10] = {0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(line("_sysctl", {reinterpret_cast<std::uint64_t>(args)}, -38),
+            "_sysctl({name=NULL, nlen=0, oldval=NULL, oldlenp=NULL, newval=NULL, newlen=0}) = -1 "
+            "ENOSYS (Function not implemented)");
+}
+
 }  // namespace
 }  // namespace ptk::sys

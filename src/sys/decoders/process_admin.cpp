@@ -1,5 +1,9 @@
 // System administration calls whose arguments need a check: reboot (arg is read only by
-// LINUX_REBOOT_CMD_RESTART2) and sethostname (a name longer than the kernel takes is not read).
+// LINUX_REBOOT_CMD_RESTART2), sethostname (a name longer than the kernel takes is not read)
+// and _sysctl's argument block.
+#include <array>
+#include <cstring>
+
 #include "process_decoders.h"
 #include "process_util.h"
 
@@ -56,6 +60,38 @@ void decode_sethostname(DecodeCtx& ctx) {
   }
   ctx.arg(1);
   ctx.out().uint_(len);
+}
+
+// struct __sysctl_args: the pointers and lengths only, in the ABI's word size.
+void print_sysctl_args(DecodeCtx& ctx, std::uint64_t addr) {
+  const std::size_t w = static_cast<std::size_t>(ctx.word_size());
+  // name, nlen (an int, padded to a word), oldval, oldlenp, newval, newlen.
+  std::array<std::uint64_t, 6> f{};
+  std::array<unsigned char, 48> raw{};
+  if (!ctx.read(addr, raw.data(), 6 * w)) {
+    ctx.out().ptr(addr);
+    return;
+  }
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, raw.data() + i * w, w);
+    f[i] = v;
+  }
+  TokenList& o = ctx.out();
+  o.begin_struct();
+  o.field("name");
+  o.ptr(f[0]);
+  o.field("nlen");
+  o.int_(static_cast<std::int32_t>(static_cast<std::uint32_t>(f[1])));
+  o.field("oldval");
+  o.ptr(f[2]);
+  o.field("oldlenp");
+  o.ptr(f[3]);
+  o.field("newval");
+  o.ptr(f[4]);
+  o.field("newlen");
+  o.uint_(f[5]);
+  o.end_struct();
 }
 
 }  // namespace ptk::sys

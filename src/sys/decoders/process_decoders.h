@@ -71,6 +71,7 @@ void decode_kcmp(DecodeCtx& ctx);
 void decode_syslog(DecodeCtx& ctx);
 void decode_reboot(DecodeCtx& ctx);
 void decode_sethostname(DecodeCtx& ctx);
+void print_sysctl_args(DecodeCtx& ctx, std::uint64_t addr);
 void decode_process_vm_readv(DecodeCtx& ctx);
 void decode_process_vm_writev(DecodeCtx& ctx);
 void print_sched_param_struct(DecodeCtx& ctx, std::uint64_t addr);
