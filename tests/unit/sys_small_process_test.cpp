@@ -120,5 +120,12 @@ TEST(Sysctl, ArgsInBrief) {
             "ENOSYS (Function not implemented)");
 }
 
+TEST(Path, NoNulWithinPathMaxShowsPathMaxMinusOneBytes) {
+  static std::string long_path(5000, '/');
+  std::string out = line("chdir", {reinterpret_cast<std::uint64_t>(long_path.data())}, -36);
+  EXPECT_EQ(out,
+            "chdir(\"" + std::string(4095, '/') + "\"...) = -1 ENAMETOOLONG (File name too long)");
+}
+
 }  // namespace
 }  // namespace ptk::sys
