@@ -127,5 +127,11 @@ TEST(Path, NoNulWithinPathMaxShowsPathMaxMinusOneBytes) {
             "chdir(\"" + std::string(4095, '/') + "\"...) = -1 ENAMETOOLONG (File name too long)");
 }
 
+TEST(IoSetup, ContextIdInBrackets) {
+  static std::uint64_t ctx_id = 0x7f0012345000;
+  EXPECT_EQ(line("io_setup", {2, reinterpret_cast<std::uint64_t>(&ctx_id)}, 0),
+            "io_setup(2, [0x7f0012345000]) = 0");
+}
+
 }  // namespace
 }  // namespace ptk::sys

@@ -65,13 +65,21 @@ constexpr DecoderEntry kDecoders[] = {
 };
 
 constexpr StructEntry kStructs[] = {
-    {"gid", print_uid_struct},          {"gid16", print_uid16_struct},
-    {"rlimit", print_rlimit_struct},    {"rlimit64", print_rlimit64_struct},
-    {"rusage", print_rusage_struct},    {"sched_param", print_sched_param_struct},
-    {"sysctl_args", print_sysctl_args}, {"sysinfo", print_sysinfo_struct},
-    {"tms", print_tms_struct},          {"uid", print_uid_struct},
-    {"uint", print_uint_struct},        {"uid16", print_uid16_struct},
-    {"user_desc", print_user_desc},     {"utsname", print_utsname_struct},
+    {"aio_context", print_aio_context_struct},
+    {"gid", print_uid_struct},
+    {"gid16", print_uid16_struct},
+    {"rlimit", print_rlimit_struct},
+    {"rlimit64", print_rlimit64_struct},
+    {"rusage", print_rusage_struct},
+    {"sched_param", print_sched_param_struct},
+    {"sysctl_args", print_sysctl_args},
+    {"sysinfo", print_sysinfo_struct},
+    {"tms", print_tms_struct},
+    {"uid", print_uid_struct},
+    {"uint", print_uint_struct},
+    {"uid16", print_uid16_struct},
+    {"user_desc", print_user_desc},
+    {"utsname", print_utsname_struct},
 };
 
 }  // namespace

@@ -77,6 +77,7 @@ void decode_process_vm_writev(DecodeCtx& ctx);
 void print_sched_param_struct(DecodeCtx& ctx, std::uint64_t addr);
 void print_uid_struct(DecodeCtx& ctx, std::uint64_t addr);
 void print_uint_struct(DecodeCtx& ctx, std::uint64_t addr);
+void print_aio_context_struct(DecodeCtx& ctx, std::uint64_t addr);
 void print_uid16_struct(DecodeCtx& ctx, std::uint64_t addr);
 
 }  // namespace ptk::sys

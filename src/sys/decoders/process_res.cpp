@@ -230,6 +230,11 @@ void print_uint_struct(DecodeCtx& ctx, std::uint64_t addr) {
   pfam::uint_in_brackets(ctx, addr, false);
 }
 
+void print_aio_context_struct(DecodeCtx& ctx, std::uint64_t addr) {
+  // io_setup's context id, an address-like word: [0x7f...].
+  pfam::ptr_in_brackets(ctx, addr, false);
+}
+
 void decode_getpriority(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ctx.arg(0);
