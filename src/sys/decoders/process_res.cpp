@@ -198,7 +198,7 @@ void decode_setrlimit(DecodeCtx& ctx) {
 void decode_prlimit64(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tgid);
     resource_arg(ctx, 1);
     ctx.arg(2);
     ctx.structure("rlimit64", ctx.u(2), false);
