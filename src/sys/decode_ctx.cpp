@@ -88,7 +88,9 @@ void DecodeCtx::path(std::uint64_t addr) {
     out().ptr(addr);
     return;
   }
-  if (!s->terminated) s->bytes.resize(kPathMax - 1);  // strace keeps the last byte for the NUL
+  // A path is at most PATH_MAX - 1 bytes before its NUL: without one in the PATH_MAX read,
+  // strace shows that many and "...".
+  if (!s->terminated) s->bytes.resize(kPathMax - 1);
   out().str(s->bytes, s->terminated ? 0 : kTruncated | kUnterminated);
 }
 

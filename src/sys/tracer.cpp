@@ -158,6 +158,9 @@ void Tracer::on_exit(const Event& ev) {
     if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_exit(session_, sc);
   }
   ts.hooks = 0;
+  // The syscalls that cannot fail (getpid, geteuid, ...): any value, even an injected one in
+  // the errno range, is a result, as strace shows it.
+  if (sc.spec != nullptr && (sc.spec->classes & kClassPure) != 0) sc.is_error = false;
   ts.active = false;
   constexpr std::int64_t kErestartRestartblock = 516;  // include/linux/errno.h
   if (sc.is_error && sc.ret == -kErestartRestartblock) {

@@ -31,6 +31,9 @@ struct DecodeOptions {
   // -e verbose=SET: the syscalls whose structures are dereferenced (nullptr: all of them).
   const SyscallFilter* verbose_set = nullptr;
   const SyscallFilter* raw_set = nullptr;  // -e raw=: these syscalls' arguments in hex
+  // -X, for the few values whose spelling nests names in an expression the renderer cannot
+  // rebuild (ioprio's IOPRIO_PRIO_VALUE(0 /* IOPRIO_CLASS_NONE */, 8191) under -X verbose).
+  ConstNames const_names = ConstNames::Abbrev;
 };
 
 // Resolves an fd of a process to its path for -y (reads /proc/PID/fd/N); may return empty.

@@ -7,9 +7,6 @@
 
 namespace ptk::sys {
 
-// How named constants print (strace's -X): AT_FDCWD, -100, or -100 /* AT_FDCWD */.
-enum class ConstNames : std::uint8_t { Abbrev, Raw, Verbose };
-
 struct TextOptions {
   int xlevel = 0;            // -x / -xx
   std::size_t acolumn = 40;  // strace's -a: " = " is aligned to this column

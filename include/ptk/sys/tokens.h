@@ -64,6 +64,9 @@ enum TokFlags : std::uint16_t {
   kConstExpr = 1 << 10,
 };
 
+// How named constants print (strace's -X): AT_FDCWD, -100, or -100 /* AT_FDCWD */.
+enum class ConstNames : std::uint8_t { Abbrev, Raw, Verbose };
+
 // AT_FDCWD. A Tok::Fd of it (with its path: -y) stands for the working directory.
 inline constexpr std::int64_t kAtFdcwd = -100;
 

@@ -73,6 +73,9 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
   to.decode.verbose = o.verbose;
   to.decode.xlevel = o.xlevel;
   to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
+  to.decode.const_names = o.const_style == ConstStyle::Raw       ? sys::ConstNames::Raw
+                          : o.const_style == ConstStyle::Verbose ? sys::ConstNames::Verbose
+                                                                 : sys::ConstNames::Abbrev;
   if (o.raw_set) to.decode.raw_set = &*o.raw_set;
   if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
   to.fd_paths = o.decode_fds != 0;  // any of -y's details needs the descriptors' links

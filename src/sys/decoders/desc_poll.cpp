@@ -294,14 +294,19 @@ void epoll_wait_common(DecodeCtx& ctx, int kind) {
   ctx.arg(2);
   ctx.out().int_(static_cast<std::int32_t>(ctx.u(2)));
   ctx.arg(3);
+  // strace prints the timeout and the mask at exit, so a failed call shows their addresses.
   if (kind == 2) {
-    ctx.structure("timespec64", ctx.u(3), false);
+    ctx.structure("timespec64", ctx.u(3), true);
   } else {
     ctx.out().int_(static_cast<std::int32_t>(ctx.u(3)));
   }
   if (kind == 0) return;
   ctx.arg(4);
-  ctx.sigset(ctx.u(4), ctx.u(5));
+  if (ctx.failed()) {
+    ctx.out().ptr(ctx.u(4));
+  } else {
+    ctx.sigset(ctx.u(4), ctx.u(5));
+  }
   ctx.arg(5);
   ctx.out().uint_(ctx.u(5));
 }

@@ -252,6 +252,8 @@ constexpr DecoderEntry kDecoders[] = {
     {"mknod", decode_mknod},
     {"mknodat", decode_mknodat},
     {"mq_open", decode_mq_open},
+    {"swapon", decode_swapon},
+    {"ustat", decode_ustat},
     {"name_to_handle_at", decode_name_to_handle_at},
     {"newfstatat", decode_table_args},
     {"open", decode_open},

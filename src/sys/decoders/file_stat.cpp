@@ -440,3 +440,19 @@ void decode_statfs64(DecodeCtx& ctx) {
 }
 
 }  // namespace ptk::sys::ffam
+
+namespace ptk::sys::ffam {
+
+// ustat(dev, ubuf): dev is the kernel's 32-bit device encoding; the struct is an output.
+void decode_ustat(DecodeCtx& ctx) {
+  if (ctx.entering()) {
+    ctx.arg(0);
+    device(ctx, static_cast<std::uint32_t>(ctx.u(0)));
+    ctx.syscall().more_at_exit = true;
+    return;
+  }
+  ctx.arg(1);
+  ctx.structure("ustat", ctx.u(1), true);
+}
+
+}  // namespace ptk::sys::ffam

@@ -256,7 +256,7 @@ void decode_get_thread_area(DecodeCtx& ctx) {
     ctx.structure("user_desc", ctx.u(0), true);
     return;
   }
-  std::int32_t entry = 0;
+  std::uint32_t entry = 0;  // an unsigned int in struct user_desc
   if (ctx.u(0) == 0 || !ctx.read(ctx.u(0), entry)) {
     ctx.out().ptr(ctx.u(0));
     return;
@@ -264,7 +264,12 @@ void decode_get_thread_area(DecodeCtx& ctx) {
   TokenList& o = ctx.out();
   o.begin_struct();
   o.field("entry_number");
-  o.int_(entry);
+  // Unsigned, but all ones (the "find a free entry" request) reads -1, as in print_user_desc.
+  if (entry == UINT32_MAX) {
+    o.int_(-1);
+  } else {
+    o.uint_(entry);
+  }
   o.end_struct(true);
 }
 

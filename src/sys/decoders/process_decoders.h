@@ -65,8 +65,19 @@ void decode_capset(DecodeCtx& ctx);
 void decode_getresid(DecodeCtx& ctx);
 void decode_getgroups(DecodeCtx& ctx);
 void decode_setgroups(DecodeCtx& ctx);
+void decode_ioprio_get(DecodeCtx& ctx);
+void decode_ioprio_set(DecodeCtx& ctx);
+void decode_kcmp(DecodeCtx& ctx);
+void decode_syslog(DecodeCtx& ctx);
+void decode_reboot(DecodeCtx& ctx);
+void decode_sethostname(DecodeCtx& ctx);
+void print_sysctl_args(DecodeCtx& ctx, std::uint64_t addr);
+void decode_process_vm_readv(DecodeCtx& ctx);
+void decode_process_vm_writev(DecodeCtx& ctx);
 void print_sched_param_struct(DecodeCtx& ctx, std::uint64_t addr);
 void print_uid_struct(DecodeCtx& ctx, std::uint64_t addr);
+void print_uint_struct(DecodeCtx& ctx, std::uint64_t addr);
+void print_aio_context_struct(DecodeCtx& ctx, std::uint64_t addr);
 void print_uid16_struct(DecodeCtx& ctx, std::uint64_t addr);
 
 }  // namespace ptk::sys

@@ -451,8 +451,8 @@ void prctl_exit(DecodeCtx& ctx, std::uint32_t option) {
 }
 
 // An XSAVE feature mask as strace shows it in verbose style: 0xe7 /* A|B|C */.
-void xfeature_mask(TokenList& o, std::uint64_t v) {
-  o.hex(v);
+// The names of an XSAVE feature mask's bits and the hex rest, or empty when none matches.
+std::string xfeature_mask_names(std::uint64_t v) {
   TokenList names;
   names.begin_flags();
   std::uint64_t rest = pfam::xflags_names(names, "x86_xfeature_mask", v);
@@ -461,12 +461,15 @@ void xfeature_mask(TokenList& o, std::uint64_t v) {
     if (!text.empty()) text += '|';
     text += names.text(names[i]);
   }
-  if (text.empty()) {
-    text = "XFEATURE_MASK_???";
-  } else if (rest != 0) {
-    text += fmt::format("|{:#x}", rest);
-  }
-  o.comment(text);
+  if (!text.empty() && rest != 0) text += fmt::format("|{:#x}", rest);
+  return text;
+}
+
+void xfeature_mask(TokenList& o, std::uint64_t v) {
+  o.hex(v);
+  if (v == 0) return;  // an empty mask is a plain 0, with no note
+  std::string text = xfeature_mask_names(v);
+  o.xlat_note(text.empty() ? "XFEATURE_MASK_???" : text);
 }
 
 }  // namespace
@@ -512,7 +515,7 @@ void decode_arch_prctl(DecodeCtx& ctx) {
     if (req) {
       o.hex(addr);
       std::string_view n = pfam::xlat_lookup("x86_xfeature", addr);
-      o.comment(n.empty() ? "XFEATURE_???" : n);
+      o.xlat_note(n.empty() ? "XFEATURE_???" : n);
       return;
     }
     o.hex(addr);
@@ -533,8 +536,9 @@ void decode_arch_prctl(DecodeCtx& ctx) {
     o.end_array();
   } else if (req && !ctx.failed() && ctx.ret() > 0) {
     ctx.syscall().ret_type = RetType::Hex;
-    pfam::xflags(ctx.syscall().ret_aux, "x86_xfeature_mask", static_cast<std::uint64_t>(ctx.ret()),
-                 "");
+    // The names alone, and only when some bit has one (-X raw shows none).
+    std::string names = xfeature_mask_names(static_cast<std::uint64_t>(ctx.ret()));
+    if (!names.empty()) ctx.syscall().ret_aux.raw_note(names);
   }
 }
 

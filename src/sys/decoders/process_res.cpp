@@ -199,7 +199,7 @@ void decode_setrlimit(DecodeCtx& ctx) {
 void decode_prlimit64(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
-    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.pid(ctx.u(0), PidKind::Tgid);
     resource_arg(ctx, 1);
     ctx.arg(2);
     ctx.structure("rlimit64", ctx.u(2), false);
@@ -224,6 +224,16 @@ void decode_personality(DecodeCtx& ctx) {
   if (ctx.failed()) return;
   ctx.syscall().ret_type = RetType::Hex;
   personality_value(ctx.syscall().ret_aux, static_cast<std::uint32_t>(ctx.ret()));
+}
+
+void print_uint_struct(DecodeCtx& ctx, std::uint64_t addr) {
+  // A single unsigned int out-parameter (getcpu's cpu and node, mq_timedreceive's priority).
+  pfam::uint_in_brackets(ctx, addr, false);
+}
+
+void print_aio_context_struct(DecodeCtx& ctx, std::uint64_t addr) {
+  // io_setup's context id, an address-like word: [0x7f...].
+  pfam::ptr_in_brackets(ctx, addr, false);
 }
 
 void decode_getpriority(DecodeCtx& ctx) {

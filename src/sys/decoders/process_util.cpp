@@ -179,8 +179,8 @@ void print_array(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t n, std::size_
   std::uint64_t shown = opts.verbose ? opts.max_array : opts.string_limit;
   for (std::uint64_t i = 0; i < n; ++i) {
     std::uint64_t at = addr + i * elem_size;
-    // As strace: the element is fetched before the limit is checked, so an unreadable one
-    // right after the last shown still prints its address.
+    // Each element is fetched before the limit is checked, as strace's print_array does: an
+    // unreadable one just past the limit still shows its address.
     if (!ctx.read(at, elem.data(), elem_size)) {
       if (i == 0) {
         o.ptr(addr);

@@ -151,6 +151,10 @@ void decode_waitid(DecodeCtx& ctx) {
     auto id = static_cast<std::int32_t>(ctx.u(1));
     if (idtype == 3) {  // P_PIDFD
       ctx.fd(id);
+    } else if (idtype == 1) {  // P_PID
+      ctx.pid(id, PidKind::Tgid);
+    } else if (idtype == 2) {  // P_PGID
+      ctx.pid(id, PidKind::Pgid);
     } else {
       ctx.out().int_(id);
     }

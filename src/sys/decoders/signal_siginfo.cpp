@@ -132,8 +132,12 @@ void print_code(TokenList& o, const SigFields& f) {
 
 void source(TokenList& o, const SigFields& f, const SiginfoEnv& env) {
   o.field("si_pid");
-  o.int_(f.pid);
-  pid_note(o, env.pidns, f.pid, PidKind::Tgid);
+  if (env.ctx != nullptr) {
+    env.ctx->pid(f.pid, PidKind::Tgid);  // appends to o, with -Y's name (see fd_field)
+  } else {
+    o.int_(f.pid);
+    pid_note(o, env.pidns, f.pid, PidKind::Tgid);
+  }
   o.field("si_uid");
   pfam::id_value(o, f.uid, 32);
 }
