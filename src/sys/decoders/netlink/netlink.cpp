@@ -16,7 +16,8 @@
 namespace ptk::sys::nl {
 namespace {
 
-constexpr std::uint16_t kNoop = 1, kError = 2, kDone = 3, kMinType = 0x10;
+// NLMSG_NOOP (1) needs nothing of its own.
+constexpr std::uint16_t kError = 2, kDone = 3, kMinType = 0x10;
 constexpr std::uint16_t kCapped = 0x100;  // NLM_F_CAPPED of an NLMSG_ERROR
 
 // Netlink protocols (linux/netlink.h).
