@@ -163,14 +163,7 @@ void decode_shmat(DecodeCtx& ctx) {
   afam::flags32_arg(ctx, 2, "shmat_flags", "SHM_???");
 }
 
-template <DecoderFn F>
-void fresh(DecodeCtx& ctx) {
-  if (ctx.entering()) {
-    ctx.syscall().more_at_exit = false;
-    ctx.syscall().priv = 0;
-  }
-  F(ctx);
-}
+using pfam::fresh;
 
 constexpr DecoderEntry kDecoders[] = {
     {"msgctl", fresh<ipc::decode_msgctl>},

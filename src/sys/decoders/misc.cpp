@@ -1,27 +1,17 @@
 // The family of the decoders of misc_decoders.h.
 #include "families.h"
 #include "misc_decoders.h"
+#include "process_util.h"
 
 namespace ptk::sys {
 namespace {
 
+using pfam::fresh;  // decoders that print at exit too
+
 // Decoders that print everything at entry.
 template <DecoderFn F>
 void at_entry(DecodeCtx& ctx) {
-  if (!ctx.entering()) return;
-  ctx.syscall().more_at_exit = false;
-  ctx.syscall().priv = 0;
-  F(ctx);
-}
-
-// Decoders that print at exit too.
-template <DecoderFn F>
-void fresh(DecodeCtx& ctx) {
-  if (ctx.entering()) {
-    ctx.syscall().more_at_exit = false;
-    ctx.syscall().priv = 0;
-  }
-  F(ctx);
+  if (ctx.entering()) fresh<F>(ctx);
 }
 
 constexpr DecoderEntry kDecoders[] = {
