@@ -78,6 +78,13 @@ void run(DecodedSyscall& sc, Memory& mem, const DecodeOptions& opts, const FdPat
     run(sc, mem, plain, fd_path, exiting);
     return;
   }
+  if (opts.abbrev_set != nullptr) {
+    DecodeOptions per_call = opts;
+    per_call.verbose = !opts.abbrev_set->selects(sc.arch, sc.nr);
+    per_call.abbrev_set = nullptr;
+    run(sc, mem, per_call, fd_path, exiting);
+    return;
+  }
   DecodeCtx ctx(sc, mem, opts, exiting, fd_path);
   if (sc.spec != nullptr && opts.raw_set != nullptr && opts.raw_set->selects(sc.arch, sc.nr)) {
     decode_raw(ctx);

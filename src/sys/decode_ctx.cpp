@@ -228,7 +228,7 @@ void DecodeCtx::sigset(std::uint64_t addr, std::uint64_t size) {
 }
 
 void DecodeCtx::str_array(std::uint64_t addr, bool env) {
-  if (addr == 0) {
+  if (addr == 0 || !opts_.dereference) {
     out().ptr(0);
     return;
   }

@@ -57,9 +57,10 @@ class SpecError {
  public:
   SpecError(std::string_view text, bool fault) : text_(text), fault_(fault) {}
   Error operator()(std::string detail, std::string hint = {}) const {
-    return Error(ErrorKind::InvalidArgument,
-                 fmt::format("-e {}={}: {}", fault_ ? "fault" : "inject", text_, detail), 0,
-                 std::move(hint));
+    return Error(
+        ErrorKind::InvalidArgument,
+        fmt::format("invalid {} argument '{}': {}", fault_ ? "fault" : "inject", text_, detail), 0,
+        std::move(hint));
   }
 
  private:
@@ -123,6 +124,10 @@ Status parse_pokes(std::string_view key, std::string_view v, std::vector<InjectP
       return bad(fmt::format("{}: \"{}\" is not an even number (2..2048) of hex digits", key, hex));
     }
     InjectPoke poke{.arg = item[4] - '1', .bytes = {}};
+    // Two pokes of one argument would race for the same bytes: strace refuses them too.
+    for (const InjectPoke& earlier : out) {
+      if (earlier.arg == poke.arg) return bad(fmt::format("{}: @arg{} given twice", key, item[4]));
+    }
     for (std::size_t i = 0; i < hex.size(); i += 2) {
       unsigned byte = 0;
       if (!parse_number(hex.substr(i, 2), byte, 16)) {
@@ -283,6 +288,23 @@ int parse_errno(std::string_view text) {
   return 0;
 }
 
+void keep_last_rule_per_syscall(std::vector<InjectSpec>& specs) {
+  for (Arch arch : kAllArches) {
+    std::vector<bool> claimed(sys::SyscallFilter::kMaxNr, false);
+    for (auto spec = specs.rbegin(); spec != specs.rend(); ++spec) {
+      for (std::size_t nr = 0; nr < claimed.size(); ++nr) {
+        auto n = static_cast<std::int64_t>(nr);
+        if (!spec->syscalls.selects(arch, n)) continue;
+        if (claimed[nr]) {
+          spec->syscalls.set(arch, n, false);
+        } else {
+          claimed[nr] = true;
+        }
+      }
+    }
+  }
+}
+
 std::optional<std::chrono::nanoseconds> parse_inject_delay(std::string_view text) {
   double scale = 1e3;  // microseconds by default
   std::string_view number = text;
@@ -330,12 +352,21 @@ Result<InjectSpec> parse_inject_spec(std::string_view text, bool fault) {
     if (token.empty()) continue;  // strace's strtok skips empty fields ("a::error=EIO")
     PTK_TRY(parse_token(token, spec, bad));
   }
-  if (spec.substitute && !spec.replaces_result() && !fault) {
-    return bad(fmt::format("syscall={} needs error= or retval=", *spec.substitute),
-               "the substitute's own result is replaced by that value");
-  }
   bool acts = spec.replaces_result() || spec.signal != 0 || spec.delay_enter || spec.delay_exit ||
               !spec.poke_enter.empty() || !spec.poke_exit.empty();
+  if (spec.substitute && !spec.replaces_result() && !fault) {
+    if (!acts) {
+      return bad(fmt::format("syscall={} needs error= or retval=", *spec.substitute),
+                 "the substitute's own result is replaced by that value");
+    }
+    // strace 6.1 accepts syscall= beside signal=/delay_*=/poke_*= and runs the original call:
+    // the substitute only exists to produce the injected result.
+    spec.warnings.push_back(
+        fmt::format("syscall={} is ignored without error= or retval=: the original call runs",
+                    *spec.substitute));
+    spec.substitute.reset();
+    spec.substitute_nr = {-1, -1};
+  }
   if (!acts) {
     if (!fault) {
       return bad("nothing to inject",

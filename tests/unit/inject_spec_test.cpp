@@ -122,6 +122,32 @@ TEST(InjectSpec, SubstituteNeedsAPureSyscall) {
   EXPECT_TRUE(contains_text(bad("unlink:syscall=getpidd:retval=0"), "\"getpidd\""));
 }
 
+// strace 6.1 runs the original call when syscall= comes without a result to inject
+// (qual_inject-signal-syscall): the spec keeps the signal, drops the substitute, and says so.
+TEST(InjectSpec, SubstituteWithoutAResultIsDroppedWithAWarning) {
+  InjectSpec s = good("chdir:signal=USR1:syscall=gettid");
+  EXPECT_EQ(s.signal, SIGUSR1);
+  EXPECT_FALSE(s.substitute.has_value());
+  EXPECT_EQ(s.substitute_nr[0], -1);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_TRUE(contains_text(s.warnings[0], "syscall=gettid is ignored")) << s.warnings[0];
+}
+
+// qual_fault-exit_group: `fault=all:error=ENOSYS` then `fault=exit:error=1:when=2+` leaves the
+// first exit alone; strace keeps only the last rule naming a syscall.
+TEST(InjectSpec, TheLastRuleOfASyscallWins) {
+  std::vector<InjectSpec> specs = {good("all:error=ENOSYS"), good("exit:error=1:when=2+"),
+                                   good("read,write:error=EIO"), good("write:retval=1")};
+  keep_last_rule_per_syscall(specs);
+  EXPECT_FALSE(specs[0].syscalls.selects(Arch::X86_64, nr("exit")));
+  EXPECT_FALSE(specs[0].syscalls.selects(Arch::X86_64, nr("read")));
+  EXPECT_TRUE(specs[0].syscalls.selects(Arch::X86_64, nr("exit_group")));
+  EXPECT_TRUE(specs[1].syscalls.selects(Arch::X86_64, nr("exit")));
+  EXPECT_TRUE(specs[2].syscalls.selects(Arch::X86_64, nr("read")));
+  EXPECT_FALSE(specs[2].syscalls.selects(Arch::X86_64, nr("write")));
+  EXPECT_TRUE(specs[3].syscalls.selects(Arch::X86_64, nr("write")));
+}
+
 TEST(InjectSpec, PokesAndDelays) {
   InjectSpec s = good("openat:poke_enter=@arg2=2f00,@arg1=ff:poke_exit=@arg6=00");
   ASSERT_EQ(s.poke_enter.size(), 2u);
@@ -148,7 +174,7 @@ TEST(InjectSpec, FaultDefaultsToEnosysAndTakesFewOptions) {
   EXPECT_EQ(sub.error, ENOSYS);
   EXPECT_EQ(sub.substitute, "getpid");
   std::string e = bad("openat:signal=USR1", true);
-  EXPECT_TRUE(contains_text(e, "-e fault=openat:signal=USR1")) << e;
+  EXPECT_TRUE(contains_text(e, "invalid fault argument 'openat:signal=USR1'")) << e;
   EXPECT_TRUE(contains_text(e, "\"signal=USR1\"")) << e;
 }
 
@@ -169,7 +195,8 @@ class InjectSpecBad : public ::testing::TestWithParam<BadCase> {};
 TEST_P(InjectSpecBad, NamesTheWrongPart) {
   const BadCase& c = GetParam();
   std::string e = bad(c.text);
-  EXPECT_TRUE(contains_text(e, std::string("-e inject=") + c.text)) << e;
+  // strace's wording, which its own suite greps for (qual_inject-syntax.test).
+  EXPECT_TRUE(contains_text(e, std::string("invalid inject argument '") + c.text + "'")) << e;
   EXPECT_TRUE(contains_text(e, c.quoted)) << e;
   EXPECT_EQ(e.find('\n'), std::string::npos) << e;
 }
@@ -197,6 +224,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"openat:poke_enter=@arg2=0", "\"0\""},
         BadCase{"openat:poke_enter=@arg2=zz", "\"zz\""},
         BadCase{"openat:poke_enter=arg2=00", "\"arg2=00\""},
+        BadCase{"openat:poke_enter=@arg1=00,@arg1=00", "@arg1 given twice"},
         BadCase{"openat:delay_enter=fast", "delay_enter=\"fast\""},
         BadCase{"openat:delay_exit=-1", "delay_exit=\"-1\""},
         BadCase{"openat:error=EIO:frobnicate=1", "unknown option \"frobnicate=1\""},

@@ -31,6 +31,8 @@ struct DecodeOptions {
   // -e verbose=SET: the syscalls whose structures are dereferenced (nullptr: all of them).
   const SyscallFilter* verbose_set = nullptr;
   const SyscallFilter* raw_set = nullptr;  // -e raw=: these syscalls' arguments in hex
+  // -e abbrev=SET: only these syscalls are abbreviated, the others print as with -v.
+  const SyscallFilter* abbrev_set = nullptr;
   // -X, for the few values whose spelling nests names in an expression the renderer cannot
   // rebuild (ioprio's IOPRIO_PRIO_VALUE(0 /* IOPRIO_CLASS_NONE */, 8191) under -X verbose).
   ConstNames const_names = ConstNames::Abbrev;

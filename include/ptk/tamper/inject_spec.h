@@ -70,6 +70,10 @@ struct InjectSpec {
 //   -e inject=openat:error=ENOPE: unknown errno "ENOPE"
 Result<InjectSpec> parse_inject_spec(std::string_view text, bool fault);
 
+// strace keeps one tampering rule per syscall: a later rule naming a syscall replaces what the
+// earlier ones said about it. Removes from each spec the syscalls a later spec also names.
+void keep_last_rule_per_syscall(std::vector<InjectSpec>& specs);
+
 // A delay as strace's time specification spells it: a decimal number with an optional unit
 // s, ms, us or ns (microseconds when none). Nullopt when malformed, negative or too long.
 std::optional<std::chrono::nanoseconds> parse_inject_delay(std::string_view text);

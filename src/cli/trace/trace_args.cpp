@@ -380,10 +380,10 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       o.summary_opts.wall_clock = true;
       break;
     case kInjectOpt:
-      o.inject_args.emplace_back(v);
+      expr("inject");  // in order with -e inject=/fault=: the last rule of a syscall wins
       break;
     case kFaultOpt:
-      o.fault_args.emplace_back(v);
+      expr("fault");
       break;
     case kRewrite:
       o.rewrite.rules.emplace_back(v);

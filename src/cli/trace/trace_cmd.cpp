@@ -78,6 +78,7 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
                                                                  : sys::ConstNames::Abbrev;
   if (o.raw_set) to.decode.raw_set = &*o.raw_set;
   if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
+  if (o.abbrev_set && !o.verbose) to.decode.abbrev_set = &*o.abbrev_set;
   to.fd_paths = o.decode_fds != 0;  // any of -y's details needs the descriptors' links
   to.decode_fds = o.decode_fds;
   to.filter = o.filter;

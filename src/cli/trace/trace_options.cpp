@@ -41,6 +41,9 @@ Status parse_signal_set(std::string_view expr, std::bitset<65>& out) {
   bool negate = body.starts_with('!');
   if (negate) body.remove_prefix(1);
   out.reset();
+  if (body.empty()) {
+    return bad_option(fmt::format("-e signal={}", expr), "invalid signal '': the set is empty");
+  }
   while (!body.empty()) {
     std::size_t comma = body.find(',');
     std::string_view item = body.substr(0, comma);
@@ -51,7 +54,7 @@ Status parse_signal_set(std::string_view expr, std::bitset<65>& out) {
       int sig = parse_signal(item);
       if (sig == 0) {
         return bad_option(fmt::format("-e signal={}", expr),
-                          fmt::format("'{}' is not a signal name or number", item));
+                          fmt::format("invalid signal '{}': not a signal name or number", item));
       }
       out.set(static_cast<std::size_t>(sig));
     }
@@ -137,14 +140,10 @@ Status parse_decode_pids(std::string_view expr, unsigned& out) {
 
 // ---- Tampering: -e inject=, -e fault=, --inject, --fault.
 Status TraceOptions::finish_tampering() {
-  for (const std::string& a : inject_args) {
-    PTK_ASSIGN_OR_RETURN(tamper::InjectSpec spec, tamper::parse_inject_spec(a, false));
-    injects.push_back(std::move(spec));
-  }
-  for (const std::string& a : fault_args) {
-    PTK_ASSIGN_OR_RETURN(tamper::InjectSpec spec, tamper::parse_inject_spec(a, true));
-    injects.push_back(std::move(spec));
-  }
+  // strace keeps one rule per syscall: a later -e inject=/fault= naming a syscall replaces
+  // what earlier ones said about it (qual_fault-exit_group: `fault=all:...` then
+  // `fault=exit:...:when=2+` leaves the first exit alone).
+  tamper::keep_last_rule_per_syscall(injects);
   for (const tamper::InjectSpec& spec : injects) {
     for (const std::string& w : spec.warnings) {
       tamper_warnings.push_back(
@@ -204,10 +203,14 @@ Status TraceOptions::finish() {
       PTK_ASSIGN_OR_RETURN(sys::SyscallFilter set, parse_syscall_set(value));
       verbose_set = std::move(set);
     } else if (key == "abbrev" || key == "a") {
-      // Abbreviation is per syscall in strace; ptk abbreviates all or (-v) none: abbrev=none
-      // is -v, any other set keeps the default.
-      PTK_TRY(parse_syscall_set(value));
-      if (value == "none" || value == "!all") verbose = true;
+      // abbrev=none is -v; abbrev=all the default; any other set abbreviates only its calls.
+      PTK_ASSIGN_OR_RETURN(sys::SyscallFilter set, parse_syscall_set(value));
+      abbrev_set.reset();
+      if (value == "none" || value == "!all") {
+        verbose = true;
+      } else if (value != "all") {
+        abbrev_set = std::move(set);
+      }
     } else if (key == "read" || key == "reads" || key == "r") {
       read_fds = std::string(value);
     } else if (key == "write" || key == "writes" || key == "w") {

@@ -103,8 +103,6 @@ struct TraceOptions {
   // ---- Tampering. The hooks ptk trace runs, in order, under one tamper::Tamperer: finish()
   // puts first one InjectHook for every -e inject=/fault= (and --inject/--fault). Options that
   // make more hooks (--rewrite, --rules) append theirs here, from their own block of finish().
-  std::vector<std::string> inject_args;              // --inject SPEC
-  std::vector<std::string> fault_args;               // --fault SPEC
   std::vector<tamper::InjectSpec> injects;           // derived: every inject/fault, in order
   std::vector<std::unique_ptr<tamper::Hook>> hooks;  // derived
   std::vector<std::string> tamper_warnings;          // derived: printed before the trace starts
@@ -115,6 +113,7 @@ struct TraceOptions {
   sys::SyscallFilter filter;
   std::optional<sys::SyscallFilter> raw_set;      // -e raw=: arguments undecoded
   std::optional<sys::SyscallFilter> verbose_set;  // -e verbose=: structures in full
+  std::optional<sys::SyscallFilter> abbrev_set;   // -e abbrev=: the calls abbreviated (not -v)
   std::optional<std::string> read_fds;            // -e read=SET (trace_dump.h)
   std::optional<std::string> write_fds;           // -e write=SET
   std::bitset<65> signals;                        // -e signal=

@@ -109,6 +109,14 @@ void exec_args(DecodeCtx& ctx, int first) {
   ctx.arg(first);
   ctx.path(ctx.u(first));
   ctx.arg(first + 1);
+  // -e verbose=!execve: both arrays as bare addresses, the variables left uncounted (strace's
+  // qual_syscall.test).
+  if (!ctx.options().dereference) {
+    ctx.out().ptr(ctx.u(first + 1));
+    ctx.arg(first + 2);
+    ctx.out().ptr(ctx.u(first + 2));
+    return;
+  }
   argv_array(ctx, ctx.u(first + 1));
   ctx.arg(first + 2);
   if (ctx.options().verbose) {
