@@ -277,6 +277,7 @@ void decode_entry(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
   out.exited = false;
   out.more_at_exit = false;
   out.priv = 0;
+  out.priv_list.clear();
   out.ret_type = out.spec != nullptr ? out.spec->ret : RetType::Hex;
   run(out, mem, opts, fd_path, false);
   out.entry_tokens = out.args.size();

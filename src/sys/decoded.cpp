@@ -53,6 +53,7 @@ void DecodedSyscall::reset() {
   display_name.clear();
   display_for = nullptr;
   priv = 0;
+  priv_list.clear();
   entry_tokens = 0;
   exited = false;
   ret = 0;

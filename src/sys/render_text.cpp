@@ -394,12 +394,14 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
       fmt::format_to(std::back_inserter(out), " /* {} in strace's PID NS */", sc.ret_pidns);
   }
   if (!sc.ret_aux.empty()) {
-    // Names alone (a raw_note) vanish under -X raw, and their parentheses with them.
+    // Names alone (a raw_note) vanish under -X raw, and their parentheses with them; an
+    // empty text on purpose keeps them (select's "= 1 ()" when the sets came back empty).
     std::size_t mark = out.size();
     out += " (";
     std::size_t body = out.size();
     render_tokens(sc.ret_aux, 0, sc.ret_aux.size(), opts, out);
-    if (out.size() == body) {
+    bool blank = sc.ret_aux.size() == 1 && sc.ret_aux[0].kind == Tok::Raw && sc.ret_aux[0].len == 0;
+    if (out.size() == body && !blank) {
       out.resize(mark);
     } else {
       out += ')';

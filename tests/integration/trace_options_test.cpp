@@ -140,17 +140,27 @@ TEST(TraceOptions, DetachOnExecveAsStrace) {
   EXPECT_TRUE(contains(ours.result.err, "Process ")) << ours.result.err;
 }
 
-// -e read=/write=: the data in full, in strace's hex dump, after each line.
+// -e read=/write=: the data in full, in strace's hex dump, after each line: plain and vectored
+// calls, msghdr and mmsghdr vectors; writes dump what they were given even when they fail.
 TEST(TraceOptions, DumpsAsStrace) {
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
-  for (const std::vector<std::string>& opts :
-       {std::vector<std::string>{"-e", "trace=read,write", "-e", "read=3", "-e", "write=1"},
-        std::vector<std::string>{"--trace=read", "--read=all", "-s4"},
-        std::vector<std::string>{"--trace=write", "--write=!1", "--read=3"}}) {
-    // A small binary: bytes of every kind.
-    std::vector<std::string> cmd = {"/bin/cat", tracee_path("file_ops", 64)};
+  // A small binary for bytes of every kind, and the tracees of vectored and socket I/O.
+  std::vector<std::string> cat = {"/bin/cat", tracee_path("file_ops", 64)};
+  std::vector<std::string> desc = {tracee_path("desc_calls", 64),
+                                   fmt::format("/tmp/ptk-dumps-{}", ::getpid())};
+  std::vector<std::string> net = {tracee_path("network_calls", 64)};
+  using Case = std::pair<std::vector<std::string>, std::vector<std::string>>;
+  for (const auto& [opts, cmd] :
+       {Case{{"-e", "trace=read,write", "-e", "read=3", "-e", "write=1"}, cat},
+        Case{{"--trace=read", "--read=all", "-s4"}, cat},
+        Case{{"--trace=write", "--write=!1", "--read=3"}, cat},
+        Case{{"-e", "trace=readv,writev,preadv,pwritev,read,write", "-e", "read=all", "-e",
+              "write=all"},
+             desc},
+        Case{{"-e", "trace=%network", "-e", "read=all", "-e", "write=all"}, net}}) {
     TraceRun theirs = trace(kStrace, opts, cmd);
     TraceRun ours = trace(PTK_CLI, opts, cmd);
+    ::unlink(desc[1].c_str());
     ASSERT_GE(theirs.lines.size(), 2u);
     ASSERT_EQ(ours.lines.size(), theirs.lines.size()) << opts[1];
     for (std::size_t i = 0; i < ours.lines.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ptk/arch/syscalls.h"
 #include "ptk/sys/tokens.h"
@@ -44,6 +45,8 @@ struct DecodedSyscall {
   const SyscallSpec* display_for = nullptr;
   // Decoder state kept from entry to exit (e.g. a socklen the kernel overwrites: [110 => 16]).
   std::uint64_t priv = 0;
+  // The same for calls with one value per element (recvmmsg: each message's msg_namelen).
+  std::vector<std::int32_t> priv_list;
 
   std::int64_t entry_ns = 0;  // CLOCK_REALTIME at entry, for -t/-tt/-ttt/-r and JSON
   std::int64_t exit_ns = 0;   // at exit, for -T and JSON's duration

@@ -271,6 +271,7 @@ constexpr DecoderEntry kDecoders[] = {
 constexpr StructEntry kStructs[] = {
     {"__old_kernel_stat", print_old_stat},
     {"mq_attr", print_mq_attr},
+    {"mq_attr_open", print_mq_attr_open},
     {"stat", print_stat},
     {"stat64", print_stat64},
     {"statfs", print_statfs},

@@ -24,6 +24,7 @@ void decode_ustat(DecodeCtx& ctx);
 // file_mq.cpp: mq_open and struct mq_attr.
 void decode_mq_open(DecodeCtx& ctx);
 void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr);
+void print_mq_attr_open(DecodeCtx& ctx, std::uint64_t addr);  // mq_flags in hex
 
 // file_swap.cpp: swapon's flags and priority.
 void decode_swapon(DecodeCtx& ctx);

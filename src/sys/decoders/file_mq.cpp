@@ -25,10 +25,12 @@ void decode_mq_open(DecodeCtx& ctx) {
   ctx.arg(2);
   umode(ctx, ctx.u(2));
   ctx.arg(3);
-  ctx.structure("mq_attr", ctx.u(3), false);
+  ctx.structure("mq_attr_open", ctx.u(3), false);
 }
 
-void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr) {
+namespace {
+
+void mq_attr(DecodeCtx& ctx, std::uint64_t addr, bool decode_flags) {
   // struct mq_attr: mq_flags, mq_maxmsg, mq_msgsize, mq_curmsgs, then four reserved longs. The
   // kernel copies all eight: a struct whose reserved words are unreadable is a bad address.
   std::array<std::int64_t, 8> v{};
@@ -46,9 +48,15 @@ void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr) {
   TokenList& o = ctx.out();
   o.begin_struct();
   o.field("mq_flags");
-  // Only O_NONBLOCK means anything here; a long on x86_64, so all of it is shown.
-  flags(ctx, "mq_attr_flags",
-        ctx.word_size() == 4 ? static_cast<std::uint32_t>(v[0]) : static_cast<std::uint64_t>(v[0]));
+  // Only O_NONBLOCK means anything here; a long on x86_64, so all of it is shown. mq_open
+  // ignores mq_flags (mq_open(3)), and strace prints them there in hex.
+  auto mq_flags =
+      ctx.word_size() == 4 ? static_cast<std::uint32_t>(v[0]) : static_cast<std::uint64_t>(v[0]);
+  if (decode_flags) {
+    flags(ctx, "mq_attr_flags", mq_flags);
+  } else {
+    o.hex(mq_flags);
+  }
   static constexpr std::string_view kNames[] = {"mq_maxmsg", "mq_msgsize", "mq_curmsgs"};
   for (std::size_t i = 0; i < 3; ++i) {
     o.field(kNames[i]);
@@ -56,5 +64,10 @@ void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr) {
   }
   o.end_struct();
 }
+
+}  // namespace
+
+void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr) { mq_attr(ctx, addr, true); }
+void print_mq_attr_open(DecodeCtx& ctx, std::uint64_t addr) { mq_attr(ctx, addr, false); }
 
 }  // namespace ptk::sys::ffam

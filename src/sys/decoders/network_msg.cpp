@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <span>
 
 #include "netlink/nl.h"
 #include "network_sockaddr.h"
@@ -332,9 +333,10 @@ void print_flags_arg(DecodeCtx& ctx, int i) {
   xflags(ctx, "msg_flags", static_cast<std::uint32_t>(ctx.u(i)));
 }
 
-// The mmsghdr array of sendmmsg/recvmmsg: msg_len shown for the first `with_len` entries.
+// The mmsghdr array of sendmmsg/recvmmsg: msg_len shown for the first `with_len` entries;
+// `user_namelens` (recvmmsg) holds each message's msg_namelen as it was at entry.
 void print_mmsgvec(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count, std::uint64_t with_len,
-                   bool data_by_len) {
+                   bool data_by_len, std::span<const std::int32_t> user_namelens = {}) {
   TokenList& o = ctx.out();
   std::size_t hsize = msghdr_size(ctx);
   std::size_t elem = ctx.word_size() == 8 ? 64 : 32;
@@ -371,7 +373,8 @@ void print_mmsgvec(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count, std:
     std::memcpy(&msg_len, raw + hsize, 4);
     o.begin_struct();
     o.field("msg_hdr");
-    print_msghdr(ctx, m, nullptr, data_by_len ? msg_len : kUnlimited);
+    const std::int32_t* user_namelen = i < user_namelens.size() ? &user_namelens[i] : nullptr;
+    print_msghdr(ctx, m, user_namelen, data_by_len ? msg_len : kUnlimited);
     if (i < with_len) {
       o.field("msg_len");
       o.uint_(msg_len);
@@ -444,7 +447,11 @@ void decode_sendmmsg(DecodeCtx& ctx) {
   std::uint64_t sent = ctx.failed() ? 0 : static_cast<std::uint64_t>(ctx.ret());
   auto vlen = static_cast<std::uint32_t>(ctx.u(2));
   ctx.arg(1);
-  print_mmsgvec(ctx, ctx.u(1), vlen, sent, false);
+  if (ctx.options().dereference) {
+    print_mmsgvec(ctx, ctx.u(1), vlen, sent, false);
+  } else {
+    ctx.out().ptr(ctx.u(1));  // -e verbose=none (mmsg-silent.test)
+  }
   ctx.arg(2);
   ctx.out().uint_(vlen);
   print_flags_arg(ctx, 3);
@@ -480,6 +487,15 @@ void decode_recvmmsg(DecodeCtx& ctx) {
     ctx.arg(0);
     ctx.fd(ctx.s(0));
     sc.priv = 0;
+    // The kernel overwrites each msg_namelen: keep the callers' for "msg_namelen=0 => 38".
+    std::size_t elem = ctx.word_size() == 8 ? 64 : 32;
+    std::size_t namelen_at = static_cast<std::size_t>(ctx.word_size());  // after msg_name
+    auto vlen = std::min<std::uint64_t>(static_cast<std::uint32_t>(ctx.u(2)), kIovMax);
+    for (std::uint64_t i = 0; i < vlen && ctx.options().dereference; ++i) {
+      std::int32_t namelen = 0;
+      if (!ctx.read(ctx.u(1) + i * elem + namelen_at, namelen)) break;
+      sc.priv_list.push_back(namelen);
+    }
     auto [ok, ts] = timeout();
     if (ok && ts.first >= 0 && ts.first < (1ll << 30) && ts.second >= 0 &&
         ts.second < (1ll << 31)) {
@@ -491,15 +507,19 @@ void decode_recvmmsg(DecodeCtx& ctx) {
   }
   std::uint64_t got = ctx.failed() ? 0 : static_cast<std::uint64_t>(ctx.ret());
   ctx.arg(1);
-  if (ctx.failed()) {
+  if (ctx.failed() || !ctx.options().dereference) {
     ctx.out().ptr(ctx.u(1));
   } else {
-    print_mmsgvec(ctx, ctx.u(1), got, got, true);
+    print_mmsgvec(ctx, ctx.u(1), got, got, true, sc.priv_list);
   }
   ctx.arg(2);
   ctx.out().uint_(static_cast<std::uint32_t>(ctx.u(2)));
   print_flags_arg(ctx, 3);
   ctx.arg(4);
+  if (!ctx.options().dereference) {
+    ctx.out().ptr(ctx.u(4));  // -e verbose=none: no timeout, no time left
+    return;
+  }
   if (sc.priv >> 63) {
     emit_ts(ctx.out(), static_cast<std::int64_t>((sc.priv >> 32) & 0x7fffffff),
             static_cast<std::int64_t>(sc.priv & 0xffffffffu));
