@@ -415,9 +415,11 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
 
 void render_line(const DecodedSyscall& sc, const TextOptions& opts, std::string& out,
                  std::size_t line_start) {
-  out += sc.name();
-  out += '(';
-  render_tokens(sc.args, 0, sc.args.size(), opts, out);
+  // The entry's and the exit's tokens apart, as a line printed at entry and finished at exit
+  // renders them: decoders that continue at exit a struct opened at entry spell out the
+  // separator they need (", name=..."), which one pass over all the tokens would double.
+  render_open_head(sc, opts, out);
+  render_tail_args(sc, opts, out);
   render_result(sc, opts, out, line_start);
 }
 

@@ -31,7 +31,7 @@ constexpr Family kFamilies[] = {
     {'M', ioctl::mtd},           // MEM*, OTP*, ECC*, MTDFILEMODE
     {'O', ioctl::ubi},           // UBI_IOC* of volumes
     {'R', ioctl::random},        // RND*
-    {'V', ioctl::v4l2},          // VIDIOC_ENUMINPUT
+    {'V', ioctl::v4l2},          // VIDIOC_*
     {'X', ioctl::fs_x},          // FITRIM, FS_IOC_FS[GS]ETXATTR
     {'f', ioctl::fs_f},          // FS_IOC_*FLAGS, FS_IOC_FIEMAP
     {'i', ioctl::lirc},          // LIRC_*

@@ -106,7 +106,7 @@ Res block(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 0x12
 Res nsfs(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0xb7
 Res ubi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 'O', 'o'
 Res mtd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 'M'
-Res v4l2(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'V' (partly)
+Res v4l2(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'V'
 Res sock_ifconf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // 0x89 SIOCGIFCONF
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
