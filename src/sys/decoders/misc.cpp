@@ -20,7 +20,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"fanotify_mark", at_entry<decode_fanotify_mark>},
     {"get_mempolicy", fresh<decode_get_mempolicy>},
     {"io_uring_enter", at_entry<decode_io_uring_enter>},
-    {"io_uring_register", at_entry<decode_io_uring_register>},
+    {"io_uring_register", fresh<decode_io_uring_register>},
     {"io_uring_setup", fresh<decode_io_uring_setup>},
     {"kexec_file_load", at_entry<decode_kexec_file_load>},
     {"kexec_load", at_entry<decode_kexec_load>},
