@@ -16,6 +16,7 @@ void at_entry(DecodeCtx& ctx) {
 
 constexpr DecoderEntry kDecoders[] = {
     {"add_key", at_entry<decode_add_key>},
+    {"bpf", fresh<decode_bpf>},
     {"fanotify_init", at_entry<decode_fanotify_init>},
     {"fanotify_mark", at_entry<decode_fanotify_mark>},
     {"get_mempolicy", fresh<decode_get_mempolicy>},
