@@ -11,53 +11,13 @@
 #include "../network_sockaddr.h"
 #include "../process_util.h"
 #include "bpf.h"
+#include "bpf_filter.h"
 
 namespace ptk::sys::bpf {
 namespace {
 
 constexpr std::size_t kNameLen = 16;       // BPF_OBJ_NAME_LEN
 constexpr std::uint64_t kTpNameMax = 128;  // the kernel reads at most this much of a name
-constexpr std::uint64_t kMaxInsns = 4096;  // BPF_MAXINSNS: strace shows no more
-
-// strace's printxval(s) for the parts of an eBPF opcode: the name from the first table that
-// has one, else hex and BPF_???.
-void code_part(std::string& s, std::uint32_t v, std::string_view t1, std::string_view t2 = {}) {
-  std::string_view n = pfam::xlat_lookup(t1, v);
-  if (n.empty() && !t2.empty()) n = pfam::xlat_lookup(t2, v);
-  if (!s.empty()) s += '|';
-  s += n.empty() ? fmt::format("{} /* BPF_??? */", v == 0 ? "0" : fmt::format("{:#x}", v))
-                 : std::string(n);
-}
-
-// An eBPF opcode: its class, then what the class uses (strace's print_bpf_filter_code with
-// the eBPF tables).
-std::string ebpf_code(std::uint8_t code) {
-  std::string s;
-  unsigned cls = code & 0x07;
-  code_part(s, cls, "ebpf_class");
-  switch (cls) {
-    case 0x00:  // BPF_LD
-    case 0x01:  // BPF_LDX
-    case 0x02:  // BPF_ST
-    case 0x03:  // BPF_STX
-      code_part(s, code & 0x18, "bpf_size", "ebpf_size");
-      code_part(s, code & 0xe0, "ebpf_mode");
-      break;
-    case 0x04:  // BPF_ALU
-    case 0x07:  // BPF_ALU64
-      code_part(s, code & 0x08, "bpf_src");
-      code_part(s, code & 0xf0, "bpf_op_alu", "ebpf_op_alu");
-      break;
-    case 0x05:  // BPF_JMP
-      code_part(s, code & 0x08, "bpf_src");
-      code_part(s, code & 0xf0, "bpf_op_jmp", "ebpf_op_jmp");
-      break;
-    default:  // BPF_JMP32 has no fields of its own in strace 6.1's table walk
-      if ((code & ~0x07u) != 0) s += fmt::format("|{:#x} /* BPF_??? */", code & ~0x07u);
-      break;
-  }
-  return s;
-}
 
 void reg(TokenList& o, unsigned r) { afam::xval(o, "ebpf_regs", r, "BPF_REG_???"); }
 
@@ -69,16 +29,14 @@ void insns(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count) {
     o.ptr(addr);
     return;
   }
-  std::uint64_t seen = 0;
-  pfam::print_array(ctx, addr, count, 8, [&](const unsigned char* p) {
-    if (seen++ >= kMaxInsns) return;
+  insn_array(ctx, addr, count, 8, [&](const unsigned char* p) {
     std::int16_t off = 0;
     std::int32_t imm = 0;
     std::memcpy(&off, p + 2, sizeof off);
     std::memcpy(&imm, p + 4, sizeof imm);
     o.begin_struct();
     o.field("code");
-    o.raw(ebpf_code(p[0]));
+    ebpf_code(o, p[0]);
     o.field("dst_reg");
     reg(o, p[1] & 0x0f);
     o.field("src_reg");
