@@ -171,7 +171,9 @@ void Tracer::on_exit(const Event& ev) {
   if (!ts.reported) return;
   decode_exit(sc, session_.memory(ev.tid), options_.decode,
               options_.fd_paths ? &fd_text_ : nullptr);
-  if (options_.fd_paths && sc.ret_type == RetType::Fd && !sc.is_error && sc.ret >= 0) {
+  // A value past INT_MAX is no descriptor (an injected one): strace prints just the number.
+  if (options_.fd_paths && sc.ret_type == RetType::Fd && !sc.is_error && sc.ret >= 0 &&
+      sc.ret <= INT32_MAX) {
     sc.ret_fd_path = fd_text_(sc.pid, static_cast<int>(sc.ret));
   }
   if (options_.decode.pid_comm && sc.ret_type == RetType::Pid && !sc.is_error && sc.ret > 0) {

@@ -1,19 +1,21 @@
-// io_uring_register(2): the opcode by name, and the arrays of the opcodes that register
-// buffers (iovecs, shown by address: their bytes are not the call's) or descriptors.
+// io_uring_register(2): the opcode by name and its argument as the opcode defines it (the
+// structs: io_uring_register_structs.cpp, io_uring_register_rsrc.cpp; the ones the kernel
+// writes back: io_uring_register_exit.cpp).
+#include "io_uring_register.h"
+
+#include <fmt/format.h>
+
 #include <cstring>
 
 #include "arg_util.h"
 #include "misc_decoders.h"
+#include "process_decoders.h"
 #include "process_util.h"
 
 namespace ptk::sys {
-namespace {
+namespace uring {
 
-// The opcodes whose argument is an array of nr_args elements (linux/io_uring.h).
-constexpr std::uint32_t kRegisterBuffers = 0;
-constexpr std::uint32_t kRegisterFiles = 2;
-constexpr std::uint32_t kRegisterEventfd = 4;
-constexpr std::uint32_t kRegisterEventfdAsync = 7;
+std::string hex_text(std::uint64_t v) { return v == 0 ? "0" : fmt::format("{:#x}", v); }
 
 void iovec_addresses(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t n) {
   auto w = static_cast<std::size_t>(ctx.word_size());
@@ -31,36 +33,124 @@ void iovec_addresses(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t n) {
   });
 }
 
-void fds(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t n) {
+void fd_array(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t n, bool skip) {
   pfam::print_array(ctx, addr, n, sizeof(std::int32_t), [&](const unsigned char* p) {
     std::int32_t fd = 0;
     std::memcpy(&fd, p, sizeof fd);
-    ctx.fd(fd);
+    if (skip && fd == -2) {
+      ctx.out().styled("-2", "IORING_REGISTER_FILES_SKIP");
+    } else {
+      ctx.fd(fd);
+    }
   });
 }
 
-}  // namespace
+}  // namespace uring
 
-void decode_io_uring_register(DecodeCtx& ctx) {
-  if (!ctx.entering()) return;
-  auto opcode = static_cast<std::uint32_t>(ctx.u(1));
-  auto n = static_cast<std::uint32_t>(ctx.u(3));
-  afam::fd_arg(ctx, 0);
-  ctx.arg(1);
-  ctx.symbol("io_uring_register_op", opcode);
-  ctx.arg(2);
+namespace {
+
+// linux/io_uring.h's opcodes of io_uring_register (as of Linux 6.1).
+enum Opcode : std::uint32_t {
+  kRegisterBuffers = 0,
+  kRegisterFiles = 2,
+  kRegisterEventfd = 4,
+  kRegisterFilesUpdate = 6,
+  kRegisterEventfdAsync = 7,
+  kRegisterProbe = 8,
+  kRegisterRestrictions = 11,
+  kRegisterFiles2 = 13,
+  kRegisterFilesUpdate2 = 14,
+  kRegisterBuffers2 = 15,
+  kRegisterBuffersUpdate = 16,
+  kRegisterIowqAff = 17,
+  kRegisterIowqMaxWorkers = 19,
+  kRegisterRingFds = 20,
+  kUnregisterRingFds = 21,
+  kRegisterPbufRing = 22,
+  kUnregisterPbufRing = 23,
+};
+
+// The argument of the opcodes that print everything at entry.
+void entry_arg(DecodeCtx& ctx, std::uint32_t opcode, std::uint64_t arg, std::uint32_t n) {
   switch (opcode) {
     case kRegisterBuffers:
-      iovec_addresses(ctx, ctx.u(2), n);
+      uring::iovec_addresses(ctx, arg, n);
       break;
     case kRegisterFiles:
     case kRegisterEventfd:
     case kRegisterEventfdAsync:
-      fds(ctx, ctx.u(2), n);
+      uring::fd_array(ctx, arg, n, false);
       break;
-    default:
-      ctx.pointer(ctx.u(2));
+    case kRegisterFilesUpdate:
+      uring::files_update(ctx, arg, n);
       break;
+    case kRegisterRestrictions:
+      uring::restrictions(ctx, arg, n);
+      break;
+    case kRegisterFiles2:
+    case kRegisterBuffers2:
+      uring::rsrc_register(ctx, arg, n, opcode);
+      break;
+    case kRegisterFilesUpdate2:
+    case kRegisterBuffersUpdate:
+      uring::rsrc_update(ctx, arg, n, opcode);
+      break;
+    case kRegisterIowqAff:
+      print_affinitylist(ctx, arg, n);
+      break;
+    case kRegisterRingFds:
+    case kUnregisterRingFds:
+      uring::ring_fds(ctx, arg, n, opcode == kUnregisterRingFds);
+      break;
+    case kRegisterPbufRing:
+    case kUnregisterPbufRing:
+      uring::buf_reg(ctx, arg);
+      break;
+    default:  // no argument, or one ptk does not know
+      ctx.pointer(arg);
+      break;
+  }
+}
+
+// priv: the argument's Arg token waits for the exit.
+constexpr std::uint64_t kArgAtExit = 4;
+
+}  // namespace
+
+void decode_io_uring_register(DecodeCtx& ctx) {
+  auto opcode = afam::u32(ctx, 1);
+  auto n = afam::u32(ctx, 3);
+  std::uint64_t arg = ctx.u(2);
+  DecodedSyscall& sc = ctx.syscall();
+  TokenList& o = ctx.out();
+  std::size_t arg_start = o.size();
+  if (ctx.entering()) {
+    afam::fd_arg(ctx, 0);
+    afam::xval32_arg(ctx, 1, "io_uring_register_op", "IORING_REGISTER_???");
+    arg_start = o.size();
+    ctx.arg(2);
+    sc.priv = 0;
+  } else if ((sc.priv & uring::kMoreAtExit) == 0) {
+    return;
+  } else if ((sc.priv & kArgAtExit) != 0) {
+    ctx.arg(2);
+  }
+  if (opcode == kRegisterProbe) {
+    uring::probe(ctx, arg, n);
+  } else if (opcode == kRegisterIowqMaxWorkers) {
+    uring::iowq_max_workers(ctx, arg, n);
+  } else {
+    entry_arg(ctx, opcode, arg, n);
+  }
+  if (ctx.entering() && (sc.priv & uring::kMoreAtExit) != 0) {
+    // An argument the entry showed nothing of starts at exit, after the unfinished line's ", "
+    // (strace: "IORING_REGISTER_PROBE, <unfinished ...>"); one it showed goes on at exit.
+    if (o.size() == arg_start + 1) {
+      o.truncate(arg_start);
+      sc.priv |= kArgAtExit;
+      sc.more_at_exit = true;
+    }
+    return;
   }
   afam::uint_arg(ctx, 3);
 }

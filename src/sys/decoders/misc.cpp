@@ -16,11 +16,12 @@ void at_entry(DecodeCtx& ctx) {
 
 constexpr DecoderEntry kDecoders[] = {
     {"add_key", at_entry<decode_add_key>},
+    {"bpf", fresh<decode_bpf>},
     {"fanotify_init", at_entry<decode_fanotify_init>},
     {"fanotify_mark", at_entry<decode_fanotify_mark>},
     {"get_mempolicy", fresh<decode_get_mempolicy>},
     {"io_uring_enter", at_entry<decode_io_uring_enter>},
-    {"io_uring_register", at_entry<decode_io_uring_register>},
+    {"io_uring_register", fresh<decode_io_uring_register>},
     {"io_uring_setup", fresh<decode_io_uring_setup>},
     {"kexec_file_load", at_entry<decode_kexec_file_load>},
     {"kexec_load", at_entry<decode_kexec_load>},

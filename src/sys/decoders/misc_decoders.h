@@ -31,6 +31,8 @@ void decode_io_uring_setup(DecodeCtx& ctx);
 void decode_io_uring_enter(DecodeCtx& ctx);
 // io_uring_register.cpp
 void decode_io_uring_register(DecodeCtx& ctx);
+// bpf/bpf.cpp
+void decode_bpf(DecodeCtx& ctx);
 void decode_quotactl(DecodeCtx& ctx);
 void decode_quotactl_fd(DecodeCtx& ctx);
 // quota_xfs.cpp, for quota.cpp.

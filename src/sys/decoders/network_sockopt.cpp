@@ -12,6 +12,7 @@
 #include <array>
 #include <bit>
 
+#include "bpf/bpf_filter.h"
 #include "network_sockaddr.h"
 #include "ptk/sys/escape.h"
 #include "time_util.h"
@@ -38,6 +39,7 @@ constexpr std::uint32_t kSolNetlink = 270;
 constexpr std::uint32_t kSolPacket = 263;
 constexpr int kSoGetFilter = 26;  // SO_ATTACH_FILTER on set, SO_GET_FILTER on get
 constexpr int kSoTxrehash = 74;
+constexpr int kSoAttachReuseportCbpf = 51;
 constexpr std::uint32_t kSolRaw = 255, kIcmpFilter = 1;
 // SOL_PACKET options (linux/if_packet.h).
 constexpr std::uint32_t kPacketAddMembership = 1, kPacketDropMembership = 2;
@@ -269,6 +271,16 @@ void print_set_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
     txrehash(ctx, addr, len, false);
     return;
   }
+  if (level == SOL_SOCKET && (name == kSoGetFilter || name == kSoAttachReuseportCbpf) &&
+      ctx.options().verbose) {
+    // struct sock_fprog: an unsigned short and a pointer.
+    if (len == 2 * ctx.word_size()) {
+      bpf::print_sock_fprog_struct(ctx, addr, bpf::FilterKind::Socket);
+    } else {
+      o.ptr(addr);
+    }
+    return;
+  }
   if ((level == SOL_SOCKET && int_option(name)) || level == kSolNetlink) {
     if (len < 4) {
       o.ptr(addr);
@@ -382,6 +394,17 @@ void print_get_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
     }
     if (name == kSoTxrehash) {
       txrehash(ctx, addr, rlen, true);
+      return;
+    }
+    if (name == kSoGetFilter && ctx.options().verbose) {
+      // The kernel returns the number of instructions, an unsigned short; a larger length
+      // was forged by the tracee.
+      if (static_cast<std::uint32_t>(rlen) <= UINT16_MAX) {
+        bpf::print_fprog_filter(ctx, addr, static_cast<std::uint32_t>(rlen),
+                                bpf::FilterKind::Socket);
+      } else {
+        o.ptr(addr);
+      }
       return;
     }
     if (int_option(name)) {

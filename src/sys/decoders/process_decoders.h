@@ -54,6 +54,9 @@ void print_tms_struct(DecodeCtx& ctx, std::uint64_t addr);
 
 // process_sched.cpp: sched_*, capabilities, ids.
 void decode_sched_getaffinity(DecodeCtx& ctx);
+// strace's print_affinitylist: the CPUs of a mask of `len` bytes as a set, "..." past the
+// kernel's cpu set size (also io_uring_register's IORING_REGISTER_IOWQ_AFF).
+void print_affinitylist(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len);
 void decode_sched_setaffinity(DecodeCtx& ctx);
 void decode_sched_getscheduler(DecodeCtx& ctx);
 void decode_sched_setscheduler(DecodeCtx& ctx);

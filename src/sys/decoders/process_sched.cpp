@@ -29,35 +29,6 @@ std::uint64_t kernel_cpuset_size() {
   return size;
 }
 
-// strace's print_affinitylist: the CPUs of a mask of `len` bytes, "..." when the mask is
-// longer than the kernel's.
-void affinity(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
-  TokenList& o = ctx.out();
-  if (addr == 0 || (ctx.exiting() && ctx.failed())) {
-    o.ptr(addr);
-    return;
-  }
-  if (len == 0) {
-    o.begin_array();
-    o.end_array();
-    return;
-  }
-  std::uint64_t want = std::min(len, kernel_cpuset_size());
-  auto ws = static_cast<std::uint64_t>(ctx.word_size());
-  std::uint64_t size = (want + ws - 1) / ws * ws;
-  std::vector<unsigned char> bits(static_cast<std::size_t>(size), 0);
-  if (!ctx.read(addr, bits.data(), static_cast<std::size_t>(want))) {
-    o.ptr(addr);
-    return;
-  }
-  o.begin_set();
-  for (std::size_t i = 0; i < bits.size() * 8; ++i) {
-    if (bits[i / 8] & (1u << (i % 8))) o.int_(static_cast<std::int64_t>(i));
-  }
-  if (size < len) o.raw("...");
-  o.end_set();
-}
-
 struct SchedAttr {
   std::uint32_t size, sched_policy;
   std::uint64_t sched_flags;
@@ -242,6 +213,35 @@ void groups(DecodeCtx& ctx, std::uint64_t len, std::uint64_t addr, int bits) {
 
 }  // namespace
 
+// strace's print_affinitylist: the CPUs of a mask of `len` bytes, "..." when the mask is
+// longer than the kernel's.
+void print_affinitylist(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
+  TokenList& o = ctx.out();
+  if (addr == 0 || (ctx.exiting() && ctx.failed())) {
+    o.ptr(addr);
+    return;
+  }
+  if (len == 0) {
+    o.begin_array();
+    o.end_array();
+    return;
+  }
+  std::uint64_t want = std::min(len, kernel_cpuset_size());
+  auto ws = static_cast<std::uint64_t>(ctx.word_size());
+  std::uint64_t size = (want + ws - 1) / ws * ws;
+  std::vector<unsigned char> bits(static_cast<std::size_t>(size), 0);
+  if (!ctx.read(addr, bits.data(), static_cast<std::size_t>(want))) {
+    o.ptr(addr);
+    return;
+  }
+  o.begin_set();
+  for (std::size_t i = 0; i < bits.size() * 8; ++i) {
+    if (bits[i / 8] & (1u << (i % 8))) o.int_(static_cast<std::int64_t>(i));
+  }
+  if (size < len) o.raw("...");
+  o.end_set();
+}
+
 void decode_sched_getaffinity(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
@@ -252,7 +252,7 @@ void decode_sched_getaffinity(DecodeCtx& ctx) {
     return;
   }
   ctx.arg(2);
-  affinity(ctx, ctx.u(2), ctx.failed() ? 0 : static_cast<std::uint64_t>(ctx.ret()));
+  print_affinitylist(ctx, ctx.u(2), ctx.failed() ? 0 : static_cast<std::uint64_t>(ctx.ret()));
 }
 
 void decode_sched_setaffinity(DecodeCtx& ctx) {
@@ -263,7 +263,7 @@ void decode_sched_setaffinity(DecodeCtx& ctx) {
   ctx.arg(1);
   ctx.out().uint_(len);
   ctx.arg(2);
-  affinity(ctx, ctx.u(2), len);
+  print_affinitylist(ctx, ctx.u(2), len);
 }
 
 void decode_sched_getscheduler(DecodeCtx& ctx) {
