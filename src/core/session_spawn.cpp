@@ -68,9 +68,13 @@ bool is_exec_syscall(const SyscallStop& sc) {
 [[noreturn]] void child_main(int sync_fd, int err_fd, const char* path, char* const* argv,
                              char* const* envp, const SpawnOptions& o) {
   // Only async-signal-safe calls from here on: the tracer may have threads.
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  sigset_t mask;
+  if (o.signal_mask) {
+    mask = *o.signal_mask;
+  } else {
+    sigemptyset(&mask);
+  }
+  sigprocmask(SIG_SETMASK, &mask, nullptr);
   for (int sig : o.default_signals) signal(sig, SIG_DFL);
   for (int sig : o.ignored_signals) signal(sig, SIG_IGN);
   char go = 0;

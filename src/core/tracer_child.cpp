@@ -1,6 +1,7 @@
 // run_tracer_in_child: fork; the parent waits and forwards signals, the child traces.
 #include "ptk/core/tracer_child.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -43,6 +44,14 @@ void run_tracer_in_child(std::span<const int> forward, int parent_death_signal) 
     return;
   }
   g_tracer = child;
+  // The guard reads and writes nothing: holding the terminal's or a pipe's stdin and stdout
+  // would keep a pipe the traced command shares from ever reaching EOF or EPIPE (`yes | ptk
+  // trace cmd`; strace's redirect.test). /dev/null keeps descriptors 0 and 1 taken.
+  if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
+    ::dup2(null, STDIN_FILENO);
+    ::dup2(null, STDOUT_FILENO);
+    if (null > STDOUT_FILENO) ::close(null);
+  }
   struct sigaction sa {};
   sa.sa_handler = forward_signal;
   sigemptyset(&sa.sa_mask);

@@ -22,7 +22,20 @@ std::string fd_link(pid_t pid, int fd) {
       fd == -100 ? fmt::format("/proc/{}/cwd", pid) : fmt::format("/proc/{}/fd/{}", pid, fd);
   char target[4096];
   ssize_t n = ::readlink(link.c_str(), target, sizeof target);
-  return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
+  std::string path = n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
+  // The kernel appends " (deleted)" to an unlinked file's name (d_path()), but a file may be
+  // named so. When the name still leads to the descriptor's file it is the file's own: an
+  // empty made-part says so to the renderers, which then keep it inside the brackets
+  // (strace's getfdpath_pid does the same stat/lstat test).
+  if (path.ends_with(" (deleted)")) {
+    struct stat by_link {
+    }, by_name{};
+    if (::stat(link.c_str(), &by_link) == 0 && ::lstat(path.c_str(), &by_name) == 0 &&
+        by_link.st_dev == by_name.st_dev && by_link.st_ino == by_name.st_ino) {
+      path += kFdTextSep;
+    }
+  }
+  return path;
 }
 
 // "socket:[12345]" -> 12345; 0 when the path is not a socket's.

@@ -4,6 +4,7 @@
 // to one thread of the tracer: it is single-threaded by contract and does no locking.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -64,6 +65,10 @@ struct SpawnOptions {
   // Signals the child ignores (SIG_IGN survives execve, a handler does not): those the tracer
   // was started with ignored and handles itself, e.g. the SIGHUP of `nohup ptk trace ...`.
   std::vector<int> ignored_signals{};
+  // The signals the command starts with blocked (a mask survives execve): the tracer's own
+  // mask at its start, so `ptk trace` is as transparent as strace (its sigblock.test). Unset:
+  // none blocked.
+  std::optional<sigset_t> signal_mask{};
 };
 
 enum class ThreadState : std::uint8_t { Running, Stopped, Listening, Exited };

@@ -29,13 +29,25 @@ constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
 bool is_parent_death(int sig) { return sig == parent_death_signal(); }
 
-// Per stop signal: whether ptk was started with it ignored.
+// Per stop signal: whether ptk was started with it ignored; and the signals it started with
+// blocked. The command gets both back.
 bool g_ignored_at_start[std::size(kStopSignals)] = {};
+sigset_t g_mask_at_start;
+bool g_sigchld_ignored_at_start = false;
 bool g_recorded = false;
 
 void record_start_dispositions() {
   if (g_recorded) return;
   g_recorded = true;
+  ::sigprocmask(SIG_SETMASK, nullptr, &g_mask_at_start);
+  // An ignored SIGCHLD makes the kernel reap children by itself (wait(2), NOTES): waitpid
+  // would miss the command's exit and the guard's wait for the tracer fail with ECHILD. ptk
+  // takes the default and gives the command the ignored SIGCHLD back (strace's sigign.test).
+  struct sigaction chld {};
+  if (sigaction(SIGCHLD, nullptr, &chld) == 0 && chld.sa_handler == SIG_IGN) {
+    g_sigchld_ignored_at_start = true;
+    ::signal(SIGCHLD, SIG_DFL);
+  }
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     struct sigaction old {};
     g_ignored_at_start[i] =
@@ -76,6 +88,8 @@ void set_child_signals(SpawnOptions& spawn) {
   record_start_dispositions();
   spawn.default_signals.clear();
   spawn.ignored_signals.clear();
+  spawn.signal_mask = g_mask_at_start;
+  if (g_sigchld_ignored_at_start) spawn.ignored_signals.push_back(SIGCHLD);
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     (g_ignored_at_start[i] ? spawn.ignored_signals : spawn.default_signals)
         .push_back(kStopSignals[i]);

@@ -52,7 +52,7 @@ constexpr TraceOptionSpec kSpecs[] = {
   {'D', "daemonize", ArgMode::Optional, "MODE", "Accepted; the command stays a child of ptk's tracer (says so)"},
   {'f', "follow-forks", ArgMode::None, nullptr, "Follow forks (-ff: one output file per process, with -o)"},
   {kOutputSeparately, "output-separately", ArgMode::None, nullptr, "With -f and -o FILE: write each process to FILE.PID"},
-  {'I', "interruptible", ArgMode::Required, "N", "1/anywhere, 2/waiting: signals stop ptk; 3/never, 4/never_tstp: they do not"},
+  {'I', "interruptible", ArgMode::Required, "N", "1/anywhere/always, 2/waiting: signals stop ptk; 3/never, 4/never_tstp: they do not"},
   // Filtering.
   {'e', "expr", ArgMode::Required, "EXPR", "A qualifying expression: trace=, signal=, status=, quiet=, raw=, verbose=, abbrev=, decode-fds=, decode-pids=, inject=, fault="},
   {kTrace, "trace", ArgMode::Required, "SET", "Trace only the syscalls in SET (-e trace=SET)"},
@@ -201,7 +201,7 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       o.output_separately = true;
       break;
     case 'I':
-      if (v == "1" || v == "anywhere" || v == "2" || v == "waiting")
+      if (v == "1" || v == "anywhere" || v == "always" || v == "2" || v == "waiting")
         o.interruptible = 1;
       else if (v == "3" || v == "never")
         o.interruptible = 3;

@@ -1,6 +1,7 @@
 // `ptk trace`: options -> Session + Tracer -> printers; the exit status of the traced command.
 #include "trace/trace_cmd.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -88,6 +89,19 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
 
 // Starts the command, stopped before its execve: with ptk's start-up signal dispositions, the
 // environment of -E, the user of -u and the seccomp filter of -f with a filter.
+// Once the command runs, ptk's own stdin and stdout would hold open the pipes it shares with
+// the command: `yes | ptk trace cmd` where cmd closes its stdin must still end `yes` with
+// EPIPE (strace's redirect_standard_fds(), its redirect.test). /dev/null takes their place,
+// so a file opened later (-ff's per-thread output) does not become descriptor 0 or 1.
+void release_standard_fds() {
+  int null = ::open("/dev/null", O_RDWR);
+  if (null < 0) return;
+  for (int fd = 0; fd <= 1; ++fd) {
+    if (null != fd) ::dup2(null, fd);
+  }
+  if (null > 1) ::close(null);
+}
+
 Result<pid_t> spawn_command(const TraceOptions& o, Session& session,
                             const sys::SeccompProgram* program) {
   SpawnOptions sp;
@@ -258,6 +272,8 @@ int run_trace(TraceOptions& o) {
       return fail("trace", pid.error(),
                   pid.error().kind() == ErrorKind::InvalidArgument ? kExitUsage : kExitFailure);
     command = *pid;
+    std::fflush(stdout);
+    release_standard_fds();
     watcher = std::make_unique<ExitWatcher>(*pid);
     if (stacks) stacks->set_spawned(*pid);
     sinks.add(watcher.get());

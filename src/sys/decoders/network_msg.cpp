@@ -9,6 +9,7 @@
 #include <span>
 
 #include "netlink/nl.h"
+#include "network_cmsg.h"
 #include "network_sockaddr.h"
 #include "time_util.h"
 
@@ -135,101 +136,6 @@ std::size_t optmem_max() {
   return value;
 }
 
-// SO_TIMESTAMP{,NS,ING}_{OLD,NEW}: the _OLD ones in the tracee's longs, the _NEW ones 64-bit.
-bool is_scm_timestamp(int type) {
-  return type == 29 || type == 35 || type == 37 || type == 63 || type == 64 || type == 65;
-}
-
-// A timeval (usec) or timespec of `word` bytes a field; false when len is short.
-std::int64_t read_word(const unsigned char* p, int word) {
-  if (word == 4) {
-    std::int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  std::int64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-void print_scm_timestamp(DecodeCtx& ctx, int type, const unsigned char* data, std::size_t len) {
-  TokenList& o = ctx.out();
-  int word = type >= 63 ? 8 : ctx.word_size();
-  bool usec = type == 29 || type == 63;
-  std::size_t count = type == 37 || type == 65 ? 3 : 1;
-  auto size = static_cast<std::size_t>(2 * word);
-  if (len < size * count) {
-    o.raw("???");
-    return;
-  }
-  if (count > 1) o.begin_array();
-  for (std::size_t i = 0; i < count; ++i) {
-    const unsigned char* p = data + i * size;
-    o.begin_struct();
-    o.field("tv_sec");
-    o.int_(read_word(p, word));
-    o.field(usec ? "tv_usec" : "tv_nsec");
-    o.int_(read_word(p + word, word));
-    o.end_struct();
-  }
-  if (count > 1) o.end_array();
-}
-
-void print_cmsg_data(DecodeCtx& ctx, int level, int type, const unsigned char* data,
-                     std::size_t len) {
-  TokenList& o = ctx.out();
-  constexpr int kSolSocket = 1, kSolIp = 0;
-  if (level == kSolSocket) {
-    xval(o, "scm_type", static_cast<std::uint32_t>(type));
-    if (type == 1 && len >= 4) {  // SCM_RIGHTS
-      o.field("cmsg_data");
-      o.begin_array();
-      for (std::size_t i = 0; i + 4 <= len; i += 4) {
-        std::int32_t fd;
-        std::memcpy(&fd, data + i, 4);
-        ctx.fd(fd);
-      }
-      o.end_array();
-    } else if (type == 2 && len >= 12) {  // SCM_CREDENTIALS
-      std::int32_t pid;
-      std::uint32_t uid, gid;
-      std::memcpy(&pid, data, 4);
-      std::memcpy(&uid, data + 4, 4);
-      std::memcpy(&gid, data + 8, 4);
-      o.field("cmsg_data");
-      o.begin_struct();
-      o.field("pid");
-      o.int_(pid);
-      o.field("uid");
-      o.uint_(uid);
-      o.field("gid");
-      o.uint_(gid);
-      o.end_struct();
-    } else if (is_scm_timestamp(type) && len >= 1) {
-      o.field("cmsg_data");
-      print_scm_timestamp(ctx, type, data, len);
-    } else if (type == 3 && len >= 1) {  // SCM_SECURITY
-      o.field("cmsg_data");
-      o.str(std::string_view(reinterpret_cast<const char*>(data), len));
-    }
-  } else if (level == kSolIp) {
-    xval(o, "ip_cmsg_type", static_cast<std::uint32_t>(type));
-    bool uint_array = type == 2 || type == 23;  // IP_TTL, IP_CHECKSUM
-    if (uint_array && len >= 4) {
-      o.field("cmsg_data");
-      o.begin_array();
-      for (std::size_t i = 0; i + 4 <= len; i += 4) {
-        std::uint32_t v;
-        std::memcpy(&v, data + i, 4);
-        o.uint_(v);
-      }
-      o.end_array();
-    }
-  } else {
-    o.hex(static_cast<std::uint32_t>(type));
-  }
-}
-
 // msg_control: the control messages as far as the kernel would read them (optmem_max).
 void print_control(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t in_len) {
   TokenList& o = ctx.out();
@@ -271,7 +177,8 @@ void print_control(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t in_len) {
     }
     o.field("cmsg_type");
     std::uint64_t len = std::min<std::uint64_t>(cmsg_len, left);
-    print_cmsg_data(ctx, level, type, p + hdr, len > hdr ? static_cast<std::size_t>(len - hdr) : 0);
+    print_cmsg_data(ctx, level, type, p + hdr, len > hdr ? static_cast<std::size_t>(len - hdr) : 0,
+                    addr + off + hdr);
     o.end_struct();
     if (len < hdr) {
       left -= hdr;
