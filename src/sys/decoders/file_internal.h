@@ -23,6 +23,11 @@ void decode_ustat(DecodeCtx& ctx);
 
 // file_mq.cpp: mq_open and struct mq_attr.
 void decode_mq_open(DecodeCtx& ctx);
+
+// file_xattr.cpp
+void decode_setxattr(DecodeCtx& ctx);   // and lsetxattr, fsetxattr
+void decode_getxattr(DecodeCtx& ctx);   // and lgetxattr, fgetxattr
+void decode_listxattr(DecodeCtx& ctx);  // and llistxattr, flistxattr
 void print_mq_attr(DecodeCtx& ctx, std::uint64_t addr);
 void print_mq_attr_open(DecodeCtx& ctx, std::uint64_t addr);  // mq_flags in hex
 

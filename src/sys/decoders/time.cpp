@@ -5,6 +5,9 @@
 #include "time_util.h"
 
 namespace ptk::sys {
+
+void decode_futex_waitv(DecodeCtx& ctx);  // time_futex_waitv.cpp
+
 namespace {
 
 using dec::xflags;
@@ -282,6 +285,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"clock_settime64", dec::generic_commented},
     {"futex", decode_futex},
     {"futex_time64", decode_futex},
+    {"futex_waitv", decode_futex_waitv},
     {"getitimer", dec::generic_commented},
     {"getrandom", decode_getrandom},
     {"nanosleep", decode_nanosleep},
