@@ -1,6 +1,7 @@
 // Control messages of sendmsg/recvmsg as strace's msghdr.c prints them: SOL_IP payloads by
 // type, and arrays of payload elements cut at -s unless -v.
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -62,6 +63,26 @@ TEST(Cmsg, IpOptionBytesAndTheirLimit) {
 TEST(Cmsg, TypeThreeOfSolIpIsNamedAsStraceNamesIt) {
   std::string line = sendmsg_line(SOL_IP, 3, "x", 0);
   EXPECT_NE(line.find("cmsg_type=SCM_SECURITY}"), std::string::npos) << line;
+}
+
+// setsockopt(MCAST_JOIN_GROUP): struct group_req, whole or its address (group_req.test).
+TEST(Sockopt, GroupReq) {
+  group_req req{};
+  req.gr_interface = 0;
+  auto* in = reinterpret_cast<sockaddr_in*>(&req.gr_group);
+  in->sin_family = AF_INET;
+  in->sin_port = htons(1);
+  inet_pton(AF_INET, "224.0.0.3", &in->sin_addr);
+  std::string line = decoded_line(Arch::X86_64, "setsockopt",
+                                  {3, SOL_IP, MCAST_JOIN_GROUP, addr(&req), sizeof req}, 0);
+  EXPECT_EQ(line,
+            "setsockopt(3, SOL_IP, MCAST_JOIN_GROUP, {gr_interface=0, gr_group={sa_family=AF_INET, "
+            "sin_port=htons(1), sin_addr=inet_addr(\"224.0.0.3\")}}, 136) = 0");
+  std::string short_one =
+      decoded_line(Arch::X86_64, "setsockopt", {3, SOL_IP, MCAST_JOIN_GROUP, addr(&req), 135}, -22);
+  EXPECT_NE(short_one.find(fmt::format("MCAST_JOIN_GROUP, {:#x}, 135)", addr(&req))),
+            std::string::npos)
+      << short_one;
 }
 
 }  // namespace

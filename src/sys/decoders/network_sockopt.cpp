@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
 
 #include "bpf/bpf_filter.h"
 #include "network_sockaddr.h"
@@ -300,6 +301,29 @@ void print_set_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
     print_inet_addr(o, AF_INET, mreq, ctx.options().xlevel);
     o.field("imr_interface");
     print_inet_addr(o, AF_INET, mreq + 4, ctx.options().xlevel);
+    o.end_struct();
+    return;
+  }
+  // MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP (linux/in.h): struct group_req, an interface index
+  // and a sockaddr_storage aligned as the tracee's long.
+  constexpr int kMcastJoinGroup = 42, kMcastLeaveGroup = 45;
+  if ((level == SOL_IP || level == SOL_IPV6) &&
+      (name == kMcastJoinGroup || name == kMcastLeaveGroup)) {
+    constexpr std::int32_t kStorage = 128;
+    std::int32_t group_at = ctx.word_size();
+    unsigned char whole[8 + kStorage];
+    std::uint32_t ifindex = 0;
+    // All of it readable, or the address (strace's umove of the whole struct).
+    if (len < group_at + kStorage || !ctx.read(addr, whole, group_at + kStorage)) {
+      o.ptr(addr);
+      return;
+    }
+    std::memcpy(&ifindex, whole, 4);
+    o.begin_struct();
+    o.field("gr_interface");
+    print_ifindex(o, ifindex);
+    o.field("gr_group");
+    print_sockaddr(ctx, addr + static_cast<std::uint64_t>(group_at), kStorage);
     o.end_struct();
     return;
   }

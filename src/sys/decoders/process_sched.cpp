@@ -142,7 +142,8 @@ bool cap_header(DecodeCtx& ctx, std::uint64_t addr, CapHeader& h) {
 void print_cap_header(DecodeCtx& ctx, std::uint64_t addr) {
   CapHeader h{};
   TokenList& o = ctx.out();
-  if (!cap_header(ctx, addr, h)) {
+  // -e verbose=!capget,capset: both structures as addresses (strace's caps-abbrev.test).
+  if (!ctx.options().dereference || !cap_header(ctx, addr, h)) {
     o.ptr(addr);
     return;
   }
@@ -156,7 +157,7 @@ void print_cap_header(DecodeCtx& ctx, std::uint64_t addr) {
 
 void print_cap_data(DecodeCtx& ctx, std::uint64_t addr, const CapHeader* h) {
   TokenList& o = ctx.out();
-  if (addr == 0 || h == nullptr) {
+  if (addr == 0 || h == nullptr || !ctx.options().dereference) {
     o.ptr(addr);
     return;
   }
