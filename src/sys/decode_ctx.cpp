@@ -62,6 +62,15 @@ void DecodeCtx::fd(std::int64_t fd) {
   }
 }
 
+void DecodeCtx::fd_of(pid_t pid, std::int64_t fd) {
+  auto n = static_cast<std::int32_t>(fd);
+  if (opts_.fd_paths && n >= 0 && pid > 0 && fd_path_ != nullptr && *fd_path_) {
+    out().fd(n, (*fd_path_)(pid, n));
+  } else {
+    out().fd(n);
+  }
+}
+
 void DecodeCtx::dirfd(std::int64_t fd) {
   if (static_cast<std::int32_t>(fd) == -100) {  // AT_FDCWD
     // With -y strace shows the directory it stands for: AT_FDCWD</home/me>.

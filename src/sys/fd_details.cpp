@@ -71,23 +71,6 @@ bool device_text(pid_t pid, int fd, std::string_view path, std::string& out) {
   return true;
 }
 
-// The process a pidfd refers to, from the "Pid:" line of its fdinfo; 0 when unknown (-1
-// there: the process is gone; 0: it is outside ptk's pid namespace).
-long pidfd_pid(pid_t pid, int fd) {
-  std::string name = fmt::format("/proc/{}/fdinfo/{}", pid, fd);
-  int f = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (f < 0) return 0;
-  char buf[1024];
-  ssize_t n = ::read(f, buf, sizeof buf - 1);
-  ::close(f);
-  if (n <= 0) return 0;
-  std::string_view info(buf, static_cast<std::size_t>(n));
-  std::size_t at = info.find("\nPid:");
-  if (at == std::string_view::npos) return 0;
-  long value = std::strtol(buf + at + 5, nullptr, 10);
-  return value > 0 ? value : 0;
-}
-
 bool pidfd_text(pid_t pid, int fd, std::string_view path, const FdDetailsOptions& opts,
                 std::string& out) {
   if (path != "anon_inode:[pidfd]") return false;
@@ -114,6 +97,21 @@ FdText split_fd_text(std::string_view text) {
   std::size_t at = text.find(kFdTextSep);
   if (at == std::string_view::npos) return {text, {}};
   return {text.substr(0, at), text.substr(at + 1)};
+}
+
+long pidfd_pid(pid_t pid, int fd) {
+  std::string name = fmt::format("/proc/{}/fdinfo/{}", pid, fd);
+  int f = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f < 0) return 0;
+  char buf[1024];
+  ssize_t n = ::read(f, buf, sizeof buf - 1);
+  ::close(f);
+  if (n <= 0) return 0;
+  std::string_view info(buf, static_cast<std::size_t>(n));
+  std::size_t at = info.find("\nPid:");
+  if (at == std::string_view::npos) return 0;
+  long value = std::strtol(buf + at + 5, nullptr, 10);
+  return value > 0 ? value : 0;
 }
 
 std::string fd_details(pid_t pid, int fd, const FdDetailsOptions& opts) {

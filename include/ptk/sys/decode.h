@@ -107,6 +107,8 @@ class DecodeCtx {
     return read(addr, &out, sizeof out);
   }
   std::string fd_path(int fd) const;
+  // A descriptor of another process (pidfd_getfd's target), with its text from that process.
+  void fd_of(pid_t pid, std::int64_t fd);
 
  private:
   DecodedSyscall& sc_;

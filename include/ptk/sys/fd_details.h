@@ -63,6 +63,11 @@ struct FdText {
 };
 FdText split_fd_text(std::string_view text);
 
+// The process pidfd `fd` of process `pid` refers to, from the "Pid:" line of its fdinfo; 0
+// when unknown (the kernel writes -1 for a process that is gone, 0 for one outside ptk's pid
+// namespace).
+long pidfd_pid(pid_t pid, int fd);
+
 // The text of descriptor `fd` of process `pid` (-100: its working directory) for the kinds
 // asked, empty when there is nothing to print. Reads /proc and queries NETLINK_SOCK_DIAG from
 // ptk's own process (the tracee's network namespace when it is ptk's); sockets are looked up

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "desc_util.h"
+#include "ptk/sys/fd_details.h"
 
 namespace ptk::sys {
 namespace {
@@ -159,6 +160,20 @@ void decode_splice(DecodeCtx& ctx) {
   }
 }
 
+// pidfd_getfd(pidfd, targetfd, flags): targetfd is a descriptor of the pidfd's process, so
+// -y shows its path there (the pidfd's fdinfo names the process).
+void decode_pidfd_getfd(DecodeCtx& ctx) {
+  if (!ctx.entering()) return;
+  ctx.arg(0);
+  ctx.fd(ctx.s(0));
+  ctx.arg(1);
+  bool fd_paths = ctx.options().fd_paths && ctx.s(0) >= 0;
+  long target = fd_paths ? pidfd_pid(ctx.syscall().pid, static_cast<int>(ctx.s(0))) : 0;
+  ctx.fd_of(static_cast<pid_t>(target), ctx.s(1));
+  ctx.arg(2);
+  ctx.flags("pidfd_getfd_flags", static_cast<std::uint32_t>(ctx.u(2)));
+}
+
 constexpr DecoderEntry kDecoders[] = {
     {"_newselect", desc::decode_select},
     {"close_range", decode_close_range},
@@ -181,6 +196,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"ioctl", desc::decode_ioctl},
     {"lseek", desc::generic_x},
     {"pipe", decode_pipe},
+    {"pidfd_getfd", decode_pidfd_getfd},
     {"pipe2", decode_pipe},
     {"poll", desc::decode_poll},
     {"ppoll", desc::decode_ppoll},
