@@ -76,6 +76,10 @@ void decode_fcntl(DecodeCtx& ctx);
 void decode_fcntl64(DecodeCtx& ctx);
 void decode_ioctl(DecodeCtx& ctx);
 void decode_poll(DecodeCtx& ctx);
+// desc_aio.cpp: native AIO.
+void decode_io_submit(DecodeCtx& ctx);
+void decode_io_cancel(DecodeCtx& ctx);
+void decode_io_getevents(DecodeCtx& ctx);  // and io_pgetevents
 void decode_ppoll(DecodeCtx& ctx);
 void decode_ppoll_time64(DecodeCtx& ctx);
 void decode_select(DecodeCtx& ctx);

@@ -70,6 +70,8 @@ void decode_getgroups(DecodeCtx& ctx);
 void decode_setgroups(DecodeCtx& ctx);
 void decode_ioprio_get(DecodeCtx& ctx);
 void decode_ioprio_set(DecodeCtx& ctx);
+// An I/O priority as strace spells it: IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4) by -X style.
+void print_ioprio(DecodeCtx& ctx, std::uint32_t value);
 void decode_kcmp(DecodeCtx& ctx);
 void decode_syslog(DecodeCtx& ctx);
 void decode_reboot(DecodeCtx& ctx);

@@ -80,7 +80,10 @@ void decode_ioprio_set(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   ioprio_who(ctx);
   ctx.arg(2);
-  auto v = static_cast<std::uint32_t>(ctx.u(2));
+  print_ioprio(ctx, static_cast<std::uint32_t>(ctx.u(2)));
+}
+
+void print_ioprio(DecodeCtx& ctx, std::uint32_t v) {
   ConstNames style = ctx.options().const_names;
   if (style == ConstNames::Abbrev) {
     ctx.out().raw(ioprio_text(v, style));
