@@ -31,6 +31,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"ioprio_get", fresh<decode_ioprio_get>},
     {"ioprio_set", fresh<decode_ioprio_set>},
     {"kcmp", fresh<decode_kcmp>},
+    {"modify_ldt", fresh<decode_modify_ldt>},
     {"personality", fresh<decode_personality>},
     {"prctl", fresh<decode_prctl>},
     {"prlimit64", fresh<decode_prlimit64>},

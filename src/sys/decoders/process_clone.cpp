@@ -249,4 +249,32 @@ void decode_setns(DecodeCtx& ctx) {
   pfam::xflags(ctx.out(), "setns_types", static_cast<std::uint32_t>(ctx.u(1)), "CLONE_NEW???");
 }
 
+// modify_ldt(func, ptr, bytecount): the descriptor when bytecount is its size. The kernel's
+// result is an int in a long (arch/x86/kernel/ldt.c), so an error comes back as 4294967258:
+// strace prints that number and the errno it stands for, and so does ptk.
+void decode_modify_ldt(DecodeCtx& ctx) {
+  constexpr std::uint64_t kUserDescSize = 16;
+  DecodedSyscall& sc = ctx.syscall();
+  if (ctx.entering()) {
+    ctx.arg(0);
+    ctx.out().int_(static_cast<std::int32_t>(ctx.u(0)));
+    ctx.arg(1);
+    if (ctx.u(2) == kUserDescSize) {
+      print_user_desc(ctx, ctx.u(1));
+    } else {
+      ctx.out().ptr(ctx.u(1));
+    }
+    ctx.arg(2);
+    ctx.out().uint_(ctx.u(2));
+    return;
+  }
+  auto value = static_cast<std::uint64_t>(sc.ret);
+  if (ctx.failed() || value < 0xfffff000 || value > 0xffffffff) return;
+  int err = -static_cast<std::int32_t>(value);
+  std::string_view name = errno_name(err);
+  sc.ret_type = RetType::Uint;
+  sc.note = fmt::format("{} ({})", name.empty() ? fmt::format("errno {}", err) : std::string(name),
+                        errno_text(err));
+}
+
 }  // namespace ptk::sys

@@ -17,6 +17,7 @@ void decode_clone3(DecodeCtx& ctx);
 void decode_unshare(DecodeCtx& ctx);
 void decode_setns(DecodeCtx& ctx);
 void print_user_desc(DecodeCtx& ctx, std::uint64_t addr);
+void decode_modify_ldt(DecodeCtx& ctx);
 
 // process_wait.cpp: wait4, waitpid, waitid, rusage.
 void decode_wait4(DecodeCtx& ctx);

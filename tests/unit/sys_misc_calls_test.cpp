@@ -1,5 +1,6 @@
-// Extended attribute values and lists, futex_waitv's waiters and pkey_alloc's rights, as
-// strace prints them (its xattr, futex_waitv and pkey_alloc tests).
+// Extended attribute values and lists, futex_waitv's waiters, pkey_alloc's rights and
+// modify_ldt's int-sized errors, as strace prints them (its xattr, futex_waitv, pkey_alloc and
+// modify_ldt tests).
 #include <fmt/format.h>
 
 #include <array>
@@ -51,6 +52,13 @@ TEST(PkeyAlloc, RightsAreNamedInAllSixtyFourBits) {
             "pkey_alloc(0, PKEY_DISABLE_WRITE|0xbadc0ded00000000) = -1 EINVAL (Invalid argument)");
   EXPECT_EQ(decoded_line(Arch::X86_64, "pkey_alloc", {0xffff, 0xbadc0de8}, -22),
             "pkey_alloc(0xffff, 0xbadc0de8 /* PKEY_??? */) = -1 EINVAL (Invalid argument)");
+}
+
+TEST(ModifyLdt, AnErrorInTheLowIntIsNamed) {
+  EXPECT_EQ(decoded_line(Arch::X86_64, "modify_ldt", {1, 0x1000, 42}, 0xffffffdaLL),
+            "modify_ldt(1, 0x1000, 42) = 4294967258 ENOSYS (Function not implemented)");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "modify_ldt", {0, 0x1000, 42}, 7),
+            "modify_ldt(0, 0x1000, 42) = 7");
 }
 
 }  // namespace
