@@ -27,6 +27,7 @@ constexpr Family kFamilies[] = {
     {'>', ioctl::counter},       // COUNTER_*
     {'E', ioctl::evdev},         // EVIOC*
     {'I', ioctl::inotify},       // INOTIFY_IOC_*
+    {'K', ioctl::vt},            // KD*, [GP]IO_* of the console
     {'L', ioctl::loop},          // LOOP_*
     {'M', ioctl::mtd},           // MEM*, OTP*, ECC*, MTDFILEMODE
     {'O', ioctl::ubi},           // UBI_IOC* of volumes
