@@ -2,17 +2,12 @@
 // printer renders a call: the entry's part, then the exit's apart from it.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
-#include <regex>
 #include <string>
 
-#include "ptk/arch/syscalls.h"
-#include "ptk/core/memory.h"
-#include "ptk/sys/decode.h"
-#include "ptk/sys/render.h"
+#include "ioctl_line.h"
 
 namespace ptk::sys {
 namespace {
@@ -25,30 +20,7 @@ std::string fmt_ptr(const void* p) { return fmt::format("{:#x}", addr_of(p)); }
 
 std::string kd_line(std::uint32_t code, std::uint64_t arg, std::int64_t ret,
                     ConstNames style = ConstNames::Abbrev, std::size_t string_limit = 32) {
-  DecodeOptions opts;
-  opts.string_limit = string_limit;
-  opts.abbrev_array = string_limit;
-  DecodedSyscall sc;
-  sc.arch = Arch::X86_64;
-  sc.spec = find_syscall(sc.arch, "ioctl");
-  EXPECT_NE(sc.spec, nullptr);
-  if (sc.spec == nullptr) return {};
-  sc.nr = sc.spec->nr;
-  sc.raw_args = {static_cast<std::uint64_t>(-1), code, arg};
-  Memory mem(::getpid());
-  decode_entry(sc, mem, opts);
-  TextOptions text;
-  text.acolumn = 0;
-  text.const_names = style;
-  std::string out;
-  render_open_head(sc, text, out);
-  sc.ret = ret;
-  sc.is_error = ret < 0 && ret > -4096;
-  decode_exit(sc, mem, opts);
-  sc.exited = true;
-  render_tail_args(sc, text, out);
-  render_result(sc, text, out, 0);
-  return std::regex_replace(out, std::regex(" +="), " =");
+  return ioctl_live_line(code, arg, ret, style, string_limit);
 }
 
 TEST(SysIoctlKd, SoundAndToneShowTheFrequencyUnlessRaw) {

@@ -23,6 +23,7 @@ constexpr Family kFamilies[] = {
     {0x03, ioctl::hdio},         // HDIO_*
     {0x12, ioctl::block},        // BLK*
     {'!', ioctl::seccomp},       // SECCOMP_IOCTL_*
+    {'$', ioctl::perf},          // PERF_EVENT_IOC_*
     {'=', ioctl::ptp},           // PTP_*
     {'>', ioctl::counter},       // COUNTER_*
     {'E', ioctl::evdev},         // EVIOC*
