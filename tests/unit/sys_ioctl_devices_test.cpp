@@ -38,5 +38,34 @@ TEST(SysIoctlPerf, IdAndQueryBpfShowTheirResultAtExit) {
             "ioctl(-1, PERF_EVENT_IOC_QUERY_BPF, {ids_len=3, ...})" + kBadf);
 }
 
+TEST(SysIoctlScsi, ResetNamesTheNoEscalateFlagApart) {
+  std::uint32_t v = 0x101;
+  EXPECT_EQ(ioctl_live_line(0x2284, addr_of(&v), kEbadf),
+            "ioctl(-1, SG_SCSI_RESET, [SG_SCSI_RESET_NO_ESCALATE|SG_SCSI_RESET_DEVICE])" + kBadf);
+  v = 9;
+  EXPECT_EQ(ioctl_live_line(0x2284, addr_of(&v), kEbadf),
+            "ioctl(-1, SG_SCSI_RESET, [0x9 /* SG_SCSI_RESET_??? */])" + kBadf);
+  EXPECT_EQ(ioctl_live_line(0x2202, 7, kEbadf), "ioctl(-1, SG_GET_TIMEOUT)" + kBadf);
+}
+
+TEST(SysIoctlScsi, SgIoShowsTheRequestThenTheResponse) {
+  std::uint32_t id = 7;
+  EXPECT_EQ(ioctl_live_line(0x2285, addr_of(&id), kEbadf), "ioctl(-1, SG_IO, [7])" + kBadf);
+  unsigned char h[160] = {};
+  h[0] = 'Q';
+  h[8] = 1;      // subprotocol: BSG_SUB_PROTOCOL_SCSI_TMF
+  h[92] = 0x10;  // flags: BSG_FLAG_Q_AT_TAIL
+  h[108] = 0x2;  // driver_status
+  EXPECT_EQ(ioctl_live_line(0x2285, addr_of(h), 0),
+            "ioctl(-1, SG_IO, {guard='Q', protocol=BSG_PROTOCOL_SCSI, "
+            "subprotocol=BSG_SUB_PROTOCOL_SCSI_TMF, request_len=0, request=NULL, request_tag=0, "
+            "request_attr=0, request_priority=0, request_extra=0, max_response_len=0, "
+            "dout_iovec_count=0, dout_xfer_len=0, din_iovec_count=0, din_xfer_len=0, "
+            "dout_xferp=NULL, timeout=0, flags=BSG_FLAG_Q_AT_TAIL, usr_ptr=0, response_len=0, "
+            "response=NULL, din_xferp=NULL, driver_status=0x2, transport_status=0, "
+            "device_status=0, retry_delay=0, info=0, duration=0, response_len=0, din_resid=0, "
+            "dout_resid=0, generated_tag=0}) = 0");
+}
+
 }  // namespace
 }  // namespace ptk::sys

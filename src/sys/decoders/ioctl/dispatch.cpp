@@ -22,6 +22,7 @@ struct Family {
 constexpr Family kFamilies[] = {
     {0x03, ioctl::hdio},         // HDIO_*
     {0x12, ioctl::block},        // BLK*
+    {0x22, ioctl::scsi},         // SG_*
     {'!', ioctl::seccomp},       // SECCOMP_IOCTL_*
     {'$', ioctl::perf},          // PERF_EVENT_IOC_*
     {'=', ioctl::ptp},           // PTP_*

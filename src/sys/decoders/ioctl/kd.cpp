@@ -7,8 +7,6 @@
 #include <climits>
 #include <string>
 
-#include "../file_util.h"
-
 namespace ptk::sys::ioctl {
 namespace {
 
@@ -133,29 +131,6 @@ void sig_accept(DecodeCtx& ctx, std::uint64_t arg) {
 }
 
 }  // namespace
-
-namespace kd {
-
-void hex_bytes(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
-  TokenList& o = ctx.out();
-  if (addr == 0) {
-    o.ptr(0);
-    return;
-  }
-  // strace reads one byte past -s (to know whether more follow): when that one is unreadable
-  // the whole buffer shows as its address.
-  std::size_t limit = ctx.options().string_limit;
-  auto want = static_cast<std::size_t>(std::min<std::uint64_t>(len, limit + 1));
-  std::string bytes(want, '\0');
-  if (want != 0 && !ctx.read(addr, bytes.data(), want)) {
-    o.ptr(addr);
-    return;
-  }
-  if (bytes.size() > limit) bytes.resize(limit);
-  o.raw(ffam::hex_string(bytes, len > limit));
-}
-
-}  // namespace kd
 
 Res vt(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
   switch (code) {

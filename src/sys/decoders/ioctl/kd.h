@@ -60,8 +60,4 @@ enum Request : std::uint32_t {
 Res keys(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // kd_keys.cpp
 Res font(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // kd_font.cpp
 
-// `len` bytes at addr all as \x escapes, cut at -s with "..." (strace's printstr_ex with
-// QUOTE_FORCE_HEX): NULL, or the address when the bytes (and the one past -s) are unreadable.
-void hex_bytes(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len);
-
 }  // namespace ptk::sys::ioctl::kd

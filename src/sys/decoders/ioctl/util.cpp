@@ -1,6 +1,9 @@
 // Helpers the ioctl families share.
+#include <algorithm>
 #include <cstring>
+#include <string>
 
+#include "../file_util.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {
@@ -99,6 +102,25 @@ bool fetch(DecodeCtx& ctx, std::uint64_t addr, void* buf, std::size_t len) {
     return false;
   }
   return true;
+}
+
+void hex_bytes(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
+  TokenList& o = ctx.out();
+  if (addr == 0) {
+    o.ptr(0);
+    return;
+  }
+  // strace reads one byte past -s (to know whether more follow): when that one is unreadable
+  // the whole buffer shows as its address.
+  std::size_t limit = ctx.options().string_limit;
+  auto want = static_cast<std::size_t>(std::min<std::uint64_t>(len, limit + 1));
+  std::string bytes(want, '\0');
+  if (want != 0 && !ctx.read(addr, bytes.data(), want)) {
+    o.ptr(addr);
+    return;
+  }
+  if (bytes.size() > limit) bytes.resize(limit);
+  o.raw(ffam::hex_string(bytes, len > limit));
 }
 
 }  // namespace ptk::sys::ioctl
