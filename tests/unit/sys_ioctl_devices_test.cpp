@@ -1,5 +1,6 @@
 // ioctls of perf events (and other device families) on raw arguments pointing into this
 // process, rendered as the live printer renders a call.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -65,6 +66,24 @@ TEST(SysIoctlScsi, SgIoShowsTheRequestThenTheResponse) {
             "response=NULL, din_xferp=NULL, driver_status=0x2, transport_status=0, "
             "device_status=0, retry_delay=0, info=0, duration=0, response_len=0, din_resid=0, "
             "dout_resid=0, generated_tag=0}) = 0");
+}
+
+TEST(SysIoctlKvm, CapabilitiesByNameAndRegistersAbbreviated) {
+  EXPECT_EQ(ioctl_live_line(0xae03, 3, 1),
+            "ioctl(-1, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) = 1");
+  EXPECT_EQ(ioctl_live_line(0xae03, 0xfffff, 0),
+            "ioctl(-1, KVM_CHECK_EXTENSION, 0xfffff /* KVM_CAP_??? */) = 0");
+  std::uint64_t regs[18] = {};
+  regs[0] = 2;
+  regs[16] = 0x1000;
+  EXPECT_EQ(ioctl_live_line(0x4090ae82, addr_of(regs), 0),
+            "ioctl(-1, KVM_SET_REGS, {rax=0x2, ..., rsp=0, rbp=0, ..., rip=0x1000, rflags=0}) = 0");
+  std::uint32_t cpuid[2] = {3, 0};
+  EXPECT_EQ(ioctl_live_line(0xc008ae05, addr_of(cpuid), 0),
+            "ioctl(-1, KVM_GET_SUPPORTED_CPUID, {nent=3, entries=[...]}) = 0");
+  EXPECT_EQ(ioctl_live_line(0xc008ae05, addr_of(cpuid), -7),
+            "ioctl(-1, KVM_GET_SUPPORTED_CPUID, " + fmt::format("{:#x}", addr_of(cpuid)) +
+                ") = -1 E2BIG (Argument list too long)");
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ constexpr Family kFamilies[] = {
     {0x89, ioctl::sock_ifconf},  // SIOCGIFCONF
     {0xaa, ioctl::uffdio},       // UFFDIO_*
     {0xab, ioctl::nbd},          // NBD_*
+    {0xae, ioctl::kvm},          // KVM_*
     {0xb4, ioctl::gpio},         // GPIO_*
     {0xb7, ioctl::nsfs},         // NS_GET_*
 };

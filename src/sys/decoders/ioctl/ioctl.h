@@ -114,6 +114,7 @@ Res v4l2(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'V' 
 Res sock_ifconf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // 0x89 SIOCGIFCONF
 Res perf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // '$' (perf.cpp)
 Res scsi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x22 (scsi.cpp)
+Res kvm(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 0xae (kvm.cpp)
 Res vt(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);           // 'K' (kd*.cpp)
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
