@@ -34,6 +34,7 @@ struct DecodeOptions {
   // -X, for the few values whose spelling nests names in an expression the renderer cannot
   // rebuild (ioprio's IOPRIO_PRIO_VALUE(0 /* IOPRIO_CLASS_NONE */, 8191) under -X verbose).
   ConstNames const_names = ConstNames::Abbrev;
+  bool kvm_vcpu = false;  // -e kvm=vcpu: KVM_RUN's exit reason after its return value
 };
 
 // Resolves an fd of a process to its path for -y (reads /proc/PID/fd/N); may return empty.

@@ -71,6 +71,7 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
   to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
   to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
   to.decode.verbose = o.verbose;
+  to.decode.kvm_vcpu = o.kvm_vcpu;
   to.decode.xlevel = o.xlevel;
   to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
   to.decode.const_names = o.const_style == ConstStyle::Raw       ? sys::ConstNames::Raw

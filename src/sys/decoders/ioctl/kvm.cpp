@@ -1,6 +1,11 @@
 // 0xae requests: KVM's system, VM and vCPU descriptors (linux/kvm.h), the x86 register
 // layouts. Without -v the register sets and CPUID tables are abbreviated as strace does.
+#include <unistd.h>
+
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "ioctl.h"
 
@@ -11,6 +16,7 @@ enum Request : std::uint32_t {
   kCreateVm = 0xae01,
   kCheckExtension = 0xae03,
   kCreateVcpu = 0xae41,
+  kRun = 0xae80,
   kSetUserMemoryRegion = 0x4020ae46,
   kGetRegs = 0x8090ae81,
   kSetRegs = 0x4090ae82,
@@ -153,6 +159,37 @@ Res cpuid2(DecodeCtx& ctx, bool get, std::uint64_t arg) {
   return Res::Done;
 }
 
+// -e kvm=vcpu: why KVM_RUN returned, from the struct kvm_run the tracee maps from the vCPU's
+// descriptor (its /proc maps name the mapping after the descriptor's "anon_inode:kvm-vcpu:N").
+void exit_reason(DecodeCtx& ctx) {
+  pid_t pid = ctx.syscall().pid;
+  if (ctx.options().pidns != nullptr) pid = ctx.options().pidns->proc_pid(pid);
+  std::string proc = "/proc/" + std::to_string(pid);
+  char target[256];
+  std::string link = proc + "/fd/" + std::to_string(static_cast<std::int32_t>(ctx.s(0)));
+  ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
+  if (n <= 0) return;
+  std::string_view path(target, static_cast<std::size_t>(n));
+  if (!path.starts_with("anon_inode:kvm-vcpu:")) return;
+  std::ifstream maps(proc + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    // start-end perms offset major:minor inode path; an anon inode's device major is 0.
+    std::istringstream in(line);
+    std::string range, perms, offset, dev, inode, name;
+    in >> range >> perms >> offset >> dev >> inode;
+    std::getline(in >> std::ws, name);
+    if (name != path || !dev.starts_with("00:")) continue;
+    std::uint64_t start = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
+    std::uint32_t reason = 0;
+    // struct kvm_run: two u8 flags and six bytes of padding, then exit_reason.
+    if (!ctx.read(start + 8, reason)) return;
+    std::string_view reason_name = name_of("kvm_exit_reason", reason);
+    ctx.syscall().ret_aux.raw(reason_name.empty() ? std::string_view("KVM_EXIT_???") : reason_name);
+    return;
+  }
+}
+
 }  // namespace
 
 Res kvm(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
@@ -164,6 +201,15 @@ Res kvm(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
       ctx.syscall().ret_type = RetType::Fd;  // the vCPU's descriptor
       ctx.arg(2);
       ctx.out().uint_(static_cast<std::uint32_t>(arg));
+      return Res::Done;
+    case kRun:
+      if (!ctx.options().kvm_vcpu) return Res::Hex;
+      if (ctx.entering()) {
+        ctx.arg(2);
+        ctx.out().hex(arg);
+        return Res::Exit;
+      }
+      if (!ctx.failed()) exit_reason(ctx);
       return Res::Done;
     case kCheckExtension:
       ctx.arg(2);
