@@ -86,5 +86,45 @@ TEST(SysIoctlKvm, CapabilitiesByNameAndRegistersAbbreviated) {
                 ") = -1 E2BIG (Argument list too long)");
 }
 
+// A struct dm_ioctl of version 4.1.2 with a DM_DEV_RENAME payload (the new name) after it.
+struct DmRename {
+  std::uint32_t version[3] = {4, 1, 2};
+  std::uint32_t data_size = 320;
+  std::uint32_t data_start = 312;
+  std::uint32_t target_count = 0;
+  std::int32_t open_count = 0;
+  std::uint32_t flags = 0;
+  std::uint32_t event_nr = 0;
+  std::uint32_t padding = 0;
+  std::uint64_t dev = 0;
+  char name[128] = "nnn";
+  char uuid[129] = "";
+  char data[7] = {};
+  char new_name[8] = "abcdefg";
+};
+
+TEST(SysIoctlDm, HeaderAlwaysPayloadOnlyWithVerbose) {
+  DmRename r;
+  constexpr std::uint32_t kRename = 0xc138fd05;
+  EXPECT_EQ(ioctl_live_line(kRename, addr_of(&r), kEbadf),
+            "ioctl(-1, DM_DEV_RENAME, [{version=[4, 1, 2], data_size=320, data_start=312, "
+            "name=\"nnn\", event_nr=0, flags=0}, ...])" +
+                kBadf);
+  // The string of 7 bytes and its NUL fit -s 7: no "...".
+  EXPECT_EQ(ioctl_live_line(kRename, addr_of(&r), kEbadf, ConstNames::Abbrev, 7, true),
+            "ioctl(-1, DM_DEV_RENAME, [{version=[4, 1, 2], data_size=320, data_start=312, "
+            "name=\"nnn\", event_nr=0, flags=0}, {string=\"abcdefg\"}])" +
+                kBadf);
+  EXPECT_EQ(ioctl_live_line(kRename, addr_of(&r), kEbadf, ConstNames::Abbrev, 6, true),
+            "ioctl(-1, DM_DEV_RENAME, [{version=[4, 1, 2], data_size=320, data_start=312, "
+            "name=\"nnn\", event_nr=0, flags=0}, {string=\"abcdef\"...}])" +
+                kBadf);
+  r.data_start = 400;
+  EXPECT_EQ(ioctl_live_line(kRename, addr_of(&r), kEbadf, ConstNames::Abbrev, 32, true),
+            "ioctl(-1, DM_DEV_RENAME, [{version=[4, 1, 2], data_size=320, data_start=400, "
+            "name=\"nnn\", event_nr=0, flags=0}, ??? /* misplaced string */])" +
+                kBadf);
+}
+
 }  // namespace
 }  // namespace ptk::sys

@@ -46,6 +46,7 @@ constexpr Family kFamilies[] = {
     {0xae, ioctl::kvm},          // KVM_*
     {0xb4, ioctl::gpio},         // GPIO_*
     {0xb7, ioctl::nsfs},         // NS_GET_*
+    {0xfd, ioctl::dm_ioctl},     // DM_*
 };
 
 Res dispatch(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
