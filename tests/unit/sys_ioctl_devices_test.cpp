@@ -126,5 +126,27 @@ TEST(SysIoctlDm, HeaderAlwaysPayloadOnlyWithVerbose) {
                 kBadf);
 }
 
+TEST(SysIoctlSock, IfreqByRequestAndHardwareAddressesPerStyle) {
+  unsigned char r[40] = {'e', 't', 'h', '0'};
+  r[16] = 1;  // ARPHRD_ETHER
+  for (int i = 0; i < 14; ++i) r[18 + i] = static_cast<unsigned char>(0x90 + i);
+  EXPECT_EQ(ioctl_live_line(0x8924, addr_of(r), kEbadf),
+            "ioctl(-1, SIOCSIFHWADDR, {ifr_name=\"eth0\", ifr_hwaddr={sa_family=ARPHRD_ETHER, "
+            "sa_data=90:91:92:93:94:95}})" +
+                kBadf);
+  EXPECT_EQ(
+      ioctl_live_line(0x8924, addr_of(r), kEbadf, ConstNames::Raw),
+      "ioctl(-1, 0x8924, {ifr_name=\"eth0\", ifr_hwaddr={sa_family=0x1, "
+      "sa_data=\"\\x90\\x91\\x92\\x93\\x94\\x95\\x96\\x97\\x98\\x99\\x9a\\x9b\\x9c\\x9d\"}})" +
+          kBadf);
+  r[16] = 0x3;  // IFF_UP|IFF_BROADCAST
+  r[17] = 0;
+  EXPECT_EQ(ioctl_live_line(0x8913, addr_of(r), 0),
+            "ioctl(-1, SIOCGIFFLAGS, {ifr_name=\"eth0\", ifr_flags=IFF_UP|IFF_BROADCAST}) = 0");
+  EXPECT_EQ(ioctl_live_line(0x8913, addr_of(r), kEbadf),
+            "ioctl(-1, SIOCGIFFLAGS, {ifr_name=\"eth0\"})" + kBadf);
+  EXPECT_EQ(ioctl_live_line(0x890b, 0, kEbadf), "ioctl(-1, SIOCADDRT, NULL)" + kBadf);
+}
+
 }  // namespace
 }  // namespace ptk::sys

@@ -41,6 +41,7 @@ constexpr Family kFamilies[] = {
     {'o', ioctl::ubi},           // UBI_IOC* of the control device
     {'p', ioctl::rtc},           // RTC_*
     {0x89, ioctl::sock_ifconf},  // SIOCGIFCONF
+    {0x89, ioctl::sock},         // SIOC* but SIOCGIFCONF
     {0xaa, ioctl::uffdio},       // UFFDIO_*
     {0xab, ioctl::nbd},          // NBD_*
     {0xae, ioctl::kvm},          // KVM_*

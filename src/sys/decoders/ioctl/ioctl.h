@@ -121,6 +121,7 @@ Res perf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // '$' 
 Res scsi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x22 (scsi.cpp)
 Res kvm(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 0xae (kvm.cpp)
 Res dm_ioctl(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xfd (dm*.cpp)
+Res sock(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x89 (sock.cpp)
 Res vt(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);           // 'K' (kd*.cpp)
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
