@@ -148,5 +148,28 @@ TEST(SysIoctlSock, IfreqByRequestAndHardwareAddressesPerStyle) {
   EXPECT_EQ(ioctl_live_line(0x890b, 0, kEbadf), "ioctl(-1, SIOCADDRT, NULL)" + kBadf);
 }
 
+TEST(SysIoctlTee, SharedMemoryInAndOutAndInvokeParameters) {
+  std::uint64_t shm[2] = {0x1000, 0xffffffff00000003ULL};  // size; flags MAPPED|DMA_BUF, id -1
+  EXPECT_EQ(ioctl_live_line(0xc010a401, addr_of(shm), 0),
+            "ioctl(-1, TEE_IOC_SHM_ALLOC, {size=0x1000, "
+            "flags=TEE_IOCTL_SHM_MAPPED|TEE_IOCTL_SHM_DMA_BUF} => {size=0x1000, "
+            "flags=TEE_IOCTL_SHM_MAPPED|TEE_IOCTL_SHM_DMA_BUF, id=-1}) = 0");
+  struct {
+    std::uint32_t func = 7, session = 0x10, cancel_id = 0, ret = 0, ret_origin = 3, num_params = 1;
+    std::uint64_t param[4] = {0x101, 1, 2, 3};  // VALUE_INPUT|META
+  } invoke;
+  std::uint64_t buf[2] = {addr_of(&invoke), sizeof invoke};
+  EXPECT_EQ(ioctl_live_line(0x8010a403, addr_of(buf), 0),
+            "ioctl(-1, TEE_IOC_INVOKE, {buf_len=56, buf_ptr={func=7, session=0x10, cancel_id=0, "
+            "num_params=1, params=[{attr=TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT|"
+            "TEE_IOCTL_PARAM_ATTR_META, a=0x1, b=0x2, c=0x3}]} => {ret=0, "
+            "ret_origin=TEEC_ORIGIN_TEE, params=[{attr=TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT|"
+            "TEE_IOCTL_PARAM_ATTR_META, a=0x1, b=0x2, c=0x3}]}}) = 0");
+  buf[1] = 55;  // not the size of one parameter's call: the kernel refuses it
+  EXPECT_EQ(ioctl_live_line(0x8010a403, addr_of(buf), kEbadf),
+            "ioctl(-1, TEE_IOC_INVOKE, {buf_len=55, buf_ptr=" +
+                fmt::format("{:#x}", addr_of(&invoke)) + "})" + kBadf);
+}
+
 }  // namespace
 }  // namespace ptk::sys

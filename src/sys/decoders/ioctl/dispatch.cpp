@@ -42,6 +42,7 @@ constexpr Family kFamilies[] = {
     {'p', ioctl::rtc},           // RTC_*
     {0x89, ioctl::sock_ifconf},  // SIOCGIFCONF
     {0x89, ioctl::sock},         // SIOC* but SIOCGIFCONF
+    {0xa4, ioctl::tee_ioctl},    // TEE_IOC_*
     {0xaa, ioctl::uffdio},       // UFFDIO_*
     {0xab, ioctl::nbd},          // NBD_*
     {0xae, ioctl::kvm},          // KVM_*

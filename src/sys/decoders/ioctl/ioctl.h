@@ -122,6 +122,7 @@ Res scsi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x22
 Res kvm(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 0xae (kvm.cpp)
 Res dm_ioctl(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xfd (dm*.cpp)
 Res sock(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x89 (sock.cpp)
+Res tee_ioctl(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 0xa4 (tee*.cpp)
 Res vt(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);           // 'K' (kd*.cpp)
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
