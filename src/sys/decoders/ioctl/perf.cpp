@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "../arg_util.h"
+#include "../perf_attr.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {
@@ -19,6 +20,7 @@ enum Nr : std::uint32_t {
   kSetBpf = 8,
   kPauseOutput = 9,
   kQueryBpf = 10,
+  kModifyAttributes = 11,
 };
 
 constexpr NamedBit kIocFlags[] = {{0, "PERF_IOC_FLAG_GROUP"}};
@@ -54,6 +56,9 @@ int request_nr(const DecodeCtx& ctx, std::uint32_t code) {
       break;
     case kQueryBpf:
       want = ioc(kIocRead | kIocWrite, '$', nr, word);
+      break;
+    case kModifyAttributes:
+      want = ioc(kIocWrite, '$', nr, word);
       break;
     default:
       return -1;
@@ -126,6 +131,11 @@ Res perf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {
     case kSetFilter:
       afam::bounded_string(ctx, arg, kMaxFilter);
       break;
+    case kModifyAttributes: {
+      perf::Attr attr;
+      if (perf::fetch_attr(ctx, arg, attr)) perf::print_attr(ctx, attr);
+      break;
+    }
     default:  // kPauseOutput
       o.uint_(arg);
       break;
