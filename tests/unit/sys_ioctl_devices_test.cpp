@@ -171,5 +171,28 @@ TEST(SysIoctlTee, SharedMemoryInAndOutAndInvokeParameters) {
                 fmt::format("{:#x}", addr_of(&invoke)) + "})" + kBadf);
 }
 
+TEST(SysIoctlPerf, ModifyAttributesPrintsTheAttrAsItsSizeAllows) {
+  unsigned char attr[128] = {};
+  attr[0] = 1;      // PERF_TYPE_SOFTWARE
+  attr[4] = 64;     // PERF_ATTR_SIZE_VER0
+  attr[8] = 9;      // PERF_COUNT_SW_DUMMY
+  attr[40] = 0x21;  // disabled, exclude_kernel
+  attr[41] = 0x80;  // precise_ip bit 15: constant skid
+  EXPECT_EQ(ioctl_live_line(0x4008240b, addr_of(attr), kEbadf),
+            "ioctl(-1, PERF_EVENT_IOC_MODIFY_ATTRIBUTES, {type=PERF_TYPE_SOFTWARE, "
+            "size=PERF_ATTR_SIZE_VER0, config=PERF_COUNT_SW_DUMMY, sample_period=0, sample_type=0, "
+            "read_format=0, disabled=1, exclude_kernel=1, precise_ip=1 /* constant skid */, ...})" +
+                kBadf);
+  std::string full =
+      ioctl_live_line(0x4008240b, addr_of(attr), kEbadf, ConstNames::Abbrev, 32, true);
+  // -v: every flag, then the fields the 64 bytes hold (config1, not config2).
+  EXPECT_NE(full.find("pinned=0, "), std::string::npos) << full;
+  EXPECT_NE(full.find("wakeup_events=0, config1=0})"), std::string::npos) << full;
+  attr[4] = 8;  // shorter than any published size: the kernel rejects it
+  EXPECT_EQ(ioctl_live_line(0x4008240b, addr_of(attr), kEbadf),
+            "ioctl(-1, PERF_EVENT_IOC_MODIFY_ATTRIBUTES, " + fmt::format("{:#x}", addr_of(attr)) +
+                ")" + kBadf);
+}
+
 }  // namespace
 }  // namespace ptk::sys

@@ -180,6 +180,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"inotify_init1", desc::generic_x},
     {"ioctl", desc::decode_ioctl},
     {"lseek", desc::generic_x},
+    {"perf_event_open", desc::decode_perf_event_open},
     {"pipe", decode_pipe},
     {"pipe2", decode_pipe},
     {"poll", desc::decode_poll},

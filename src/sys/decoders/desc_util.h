@@ -85,6 +85,7 @@ void decode_epoll_wait(DecodeCtx& ctx);
 void decode_epoll_pwait(DecodeCtx& ctx);
 void decode_epoll_pwait2(DecodeCtx& ctx);
 void decode_epoll_ctl(DecodeCtx& ctx);
+void decode_perf_event_open(DecodeCtx& ctx);  // desc_perf.cpp
 
 // ---- implementation of the template ----
 

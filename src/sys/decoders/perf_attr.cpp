@@ -158,8 +158,7 @@ bool tail(DecodeCtx& ctx, const Attr& a, std::uint32_t type, std::uint64_t sampl
   if (bits >> kUseClockidBit & 1) {
     if (!has(92)) return false;
     o.field("clockid");
-    afam::xval(o, "clockid", static_cast<std::uint64_t>(std::int64_t{load<std::int32_t>(a, 92)}),
-               "CLOCK_???");
+    afam::xval(o, "clockid", load<std::uint32_t>(a, 92), "CLOCK_???");  // zero-extended
   }
   if (!has(96)) return false;
   field_x(o, "sample_regs_intr", load<std::uint64_t>(a, 96));
