@@ -59,6 +59,16 @@ TEST(SysMisc, MempolicyModeWithFlags) {
             "set_mempolicy(MPOL_BIND, [0000000000000000, 0x0000000000000005], 66) = 0");
 }
 
+TEST(SysMisc, MovePagesStatusOfNoPagesIsEmptyEvenAfterAFailure) {
+  // MPOL_MF_MOVE_ALL (4) without the capability: EPERM, yet zero pages still show as [].
+  EXPECT_EQ(decoded_line(Arch::X86_64, "move_pages", {0, 0, 0, 0, 0x7f00, 4}, -EPERM),
+            "move_pages(0, 0, NULL, NULL, [], MPOL_MF_MOVE_ALL) = -1 EPERM (Operation not "
+            "permitted)");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "move_pages", {0, 1, 0, 0, 0x7f00, 4}, -EPERM),
+            "move_pages(0, 1, NULL, NULL, 0x7f00, MPOL_MF_MOVE_ALL) = -1 EPERM (Operation not "
+            "permitted)");
+}
+
 TEST(SysMisc, KeySerialsAndLandlock) {
   EXPECT_EQ(decoded_line(Arch::X86_64, "request_key", {0, 0, 0, 0xfffffffd}, -EFAULT),
             "request_key(NULL, NULL, NULL, KEY_SPEC_SESSION_KEYRING) = -1 EFAULT (Bad address)");
