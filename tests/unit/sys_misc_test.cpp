@@ -69,6 +69,13 @@ TEST(SysMisc, MovePagesStatusOfNoPagesIsEmptyEvenAfterAFailure) {
             "permitted)");
 }
 
+TEST(SysMisc, PidfdGetfdFlagsAreAPlainNumber) {
+  // Without -y the target descriptor is a number; the flags, none defined, print in hex.
+  EXPECT_EQ(decoded_line(Arch::X86_64, "pidfd_getfd", {0, 0, 0xbadc0ded}, -EINVAL),
+            "pidfd_getfd(0, 0, 0xbadc0ded) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(styled("pidfd_getfd", {3, 5, 0}, 6, ConstNames::Verbose), "pidfd_getfd(3, 5, 0) = 6");
+}
+
 TEST(SysMisc, KeySerialsAndLandlock) {
   EXPECT_EQ(decoded_line(Arch::X86_64, "request_key", {0, 0, 0, 0xfffffffd}, -EFAULT),
             "request_key(NULL, NULL, NULL, KEY_SPEC_SESSION_KEYRING) = -1 EFAULT (Bad address)");

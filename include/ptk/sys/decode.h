@@ -106,6 +106,8 @@ class DecodeCtx {
     return read(addr, &out, sizeof out);
   }
   std::string fd_path(int fd) const;
+  // The same for a descriptor of another process (pidfd_getfd's target; -y only).
+  std::string fd_path_of(pid_t pid, int fd) const;
 
  private:
   DecodedSyscall& sc_;

@@ -181,6 +181,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"ioctl", desc::decode_ioctl},
     {"lseek", desc::generic_x},
     {"perf_event_open", desc::decode_perf_event_open},
+    {"pidfd_getfd", desc::decode_pidfd_getfd},
     {"pipe", decode_pipe},
     {"pipe2", decode_pipe},
     {"poll", desc::decode_poll},
