@@ -76,6 +76,15 @@ TEST(SysMisc, PidfdGetfdFlagsAreAPlainNumber) {
   EXPECT_EQ(styled("pidfd_getfd", {3, 5, 0}, 6, ConstNames::Verbose), "pidfd_getfd(3, 5, 0) = 6");
 }
 
+TEST(SysMisc, PkeyAllocFlagsInHexAndAccessRightsByName) {
+  EXPECT_EQ(
+      decoded_line(Arch::X86_64, "pkey_alloc", {0xbadc0ded00000000, 0xbadc0ded00000002}, -EINVAL),
+      "pkey_alloc(0xbadc0ded00000000, PKEY_DISABLE_WRITE|0xbadc0ded00000000) = -1 EINVAL "
+      "(Invalid argument)");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "pkey_alloc", {0, 0xbadc0de8}, -EINVAL),
+            "pkey_alloc(0, 0xbadc0de8 /* PKEY_??? */) = -1 EINVAL (Invalid argument)");
+}
+
 TEST(SysMisc, KeySerialsAndLandlock) {
   EXPECT_EQ(decoded_line(Arch::X86_64, "request_key", {0, 0, 0, 0xfffffffd}, -EFAULT),
             "request_key(NULL, NULL, NULL, KEY_SPEC_SESSION_KEYRING) = -1 EFAULT (Bad address)");
