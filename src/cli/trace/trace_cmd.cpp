@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -82,7 +83,19 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
   to.fd_paths = o.decode_fds != 0;  // any of -y's details needs the descriptors' links
   to.decode_fds = o.decode_fds;
   to.filter = o.filter;
-  for (const std::string& p : o.paths) to.paths.add(p);
+  for (const std::string& p : o.paths) {
+    to.paths.add(p);
+    // As strace: the path's canonical form too (a descriptor's link is absolute).
+    char* resolved = ::realpath(p.c_str(), nullptr);
+    if (resolved == nullptr) continue;
+    if (p != resolved) {
+      if (!(o.quiet & kQuietPathResolution)) {
+        fmt::print(stderr, "ptk trace: Requested path \"{}\" resolved into \"{}\"\n", p, resolved);
+      }
+      to.paths.add(resolved);
+    }
+    std::free(resolved);
+  }
   return to;
 }
 
