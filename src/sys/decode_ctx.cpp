@@ -49,6 +49,11 @@ std::string DecodeCtx::fd_path(int fd) const {
   return (*fd_path_)(sc_.pid, fd);
 }
 
+std::string DecodeCtx::fd_path_of(pid_t pid, int fd) const {
+  if (fd_path_ == nullptr || fd < 0 || pid <= 0 || !*fd_path_) return {};
+  return (*fd_path_)(pid, fd);
+}
+
 void DecodeCtx::fd(std::int64_t fd) {
   auto n = static_cast<std::int32_t>(fd);  // descriptors are C ints on every ABI
   if (n == kAtFdcwd) {
@@ -57,15 +62,6 @@ void DecodeCtx::fd(std::int64_t fd) {
   }
   if (opts_.fd_paths && n >= 0) {
     out().fd(n, fd_path(n));
-  } else {
-    out().fd(n);
-  }
-}
-
-void DecodeCtx::fd_of(pid_t pid, std::int64_t fd) {
-  auto n = static_cast<std::int32_t>(fd);
-  if (opts_.fd_paths && n >= 0 && pid > 0 && fd_path_ != nullptr && *fd_path_) {
-    out().fd(n, (*fd_path_)(pid, n));
   } else {
     out().fd(n);
   }

@@ -17,15 +17,17 @@ constexpr std::size_t kPathMax = 4096;
 
 }  // namespace
 
-void PathFilter::add(std::string glob) {
+std::string PathFilter::add(std::string glob) {
   // realpath(3) is resolved once, at startup: a file created later is matched only by what
   // was given (strace's -P resolves the same way, strace(1) "Filtering").
-  char* resolved = ::realpath(glob.c_str(), nullptr);
-  if (resolved != nullptr) {
-    if (glob != resolved) globs_.emplace_back(resolved);
+  std::string canonical;
+  if (char* resolved = ::realpath(glob.c_str(), nullptr); resolved != nullptr) {
+    if (glob != resolved) canonical = resolved;
     std::free(resolved);
   }
   globs_.push_back(std::move(glob));
+  if (!canonical.empty()) globs_.push_back(canonical);
+  return canonical;
 }
 
 bool PathFilter::matches_path(std::string_view path) const {

@@ -155,6 +155,12 @@ std::int32_t PidTranslator::translate(pid_t tid, std::int32_t id, PidKind kind) 
   return found ? found->our_id : 0;
 }
 
+int PidTranslator::proc_pid(pid_t tid) {
+  if (proc_is_ours_ || our_ns_ == 0 || unsupported_) return tid;
+  auto found = find(our_ns_, tid, PidKind::Tid);
+  return found ? found->proc_pid : tid;
+}
+
 std::uint64_t PidTranslator::ns_of(pid_t tid) {
   if (auto it = tid_ns_.find(tid); it != tid_ns_.end()) return it->second;
   int proc_pid = tid;

@@ -65,7 +65,14 @@ Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
     : session_(session), options_(std::move(options)), sink_(sink) {
   if (options_.fd_paths) options_.decode.fd_paths = true;
   // -P needs descriptor paths as well, to match read(3, ...) on a file opened by name.
-  if (options_.fd_paths || !options_.paths.empty()) fd_path_ = read_fd_link;
+  // Under `unshare -p` without a remount of /proc (strace's suite does this), a tracee's /proc
+  // directory is named by the outer namespace's pid: the translator knows which.
+  PidTranslator* pidns = options_.decode.pidns;
+  if (options_.fd_paths || !options_.paths.empty()) {
+    fd_path_ = [pidns](pid_t pid, int fd) {
+      return read_fd_link(pidns != nullptr ? pidns->proc_pid(pid) : pid, fd);
+    };
+  }
   if (options_.fd_paths) {
     // strace's cache of socket details, for the whole trace: its lines, not fresher ones.
     auto cache = std::make_shared<SocketDetailsCache>();
@@ -74,7 +81,9 @@ Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
         .xlevel = options_.decode.xlevel,
         .pid_comm = options_.decode.pid_comm,
         .cache = cache.get()};
-    fd_text_ = [details, cache](pid_t pid, int fd) { return fd_details(pid, fd, details); };
+    fd_text_ = [details, cache, pidns](pid_t pid, int fd) {
+      return fd_details(pidns != nullptr ? pidns->proc_pid(pid) : pid, fd, details);
+    };
   }
 }
 

@@ -59,6 +59,32 @@ TEST(SysMisc, MempolicyModeWithFlags) {
             "set_mempolicy(MPOL_BIND, [0000000000000000, 0x0000000000000005], 66) = 0");
 }
 
+TEST(SysMisc, MovePagesStatusOfNoPagesIsEmptyEvenAfterAFailure) {
+  // MPOL_MF_MOVE_ALL (4) without the capability: EPERM, yet zero pages still show as [].
+  EXPECT_EQ(decoded_line(Arch::X86_64, "move_pages", {0, 0, 0, 0, 0x7f00, 4}, -EPERM),
+            "move_pages(0, 0, NULL, NULL, [], MPOL_MF_MOVE_ALL) = -1 EPERM (Operation not "
+            "permitted)");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "move_pages", {0, 1, 0, 0, 0x7f00, 4}, -EPERM),
+            "move_pages(0, 1, NULL, NULL, 0x7f00, MPOL_MF_MOVE_ALL) = -1 EPERM (Operation not "
+            "permitted)");
+}
+
+TEST(SysMisc, PidfdGetfdFlagsAreAPlainNumber) {
+  // Without -y the target descriptor is a number; the flags, none defined, print in hex.
+  EXPECT_EQ(decoded_line(Arch::X86_64, "pidfd_getfd", {0, 0, 0xbadc0ded}, -EINVAL),
+            "pidfd_getfd(0, 0, 0xbadc0ded) = -1 EINVAL (Invalid argument)");
+  EXPECT_EQ(styled("pidfd_getfd", {3, 5, 0}, 6, ConstNames::Verbose), "pidfd_getfd(3, 5, 0) = 6");
+}
+
+TEST(SysMisc, PkeyAllocFlagsInHexAndAccessRightsByName) {
+  EXPECT_EQ(
+      decoded_line(Arch::X86_64, "pkey_alloc", {0xbadc0ded00000000, 0xbadc0ded00000002}, -EINVAL),
+      "pkey_alloc(0xbadc0ded00000000, PKEY_DISABLE_WRITE|0xbadc0ded00000000) = -1 EINVAL "
+      "(Invalid argument)");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "pkey_alloc", {0, 0xbadc0de8}, -EINVAL),
+            "pkey_alloc(0, 0xbadc0de8 /* PKEY_??? */) = -1 EINVAL (Invalid argument)");
+}
+
 TEST(SysMisc, KeySerialsAndLandlock) {
   EXPECT_EQ(decoded_line(Arch::X86_64, "request_key", {0, 0, 0, 0xfffffffd}, -EFAULT),
             "request_key(NULL, NULL, NULL, KEY_SPEC_SESSION_KEYRING) = -1 EFAULT (Bad address)");

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "ptk/sys/pidns.h"
 #include "ptk/sys/render.h"
 
@@ -53,6 +57,19 @@ TEST(PidTranslator, OwnNamespaceTranslatesToItself) {
   EXPECT_EQ(t.translate(self, 0, PidKind::Tgid), 0);
   EXPECT_EQ(t.translate(self, -5, PidKind::Pgid), 0);
   EXPECT_EQ((PidNsView{&t, self}.ours(self, PidKind::Tid)), 0);  // equal: no comment
+}
+
+TEST(PidTranslator, ProcDirectoryOfOurPidIsOurs) {
+  PidTranslator t;
+  pid_t self = ::getpid();
+  // Whichever namespace /proc belongs to, the directory found holds our task: its innermost
+  // pid (ours, as we are in our own namespace) is ours.
+  std::ifstream in("/proc/" + std::to_string(t.proc_pid(self)) + "/status");
+  std::stringstream text;
+  text << "\n" << in.rdbuf();
+  auto ids = status_ids(text.str(), PidKind::Tid);
+  if (!ids) GTEST_SKIP() << "no NSpid line here";
+  EXPECT_EQ(ids->back(), self);
 }
 
 TEST(PidNote, CommentOnlyWhenTheIdsDiffer) {

@@ -36,6 +36,7 @@ struct DecodeOptions {
   // -X, for the few values whose spelling nests names in an expression the renderer cannot
   // rebuild (ioprio's IOPRIO_PRIO_VALUE(0 /* IOPRIO_CLASS_NONE */, 8191) under -X verbose).
   ConstNames const_names = ConstNames::Abbrev;
+  bool kvm_vcpu = false;  // -e kvm=vcpu: KVM_RUN's exit reason after its return value
 };
 
 // Resolves an fd of a process to its path for -y (reads /proc/PID/fd/N); may return empty.
@@ -107,8 +108,8 @@ class DecodeCtx {
     return read(addr, &out, sizeof out);
   }
   std::string fd_path(int fd) const;
-  // A descriptor of another process (pidfd_getfd's target), with its text from that process.
-  void fd_of(pid_t pid, std::int64_t fd);
+  // The same for a descriptor of another process (pidfd_getfd's target; -y only).
+  std::string fd_path_of(pid_t pid, int fd) const;
 
  private:
   DecodedSyscall& sc_;

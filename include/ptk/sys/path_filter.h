@@ -15,7 +15,8 @@ class PathFilter {
  public:
   // Also selects the path's canonical form when it names an existing file, as strace does
   // ("-P dir/../f" matches the descriptor whose /proc link reads "/abs/f").
-  void add(std::string glob);
+  // Returns that canonical form when it differs from `glob` and was added, else empty.
+  std::string add(std::string glob);
   bool empty() const { return globs_.empty(); }
   bool matches_path(std::string_view path) const;
   // Checks the syscall's path and descriptor arguments (by the syscall table's types).

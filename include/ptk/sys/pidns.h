@@ -32,6 +32,9 @@ class PidTranslator {
   // `id` as thread `tid` (a tid of the tracer's namespace) sees it, in the tracer's
   // namespace; 0 when unknown (no such task, no permission, a kernel without NS_GET_PARENT).
   std::int32_t translate(pid_t tid, std::int32_t id, PidKind kind);
+  // The directory in /proc of thread `tid` (of our namespace): `tid` itself unless /proc
+  // belongs to an outer namespace; `tid` too when it cannot be found there.
+  int proc_pid(pid_t tid);
   // The thread is gone: its tid may come back as another task's.
   void forget(pid_t tid) { tid_ns_.erase(tid); }
 

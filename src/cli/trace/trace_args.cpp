@@ -73,7 +73,7 @@ constexpr TraceOptionSpec kSpecs[] = {
   {'q', "quiet", ArgMode::Optional, "SET", "Suppress attach/detach messages (-qq: exits too; -qqq, --quiet=all: all); SET of attach, exit, path-resolution, personality, thread-execve"},
   {'q', "silent", ArgMode::Optional, "SET", nullptr},  // strace's other spellings of --quiet
   {'q', "silence", ArgMode::Optional, "SET", nullptr},
-  {kKvm, "kvm", ArgMode::Required, "vcpu", "Print KVM vCPU exit reasons (not supported)"},
+  {kKvm, "kvm", ArgMode::Required, "vcpu", "Print KVM vCPU exit reasons after KVM_RUN's return value"},
   {'y', "decode-fds", ArgMode::Optional, "SET", "Print paths of descriptors (-yy: all details); SET of path, socket, dev, pidfd, signalfd, eventfd"},
   {'Y', nullptr, ArgMode::None, nullptr, "Print the command names of pids (--decode-pids=comm)"},
   {kDecodePids, "decode-pids", ArgMode::Required, "SET", "comm: command names of pids; pidns: pids in ptk's namespace too"},

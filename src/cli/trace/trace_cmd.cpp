@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -72,6 +73,7 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
   to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
   to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
   to.decode.verbose = o.verbose;
+  to.decode.kvm_vcpu = o.kvm_vcpu;
   to.decode.xlevel = o.xlevel;
   to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
   to.decode.const_names = o.const_style == ConstStyle::Raw       ? sys::ConstNames::Raw
@@ -83,7 +85,14 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
   to.fd_paths = o.decode_fds != 0;  // any of -y's details needs the descriptors' links
   to.decode_fds = o.decode_fds;
   to.filter = o.filter;
-  for (const std::string& p : o.paths) to.paths.add(p);
+  for (const std::string& p : o.paths) {
+    // As strace: the path's canonical form is selected too (a descriptor's link is absolute),
+    // and said unless -e quiet=path-resolution.
+    std::string resolved = to.paths.add(p);
+    if (!resolved.empty() && !(o.quiet & kQuietPathResolution)) {
+      fmt::print(stderr, "ptk trace: Requested path \"{}\" resolved into \"{}\"\n", p, resolved);
+    }
+  }
   return to;
 }
 

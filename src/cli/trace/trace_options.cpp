@@ -216,8 +216,10 @@ Status TraceOptions::finish() {
     } else if (key == "write" || key == "writes" || key == "w") {
       write_fds = std::string(value);
     } else if (key == "kvm") {
-      return bad_option(fmt::format("-e {}", expr),
-                        "ptk does not decode KVM vCPU exits (no KVM_RUN decoder)");
+      if (value != "vcpu") {
+        return bad_option(fmt::format("-e {}", expr), "the only kvm qualifier is vcpu");
+      }
+      kvm_vcpu = true;
     } else {
       return bad_option(fmt::format("-e {}", expr),
                         fmt::format("unknown qualifier '{}' (known: trace, signal, status, inject, "

@@ -68,6 +68,7 @@ struct TraceOptions {
   int string_limit = 32;              // -s
   int acolumn = 40;                   // -a
   bool verbose = false;               // -v
+  bool kvm_vcpu = false;              // -e kvm=vcpu
   int xlevel = 0;                     // -x, -xx
   ConstStyle const_style = ConstStyle::Abbrev;  // -X
   unsigned decode_fds = 0;                      // -y, -yy, --decode-fds=: kDecodeFd* bits

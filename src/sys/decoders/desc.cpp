@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "desc_util.h"
-#include "ptk/sys/fd_details.h"
 
 namespace ptk::sys {
 namespace {
@@ -160,20 +159,6 @@ void decode_splice(DecodeCtx& ctx) {
   }
 }
 
-// pidfd_getfd(pidfd, targetfd, flags): targetfd is a descriptor of the pidfd's process, so
-// -y shows its path there (the pidfd's fdinfo names the process).
-void decode_pidfd_getfd(DecodeCtx& ctx) {
-  if (!ctx.entering()) return;
-  ctx.arg(0);
-  ctx.fd(ctx.s(0));
-  ctx.arg(1);
-  bool fd_paths = ctx.options().fd_paths && ctx.s(0) >= 0;
-  long target = fd_paths ? pidfd_pid(ctx.syscall().pid, static_cast<int>(ctx.s(0))) : 0;
-  ctx.fd_of(static_cast<pid_t>(target), ctx.s(1));
-  ctx.arg(2);
-  ctx.flags("pidfd_getfd_flags", static_cast<std::uint32_t>(ctx.u(2)));
-}
-
 constexpr DecoderEntry kDecoders[] = {
     {"_newselect", desc::decode_select},
     {"close_range", decode_close_range},
@@ -195,13 +180,14 @@ constexpr DecoderEntry kDecoders[] = {
     {"inotify_init1", desc::generic_x},
     {"ioctl", desc::decode_ioctl},
     {"lseek", desc::generic_x},
+    {"perf_event_open", desc::decode_perf_event_open},
+    {"pidfd_getfd", desc::decode_pidfd_getfd},
     {"pipe", decode_pipe},
     {"io_cancel", desc::decode_io_cancel},
     {"io_getevents", desc::decode_io_getevents},
     {"io_pgetevents", desc::decode_io_getevents},
     {"io_pgetevents_time64", desc::decode_io_getevents},
     {"io_submit", desc::decode_io_submit},
-    {"pidfd_getfd", decode_pidfd_getfd},
     {"pipe2", decode_pipe},
     {"poll", desc::decode_poll},
     {"ppoll", desc::decode_ppoll},

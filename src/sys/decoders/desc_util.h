@@ -89,6 +89,8 @@ void decode_epoll_wait(DecodeCtx& ctx);
 void decode_epoll_pwait(DecodeCtx& ctx);
 void decode_epoll_pwait2(DecodeCtx& ctx);
 void decode_epoll_ctl(DecodeCtx& ctx);
+void decode_perf_event_open(DecodeCtx& ctx);  // desc_perf.cpp
+void decode_pidfd_getfd(DecodeCtx& ctx);      // desc_pidfd.cpp
 
 // ---- implementation of the template ----
 

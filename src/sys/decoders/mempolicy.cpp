@@ -109,7 +109,8 @@ void decode_move_pages(DecodeCtx& ctx) {
   TokenList& o = ctx.out();
   std::uint64_t n = ctx.u(1);
   if (ctx.entering()) {
-    afam::int_arg(ctx, 0);
+    ctx.arg(0);
+    ctx.pid(static_cast<std::int32_t>(ctx.u(0)), PidKind::Tgid);
     ctx.arg(1);
     o.uint_(n);
     ctx.arg(2);
@@ -129,7 +130,8 @@ void decode_move_pages(DecodeCtx& ctx) {
     return;
   }
   ctx.arg(4);
-  if (ctx.failed()) {
+  // After a failure no element is read: NULL and [] still show as such.
+  if (ctx.failed() && n != 0) {
     o.ptr(ctx.u(4));
   } else {
     pfam::print_array(ctx, ctx.u(4), n, 4, [&](const unsigned char* p) {

@@ -123,8 +123,8 @@ void hex_bytes(DecodeCtx& ctx, std::uint64_t addr, std::size_t len) {
   ctx.out().raw(hex_quoted(std::string_view(buf.data(), len), false));
 }
 
-// A struct of 32-bit fields, each printed by `kinds` ('d' signed, 'u' unsigned) as far as len
-// covers it; a field cut short shows its bytes in hex; one not reached is left out.
+// A struct of 32-bit fields, each printed by `kinds` ('d' signed, 'u' unsigned, 'p' a pid) as far
+// as len covers it; a field cut short shows its bytes in hex; one not reached is left out.
 void int_fields(DecodeCtx& ctx, std::uint64_t addr, std::size_t len,
                 std::span<const std::string_view> names, std::string_view kinds) {
   std::array<std::int32_t, 4> v{};
@@ -140,6 +140,8 @@ void int_fields(DecodeCtx& ctx, std::uint64_t addr, std::size_t len,
     if ((i + 1) * 4 > len) {
       const char* p = reinterpret_cast<const char*>(&v[i]);
       o.raw(hex_quoted(std::string_view(p, len - i * 4), false));
+    } else if (kinds[i] == 'p') {
+      ctx.pid(v[i], PidKind::Tgid);  // -Y names it, pidns translates
     } else if (kinds[i] == 'd') {
       o.int_(v[i]);
     } else {
@@ -393,7 +395,7 @@ void print_get_value(DecodeCtx& ctx, std::uint32_t level, std::uint32_t name, st
       return;
     }
     if (name == SO_PEERCRED) {
-      int_fields(ctx, addr, len, kUcred, "duu");
+      int_fields(ctx, addr, len, kUcred, "puu");
       return;
     }
     if (name == SO_ERROR) {

@@ -47,7 +47,10 @@ void ioprio_who(DecodeCtx& ctx) {
 // The tracee's pid as its own namespace sees it (kcmp's pids are in that namespace), from the
 // innermost NStgid of its status file; its pid in ours when that cannot be read.
 std::int32_t own_tgid(DecodeCtx& ctx) {
-  std::ifstream in("/proc/" + std::to_string(ctx.syscall().pid) + "/status");
+  pid_t pid = ctx.syscall().pid;
+  // /proc may be an outer namespace's (the suite's `unshare -p` without a remount).
+  if (ctx.options().pidns != nullptr) pid = ctx.options().pidns->proc_pid(pid);
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::stringstream text;
   text << "\n" << in.rdbuf();
   auto ids = pidns_detail::status_ids(text.str(), PidKind::Tgid);

@@ -198,7 +198,8 @@ Res trace_setup(DecodeCtx& ctx, std::uint64_t arg) {
   field_u(o, "buf_nr", t.buf_nr);
   field_u(o, "start_lba", t.start_lba);
   field_u(o, "end_lba", t.end_lba);
-  field_i(o, "pid", static_cast<std::int32_t>(t.pid));
+  o.field("pid");
+  ctx.pid(static_cast<std::int32_t>(t.pid), PidKind::Tgid);  // -Y names it, pidns translates
   return Res::Exit;
 }
 

@@ -22,11 +22,14 @@ struct Family {
 constexpr Family kFamilies[] = {
     {0x03, ioctl::hdio},         // HDIO_*
     {0x12, ioctl::block},        // BLK*
+    {0x22, ioctl::scsi},         // SG_*
     {'!', ioctl::seccomp},       // SECCOMP_IOCTL_*
+    {'$', ioctl::perf},          // PERF_EVENT_IOC_*
     {'=', ioctl::ptp},           // PTP_*
     {'>', ioctl::counter},       // COUNTER_*
     {'E', ioctl::evdev},         // EVIOC*
     {'I', ioctl::inotify},       // INOTIFY_IOC_*
+    {'K', ioctl::vt},            // KD*, [GP]IO_* of the console
     {'L', ioctl::loop},          // LOOP_*
     {'M', ioctl::mtd},           // MEM*, OTP*, ECC*, MTDFILEMODE
     {'O', ioctl::ubi},           // UBI_IOC* of volumes
@@ -38,10 +41,14 @@ constexpr Family kFamilies[] = {
     {'o', ioctl::ubi},           // UBI_IOC* of the control device
     {'p', ioctl::rtc},           // RTC_*
     {0x89, ioctl::sock_ifconf},  // SIOCGIFCONF
+    {0x89, ioctl::sock},         // SIOC* but SIOCGIFCONF
+    {0xa4, ioctl::tee_ioctl},    // TEE_IOC_*
     {0xaa, ioctl::uffdio},       // UFFDIO_*
     {0xab, ioctl::nbd},          // NBD_*
+    {0xae, ioctl::kvm},          // KVM_*
     {0xb4, ioctl::gpio},         // GPIO_*
     {0xb7, ioctl::nsfs},         // NS_GET_*
+    {0xfd, ioctl::dm_ioctl},     // DM_*
 };
 
 Res dispatch(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg) {

@@ -69,6 +69,15 @@ bool fetch(DecodeCtx& ctx, std::uint64_t addr, T& v) {
 // print_quoted_cstring).
 void cstring(TokenList& o, const char* s, std::size_t size);
 
+// `len` bytes at addr all as \x escapes, cut at -s with "..." (strace's printstr_ex with
+// QUOTE_FORCE_HEX): NULL, or the address when the bytes (and the one past -s) are unreadable.
+void hex_bytes(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len);
+
+// At most `len` bytes at addr up to a NUL, cut at -s with "..." unless the NUL came (strace's
+// printstr_ex with QUOTE_0_TERMINATED): NULL, or the address when unreadable before the NUL.
+// Returns the string's length + 1 when the NUL was read, 0 when not, -1 when unreadable.
+int bounded_cstring(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len);
+
 // A named field holding a number.
 inline void field_u(TokenList& o, std::string_view name, std::uint64_t v) {
   o.field(name);
@@ -108,6 +117,13 @@ Res ubi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 'O',
 Res mtd(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 'M'
 Res v4l2(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 'V'
 Res sock_ifconf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);  // 0x89 SIOCGIFCONF
+Res perf(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // '$' (perf.cpp)
+Res scsi(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x22 (scsi.cpp)
+Res kvm(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);          // 0xae (kvm.cpp)
+Res dm_ioctl(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);     // 0xfd (dm*.cpp)
+Res sock(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);         // 0x89 (sock.cpp)
+Res tee_ioctl(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);    // 0xa4 (tee*.cpp)
+Res vt(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);           // 'K' (kd*.cpp)
 Res evdev(DecodeCtx& ctx, std::uint32_t code, std::uint64_t arg);        // 'E'
 // The name of an evdev request whose number carries an axis, event type or length
 // ("EVIOCGBIT(EV_KEY, 8)"), or empty; `verbose`: as the -X verbose comment spells it, without

@@ -46,7 +46,8 @@ void notif(DecodeCtx& ctx, const Notif& n) {
   TokenList& o = ctx.out();
   o.begin_struct();
   field_x(o, "id", n.id);
-  field_i(o, "pid", static_cast<std::int32_t>(n.pid));
+  o.field("pid");
+  ctx.pid(static_cast<std::int32_t>(n.pid), PidKind::Tgid);  // -Y names it, pidns translates
   field_x(o, "flags", n.flags);
   o.field("data");
   o.begin_struct();

@@ -1,6 +1,9 @@
 // Helpers the ioctl families share.
+#include <algorithm>
 #include <cstring>
+#include <string>
 
+#include "../file_util.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {
@@ -99,6 +102,52 @@ bool fetch(DecodeCtx& ctx, std::uint64_t addr, void* buf, std::size_t len) {
     return false;
   }
   return true;
+}
+
+void hex_bytes(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
+  TokenList& o = ctx.out();
+  if (addr == 0) {
+    o.ptr(0);
+    return;
+  }
+  // strace reads one byte past -s (to know whether more follow): when that one is unreadable
+  // the whole buffer shows as its address.
+  std::size_t limit = ctx.options().string_limit;
+  auto want = static_cast<std::size_t>(std::min<std::uint64_t>(len, limit + 1));
+  std::string bytes(want, '\0');
+  if (want != 0 && !ctx.read(addr, bytes.data(), want)) {
+    o.ptr(addr);
+    return;
+  }
+  if (bytes.size() > limit) bytes.resize(limit);
+  o.raw(ffam::hex_string(bytes, len > limit));
+}
+
+int bounded_cstring(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t len) {
+  TokenList& o = ctx.out();
+  if (addr == 0) {
+    o.ptr(0);
+    return -1;
+  }
+  if (len == 0) {
+    o.str({});
+    return 0;
+  }
+  // strace reads one byte past -s, to know whether the string ends there.
+  std::size_t limit = ctx.options().string_limit;
+  auto want = static_cast<std::size_t>(std::min<std::uint64_t>(len, limit + 1));
+  auto s = ctx.memory().read_string(RemoteAddr(addr), want);
+  if (!s.ok() || (!s->terminated && s->bytes.size() < want)) {
+    o.ptr(addr);
+    return -1;
+  }
+  std::size_t shown = std::min(want, limit);
+  if (s->terminated && s->bytes.size() <= shown) {
+    o.str(s->bytes);
+  } else {
+    o.str(std::string_view(s->bytes).substr(0, shown), kTruncated);
+  }
+  return s->terminated ? static_cast<int>(s->bytes.size()) + 1 : 0;
 }
 
 }  // namespace ptk::sys::ioctl

@@ -158,7 +158,7 @@ void print_header(DecodeCtx& ctx, int protocol, const Msg& m) {
   o.field("nlmsg_seq");
   o.uint_(m.seq);
   o.field("nlmsg_pid");
-  o.int_(static_cast<std::int32_t>(m.pid));
+  ctx.pid(static_cast<std::int32_t>(m.pid), PidKind::Tgid);  // as strace's PRINT_FIELD_TGID
   o.end_struct();
 }
 
@@ -361,7 +361,10 @@ void xflags(TokenList& o, std::string_view table, std::uint64_t value, std::stri
 
 int socket_protocol(DecodeCtx& ctx, int fd) {
   if (fd < 0) return -1;
-  std::string link = fmt::format("/proc/{}/fd/{}", ctx.syscall().pid, fd);
+  pid_t pid = ctx.syscall().pid;
+  // /proc may be an outer namespace's (the suite's `unshare -p` without a remount).
+  if (ctx.options().pidns != nullptr) pid = ctx.options().pidns->proc_pid(pid);
+  std::string link = fmt::format("/proc/{}/fd/{}", pid, fd);
   std::array<char, 64> target{};
   ssize_t n = ::readlink(link.c_str(), target.data(), target.size() - 1);
   constexpr std::string_view kSock = "socket:[";
