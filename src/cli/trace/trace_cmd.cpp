@@ -185,6 +185,10 @@ int run_trace(TraceOptions& o) {
   so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
   so.follow_forks = follow;
   so.follow_threads = follow || !spawning;
+  // The stop before each exit: a thread that dies in a syscall has its "= ?" line printed
+  // there, in the order strace prints it (a leader replaced by another thread's execve has no
+  // other: it vanishes without an exit report).
+  so.exit_stops = true;
   so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
   so.wait_policy.interrupt = stop_flag();
