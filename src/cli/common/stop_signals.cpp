@@ -59,7 +59,16 @@ void install_stop_handlers(StopSignals how) {
   }
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: the handler must interrupt a blocking waitpid
-  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    if (how == StopSignals::Untouched) {
+      struct sigaction start {};
+      start.sa_handler = g_ignored_at_start[i] ? SIG_IGN : SIG_DFL;
+      sigemptyset(&start.sa_mask);
+      sigaction(kStopSignals[i], &start, nullptr);
+    } else {
+      sigaction(kStopSignals[i], &sa, nullptr);
+    }
+  }
   // The guard's signal always stops the session, even where the stop signals are ignored.
   sa.sa_sigaction = on_stop_signal;
   sigaction(parent_death_signal(), &sa, nullptr);
