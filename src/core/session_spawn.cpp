@@ -72,6 +72,8 @@ Result<std::string> resolve_command(const std::string& name) { return find_comma
 [[noreturn]] void exec_when_told(int sync_fd, int err_fd, const char* path, char* const* argv,
                                  char* const* envp, const SpawnOptions& o) {
   // Only async-signal-safe calls from here on: the tracer may have threads.
+  // The go byte is awaited with every signal let through (a kill must be able to end the
+  // wait); the command's own mask comes just before the exec.
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -85,6 +87,7 @@ Result<std::string> resolve_command(const std::string& name) { return find_comma
   if (got != 1) _exit(127);
   close(sync_fd);
   if (o.child_setup) o.child_setup();
+  if (o.signal_mask) sigprocmask(SIG_SETMASK, &*o.signal_mask, nullptr);
   execve(path, argv, envp);
   int err = errno;
   (void)!write(err_fd, &err, sizeof err);

@@ -4,6 +4,7 @@
 // to one thread of the tracer: it is single-threaded by contract and does no locking.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -65,6 +66,9 @@ struct SpawnOptions {
   // Signals the child ignores (SIG_IGN survives execve, a handler does not): those the tracer
   // was started with ignored and handles itself, e.g. the SIGHUP of `nohup ptk trace ...`.
   std::vector<int> ignored_signals{};
+  // The signal mask the child execs with (none blocked when unset): e.g. the one the tracer
+  // was started with, which a command run by strace inherits.
+  std::optional<sigset_t> signal_mask{};
 };
 
 // The file argv[0] names, found as execvp would (PATH), or why there is none.

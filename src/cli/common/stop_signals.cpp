@@ -33,9 +33,23 @@ bool is_parent_death(int sig) { return sig == parent_death_signal(); }
 bool g_ignored_at_start[std::size(kStopSignals)] = {};
 bool g_recorded = false;
 
+// The signal mask ptk was started with: the command inherits it, as under strace.
+sigset_t g_mask_at_start;
+// SIGCHLD ignored at start: the kernel would reap ptk's children (the tracer, the command)
+// before any waitpid sees them end, so ptk takes it back to SIG_DFL and the command gets it
+// ignored again.
+bool g_sigchld_ignored_at_start = false;
+
 void record_start_dispositions() {
   if (g_recorded) return;
   g_recorded = true;
+  sigemptyset(&g_mask_at_start);
+  sigprocmask(SIG_BLOCK, nullptr, &g_mask_at_start);
+  struct sigaction chld {};
+  if (sigaction(SIGCHLD, nullptr, &chld) == 0 && chld.sa_handler == SIG_IGN) {
+    g_sigchld_ignored_at_start = true;
+    signal(SIGCHLD, SIG_DFL);
+  }
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     struct sigaction old {};
     g_ignored_at_start[i] =
@@ -85,6 +99,8 @@ void set_child_signals(SpawnOptions& spawn) {
   record_start_dispositions();
   spawn.default_signals.clear();
   spawn.ignored_signals.clear();
+  spawn.signal_mask = g_mask_at_start;
+  if (g_sigchld_ignored_at_start) spawn.ignored_signals.push_back(SIGCHLD);
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     (g_ignored_at_start[i] ? spawn.ignored_signals : spawn.default_signals)
         .push_back(kStopSignals[i]);

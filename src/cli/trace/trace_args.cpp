@@ -207,8 +207,11 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       o.output_separately = true;
       break;
     case 'I':
-      if (v == "1" || v == "anywhere" || v == "2" || v == "waiting")
+      // strace's names; "always" is its other name of "anywhere".
+      if (v == "1" || v == "anywhere" || v == "always")
         o.interruptible = 1;
+      else if (v == "2" || v == "waiting")
+        o.interruptible = 2;
       else if (v == "3" || v == "never")
         o.interruptible = 3;
       else if (v == "4" || v == "never_tstp")
