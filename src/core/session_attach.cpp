@@ -128,6 +128,8 @@ Status Session::detach(pid_t pid) {
     return Error(ErrorKind::InvalidArgument, fmt::format("detach {}", pid), 0,
                  "the process is not traced by this session");
   }
+  // A command we started stays our child: its end is reported to us as its parent.
+  if (p->second.spawned) let_go_children_.insert(pid);
   std::set<pid_t> pending;
   for (pid_t tid : std::vector<pid_t>(p->second.tids)) {
     Thread& t = threads_[tid];

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +50,13 @@ struct SessionOptions {
   bool follow_threads = true;  // trace new threads of traced processes
   bool exit_stops = false;     // PTRACE_O_TRACEEXIT: an Exiting event before each exit
   WaitPolicy wait_policy{};
+  // Told of processes the session does not trace that waitpid still reports: `exited` when
+  // the end of a child of the tracer it knows nothing of is ignored (a tracee's
+  // clone(CLONE_PARENT) child made without following forks); otherwise a process that stopped
+  // as our tracee unasked (a clone(CLONE_PTRACE) child without following) and was let go.
+  // Children it spawned and detached are not strangers. strace says "Exit of unknown pid N
+  // ignored" and "Detached unknown pid N".
+  std::function<void(pid_t pid, bool exited)> on_stranger{};
 };
 
 struct SpawnOptions {
@@ -249,7 +257,8 @@ class Session {
   std::unordered_map<pid_t, int> early_stops_;  // first stops of children not yet announced
   WaitPolicyState wait_state_;
   std::optional<Error> launch_failure_;
-  std::map<pid_t, int> ends_;  // raw wait status of each process's main thread at its end
+  std::map<pid_t, int> ends_;        // raw wait status of each process's main thread at its end
+  std::set<pid_t> let_go_children_;  // spawned and detached: their end comes to us, quietly
 };
 
 }  // namespace ptk

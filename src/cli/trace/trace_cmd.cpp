@@ -195,6 +195,14 @@ int run_trace(TraceOptions& o) {
   // there, in the order strace prints it (a leader replaced by another thread's execve has no
   // other: it vanishes without an exit report).
   so.exit_stops = true;
+  // strace's lines about processes it does not trace (-qq hides the first, -q the second).
+  so.on_stranger = [quiet = o.quiet](pid_t pid, bool exited) {
+    if (exited && !(quiet & kQuietExit)) {
+      fmt::print(stderr, "ptk trace: Exit of unknown pid {} ignored\n", pid);
+    } else if (!exited && !(quiet & kQuietAttach)) {
+      fmt::print(stderr, "ptk trace: Detached unknown pid {}\n", pid);
+    }
+  };
   so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
   so.wait_policy.interrupt = stop_flag();
