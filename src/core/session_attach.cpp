@@ -23,13 +23,14 @@ using detail::ptrace_call;
 
 Status check_attachable(pid_t pid) { return detail::check_attach_target(pid, false); }
 
-Status Session::seize(pid_t tid, bool spawned) {
+Status Session::seize(pid_t tid, bool spawned, bool exit_kill) {
   unsigned long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
   if (options_.follow_threads || options_.follow_forks) opts |= PTRACE_O_TRACECLONE;
   if (options_.follow_forks) opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
   if (options_.exit_stops) opts |= PTRACE_O_TRACEEXIT;
   if (options_.syscall_stops == SyscallStops::Seccomp) opts |= PTRACE_O_TRACESECCOMP;
-  if (spawned) opts |= PTRACE_O_EXITKILL;  // never for attached processes: they must survive us
+  // Never for attached processes: they must survive us.
+  if (spawned && exit_kill) opts |= PTRACE_O_EXITKILL;
   auto r = ptrace_call(PTRACE_SEIZE, tid, 0, opts);
   if (!r.ok()) return detail::explain_attach_error(tid, r.error());
   auto st = read_status(tid);
@@ -40,7 +41,7 @@ Status Session::seize(pid_t tid, bool spawned) {
 
 Status Session::attach_thread(pid_t tid) {
   PTK_TRY(detail::check_attach_target(tid, threads_.count(tid) != 0));
-  PTK_TRY(seize(tid, false));
+  PTK_TRY(seize(tid, false, false));
   PTK_TRY(ptrace_call(PTRACE_INTERRUPT, tid));
   return wait_for_initial_stops({tid});
 }
@@ -63,7 +64,7 @@ Status Session::attach(pid_t pid) {
     for (pid_t tid : *tids) {
       if (!seen.insert(tid).second || threads_.count(tid) != 0) continue;
       found_new = true;
-      Status s = seize(tid, false);
+      Status s = seize(tid, false, false);
       if (!s.ok()) {
         if (s.error().kind() == ErrorKind::NoSuchProcess && tid != tgid) continue;  // exited
         if (!seized.empty()) (void)detach(tgid);
@@ -127,6 +128,8 @@ Status Session::detach(pid_t pid) {
     return Error(ErrorKind::InvalidArgument, fmt::format("detach {}", pid), 0,
                  "the process is not traced by this session");
   }
+  // A command we started stays our child: its end is reported to us as its parent.
+  if (p->second.spawned) let_go_children_.insert(pid);
   std::set<pid_t> pending;
   for (pid_t tid : std::vector<pid_t>(p->second.tids)) {
     Thread& t = threads_[tid];

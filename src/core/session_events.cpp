@@ -33,12 +33,16 @@ std::optional<Event> Session::translate(pid_t tid, int raw_status) {
   if (it == threads_.end()) {
     // An auto-attached child can report its first stop before its parent's fork/clone event
     // names it; keep the stop until then. Exits of threads we never knew are not ours.
-    if (!WIFSTOPPED(raw_status)) return std::nullopt;
+    if (!WIFSTOPPED(raw_status)) {
+      if (let_go_children_.erase(tid) == 0 && options_.on_stranger) options_.on_stranger(tid, true);
+      return std::nullopt;
+    }
     if (!options_.follow_forks && !options_.follow_threads) {
       // No fork or clone event will ever name it: a child its parent made with CLONE_PTRACE
       // (clone(2)), traced by us without asking. Let it go, as strace does, or it would wait
       // stopped forever (and its parent with it). Its first stop is the SIGSTOP of the attach.
       (void)ptrace_call(PTRACE_DETACH, tid, 0, 0);
+      if (options_.on_stranger) options_.on_stranger(tid, false);
       return std::nullopt;
     }
     early_stops_[tid] = raw_status;

@@ -34,7 +34,7 @@ bool is_executable_file(const std::string& path) {
 }
 
 // Finds the program as execvp would, so a missing command is reported before any fork.
-Result<std::string> resolve_command(const std::string& name) {
+Result<std::string> find_command(const std::string& name) {
   if (name.empty()) return Error(ErrorKind::InvalidArgument, "spawn", 0, "empty command name");
   if (name.find('/') != std::string::npos) {
     if (::access(name.c_str(), F_OK) != 0) {
@@ -65,30 +65,34 @@ bool is_exec_syscall(const SyscallStop& sc) {
   return spec != nullptr && (spec->name == "execve" || spec->name == "execveat");
 }
 
-[[noreturn]] void child_main(int sync_fd, int err_fd, const char* path, char* const* argv,
-                             char* const* envp, const SpawnOptions& o) {
+}  // namespace
+
+Result<std::string> resolve_command(const std::string& name) { return find_command(name); }
+
+[[noreturn]] void exec_when_told(int sync_fd, int err_fd, const char* path, char* const* argv,
+                                 char* const* envp, const SpawnOptions& o) {
   // Only async-signal-safe calls from here on: the tracer may have threads.
-  sigset_t mask;
-  if (o.signal_mask) {
-    mask = *o.signal_mask;
-  } else {
-    sigemptyset(&mask);
-  }
-  sigprocmask(SIG_SETMASK, &mask, nullptr);
+  // The go byte is awaited with every signal let through (a kill must be able to end the
+  // wait); the command's own mask comes just before the exec.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   for (int sig : o.default_signals) signal(sig, SIG_DFL);
   for (int sig : o.ignored_signals) signal(sig, SIG_IGN);
   char go = 0;
-  while (read(sync_fd, &go, 1) < 0 && errno == EINTR) {
+  ssize_t got;
+  while ((got = read(sync_fd, &go, 1)) < 0 && errno == EINTR) {
   }
+  // No byte: the tracer is gone before it let us go. The program must not run untraced.
+  if (got != 1) _exit(127);
   close(sync_fd);
   if (o.child_setup) o.child_setup();
+  if (o.signal_mask) sigprocmask(SIG_SETMASK, &*o.signal_mask, nullptr);
   execve(path, argv, envp);
   int err = errno;
   (void)!write(err_fd, &err, sizeof err);
   _exit(127);
 }
-
-}  // namespace
 
 // Killed (by someone else: ptk does not) between the fork and the exec, or at the exec itself,
 // whose event stop a SIGKILL ends before ptk sees it: the command was started, and killed.
@@ -101,7 +105,7 @@ Result<pid_t> Session::killed_at_launch(pid_t pid, int status) {
 
 Result<pid_t> Session::spawn(const SpawnOptions& o) {
   if (o.argv.empty()) return Error(ErrorKind::InvalidArgument, "spawn", 0, "no command given");
-  PTK_ASSIGN_OR_RETURN(std::string path, resolve_command(o.argv[0]));
+  PTK_ASSIGN_OR_RETURN(std::string path, find_command(o.argv[0]));
   std::vector<char*> argv, envp;
   for (const auto& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -119,10 +123,19 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
 
   pid_t pid = ::fork();
   if (pid < 0) return Error::from_errno(errno, "fork");
-  if (pid == 0) child_main(sync_r.get(), err_w.get(), path.c_str(), argv.data(), env, o);
+  if (pid == 0) exec_when_told(sync_r.get(), err_w.get(), path.c_str(), argv.data(), env, o);
   sync_r.reset();
   err_w.reset();
+  return take_launch(pid, std::move(sync_w), std::move(err_r), path, o, true);
+}
 
+Result<pid_t> Session::adopt_launch(pid_t pid, UniqueFd go, UniqueFd exec_error,
+                                    const std::string& path, const SpawnOptions& o) {
+  return take_launch(pid, std::move(go), std::move(exec_error), path, o, false);
+}
+
+Result<pid_t> Session::take_launch(pid_t pid, UniqueFd sync_w, UniqueFd err_r,
+                                   const std::string& path, const SpawnOptions& o, bool exit_kill) {
   auto fail = [&](Error e) -> Error {
     ::kill(pid, SIGKILL);
     remove_thread(pid);
@@ -131,7 +144,7 @@ Result<pid_t> Session::spawn(const SpawnOptions& o) {
     }
     return e;
   };
-  if (Status s = seize(pid, /*spawned=*/true); !s.ok()) return fail(s.error());
+  if (Status s = seize(pid, /*spawned=*/true, exit_kill); !s.ok()) return fail(s.error());
   processes_[pid].program = path;
   if (o.stop_before_exec) {
     // Stop the child (it is blocked in read on the pipe) so that it can be restarted with

@@ -217,6 +217,12 @@ void Tracer::on_gone(const Event& ev) {
   if (it != threads_.end()) threads_.erase(it);
 }
 
+void Tracer::on_exiting(const Event& ev) {
+  auto it = threads_.find(ev.tid);
+  if (it == threads_.end() || !it->second.active || !it->second.reported) return;
+  sink_.thread_exiting(ev, it->second.sc);
+}
+
 void Tracer::on_exec(const Event& ev) {
   if (ev.old_tid != ev.tid) {
     // The old leader is gone (execve from another thread, de_thread): nothing to resume.
@@ -321,6 +327,9 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
         break;
       case EventKind::Exec:
         on_exec(*ev);
+        break;
+      case EventKind::Exiting:
+        on_exiting(*ev);
         break;
       case EventKind::Exited:
       case EventKind::Killed:

@@ -85,6 +85,46 @@ TEST(SysProcess, CloneFlagsAndSignal) {
             "child_tidptr=0x3000) = 5");
 }
 
+// clone with -y: the pidfd CLONE_PIDFD stores at parent_tid is a descriptor (strace's
+// printnum_fd); with CLONE_PARENT_SETTID the same slot holds the child's tid.
+std::string clone_with_fd_paths(std::uint64_t flags, const int* slot, std::int64_t ret) {
+  DecodedSyscall sc;
+  sc.arch = Arch::X86_64;
+  sc.spec = find_syscall(sc.arch, "clone");
+  EXPECT_NE(sc.spec, nullptr);
+  if (sc.spec == nullptr) return {};
+  sc.nr = sc.spec->nr;
+  sc.raw_args = {flags, 0, addr_of(slot), 0, 0, 0};
+  DecodeOptions opts;
+  opts.fd_paths = true;
+  FdPathFn paths = [](pid_t, int fd) { return fmt::format("anon_inode:[pidfd{}]", fd); };
+  Memory mem(::getpid());
+  decode_entry(sc, mem, opts, &paths);
+  sc.ret = ret;
+  sc.is_error = ret < 0;
+  decode_exit(sc, mem, opts, &paths);
+  std::string out;
+  TextOptions text;
+  text.acolumn = 0;
+  render_line(sc, text, out);
+  return std::regex_replace(out, std::regex(" +="), " =");
+}
+
+TEST(SysProcess, ClonePidfdIsADescriptor) {
+  int slot = 3;
+  EXPECT_EQ(
+      clone_with_fd_paths(0x1000 | SIGCHLD, &slot, 42),
+      "clone(child_stack=NULL, flags=CLONE_PIDFD|SIGCHLD, parent_tid=[3<anon_inode:[pidfd3]>]) "
+      "= 42");
+  slot = 42;
+  EXPECT_EQ(clone_with_fd_paths(0x00100000 | SIGCHLD, &slot, 42),
+            "clone(child_stack=NULL, flags=CLONE_PARENT_SETTID|SIGCHLD, parent_tid=[42]) = 42");
+  // A failed call wrote nothing: the address.
+  EXPECT_EQ(clone_with_fd_paths(0x1000 | SIGCHLD, &slot, -22),
+            "clone(child_stack=NULL, flags=CLONE_PIDFD|SIGCHLD, parent_tid=" + hex(&slot) +
+                ") = -1 EINVAL (Invalid argument)");
+}
+
 TEST(SysProcess, ExecArraysEndingAtUnmappedMemory) {
   EdgePage page;
   // Two pointers, then the unmapped page: no NULL before it.

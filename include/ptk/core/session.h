@@ -13,12 +13,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "ptk/arch/registers.h"
 #include "ptk/base/result.h"
+#include "ptk/base/unique_fd.h"
 #include "ptk/core/event.h"
 #include "ptk/core/memory.h"
 #include "ptk/core/wait_policy.h"
@@ -48,6 +50,13 @@ struct SessionOptions {
   bool follow_threads = true;  // trace new threads of traced processes
   bool exit_stops = false;     // PTRACE_O_TRACEEXIT: an Exiting event before each exit
   WaitPolicy wait_policy{};
+  // Told of processes the session does not trace that waitpid still reports: `exited` when
+  // the end of a child of the tracer it knows nothing of is ignored (a tracee's
+  // clone(CLONE_PARENT) child made without following forks); otherwise a process that stopped
+  // as our tracee unasked (a clone(CLONE_PTRACE) child without following) and was let go.
+  // Children it spawned and detached are not strangers. strace says "Exit of unknown pid N
+  // ignored" and "Detached unknown pid N".
+  std::function<void(pid_t pid, bool exited)> on_stranger{};
 };
 
 struct SpawnOptions {
@@ -65,11 +74,20 @@ struct SpawnOptions {
   // Signals the child ignores (SIG_IGN survives execve, a handler does not): those the tracer
   // was started with ignored and handles itself, e.g. the SIGHUP of `nohup ptk trace ...`.
   std::vector<int> ignored_signals{};
-  // The signals the command starts with blocked (a mask survives execve): the tracer's own
-  // mask at its start, so `ptk trace` is as transparent as strace (its sigblock.test). Unset:
-  // none blocked.
+  // The signal mask the child execs with (none blocked when unset): e.g. the one the tracer
+  // was started with, which a command run by strace inherits.
   std::optional<sigset_t> signal_mask{};
 };
+
+// The file argv[0] names, found as execvp would (PATH), or why there is none.
+Result<std::string> resolve_command(const std::string& name);
+// The launching side of spawn(), for a process that is not the tracer's child (strace -D runs
+// the command in the process that was started, and the tracer in a grandchild): waits until
+// one byte (or EOF) comes on `sync_fd`, sets the signals of `o` up, runs o.child_setup and
+// execs; a failed exec writes its errno (an int) to `err_fd` and exits 127. The tracer calls
+// Session::adopt_launch meanwhile. Only async-signal-safe calls: it may run after a fork.
+[[noreturn]] void exec_when_told(int sync_fd, int err_fd, const char* path, char* const* argv,
+                                 char* const* envp, const SpawnOptions& o);
 
 enum class ThreadState : std::uint8_t { Running, Stopped, Listening, Exited };
 
@@ -118,6 +136,12 @@ class Session {
   // before it gets there (a SIGKILL from elsewhere) is started all the same: its Killed event
   // is the first one, end_of() says so, and every request on it fails with TraceeGone.
   Result<pid_t> spawn(const SpawnOptions& options);
+  // As spawn(), for `pid`, a process in exec_when_told() that is not a child of this one:
+  // `go` is the write end of its sync_fd, `exec_error` the read end of its err_fd, `path` the
+  // file it executes. The process is seized, stopped, told to go and run to its execve. Unlike
+  // a spawned child it survives the tracer (no PTRACE_O_EXITKILL): it is the shell's.
+  Result<pid_t> adopt_launch(pid_t pid, UniqueFd go, UniqueFd exec_error, const std::string& path,
+                             const SpawnOptions& options);
   // Attaches to every thread of a running process (PTRACE_SEIZE + PTRACE_INTERRUPT) and
   // returns with all of them stopped; events seen on the way are queued for wait().
   Status attach(pid_t pid);
@@ -207,7 +231,8 @@ class Session {
  private:
   class Impl;
   friend class Impl;
-  Status seize(pid_t tid, bool spawned);
+  // `exit_kill`: PTRACE_O_EXITKILL, for spawned processes that must not outlive the tracer.
+  Status seize(pid_t tid, bool spawned, bool exit_kill);
   std::optional<Event> translate(pid_t tid, int raw_status);
   std::optional<Event> translate_syscall(Thread& t, Event ev);
   std::optional<Event> translate_event(Thread& t, Event ev, int ptrace_event);
@@ -221,6 +246,8 @@ class Session {
   Status wait_for_initial_stops(const std::vector<pid_t>& tids);
   Error exited_while_attaching(pid_t pid, const std::string& name);
   Result<pid_t> spawn_handshake(const SpawnOptions& options);
+  Result<pid_t> take_launch(pid_t pid, UniqueFd sync_w, UniqueFd err_r, const std::string& path,
+                            const SpawnOptions& o, bool exit_kill);
   Result<pid_t> killed_at_launch(pid_t pid, int status);
 
   SessionOptions options_;
@@ -230,7 +257,8 @@ class Session {
   std::unordered_map<pid_t, int> early_stops_;  // first stops of children not yet announced
   WaitPolicyState wait_state_;
   std::optional<Error> launch_failure_;
-  std::map<pid_t, int> ends_;  // raw wait status of each process's main thread at its end
+  std::map<pid_t, int> ends_;        // raw wait status of each process's main thread at its end
+  std::set<pid_t> let_go_children_;  // spawned and detached: their end comes to us, quietly
 };
 
 }  // namespace ptk

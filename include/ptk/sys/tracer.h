@@ -29,6 +29,10 @@ class TraceSink {
   virtual void group_stop(const Event& /*ev*/) {}
   // A thread exited or was killed; `pending` is its syscall in progress, if any.
   virtual void thread_gone(const Event& ev, DecodedSyscall* pending) = 0;
+  // The thread stopped on its way out (PTRACE_EVENT_EXIT) inside `pending`, a reported syscall
+  // that will never return. thread_gone follows later with the same `pending`, or never: a
+  // thread-group leader an execve of another thread replaced vanishes without an exit report.
+  virtual void thread_exiting(const Event& /*ev*/, DecodedSyscall& /*pending*/) {}
   virtual void exec(const Event& /*ev*/) {}
   // The spawned command could not be executed (EventKind::ExecFailed; exit_code is the errno):
   // its failed execve was the last syscall reported, and the child is gone.
@@ -116,6 +120,7 @@ class Tracer {
   void on_entry(const Event& ev);
   void on_exit(const Event& ev);
   void on_gone(const Event& ev);
+  void on_exiting(const Event& ev);
   void on_exec(const Event& ev);
   void abandon(pid_t tid, ThreadState& ts);
   // Interrupts the threads hooks hold; true while any is held.

@@ -29,24 +29,26 @@ constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
 bool is_parent_death(int sig) { return sig == parent_death_signal(); }
 
-// Per stop signal: whether ptk was started with it ignored; and the signals it started with
-// blocked. The command gets both back.
+// Per stop signal: whether ptk was started with it ignored.
 bool g_ignored_at_start[std::size(kStopSignals)] = {};
-sigset_t g_mask_at_start;
-bool g_sigchld_ignored_at_start = false;
 bool g_recorded = false;
+
+// The signal mask ptk was started with: the command inherits it, as under strace.
+sigset_t g_mask_at_start;
+// SIGCHLD ignored at start: the kernel would reap ptk's children (the tracer, the command)
+// before any waitpid sees them end, so ptk takes it back to SIG_DFL and the command gets it
+// ignored again.
+bool g_sigchld_ignored_at_start = false;
 
 void record_start_dispositions() {
   if (g_recorded) return;
   g_recorded = true;
-  ::sigprocmask(SIG_SETMASK, nullptr, &g_mask_at_start);
-  // An ignored SIGCHLD makes the kernel reap children by itself (wait(2), NOTES): waitpid
-  // would miss the command's exit and the guard's wait for the tracer fail with ECHILD. ptk
-  // takes the default and gives the command the ignored SIGCHLD back (strace's sigign.test).
+  sigemptyset(&g_mask_at_start);
+  sigprocmask(SIG_BLOCK, nullptr, &g_mask_at_start);
   struct sigaction chld {};
   if (sigaction(SIGCHLD, nullptr, &chld) == 0 && chld.sa_handler == SIG_IGN) {
     g_sigchld_ignored_at_start = true;
-    ::signal(SIGCHLD, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
   }
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
     struct sigaction old {};
@@ -71,7 +73,16 @@ void install_stop_handlers(StopSignals how) {
   }
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: the handler must interrupt a blocking waitpid
-  for (int sig : kStopSignals) sigaction(sig, &sa, nullptr);
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    if (how == StopSignals::Untouched) {
+      struct sigaction start {};
+      start.sa_handler = g_ignored_at_start[i] ? SIG_IGN : SIG_DFL;
+      sigemptyset(&start.sa_mask);
+      sigaction(kStopSignals[i], &start, nullptr);
+    } else {
+      sigaction(kStopSignals[i], &sa, nullptr);
+    }
+  }
   // The guard's signal always stops the session, even where the stop signals are ignored.
   sa.sa_sigaction = on_stop_signal;
   sigaction(parent_death_signal(), &sa, nullptr);

@@ -21,13 +21,16 @@
 
 namespace ptk::cli {
 
-enum class StopSignals : std::uint8_t { Interrupt, Ignore };
+// Interrupt: a handler ends the trace cleanly; Ignore: they change nothing; Untouched: the
+// dispositions ptk was started with (strace -I1, "anywhere": ptk dies of them at once).
+enum class StopSignals : std::uint8_t { Interrupt, Ignore, Untouched };
 
 // strace's default: ignored when a command is started and the output goes to a file.
 StopSignals stop_signals_for(bool spawning, bool output_to_file);
 
-// Ignores, or installs the flag-setting handler for, SIGINT, SIGTERM, SIGHUP, SIGQUIT and
-// SIGPIPE. The dispositions ptk was started with are kept for the commands it spawns.
+// Ignores, leaves as ptk found them, or installs the flag-setting handler for, SIGINT, SIGTERM,
+// SIGHUP, SIGQUIT and SIGPIPE. The dispositions ptk was started with are kept for the commands it
+// spawns.
 void install_stop_handlers(StopSignals how = StopSignals::Interrupt);
 
 // Those signals.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <getopt.h>
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 #include <vector>
@@ -49,10 +50,10 @@ constexpr TraceOptionSpec kSpecs[] = {
   {'u', "user", ArgMode::Required, "USERNAME", "Run the command as USERNAME (its uid, gid and groups)"},
   // Tracing.
   {'b', "detach-on", ArgMode::Required, "execve", "Detach from a process when it calls execve"},
-  {'D', "daemonize", ArgMode::Optional, "MODE", "Accepted; the command stays a child of ptk's tracer (says so)"},
+  {'D', "daemonize", ArgMode::Optional, "MODE", "Trace from a detached grandchild, the command being the shell's child (-DD/-DDD: own process group/session)"},
   {'f', "follow-forks", ArgMode::None, nullptr, "Follow forks (-ff: one output file per process, with -o)"},
   {kOutputSeparately, "output-separately", ArgMode::None, nullptr, "With -f and -o FILE: write each process to FILE.PID"},
-  {'I', "interruptible", ArgMode::Required, "N", "1/anywhere/always, 2/waiting: signals stop ptk; 3/never, 4/never_tstp: they do not"},
+  {'I', "interruptible", ArgMode::Required, "N", "1/anywhere: ptk dies of them, 2/waiting: they stop the trace; 3/never, 4/never_tstp: ignored"},
   // Filtering.
   {'e', "expr", ArgMode::Required, "EXPR", "A qualifying expression: trace=, signal=, status=, quiet=, raw=, verbose=, abbrev=, decode-fds=, decode-pids=, inject=, fault="},
   {kTrace, "trace", ArgMode::Required, "SET", "Trace only the syscalls in SET (-e trace=SET)"},
@@ -192,7 +193,12 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       if (!v.empty() && v != "grandchild" && v != "pgroup" && v != "pgrp" && v != "session") {
         return bad(fmt::format("--daemonize={}", v), "expected grandchild, pgroup or session");
       }
-      o.daemonize = true;
+      // -D, -DD, -DDD as strace counts them; a named mode sets the level.
+      if (v.empty()) {
+        o.daemonize = std::min(o.daemonize + 1, 3);
+      } else {
+        o.daemonize = v == "grandchild" ? 1 : v == "session" ? 3 : 2;
+      }
       break;
     case 'f':
       ++o.follow;
@@ -201,8 +207,11 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       o.output_separately = true;
       break;
     case 'I':
-      if (v == "1" || v == "anywhere" || v == "always" || v == "2" || v == "waiting")
+      // strace's names; "always" is its other name of "anywhere".
+      if (v == "1" || v == "anywhere" || v == "always")
         o.interruptible = 1;
+      else if (v == "2" || v == "waiting")
+        o.interruptible = 2;
       else if (v == "3" || v == "never")
         o.interruptible = 3;
       else if (v == "4" || v == "never_tstp")

@@ -22,6 +22,7 @@
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_args.h"
+#include "trace/trace_daemon.h"
 #include "trace/trace_dump.h"
 #include "trace/trace_extras.h"
 #include "trace/trace_json.h"
@@ -130,6 +131,7 @@ Result<pid_t> spawn_command(const TraceOptions& o, Session& session,
       if (program != nullptr) program->install_in_child();
     };
   }
+  if (o.daemonize > 0) return spawn_from_grandchild(o.daemonize, session, sp);
   return session.spawn(sp);
 }
 
@@ -182,7 +184,10 @@ int run_trace(TraceOptions& o) {
   // A seccomp filter is only safe when every descendant is traced: a SECCOMP_RET_TRACE with
   // no tracer attached fails the syscall with ENOSYS (seccomp(2)). So it needs -f.
   sys::SyscallFilter stops = sys::stop_filter(to);
-  bool use_seccomp = spawning && !stops.selects_all() && (follow || o.seccomp_bpf);
+  // Processes attached with -p have no filter: their syscalls would never stop (strace, too,
+  // drops --seccomp-bpf with -p).
+  bool use_seccomp =
+      spawning && o.pids.empty() && !stops.selects_all() && (follow || o.seccomp_bpf);
   if (o.seccomp_bpf) follow = true;
   std::unique_ptr<sys::SeccompProgram> program;
   if (use_seccomp) {
@@ -198,17 +203,30 @@ int run_trace(TraceOptions& o) {
   if (Status s = out.open(o.output, o.output_separately, o.append); !s.ok()) {
     return fail("trace", s.error());
   }
-  out.set_prefix({.pid_column = !o.output.empty() && follow,
-                  .pid_brackets = o.output.empty(),
-                  .timestamps = o.timestamps,
-                  .timestamp_digits = o.timestamp_digits,
-                  .relative = o.relative,
-                  .relative_digits = o.relative_digits});
+  TraceOutput::Prefix prefix{.pid_column = !o.output.empty() && follow,
+                             .pid_brackets = o.output.empty(),
+                             .timestamps = o.timestamps,
+                             .timestamp_digits = o.timestamp_digits,
+                             .relative = o.relative,
+                             .relative_digits = o.relative_digits};
+  out.set_prefix(prefix);
 
   SessionOptions so;
   so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
   so.follow_forks = follow;
   so.follow_threads = follow || !spawning;
+  // The stop before each exit: a thread that dies in a syscall has its "= ?" line printed
+  // there, in the order strace prints it (a leader replaced by another thread's execve has no
+  // other: it vanishes without an exit report).
+  so.exit_stops = true;
+  // strace's lines about processes it does not trace (-qq hides the first, -q the second).
+  so.on_stranger = [quiet = o.quiet](pid_t pid, bool exited) {
+    if (exited && !(quiet & kQuietExit)) {
+      fmt::print(stderr, "ptk trace: Exit of unknown pid {} ignored\n", pid);
+    } else if (!exited && !(quiet & kQuietAttach)) {
+      fmt::print(stderr, "ptk trace: Detached unknown pid {}\n", pid);
+    }
+  };
   so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
   so.wait_policy.interrupt = stop_flag();
@@ -262,17 +280,16 @@ int run_trace(TraceOptions& o) {
     sinks.add(stacks.get());  // after the printer: it takes a dying thread's stack first
   }
 
-  // -I: 1 and 2 let the stop signals end the trace, 3 and 4 ignore them (strace's "never").
+  // -I: 1 leaves the stop signals as they were (ptk dies of them, strace's "anywhere"), 2 lets
+  // them end the trace, 3 and 4 ignore them (strace's "never"), as -D does by default.
   StopSignals stops_how = stop_signals_for(spawning, !o.output.empty());
+  if (o.daemonize > 0 && spawning) stops_how = StopSignals::Ignore;
   if (o.interruptible != 0) {
-    stops_how = o.interruptible >= 3 ? StopSignals::Ignore : StopSignals::Interrupt;
+    stops_how = o.interruptible >= 3   ? StopSignals::Ignore
+                : o.interruptible == 1 ? StopSignals::Untouched
+                                       : StopSignals::Interrupt;
   }
   install_stop_handlers(stops_how);
-  if (o.daemonize) {
-    fmt::print(stderr,
-               "ptk trace: warning: -D: the command stays a child of ptk's tracer (ptk does not "
-               "trace from a grandchild)\n");
-  }
   std::unique_ptr<ExitWatcher> watcher;
   pid_t command = 0;
   if (spawning) {
@@ -300,6 +317,12 @@ int run_trace(TraceOptions& o) {
     if (Status s = session.resume_all(command); !s.ok()) return fail("trace", s.error());
   }
   text.set_tracee_count(session.thread_count());
+  // As strace: a file (-o, not -ff) has the pid column when several threads are traced from
+  // the start (-p PID cmd, -p of a multi-threaded process), as with -f.
+  if (!o.output.empty() && !o.output_separately && session.thread_count() > 1) {
+    prefix.pid_column = true;
+    out.set_prefix(prefix);
+  }
 
   // Started after the spawn: see LiveFlusher::start().
   LiveFlusher live([&] {
@@ -361,7 +384,10 @@ int trace_main(int argc, char** argv) {
   // As the other commands that change a process: traced from a child of this process (see
   // ptk/core/tracer_child.h), with the stop handlers in both from the fork on.
   install_stop_handlers();
-  run_tracer_in_child(stop_signals(), parent_death_signal());
+  // -D: this process becomes the command, and the tracer is a grandchild (trace_daemon.h).
+  if (o.daemonize == 0 || o.command.empty()) {
+    run_tracer_in_child(stop_signals(), parent_death_signal());
+  }
   return run_trace(o);
 }
 

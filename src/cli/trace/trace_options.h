@@ -86,7 +86,7 @@ struct TraceOptions {
   bool summary_too = false;                     // -C
   SummaryOptions summary_opts;      // -w, -S, -U, -O (trace_summary.h parses the values)
   int interruptible = 0;            // -I (0: ptk's default)
-  bool daemonize = false;           // -D, -DD, -DDD
+  int daemonize = 0;                // -D, -DD, -DDD: 1, 2, 3
   unsigned quiet = 0;               // -q, -qq, -qqq, -e quiet=: QuietFlag bits
   int stack_trace = 0;              // -k
   bool seccomp_bpf = false;         // --seccomp-bpf

@@ -72,8 +72,7 @@ void TextPrinter::close_open_line() {
 
 void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
   Pending& p = pending_[sc.tid];
-  p.sc = &sc;
-  p.head_printed = false;
+  p = Pending{.sc = &sc};
   if (deferred_) return;
   close_open_line();
   start_line(open_line_, sc.tid, sc.entry_ns, &sc);
@@ -149,18 +148,28 @@ void TextPrinter::thread_start(const Event& /*ev*/) { ++tracees_; }
 
 void TextPrinter::exec(const Event& ev) {
   if (ev.old_tid == ev.tid) return;
-  // A non-leader thread exec'd and took the leader's tid: its syscall in progress (the execve)
-  // goes on under the new tid, and the old leader is gone.
+  // A non-leader thread exec'd and took the leader's tid: the old leader is gone without an
+  // exit report, and the syscall in progress (the execve) goes on under the new tid.
+  if (open_ == ev.tid) close_open_line();  // the old leader's: not to be taken for the execve's
   pending_.erase(ev.tid);
   if (auto it = pending_.find(ev.old_tid); it != pending_.end()) {
     pending_[ev.tid] = it->second;
     pending_.erase(ev.old_tid);
   }
   if (open_ == ev.old_tid) {
-    open_ = ev.tid;
-  } else if (open_ == ev.tid) {
+    // As strace: the execve's line ends where it was, and its result comes as "<... resumed>"
+    // under the new tid.
+    out_.write_partial(ev.old_tid, fmt::format(" <pid changed to {} ...>\n", ev.tid));
     open_ = 0;
+    open_line_.clear();
   }
+  if (!(opts_.quiet & kQuietThreadExecve)) {
+    close_open_line();
+    start_line(line_, ev.tid, sys::now_ns(), nullptr);
+    fmt::format_to(std::back_inserter(line_), "+++ superseded by execve in pid {} +++", ev.old_tid);
+    emit(ev.tid);
+  }
+  if (tracees_ > 1) --tracees_;
 }
 
 void TextPrinter::finish_never_returned(const sys::DecodedSyscall& sc, std::size_t line_start) {
@@ -168,34 +177,49 @@ void TextPrinter::finish_never_returned(const sys::DecodedSyscall& sc, std::size
   sys::render_result(sc, text_, line_, line_start);
 }
 
+void TextPrinter::end_unfinished(pid_t tid, sys::DecodedSyscall& pending) {
+  Pending& p = pending_[tid];
+  bool head_printed = p.sc == &pending && p.head_printed;
+  bool line_open = head_printed && open_ == tid;
+  p.ended = true;
+  if (!(opts_.status & kStatusUnfinished)) {
+    if (line_open) close_open_line();
+    return;
+  }
+  std::size_t written = 0;
+  if (line_open) {
+    line_ = std::move(open_line_);
+    written = line_.size();
+    open_ = 0;
+    open_line_.clear();
+  } else {
+    close_open_line();
+    start_line(line_, tid, pending.entry_ns, &pending);
+    if (head_printed) {
+      fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending.name());
+    } else {
+      sys::render_open_head(pending, text_, line_);
+    }
+  }
+  finish_never_returned(pending, 0);
+  line_.erase(0, written);
+  emit(tid);
+  emit_after_syscall(tid);
+}
+
+void TextPrinter::thread_exiting(const Event& ev, sys::DecodedSyscall& pending) {
+  // strace ends the line of a call the thread dies in at its exit stop, before other threads
+  // go on: the order of the lines is the order of the events.
+  end_unfinished(ev.tid, pending);
+}
+
 void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   if (pending != nullptr) {
-    // A syscall that never returned: the thread died in it (exit, exit_group, a kill).
-    Pending& p = pending_[ev.tid];
-    bool head_printed = p.sc == pending && p.head_printed;
-    bool line_open = head_printed && open_ == ev.tid;
-    if (opts_.status & kStatusUnfinished) {
-      std::size_t written = 0;
-      if (line_open) {
-        line_ = std::move(open_line_);
-        written = line_.size();
-        open_ = 0;
-        open_line_.clear();
-      } else {
-        close_open_line();
-        start_line(line_, ev.tid, pending->entry_ns, pending);
-        if (head_printed) {
-          fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending->name());
-        } else {
-          sys::render_open_head(*pending, text_, line_);
-        }
-      }
-      finish_never_returned(*pending, 0);
-      line_.erase(0, written);
-      emit(ev.tid);
-      emit_after_syscall(ev.tid);
-    } else if (line_open) {
-      close_open_line();
+    // A syscall that never returned: the thread died in it (exit, exit_group, a kill), unless
+    // its exit stop already said so.
+    auto it = pending_.find(ev.tid);
+    if (it == pending_.end() || it->second.sc != pending || !it->second.ended) {
+      end_unfinished(ev.tid, *pending);
     }
   }
   pending_.erase(ev.tid);
@@ -214,12 +238,28 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   if (tracees_ > 1) --tracees_;
 }
 
+void TextPrinter::detached_whole_line(pid_t tid) {
+  // With -e status=, a call in progress was not printed at its entry; it is printed now when
+  // "detached" is selected, as strace publishes the line it held back.
+  auto it = pending_.find(tid);
+  if (!deferred_ || !(opts_.status & kStatusDetached) || it == pending_.end() ||
+      it->second.sc == nullptr || it->second.ended) {
+    return;
+  }
+  const sys::DecodedSyscall& sc = *it->second.sc;
+  start_line(line_, tid, sc.entry_ns, &sc);
+  sys::render_open_head(sc, text_, line_);
+  line_ += " <detached ...>";
+  emit(tid);
+}
+
 void TextPrinter::detached(pid_t tid) {
   if (open_ == tid) {
     out_.write_partial(open_, " <detached ...>\n");
     open_ = 0;
     open_line_.clear();
   }
+  detached_whole_line(tid);
   pending_.erase(tid);
   if (tracees_ > 1) --tracees_;
 }
@@ -229,6 +269,14 @@ void TextPrinter::finish() {
   if (open_ != 0) out_.write_partial(open_, " <detached ...>\n");
   open_ = 0;
   open_line_.clear();
+  if (deferred_) {
+    std::vector<pid_t> tids;
+    for (const auto& [tid, p] : pending_) {
+      if (p.sc != nullptr) tids.push_back(tid);
+    }
+    std::sort(tids.begin(), tids.end());
+    for (pid_t tid : tids) detached_whole_line(tid);
+  }
   out_.flush();
 }
 

@@ -30,6 +30,7 @@ class TextPrinter final : public sys::TraceSink {
   void signal(const Event& ev) override;
   void group_stop(const Event& ev) override;
   void thread_gone(const Event& ev, sys::DecodedSyscall* pending) override;
+  void thread_exiting(const Event& ev, sys::DecodedSyscall& pending) override;
   void thread_start(const Event& ev) override;
   void exec(const Event& ev) override;
 
@@ -49,6 +50,7 @@ class TextPrinter final : public sys::TraceSink {
   struct Pending {
     sys::DecodedSyscall* sc = nullptr;
     bool head_printed = false;
+    bool ended = false;  // its "= ?" line was printed at the thread's exit stop
   };
 
   bool selected_by_status(const sys::DecodedSyscall& sc) const;
@@ -62,6 +64,11 @@ class TextPrinter final : public sys::TraceSink {
   // After a call's head: " <unfinished ...>" where its decoder had more to print at exit, then
   // ") = ?" (strace's line of a call its thread died in).
   void finish_never_returned(const sys::DecodedSyscall& sc, std::size_t line_start);
+  // The line of a syscall the thread will never return from: "<... name resumed>) = ?" or the
+  // open line ended by ") = ?", as -e status= selects.
+  void end_unfinished(pid_t tid, sys::DecodedSyscall& pending);
+  // -e status= with "detached": the whole line of the call in progress of a thread let go.
+  void detached_whole_line(pid_t tid);
 
   TraceOutput& out_;
   const TraceOptions& opts_;

@@ -61,6 +61,9 @@ class FanOut final : public sys::TraceSink {
   void thread_gone(const Event& ev, sys::DecodedSyscall* p) override {
     for (auto* s : sinks_) s->thread_gone(ev, p);
   }
+  void thread_exiting(const Event& ev, sys::DecodedSyscall& p) override {
+    for (auto* s : sinks_) s->thread_exiting(ev, p);
+  }
   void exec(const Event& ev) override {
     for (auto* s : sinks_) s->exec(ev);
   }

@@ -122,7 +122,12 @@ void decode_clone(DecodeCtx& ctx) {
   }
   if (flags & (kCloneParentSettid | kClonePidfd)) {
     pfam::named_arg(ctx, "parent_tid");
-    pfam::int_in_brackets(ctx, ctx.u(ptid_i), true);
+    // With CLONE_PIDFD alone the kernel stores the pidfd there, a descriptor (-y shows it).
+    if (flags & kCloneParentSettid) {
+      pfam::int_in_brackets(ctx, ctx.u(ptid_i), true);
+    } else {
+      pfam::fd_in_brackets(ctx, ctx.u(ptid_i), true);
+    }
   }
   if (flags & kCloneSettls) {
     pfam::named_arg(ctx, "tls");
@@ -222,7 +227,7 @@ void decode_clone3(DecodeCtx& ctx) {
       o.begin_struct();
       if (a.flags & kClonePidfd) {
         o.field("pidfd");
-        pfam::int_in_brackets(ctx, a.pidfd, true);
+        pfam::fd_in_brackets(ctx, a.pidfd, true);
       }
       if (a.flags & kCloneParentSettid) {
         o.field("parent_tid");

@@ -144,6 +144,17 @@ void int_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output) {
   });
 }
 
+void fd_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output) {
+  in_brackets(ctx, addr, output, 4, [&](std::uint64_t v) {
+    std::int32_t fd = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
+    if (fd < 0) {
+      ctx.out().int_(fd);
+    } else {
+      ctx.fd(fd);
+    }
+  });
+}
+
 void uint_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output) {
   in_brackets(ctx, addr, output, 4, [&](std::uint64_t v) { ctx.out().uint_(v); });
 }

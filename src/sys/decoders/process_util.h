@@ -44,6 +44,8 @@ bool read_word(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t& v);
 // unreadable pointer, or the output of a failed call at exit).
 void int_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output);
 void uint_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output);
+// strace's printnum_fd: "[fd]" with -y's details of the descriptor.
+void fd_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output);
 void ptr_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output);
 void ulong_in_brackets(DecodeCtx& ctx, std::uint64_t addr, bool output);
 
