@@ -110,7 +110,7 @@ struct Thread {
 
 struct Process {
   pid_t pid = 0;
-  bool spawned = false;            // ours: killed when the tracer exits (PTRACE_O_EXITKILL)
+  bool spawned = false;            // ours: killed when the tracer exits (not adopt_launch's)
   std::string program{};           // spawned: the file spawn() executes (argv[0] as found in PATH)
   std::shared_ptr<Memory> memory;  // shared: see Memory
   std::vector<pid_t> tids;

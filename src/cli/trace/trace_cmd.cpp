@@ -317,6 +317,10 @@ int run_trace(TraceOptions& o) {
     if (Status s = session.resume_all(command); !s.ok()) return fail("trace", s.error());
   }
   text.set_tracee_count(session.thread_count());
+  out.set_pid_comm((o.decode_pids & kDecodePidComm) != 0, o.xlevel);
+  for (const auto& [pid, proc] : session.processes()) {
+    for (pid_t tid : proc.tids) out.remember_comm(tid);
+  }
   // As strace: a file (-o, not -ff) has the pid column when several threads are traced from
   // the start (-p PID cmd, -p of a multi-threaded process), as with -f.
   if (!o.output.empty() && !o.output_separately && session.thread_count() > 1) {

@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "common/time_format.h"
+#include "ptk/sys/decode.h"
+#include "ptk/sys/escape.h"
 
 namespace ptk::cli {
 
@@ -80,10 +82,29 @@ std::FILE* TraceOutput::file_for(pid_t tid) {
 
 void TraceOutput::begin_line(std::string& line, pid_t tid, std::int64_t ns, bool many_tracees) {
   line.clear();
+  const std::string* comm = nullptr;
+  if (pid_comm_) {
+    auto it = comms_.find(tid);
+    if (it != comms_.end() && !it->second.empty()) comm = &it->second;
+  }
+  // With -Y the pid is not padded when a name follows it: "12<sh> ", "[pid    12<sh>] ".
+  auto append_comm = [&] {
+    line += '<';
+    sys::append_fd_path(line, *comm, xlevel_);
+    line += '>';
+  };
   if (prefix_.pid_column && !per_thread_) {
-    fmt::format_to(std::back_inserter(line), "{:<5} ", tid);
+    if (comm != nullptr) {
+      fmt::format_to(std::back_inserter(line), "{}", tid);
+      append_comm();
+      line += ' ';
+    } else {
+      fmt::format_to(std::back_inserter(line), "{:<5} ", tid);
+    }
   } else if (prefix_.pid_brackets && many_tracees && !per_thread_) {
-    fmt::format_to(std::back_inserter(line), "[pid {:>5}] ", tid);
+    fmt::format_to(std::back_inserter(line), "[pid {:>5}", tid);
+    if (comm != nullptr) append_comm();
+    line += "] ";
   }
   if (prefix_.timestamps > 0) {
     append_timestamp(line, ns, prefix_.timestamps, prefix_.timestamp_digits);
@@ -94,6 +115,12 @@ void TraceOutput::begin_line(std::string& line, pid_t tid, std::int64_t ns, bool
     line += ' ';
     last_ns_ = ns;
   }
+}
+
+void TraceOutput::remember_comm(pid_t tid) {
+  if (!pid_comm_) return;
+  std::string comm = sys::process_comm(tid);
+  if (!comm.empty()) comms_[tid] = std::move(comm);
 }
 
 void TraceOutput::write_line(pid_t tid, std::string& line) {

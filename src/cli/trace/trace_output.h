@@ -45,6 +45,16 @@ class TraceOutput {
   // Writes text outside of the per-thread files (the -c summary).
   void write_raw(const std::string& text);
 
+  // -Y: each line's pid is followed by the thread's command name, as strace prints it, read
+  // when remember_comm() is called (at attach, thread start, exec and each syscall entry:
+  // the name at a thread's last line may be gone from /proc by then).
+  void set_pid_comm(bool on, int xlevel) {
+    pid_comm_ = on;
+    xlevel_ = xlevel;
+  }
+  void remember_comm(pid_t tid);
+  void forget_comm(pid_t tid) { comms_.erase(tid); }
+
  private:
   std::FILE* file_for(pid_t tid);
 
@@ -59,6 +69,9 @@ class TraceOutput {
   std::unordered_map<pid_t, std::FILE*> per_thread_files_;
   Prefix prefix_;
   std::int64_t last_ns_ = 0;
+  bool pid_comm_ = false;
+  int xlevel_ = 0;
+  std::unordered_map<pid_t, std::string> comms_;
 };
 
 }  // namespace ptk::cli

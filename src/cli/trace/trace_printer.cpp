@@ -71,6 +71,7 @@ void TextPrinter::close_open_line() {
 }
 
 void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
+  out_.remember_comm(sc.tid);  // -Y: prctl(PR_SET_NAME) may have renamed it
   Pending& p = pending_[sc.tid];
   p = Pending{.sc = &sc};
   if (deferred_) return;
@@ -144,9 +145,13 @@ void TextPrinter::group_stop(const Event& ev) {
   emit(ev.tid);
 }
 
-void TextPrinter::thread_start(const Event& /*ev*/) { ++tracees_; }
+void TextPrinter::thread_start(const Event& ev) {
+  ++tracees_;
+  out_.remember_comm(ev.tid);
+}
 
 void TextPrinter::exec(const Event& ev) {
+  out_.remember_comm(ev.tid);  // the new program's name
   if (ev.old_tid == ev.tid) return;
   // A non-leader thread exec'd and took the leader's tid: the old leader is gone without an
   // exit report, and the syscall in progress (the execve) goes on under the new tid.
@@ -235,6 +240,7 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
     }
     emit(ev.tid);
   }
+  out_.forget_comm(ev.tid);
   if (tracees_ > 1) --tracees_;
 }
 
