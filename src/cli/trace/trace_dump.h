@@ -6,9 +6,10 @@
 
 #include <sys/types.h>
 
-#include <bitset>
+#include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "ptk/base/result.h"
 #include "ptk/sys/tracer.h"
@@ -20,11 +21,15 @@ class FdSet {
  public:
   static Result<FdSet> parse(std::string_view expr);
   bool contains(std::int64_t fd) const;
-  bool empty() const { return !negated_ && fds_.none(); }
+  bool empty() const {
+    return !negated_ && !high_ && std::find(fds_.begin(), fds_.end(), true) == fds_.end();
+  }
 
  private:
-  static constexpr std::size_t kMax = 1024;  // strace's limit on the numbers of such a set
-  std::bitset<kMax> fds_;
+  // Descriptors are C ints; the set grows to the largest number named.
+  static constexpr unsigned kMax = 0x7fffffff;
+  std::vector<bool> fds_;
+  bool high_ = false;  // "all": the numbers past those named too
   bool negated_ = false;
 };
 
@@ -51,5 +56,8 @@ class IoDumps final : public sys::SyscallHook {
 
 // strace's hex dump of `data`, offsets from 0, lines joined by '\n' (no final newline).
 void append_hex_dump(std::string_view data, std::string& out);
+// The same for `data` found at `offset` of a dump `total` bytes long (its offsets' width).
+void append_hex_dump(std::string_view data, std::string& out, std::uint64_t offset,
+                     std::uint64_t total);
 
 }  // namespace ptk::cli
