@@ -12,7 +12,9 @@ namespace ptk::cli {
 namespace {
 
 enum class Io : std::uint8_t { None, Read, Write };
-enum class Shape : std::uint8_t { Buffer, Vector };
+// The data: a buffer, an iovec array, the iovec array of a struct msghdr, or those of an
+// array of struct mmsghdr (each with its own length).
+enum class Shape : std::uint8_t { Buffer, Vector, Msghdr, Mmsghdr };
 
 struct IoCall {
   std::string_view name;
@@ -30,6 +32,9 @@ constexpr IoCall kIoCalls[] = {
     {"pwrite64", Io::Write, Shape::Buffer}, {"send", Io::Write, Shape::Buffer},
     {"sendto", Io::Write, Shape::Buffer},   {"writev", Io::Write, Shape::Vector},
     {"pwritev", Io::Write, Shape::Vector},  {"pwritev2", Io::Write, Shape::Vector},
+    {"vmsplice", Io::Write, Shape::Vector}, {"sendmsg", Io::Write, Shape::Msghdr},
+    {"recvmsg", Io::Read, Shape::Msghdr},   {"sendmmsg", Io::Write, Shape::Mmsghdr},
+    {"recvmmsg", Io::Read, Shape::Mmsghdr},
 };
 
 const IoCall* io_call(std::string_view name) {
@@ -178,10 +183,47 @@ void IoDumps::on_exit(Session& session, sys::DecodedSyscall& sc) {
   if (total == 0) return;
   std::string& out = lines_[sc.tid];
   out.clear();
-  if (call->shape == Shape::Buffer) {
-    dump(session, sc, sc.raw_args[1], total, out);
-  } else {
-    dump_vector(session, sc, sc.raw_args[1], sc.raw_args[2], total, out);
+  std::size_t word = abi(sc.arch).word_size;
+  // struct msghdr: msg_iov and msg_iovlen are its third and fourth words on either ABI.
+  auto iov_of = [&](std::uint64_t at, std::uint64_t(&iov)[2]) {
+    std::uint64_t words[4] = {};
+    for (std::size_t k = 0; k < 4; ++k) {
+      auto dst = std::as_writable_bytes(std::span(&words[k], 1)).first(word);
+      if (!session.memory(sc.tid).read_exact(RemoteAddr(at + k * word), dst).ok()) return false;
+    }
+    iov[0] = words[2];
+    iov[1] = words[3];
+    return true;
+  };
+  std::uint64_t iov[2] = {};
+  switch (call->shape) {
+    case Shape::Buffer:
+      dump(session, sc, sc.raw_args[1], total, out);
+      break;
+    case Shape::Vector:
+      dump_vector(session, sc, sc.raw_args[1], sc.raw_args[2], total, out);
+      break;
+    case Shape::Msghdr:
+      if (iov_of(sc.raw_args[1], iov)) dump_vector(session, sc, iov[0], iov[1], total, out);
+      break;
+    case Shape::Mmsghdr: {
+      // The messages the call handled (its result), each with the bytes it moved (msg_len).
+      if (sc.is_error || sc.ret <= 0) break;
+      std::size_t size = word == 8 ? 64 : 32;
+      for (std::uint64_t i = 0; i < static_cast<std::uint64_t>(sc.ret); ++i) {
+        std::uint64_t at = sc.raw_args[1] + i * size;
+        std::uint32_t msg_len = 0;
+        auto len_bytes = std::as_writable_bytes(std::span(&msg_len, 1));
+        if (!iov_of(at, iov) ||
+            !session.memory(sc.tid).read_exact(RemoteAddr(at + 7 * word), len_bytes).ok()) {
+          break;
+        }
+        if (!out.empty()) out += '\n';
+        fmt::format_to(std::back_inserter(out), " = {} buffers in vector {}", iov[1], i);
+        dump_vector(session, sc, iov[0], iov[1], msg_len, out);
+      }
+      break;
+    }
   }
 }
 
