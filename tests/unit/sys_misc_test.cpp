@@ -85,6 +85,15 @@ TEST(SysMisc, PkeyAllocFlagsInHexAndAccessRightsByName) {
             "pkey_alloc(0, 0xbadc0de8 /* PKEY_??? */) = -1 EINVAL (Invalid argument)");
 }
 
+TEST(SysMisc, MmsgVectorsStayAddressesWithoutVerbose) {
+  DecodeOptions plain;
+  plain.dereference = false;  // -e verbose=none
+  EXPECT_EQ(decoded_line(Arch::X86_64, "sendmmsg", {4, 0x7f00, 1, 0x40}, 1, plain),
+            "sendmmsg(4, 0x7f00, 1, MSG_DONTWAIT) = 1");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "recvmmsg", {3, 0x7f00, 1, 0x40, 0x7f10}, 0, plain),
+            "recvmmsg(3, 0x7f00, 1, MSG_DONTWAIT, 0x7f10) = 0 (Timeout)");
+}
+
 TEST(SysMisc, KeySerialsAndLandlock) {
   EXPECT_EQ(decoded_line(Arch::X86_64, "request_key", {0, 0, 0, 0xfffffffd}, -EFAULT),
             "request_key(NULL, NULL, NULL, KEY_SPEC_SESSION_KEYRING) = -1 EFAULT (Bad address)");

@@ -437,9 +437,19 @@ void decode_sendmmsg(DecodeCtx& ctx) {
   if (ctx.entering()) {
     ctx.arg(0);
     ctx.fd(ctx.s(0));
+    if (!ctx.options().dereference) {
+      // -e verbose= without it: the vector stays an address, all shown at entry.
+      ctx.arg(1);
+      ctx.out().ptr(ctx.u(1));
+      ctx.arg(2);
+      ctx.out().uint_(static_cast<std::uint32_t>(ctx.u(2)));
+      print_flags_arg(ctx, 3);
+      return;
+    }
     ctx.syscall().more_at_exit = true;
     return;
   }
+  if (!ctx.options().dereference) return;
   // The vector is shown at exit, with the msg_len the kernel filled in for the sent ones.
   std::uint64_t sent = ctx.failed() ? 0 : static_cast<std::uint64_t>(ctx.ret());
   auto vlen = static_cast<std::uint32_t>(ctx.u(2));
@@ -476,6 +486,24 @@ void decode_recvmmsg(DecodeCtx& ctx) {
     o.int_(nsec);
     o.end_struct();
   };
+  if (!ctx.options().dereference) {
+    // -e verbose= without it: the vector and the timeout stay addresses, shown at entry; the
+    // exit only says when it timed out.
+    if (ctx.entering()) {
+      ctx.arg(0);
+      ctx.fd(ctx.s(0));
+      ctx.arg(1);
+      ctx.out().ptr(ctx.u(1));
+      ctx.arg(2);
+      ctx.out().uint_(static_cast<std::uint32_t>(ctx.u(2)));
+      print_flags_arg(ctx, 3);
+      ctx.arg(4);
+      ctx.out().ptr(ctx.u(4));
+    } else if (!ctx.failed() && ctx.ret() == 0) {
+      sc.ret_aux.raw("Timeout");
+    }
+    return;
+  }
   if (ctx.entering()) {
     ctx.arg(0);
     ctx.fd(ctx.s(0));
