@@ -116,7 +116,21 @@ std::string fd_details(pid_t pid, int fd, const FdDetailsOptions& opts) {
   }
   if ((opts.kinds & kFdDecodeDev) && device_text(pid, fd, path, out)) return out;
   if ((opts.kinds & kFdDecodePidfd) && pidfd_text(pid, fd, path, opts, out)) return out;
-  return (opts.kinds & kFdDecodePath) ? path : std::string();
+  if (!(opts.kinds & kFdDecodePath)) return {};
+  // The kernel adds " (deleted)" to an unlinked file's link; a name that ends so itself is
+  // told apart as strace does: the link's file is the one the name leads to. The renderers
+  // see it by the empty text after kFdTextSep and keep the name whole.
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (std::string_view(path).ends_with(kDeleted)) {
+    struct stat by_link {};
+    struct stat by_name {};
+    if (::stat(fmt::format("/proc/{}/fd/{}", pid, fd).c_str(), &by_link) == 0 &&
+        ::lstat(path.c_str(), &by_name) == 0 && by_link.st_ino == by_name.st_ino &&
+        by_link.st_dev == by_name.st_dev) {
+      path += kFdTextSep;
+    }
+  }
+  return path;
 }
 
 }  // namespace ptk::sys

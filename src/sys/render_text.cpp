@@ -35,7 +35,9 @@ void append_oct(std::string& out, std::uint64_t v) {
 void append_fd_suffix(std::string& out, std::string_view text, int xlevel) {
   auto [path, made] = split_fd_text(text);
   constexpr std::string_view kDeleted = " (deleted)";
-  bool deleted = made.empty() && path.ends_with(kDeleted);
+  // (An empty text after kFdTextSep: a name that ends so itself, see fd_details.)
+  bool deleted =
+      made.empty() && path.ends_with(kDeleted) && text.find(kFdTextSep) == std::string_view::npos;
   if (deleted) path.remove_suffix(kDeleted.size());
   out += '<';
   append_fd_path(out, path, xlevel);

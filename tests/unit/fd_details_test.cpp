@@ -70,5 +70,21 @@ TEST(FdDetails, DevicesAndPidfds) {
   ::close(pidfd);
 }
 
+TEST(FdDetails, ANameEndingInDeletedIsToldFromAnUnlinkedFile) {
+  char dir[] = "/tmp/ptk-fd-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  std::string name = std::string(dir) + "/file (deleted)";
+  int fd = ::open(name.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  FdDetailsOptions path{.kinds = kFdDecodePath};
+  // Still linked: the name itself ends so; the empty text after the separator says it.
+  EXPECT_EQ(fd_details(::getpid(), fd, path), name + std::string(1, kFdTextSep));
+  ::unlink(name.c_str());
+  // Unlinked: the kernel's suffix, which the renderers move out of the brackets.
+  EXPECT_EQ(fd_details(::getpid(), fd, path), name + " (deleted)");
+  ::close(fd);
+  ::rmdir(dir);
+}
+
 }  // namespace
 }  // namespace ptk::sys
