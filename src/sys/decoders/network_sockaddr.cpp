@@ -70,22 +70,32 @@ void print_un(DecodeCtx& ctx, const unsigned char* buf, std::size_t len) {
   }
 }
 
-void print_in(DecodeCtx& ctx, TokenList& o, const unsigned char* buf) {
+std::string_view bytes_of(const unsigned char* p, std::size_t n) {
+  return std::string_view(reinterpret_cast<const char*>(p), n);
+}
+
+}  // namespace
+
+void print_net_port(TokenList& o, const unsigned char* bytes) {
+  std::uint16_t port = ntohs(load16(bytes));
+  o.styled(hex_quoted(bytes_of(bytes, 2), false), fmt::format("htons({})", port));
+}
+
+void print_sockaddr_in(DecodeCtx& ctx, TokenList& o, const unsigned char* buf) {
   o.field("sin_port");
-  std::uint16_t port = ntohs(load16(buf + offsetof(sockaddr_in, sin_port)));
-  o.raw_number(fmt::format("htons({})", port), port);
+  print_net_port(o, buf + offsetof(sockaddr_in, sin_port));
   o.field("sin_addr");
   print_inet_addr(o, AF_INET, buf + offsetof(sockaddr_in, sin_addr), ctx.options().xlevel);
 }
 
-void print_in6(DecodeCtx& ctx, TokenList& o, const unsigned char* buf, std::size_t len) {
+void print_sockaddr_in6(DecodeCtx& ctx, TokenList& o, const unsigned char* buf, std::size_t len) {
   o.field("sin6_port");
-  std::uint16_t port = ntohs(load16(buf + offsetof(sockaddr_in6, sin6_port)));
-  o.raw_number(fmt::format("htons({})", port), port);
+  print_net_port(o, buf + offsetof(sockaddr_in6, sin6_port));
   o.field("sin6_flowinfo");
-  std::uint32_t flow = ntohl(load32(buf + offsetof(sockaddr_in6, sin6_flowinfo)));
-  o.raw_number(fmt::format("htonl({})", flow), flow);
-  // No field name: strace shows the address as the call that fills it.
+  const unsigned char* flow_bytes = buf + offsetof(sockaddr_in6, sin6_flowinfo);
+  o.styled(hex_quoted(bytes_of(flow_bytes, 4), false),
+           fmt::format("htonl({})", ntohl(load32(flow_bytes))));
+  // No field name by default: strace shows the address as the call that fills it.
   print_inet_addr(o, AF_INET6, buf + offsetof(sockaddr_in6, sin6_addr), ctx.options().xlevel);
   if (len <= offsetof(sockaddr_in6, sin6_scope_id)) return;
   o.field("sin6_scope_id");
@@ -98,6 +108,8 @@ void print_in6(DecodeCtx& ctx, TokenList& o, const unsigned char* buf, std::size
     o.uint_(scope);
   }
 }
+
+namespace {
 
 void print_nl(DecodeCtx& ctx, TokenList& o, const unsigned char* buf) {
   sockaddr_nl nl;
@@ -129,9 +141,10 @@ void print_ll(TokenList& o, const unsigned char* buf, std::size_t len) {
   std::uint16_t proto = ntohs(ll.sll_protocol);
   const Xlat* x = find_xlat("ethernet_protocol");
   std::string_view n = x != nullptr ? xlat_name(*x, proto) : std::string_view();
-  o.raw_number(
-      n.empty() ? fmt::format("htons({:#x} /* ETH_P_??? */)", proto) : fmt::format("htons({})", n),
-      proto);
+  // The bytes as they are (network order) with -X raw; htons(NAME) by default.
+  o.styled(
+      hex_quoted(bytes_of(buf + offsetof(sockaddr_ll, sll_protocol), 2), false),
+      n.empty() ? fmt::format("htons({:#x} /* ETH_P_??? */)", proto) : fmt::format("htons({})", n));
   o.field("sll_ifindex");
   print_ifindex(o, static_cast<std::uint32_t>(ll.sll_ifindex));
   o.field("sll_hatype");
@@ -157,22 +170,32 @@ void print_ll(TokenList& o, const unsigned char* buf, std::size_t len) {
 
 }  // namespace
 
-void print_inet_addr(TokenList& o, int family, const unsigned char* bytes, int xlevel) {
+void print_inet_addr(TokenList& o, int family, const unsigned char* bytes, int xlevel,
+                     std::string_view var) {
+  std::size_t size = family == AF_INET ? 4 : 16;
+  std::string raw = hex_quoted(bytes_of(bytes, size), false);
   char text[INET6_ADDRSTRLEN] = {};
   if (::inet_ntop(family, bytes, text, sizeof text) == nullptr) {
-    o.raw(hex_quoted(
-        std::string_view(reinterpret_cast<const char*>(bytes), family == AF_INET ? 4 : 16), false));
+    o.raw(raw);
     return;
   }
-  std::string s;
+  std::string quoted_text;
+  append_quoted(quoted_text, text, xlevel, false);
   if (family == AF_INET) {
-    s = "inet_addr(";
-  } else {
-    s = "inet_pton(AF_INET6, ";
+    // The caller printed the field name, the same in every -X style.
+    o.styled(raw, fmt::format("inet_addr({})", quoted_text));
+    return;
   }
-  append_quoted(s, text, xlevel, false);
-  s += family == AF_INET ? ")" : ", &sin6_addr)";
-  o.raw(s);
+  // An IPv6 address names its field only when -X shows the bytes: by default it is the
+  // inet_pton call that fills the field.
+  std::string field = fmt::format("{}={}", var, raw);
+  o.styled(field, fmt::format("inet_pton(AF_INET6, {}, &{})", quoted_text, var),
+           fmt::format("{} /* inet_pton(AF_INET6, {}) */", field, quoted_text));
+}
+
+void print_sockaddr_data(TokenList& o, const unsigned char* buf, std::size_t len) {
+  o.field("sa_data");
+  o.str(bytes_of(buf + kFamilySize, len - kFamilySize));
 }
 
 int print_sockaddr(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len) {
@@ -198,20 +221,17 @@ int print_sockaddr(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len) {
     if (family == AF_UNIX) {
       print_un(ctx, buf, n);
     } else if (family == AF_INET && n >= sizeof(sockaddr_in)) {
-      print_in(ctx, o, buf);
+      print_sockaddr_in(ctx, o, buf);
     } else if (family == AF_INET6 && n >= offsetof(sockaddr_in6, sin6_scope_id)) {
-      print_in6(ctx, o, buf, n);
+      print_sockaddr_in6(ctx, o, buf, n);
     } else if (family == AF_NETLINK && n >= sizeof(sockaddr_nl)) {
       print_nl(ctx, o, buf);
     } else if (family == AF_PACKET && n >= sizeof(sockaddr_ll)) {
       print_ll(o, buf, n);
     } else {
-      done = false;
+      done = print_sockaddr_more(ctx, family, buf, n);
     }
-    if (!done) {
-      o.field("sa_data");
-      o.str(std::string_view(reinterpret_cast<const char*>(buf + kFamilySize), n - kFamilySize));
-    }
+    if (!done) print_sockaddr_data(o, buf, n);
   }
   o.end_struct();
   return family;

@@ -1,0 +1,128 @@
+// Socket addresses, classic BPF socket filters and bounded buffers decoded from this process's
+// memory as strace 6.1 prints them, in each -X style.
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "decoded_line.h"
+
+namespace ptk::sys {
+namespace {
+
+std::uint64_t addr(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+
+std::string connect_line(const void* sa, std::size_t len, ConstNames style) {
+  return decoded_line(Arch::X86_64, "connect", {static_cast<std::uint64_t>(-1), addr(sa), len},
+                      -EBADF, {}, style);
+}
+
+constexpr std::string_view kEbadf = " = -1 EBADF (Bad file descriptor)";
+
+TEST(SysSockaddr, InetInEveryStyle) {
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_port = htons(12345);
+  in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect_line(&in, sizeof in, ConstNames::Abbrev),
+            std::string("connect(-1, {sa_family=AF_INET, sin_port=htons(12345), "
+                        "sin_addr=inet_addr(\"127.0.0.1\")}, 16)") +
+                std::string(kEbadf));
+  EXPECT_EQ(connect_line(&in, sizeof in, ConstNames::Raw),
+            std::string("connect(-1, {sa_family=0x2, sin_port=\"\\x30\\x39\", "
+                        "sin_addr=\"\\x7f\\x00\\x00\\x01\"}, 16)") +
+                std::string(kEbadf));
+  EXPECT_EQ(connect_line(&in, sizeof in, ConstNames::Verbose),
+            std::string("connect(-1, {sa_family=0x2 /* AF_INET */, sin_port=\"\\x30\\x39\" /* "
+                        "htons(12345) */, sin_addr=\"\\x7f\\x00\\x00\\x01\" /* "
+                        "inet_addr(\"127.0.0.1\") */}, 16)") +
+                std::string(kEbadf));
+}
+
+TEST(SysSockaddr, Inet6NamesItsFieldOnlyWithRawBytes) {
+  sockaddr_in6 in6{};
+  in6.sin6_family = AF_INET6;
+  in6.sin6_port = htons(1);
+  in6.sin6_addr = in6addr_loopback;
+  std::string zeros = "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00";
+  EXPECT_EQ(connect_line(&in6, 24, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_INET6, sin6_port=htons(1), sin6_flowinfo=htonl(0), "
+            "inet_pton(AF_INET6, \"::1\", &sin6_addr)}, 24)" +
+                std::string(kEbadf));
+  EXPECT_EQ(connect_line(&in6, 24, ConstNames::Verbose),
+            "connect(-1, {sa_family=0xa /* AF_INET6 */, sin6_port=\"\\x00\\x01\" /* htons(1) */, "
+            "sin6_flowinfo=\"\\x00\\x00\\x00\\x00\" /* htonl(0) */, sin6_addr=\"" +
+                zeros + "\\x01\" /* inet_pton(AF_INET6, \"::1\") */}, 24)" + std::string(kEbadf));
+}
+
+TEST(SysSockaddr, BluetoothByLength) {
+  unsigned char rc[10] = {AF_BLUETOOTH, 0, 'a', 'b', 'c', 'd', 'e', 'f', 42, 0};
+  EXPECT_EQ(connect_line(rc, 8, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_BLUETOOTH, sco_bdaddr=61:62:63:64:65:66}, 8)" +
+                std::string(kEbadf));
+  EXPECT_EQ(connect_line(rc, 10, ConstNames::Raw),
+            "connect(-1, {sa_family=0x1f, rc_bdaddr=\"\\x61\\x62\\x63\\x64\\x65\\x66\", "
+            "rc_channel=42}, 10)" +
+                std::string(kEbadf));
+  EXPECT_EQ(connect_line(rc, 9, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_BLUETOOTH, sa_data=\"abcdef*\"}, 9)" + std::string(kEbadf));
+}
+
+TEST(SysSockaddr, VsockAndXdpFlags) {
+  unsigned char vm[16] = {AF_VSOCK & 0xff, 0};
+  const std::uint32_t port = 0xffffffff, cid = 2;
+  std::memcpy(vm + 4, &port, 4);
+  std::memcpy(vm + 8, &cid, 4);
+  vm[12] = 0xef;
+  EXPECT_EQ(connect_line(vm, 16, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_VSOCK, svm_cid=VMADDR_CID_HOST, svm_port=VMADDR_PORT_ANY, "
+            "svm_flags=VMADDR_FLAG_TO_HOST|0xee}, 16)" +
+                std::string(kEbadf));
+  EXPECT_EQ(connect_line(vm, 16, ConstNames::Verbose),
+            "connect(-1, {sa_family=0x28 /* AF_VSOCK */, svm_cid=0x2 /* VMADDR_CID_HOST */, "
+            "svm_port=0xffffffff /* VMADDR_PORT_ANY */, svm_flags=0xef /* "
+            "VMADDR_FLAG_TO_HOST|0xee */}, 16)" +
+                std::string(kEbadf));
+  unsigned char xdp[16] = {AF_XDP & 0xff, 0, 0xd0, 0xba};
+  EXPECT_EQ(connect_line(xdp, 16, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_XDP, sxdp_flags=0xbad0 /* XDP_??? */, sxdp_ifindex=0, "
+            "sxdp_queue_id=0}, 16)" +
+                std::string(kEbadf));
+}
+
+TEST(SysSockaddr, AlgNamesAndExplainedFlags) {
+  unsigned char alg[32] = {AF_ALG & 0xff, 0, 'h', 'a', 's', 'h'};
+  const std::uint32_t feat = 0x1001;
+  std::memcpy(alg + 16, &feat, 4);
+  std::memcpy(alg + 24, "sha1", 4);
+  EXPECT_EQ(connect_line(alg, 32, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_ALG, salg_type=\"hash\", salg_feat=0x1001 /* "
+            "CRYPTO_ALG_KERN_DRIVER_ONLY|0x1 */, salg_mask=0, salg_name=\"sha1\"}, 32)" +
+                std::string(kEbadf));
+  EXPECT_EQ(connect_line(alg, 32, ConstNames::Raw),
+            "connect(-1, {sa_family=0x26, salg_type=\"hash\", salg_feat=0x1001, salg_mask=0, "
+            "salg_name=\"sha1\"}, 32)" +
+                std::string(kEbadf));
+}
+
+TEST(SysSockaddr, RxrpcOverInet) {
+  unsigned char rx[36] = {AF_RXRPC & 0xff, 0, 1, 0, SOCK_DGRAM, 0, 16, 0, AF_INET, 0, 0, 80};
+  rx[12] = 10;
+  rx[15] = 1;
+  EXPECT_EQ(connect_line(rx, 36, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_RXRPC, srx_service=0x1 /* CM_SERVICE */, "
+            "transport_type=SOCK_DGRAM, transport_len=16, transport={sin={sin_family=AF_INET, "
+            "sin_port=htons(80), sin_addr=inet_addr(\"10.0.0.1\")}}}, 36)" +
+                std::string(kEbadf));
+}
+
+}  // namespace
+}  // namespace ptk::sys
