@@ -120,13 +120,17 @@ void DecodeCtx::buffer(std::uint64_t addr, std::uint64_t len) {
     out().ptr(0);
     return;
   }
-  // Never more than -s bytes are read, whatever length the tracee claims.
+  // Never more than -s bytes are shown, whatever length the tracee claims; one more is read
+  // when there is one, as strace's printstr does: a buffer whose shown part ends at the end of
+  // a mapping prints as its address.
   std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(len, opts_.string_limit));
-  std::string bytes(want, '\0');
-  if (want != 0 && !read(addr, bytes.data(), want)) {
+  std::size_t fetch = want + (len > want ? 1 : 0);
+  std::string bytes(fetch, '\0');
+  if (fetch != 0 && !read(addr, bytes.data(), fetch)) {
     out().ptr(addr);
     return;
   }
+  bytes.resize(want);
   out().str(bytes, len > want ? kTruncated : 0);
 }
 

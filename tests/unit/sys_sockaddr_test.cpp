@@ -124,5 +124,21 @@ TEST(SysSockaddr, RxrpcOverInet) {
                 std::string(kEbadf));
 }
 
+TEST(SysSockaddr, BufferEndingAtItsMappingPrintsAsAddress) {
+  long page = ::sysconf(_SC_PAGESIZE);
+  void* map = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  auto* second = static_cast<char*>(map) + page;
+  ASSERT_EQ(::munmap(second, page), 0);
+  char* tail = second - 32;  // the last 32 bytes of the mapping
+  std::memset(tail, 'x', 32);
+  // -s 32 shows 32 bytes, but strace reads one more to know whether there are: that one faults.
+  EXPECT_EQ(decoded_line(Arch::X86_64, "write", {1, addr(tail), 33}, 33),
+            "write(1, " + fmt::format("{:#x}", addr(tail)) + ", 33) = 33");
+  EXPECT_EQ(decoded_line(Arch::X86_64, "write", {1, addr(tail), 32}, 32),
+            "write(1, \"" + std::string(32, 'x') + "\", 32) = 32");
+  ::munmap(map, page);
+}
+
 }  // namespace
 }  // namespace ptk::sys
