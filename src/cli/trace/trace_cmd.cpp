@@ -18,6 +18,7 @@
 #include "ptk/core/session.h"
 #include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_status.h"
+#include "ptk/sys/escape.h"
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
@@ -91,7 +92,10 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
     // and said unless -e quiet=path-resolution.
     std::string resolved = to.paths.add(p);
     if (!resolved.empty() && !(o.quiet & kQuietPathResolution)) {
-      fmt::print(stderr, "ptk trace: Requested path \"{}\" resolved into \"{}\"\n", p, resolved);
+      std::string from, into;
+      sys::append_quoted(from, p, 0, false);
+      sys::append_quoted(into, resolved, 0, false);
+      fmt::print(stderr, "ptk trace: Requested path {} resolved into {}\n", from, into);
     }
   }
   return to;

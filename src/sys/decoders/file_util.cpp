@@ -120,22 +120,24 @@ void umode(DecodeCtx& ctx, std::uint64_t mode) { ctx.out().oct(mode & 0xffff); }
 void symbolic_mode(DecodeCtx& ctx, std::uint32_t mode) {
   constexpr std::uint32_t kFmt = 0170000, kSuid = 04000, kSgid = 02000, kSvtx = 01000;
   TokenList& o = ctx.out();
+  std::string number = fmt::format("{:#03o}", mode);
   std::string_view type;
   if (mode & kFmt) {
     const Xlat* x = find_xlat("file_types");
     type = x != nullptr ? xlat_name(*x, mode & kFmt) : "";
     if (type.empty()) {  // not a file type: the number as it is
-      o.oct(mode);
+      o.raw(number);
       return;
     }
   }
-  o.begin_flags();
-  if (!type.empty()) o.name(type, mode & kFmt);
-  if (mode & kSuid) o.name("S_ISUID", kSuid);
-  if (mode & kSgid) o.name("S_ISGID", kSgid);
-  if (mode & kSvtx) o.name("S_ISVTX", kSvtx);
-  o.oct(mode & ~(kFmt | kSuid | kSgid | kSvtx));
-  o.end_flags();
+  std::string text(type);
+  if (!text.empty()) text += '|';
+  if (mode & kSuid) text += "S_ISUID|";
+  if (mode & kSgid) text += "S_ISGID|";
+  if (mode & kSvtx) text += "S_ISVTX|";
+  text += fmt::format("{:#03o}", mode & ~(kFmt | kSuid | kSgid | kSvtx));
+  // The octal number with -X raw, both with -X verbose (0100640 /* S_IFREG|0640 */).
+  o.styled(number, text);
 }
 
 void device(DecodeCtx& ctx, std::uint64_t dev) {
@@ -143,7 +145,8 @@ void device(DecodeCtx& ctx, std::uint64_t dev) {
   std::uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~std::uint64_t{0xfff});
   std::uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~std::uint64_t{0xff});
   auto hex = [](std::uint64_t v) { return v == 0 ? std::string("0") : fmt::format("{:#x}", v); };
-  ctx.out().raw(fmt::format("makedev({}, {})", hex(major), hex(minor & 0xffffffff)));
+  // The number with -X raw, both with -X verbose (0xfe00 /* makedev(0xfe, 0) */).
+  ctx.out().styled(hex(dev), fmt::format("makedev({}, {})", hex(major), hex(minor & 0xffffffff)));
 }
 
 std::string date_comment(std::int64_t sec, std::uint64_t frac, int digits) {
@@ -169,7 +172,8 @@ std::string date_comment(std::int64_t sec, std::uint64_t frac, int digits) {
 
 void time_note(DecodeCtx& ctx, std::int64_t sec, std::uint64_t frac, int digits) {
   std::string note = date_comment(sec, frac, digits);
-  if (!note.empty()) ctx.out().xlat_note(note);
+  // A date is no name of a number: -X raw keeps it, as strace does.
+  if (!note.empty()) ctx.out().comment(note);
 }
 
 std::string hex_string(std::string_view bytes, bool more) {
