@@ -1,5 +1,7 @@
 // The time arguments of the calls that set file times: utimensat's timespec pair (with the
 // UTIME_NOW and UTIME_OMIT markers), the timeval pair of utimes and futimesat, utime's utimbuf.
+#include <fmt/format.h>
+
 #include "file_internal.h"
 #include "file_util.h"
 
@@ -31,12 +33,11 @@ void time_pair(DecodeCtx& ctx, std::uint64_t addr, int word, bool nsec) {
   o.begin_array();
   for (int i = 0; i < 2; ++i) {
     std::int64_t sec = v[2 * i], frac = v[2 * i + 1];
-    if (nsec && frac == kUtimeNow) {
-      o.name("UTIME_NOW", static_cast<std::uint64_t>(frac));
-      continue;
-    }
-    if (nsec && frac == kUtimeOmit) {
-      o.name("UTIME_OMIT", static_cast<std::uint64_t>(frac));
+    if (nsec && (frac == kUtimeNow || frac == kUtimeOmit)) {
+      // The marker's name, the struct with -X raw, both with -X verbose.
+      std::string text = fmt::format("{{tv_sec={}, tv_nsec={}}}", sec, frac);
+      std::string_view name = frac == kUtimeNow ? "UTIME_NOW" : "UTIME_OMIT";
+      o.styled(text, name, fmt::format("{} /* {} */", text, name));
       continue;
     }
     o.begin_struct();

@@ -141,16 +141,45 @@ void tms_fields(DecodeCtx& ctx, std::uint64_t addr) {
   o.end_struct();
 }
 
-// The execution domain in the low byte, then the flag bits above it.
-void personality_value(TokenList& o, std::uint32_t v) {
-  o.begin_flags();
-  pfam::xval(o, "personality_type", v & 0xff, "PER_???");
-  std::uint64_t flags = v & ~0xffu;
-  if (flags != 0) {
-    std::uint64_t rest = pfam::xflags_names(o, "personality", flags);
-    if (rest != 0) o.hex(rest);
+// The execution domain in the low byte, then the flag bits above it, spelled in -X style `st`:
+// strace prints the two parts apart, so -X raw gives 0x6|0x7000000, not one number.
+std::string personality_text(ConstNames st, std::uint32_t v) {
+  std::uint32_t type = v & 0xff;
+  std::uint32_t flags = v & ~0xffu;
+  auto hex = [](std::uint32_t x) { return x == 0 ? std::string("0") : fmt::format("{:#x}", x); };
+  std::string_view type_name = pfam::xlat_lookup("personality_type", type);
+  std::string s = hex(type);
+  if (st == ConstNames::Abbrev && !type_name.empty()) {
+    s = type_name;
+  } else if (st != ConstNames::Raw) {
+    s += fmt::format(" /* {} */", type_name.empty() ? "PER_???" : type_name);
   }
-  o.end_flags();
+  if (flags == 0) return s;
+  std::string names;
+  std::uint32_t rest = flags;
+  if (const Xlat* x = find_xlat("personality")) {
+    for (const XlatEntry& e : x->entries) {
+      if (e.value == 0 || (rest & e.value) != e.value) continue;
+      if (!names.empty()) names += '|';
+      names += e.name;
+      rest &= ~static_cast<std::uint32_t>(e.value);
+    }
+  }
+  if (rest != 0 && !names.empty()) names += fmt::format("|{:#x}", rest);
+  s += '|';
+  if (names.empty() || st == ConstNames::Raw) {
+    s += hex(flags);
+  } else if (st == ConstNames::Abbrev) {
+    s += names;
+  } else {
+    s += fmt::format("{} /* {} */", hex(flags), names);
+  }
+  return s;
+}
+
+void personality_value(TokenList& o, std::uint32_t v) {
+  o.styled(personality_text(ConstNames::Raw, v), personality_text(ConstNames::Abbrev, v),
+           personality_text(ConstNames::Verbose, v));
 }
 
 }  // namespace
