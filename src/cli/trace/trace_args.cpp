@@ -147,8 +147,10 @@ bool parse_precision(std::string_view s, int& digits) {
 }
 
 // --absolute-timestamps=[[format:]FORMAT[,[precision:]PRECISION]]
+// Each option sets only what it names: --absolute-timestamps=format:unix
+// --absolute-timestamps=precision:s is unix time in seconds, as strace reads them.
 Status parse_absolute_timestamps(std::string_view value, TraceOptions& o) {
-  int format = 1;  // time
+  int format = -1;  // unset
   int digits = -1;
   while (!value.empty()) {
     std::size_t comma = value.find(',');
@@ -167,6 +169,11 @@ Status parse_absolute_timestamps(std::string_view value, TraceOptions& o) {
                  "expected none, time or unix, and a precision of s, ms, us or ns");
     }
   }
+  if (o.timestamps > 0 && digits < 0) {
+    // The precision set before (-tt's microseconds included) stays.
+    digits = o.timestamp_digits >= 0 ? o.timestamp_digits : (o.timestamps >= 2 ? 6 : 0);
+  }
+  if (format < 0) format = o.timestamps >= 3 ? 3 : 1;
   o.timestamps = format;
   o.timestamp_digits = format == 0 ? -1 : digits;
   return ok_status();
