@@ -24,6 +24,7 @@ constexpr DecoderEntry kDecoders[] = {
     {"io_uring_register", fresh<decode_io_uring_register>},
     {"io_uring_setup", fresh<decode_io_uring_setup>},
     {"kexec_file_load", at_entry<decode_kexec_file_load>},
+    {"keyctl", fresh<decode_keyctl>},
     {"kexec_load", at_entry<decode_kexec_load>},
     {"landlock_add_rule", at_entry<decode_landlock_add_rule>},
     {"landlock_create_ruleset", at_entry<decode_landlock_create_ruleset>},

@@ -1,4 +1,4 @@
-// Decoders of smaller families that have no file of their own elsewhere: keys (add_key,
+// Decoders of smaller families that have no file of their own elsewhere: keys (add_key, keyctl,
 // request_key), fanotify, memfd, landlock, userfaultfd, kexec, process_madvise, NUMA policies,
 // io_uring, quotactl.
 // misc.cpp lists them.
@@ -12,6 +12,8 @@ namespace ptk::sys {
 
 void decode_add_key(DecodeCtx& ctx);
 void decode_request_key(DecodeCtx& ctx);
+// keyctl.cpp: keyctl(2), its arguments by command.
+void decode_keyctl(DecodeCtx& ctx);
 void decode_fanotify_init(DecodeCtx& ctx);
 void decode_fanotify_mark(DecodeCtx& ctx);
 void decode_memfd_create(DecodeCtx& ctx);
