@@ -13,6 +13,15 @@ namespace {
 
 constexpr std::size_t kPathMax = 4096;  // PATH_MAX: strace prints paths whole up to it
 
+// A string read that got some bytes and then met unreadable memory before its NUL: strace
+// says so on stderr ("umovestr: short read (1 < 4096) @0x...: Bad address") as it prints the
+// address; ptk does the same, for the tests and users that look for it.
+void report_short_read(std::size_t got, std::size_t wanted, std::uint64_t addr) {
+  if (got == 0) return;
+  fmt::print(stderr, "ptk: umovestr: short read ({} < {}) @{:#x}: Bad address\n", got, wanted,
+             addr);
+}
+
 }  // namespace
 
 std::uint64_t DecodeCtx::u(int i) const {
@@ -90,6 +99,7 @@ void DecodeCtx::path(std::uint64_t addr) {
   // A string that runs into unreadable memory before its NUL is no string the kernel could
   // take either (it fails with EFAULT): strace shows the address, not the bytes before it.
   if (!s.ok() || (!s->terminated && s->bytes.size() < kPathMax)) {
+    if (s.ok()) report_short_read(s->bytes.size(), kPathMax, addr);
     out().ptr(addr);
     return;
   }
@@ -107,6 +117,7 @@ void DecodeCtx::string(std::uint64_t addr) {
   // One byte more than shown tells whether the string goes on.
   auto s = mem_.read_string(RemoteAddr(addr), opts_.string_limit + 1);
   if (!s.ok() || (!s->terminated && s->bytes.size() <= opts_.string_limit)) {
+    if (s.ok()) report_short_read(s->bytes.size(), opts_.string_limit + 1, addr);
     out().ptr(addr);  // unreadable before its end, as in path()
     return;
   }

@@ -47,6 +47,7 @@ void DecodedSyscall::reset() {
   args.clear();
   ret_aux.clear();
   note.clear();
+  args_poked = false;
   ret_fd_path.clear();
   ret_comm.clear();
   ret_pidns = 0;

@@ -147,6 +147,13 @@ void Tracer::on_entry(const Event& ev) {
   for (std::size_t i = 0; i < n_hooks; ++i) {
     if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_entry(session_, sc);
   }
+  if (sc.args_poked) {
+    // An entry poke (inject=...:poke_enter=) changed what the arguments point to: strace
+    // decodes after tampering, so the line shows the data the call gets.
+    sc.args_poked = false;
+    decode_entry(sc, session_.memory(ev.tid), options_.decode,
+                 options_.fd_paths ? &fd_text_ : nullptr);
+  }
   ts.active = true;
   ts.reported = reported;
   if (reported) sink_.syscall_entry(sc);

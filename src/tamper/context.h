@@ -76,6 +76,9 @@ class ContextImpl final : public SyscallContext {
   Status raise(int sig) override;
   void delay(std::chrono::microseconds d) override { rec_.delay += d; }
   void mark(std::string_view note) override;
+  void args_poked() override {
+    if (phase_ == Phase::Entry) sc_.args_poked = true;
+  }
 
  private:
   Status entry_only(const char* what) const;

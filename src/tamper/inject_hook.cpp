@@ -85,6 +85,10 @@ std::uint64_t InjectHook::next_invocation(pid_t tid, std::size_t spec, Arch arch
 void InjectHook::warn_once(std::size_t spec, const std::string& text) {
   if (warned_[spec]) return;
   warned_[spec] = true;
+  warn(text);
+}
+
+void InjectHook::warn(const std::string& text) {
   if (warn_) {
     warn_(text);
   } else {
@@ -92,17 +96,41 @@ void InjectHook::warn_once(std::size_t spec, const std::string& text) {
   }
 }
 
-void InjectHook::poke(SyscallContext& ctx, const std::vector<InjectPoke>& pokes,
-                      const InjectSpec& spec) {
+// As strace: a poke at memory that ends early writes what it can (and counts as done); one
+// that cannot write a byte, or names an argument the call does not have, is reported each time.
+bool InjectHook::poke(SyscallContext& ctx, const std::vector<InjectPoke>& pokes) {
+  bool poked = false;
+  const sys::DecodedSyscall& sc = ctx.syscall();
+  int nargs = sc.spec != nullptr ? sc.spec->nargs : 6;
   for (const InjectPoke& p : pokes) {
-    std::uint64_t addr = ctx.arg(p.arg);
-    Status s = ctx.memory().write(RemoteAddr(addr), p.bytes);
-    if (!s.ok()) {
-      auto index = static_cast<std::size_t>(&spec - specs_.data());
-      warn_once(index, fmt::format("{} in {}: cannot poke @arg{} ({:#x}): {}", ctx.name(),
-                                   ctx.tid(), p.arg + 1, addr, s.error().message()));
+    if (p.arg + 1 > nargs) {
+      warn(
+          fmt::format("Failed to tamper with process {}: requested to tamper with argument #{}, "
+                      "but system call '{}' has only {} arguments",
+                      ctx.tid(), p.arg + 1, ctx.name(), nargs));
+      continue;
     }
+    std::uint64_t addr = ctx.arg(p.arg);
+    std::size_t written = p.bytes.size();
+    if (!ctx.memory().write(RemoteAddr(addr), p.bytes).ok()) {
+      // How far the memory goes: the bytes before the first one that cannot be written.
+      written = 0;
+      while (written < p.bytes.size() &&
+             ctx.memory()
+                 .write(RemoteAddr(addr + written), std::span(p.bytes).subspan(written, 1))
+                 .ok()) {
+        ++written;
+      }
+      if (written == 0) {
+        warn(fmt::format("Failed to tamper with process {}: couldn't poke", ctx.tid()));
+        continue;
+      }
+      warn(fmt::format("pid:{} short write ({} < {}) @{:#x}", ctx.tid(), written, p.bytes.size(),
+                       addr));
+    }
+    poked = true;
   }
+  return poked;
 }
 
 void InjectHook::on_entry(SyscallContext& ctx) {
@@ -126,9 +154,9 @@ void InjectHook::on_entry(SyscallContext& ctx) {
                      : ctx.skip(for_abi(sc.arch, spec.result_value()));
       if (!s.ok()) warn_once(i, s.error().message());
     }
-    if (!spec.poke_enter.empty()) {
-      poke(ctx, spec.poke_enter, spec);
+    if (!spec.poke_enter.empty() && poke(ctx, spec.poke_enter)) {
       f.poked = true;
+      ctx.args_poked();
     }
     if (spec.delay_enter) {
       ctx.delay(std::chrono::ceil<std::chrono::microseconds>(*spec.delay_enter));
@@ -164,10 +192,7 @@ void InjectHook::on_exit(SyscallContext& ctx) {
   }
   for (int i : f.specs) {
     const InjectSpec& spec = specs_[static_cast<std::size_t>(i)];
-    if (!spec.poke_exit.empty()) {
-      poke(ctx, spec.poke_exit, spec);
-      f.poked = true;
-    }
+    if (!spec.poke_exit.empty() && poke(ctx, spec.poke_exit)) f.poked = true;
     if (spec.delay_exit) {
       ctx.delay(std::chrono::ceil<std::chrono::microseconds>(*spec.delay_exit));
       f.delayed = true;

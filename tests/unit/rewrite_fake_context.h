@@ -87,6 +87,8 @@ class FakeContext final : public SyscallContext {
     if (!marks_.empty()) marks_ += ' ';
     marks_ += note;
   }
+  void args_poked() override { args_poked_ = true; }
+  bool was_args_poked() const { return args_poked_; }
 
  private:
   sys::DecodedSyscall sc_;
@@ -97,6 +99,7 @@ class FakeContext final : public SyscallContext {
   std::int64_t skip_ret_ = 0;
   std::int64_t ret_ = 0;
   std::string marks_;
+  bool args_poked_ = false;
   std::vector<int> raised_;
   std::chrono::microseconds delayed_{0};
   std::vector<std::unique_ptr<std::vector<std::byte>>> arena_;

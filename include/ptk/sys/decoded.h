@@ -38,6 +38,7 @@ struct DecodedSyscall {
   std::string ret_fd_path;     // -y: the path of a returned descriptor
   std::int32_t ret_pidns = 0;  // pidns: a returned pid in the tracer's namespace (0: none)
   std::string note;            // a tamper mark, e.g. "(INJECTED)"
+  bool args_poked = false;     // a hook rewrote argument memory at entry: decode the entry again
 
   // A multiplexer (i386 socketcall, ipc) is shown under its sub-call's name, as strace does;
   // the name applies only while `display_for` is this syscall's spec (a stale one is ignored).

@@ -79,6 +79,9 @@ class SyscallContext {
   virtual void delay(std::chrono::microseconds d) = 0;
   // A mark shown after the syscall's line, e.g. "(INJECTED)" or "(REWRITTEN: path)".
   virtual void mark(std::string_view note) = 0;
+  // At entry: the memory the arguments point to was changed in place (strace's poke_enter),
+  // so the line shows it as the call sees it: the entry is decoded again after the hooks.
+  virtual void args_poked() {}
 };
 
 class Hook {

@@ -57,8 +57,10 @@ class InjectHook final : public Hook {
   };
 
   std::uint64_t next_invocation(pid_t tid, std::size_t spec, Arch arch, std::int64_t nr);
-  void poke(SyscallContext& ctx, const std::vector<InjectPoke>& pokes, const InjectSpec& spec);
+  // Writes the pokes of one phase; true when any wrote at least a byte.
+  bool poke(SyscallContext& ctx, const std::vector<InjectPoke>& pokes);
   void warn_once(std::size_t spec, const std::string& text);
+  void warn(const std::string& text);
 
   std::vector<InjectSpec> specs_;
   std::unordered_map<pid_t, std::vector<Counter>> counts_;
