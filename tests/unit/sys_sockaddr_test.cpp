@@ -124,6 +124,49 @@ TEST(SysSockaddr, RxrpcOverInet) {
                 std::string(kEbadf));
 }
 
+TEST(SysSockaddr, OldFamilies) {
+  unsigned char ipx[16] = {AF_IPX, 0,   0x30, 0x39, 0xfa, 0xce, 0xfe, 0xed,
+                           'A',    'B', 'C',  'D',  'E',  'F',  0xff, 0};
+  EXPECT_EQ(
+      connect_line(ipx, 16, ConstNames::Abbrev),
+      "connect(-1, {sa_family=AF_IPX, sipx_port=htons(12345), sipx_network=htonl(0xfacefeed), "
+      "sipx_node=[0x41, 0x42, 0x43, 0x44, 0x45, 0x46], sipx_type=0xff}, 16)" +
+          std::string(kEbadf));
+  unsigned char x25[18] = {AF_X25, 0, '0', '1', '2', '3'};
+  EXPECT_EQ(
+      connect_line(x25, 18, ConstNames::Abbrev),
+      "connect(-1, {sa_family=AF_X25, sx25_addr={x25_addr=\"0123\"}}, 18)" + std::string(kEbadf));
+  // VALID-13, no digipeaters; then one claimed digipeater that the length leaves out.
+  unsigned char ax[16] = {AF_AX25,  0,        'V' << 1, 'A' << 1, 'L' << 1,
+                          'I' << 1, 'D' << 1, ' ' << 1, 13 << 1};
+  EXPECT_EQ(connect_line(ax, 16, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_AX25, sax25_call=VALID-13, sax25_ndigis=0}, 16)" +
+                std::string(kEbadf));
+  EXPECT_EQ(
+      connect_line(ax, 16, ConstNames::Raw),
+      "connect(-1, {sa_family=0x3, sax25_call={ax25_call=\"\\xac\\x82\\x98\\x92\\x88\\x40\\x1a\"}, "
+      "sax25_ndigis=0}, 16)" +
+          std::string(kEbadf));
+  ax[12] = 1;
+  EXPECT_EQ(connect_line(ax, 16, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_AX25, fsa_ax25={sax25_call=VALID-13, sax25_ndigis=1}, "
+            "fsa_digipeater=[...]}, 16)" +
+                std::string(kEbadf));
+}
+
+TEST(SysSockaddr, BluetoothL2) {
+  unsigned char l2[14] = {AF_BLUETOOTH, 0, 0x39, 0x30, 'a', 'b', 'c', 'd', 'e', 'f', 1, 0, 2};
+  EXPECT_EQ(connect_line(l2, 14, ConstNames::Abbrev),
+            "connect(-1, {sa_family=AF_BLUETOOTH, l2_psm=htobs(L2CAP_PSM_DYN_START+8248), "
+            "l2_bdaddr=61:62:63:64:65:66, l2_cid=htobs(L2CAP_CID_SIGNALING), "
+            "l2_bdaddr_type=BDADDR_LE_RANDOM}, 14)" +
+                std::string(kEbadf));
+  std::string verbose = connect_line(l2, 12, ConstNames::Verbose);
+  EXPECT_NE(verbose.find("l2_psm=htobs(0x3039 /* L2CAP_PSM_DYN_START+8248 */), l2_bdaddr=\"\\x61"),
+            std::string::npos)
+      << verbose;
+}
+
 TEST(SysSockaddr, BufferEndingAtItsMappingPrintsAsAddress) {
   long page = ::sysconf(_SC_PAGESIZE);
   void* map = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -119,14 +119,9 @@ void print_nl(DecodeCtx& ctx, TokenList& o, const unsigned char* buf) {
     o.hex(nl.nl_pad);
   }
   o.field("nl_pid");
-  // A port id is most often its process's pid: -Y names it, as strace does (nl_pid=12<sh>).
-  auto pid = static_cast<std::int32_t>(nl.nl_pid);
-  std::string comm = ctx.options().pid_comm && pid > 0 ? process_comm(pid) : std::string();
-  if (comm.empty()) {
-    o.int_(pid);
-  } else {
-    o.pid_comm(pid, comm);
-  }
+  // A port id is most often its process's pid: -Y names it and --decode-pids=pidns translates
+  // it, as strace does (nl_pid=12<sh>).
+  ctx.pid(static_cast<std::int32_t>(nl.nl_pid), PidKind::Tgid);
   o.field("nl_groups");
   // printf's %#08x: zero has no 0x prefix.
   char text[16];
@@ -229,7 +224,7 @@ int print_sockaddr(DecodeCtx& ctx, std::uint64_t addr, std::int64_t len) {
     } else if (family == AF_PACKET && n >= sizeof(sockaddr_ll)) {
       print_ll(o, buf, n);
     } else {
-      done = print_sockaddr_more(ctx, family, buf, n);
+      done = print_sockaddr_more(ctx, family, buf, n) || print_sockaddr_legacy(ctx, family, buf, n);
     }
     if (!done) print_sockaddr_data(o, buf, n);
   }

@@ -32,6 +32,8 @@ void print_sockaddr_in6(DecodeCtx& ctx, TokenList& o, const unsigned char* buf, 
 // family is not one of them or `len` is too short for its struct (sa_data is then shown).
 // buf holds `len` bytes and zeros up to sizeof(struct sockaddr_storage).
 bool print_sockaddr_more(DecodeCtx& ctx, int family, const unsigned char* buf, std::size_t len);
+// The same for the families of network_sockaddr_legacy.cpp: AX.25, IPX and X.25.
+bool print_sockaddr_legacy(DecodeCtx& ctx, int family, const unsigned char* buf, std::size_t len);
 // The bytes after sa_family as strace's raw form: sa_data="...".
 void print_sockaddr_data(TokenList& o, const unsigned char* buf, std::size_t len);
 

@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "arg_util.h"
 #include "network_sockaddr.h"
@@ -88,8 +90,31 @@ void char_array(TokenList& o, const unsigned char* p, std::size_t size) {
 // Bluetooth's sockaddrs share a family and differ by length (net/bluetooth/*.h).
 constexpr std::size_t kHciDevEnd = 4;  // sockaddr_hci up to hci_dev
 constexpr std::size_t kHciSize = 6;
-constexpr std::size_t kScoSize = 8;  // family, bdaddr_t
-constexpr std::size_t kRcSize = 10;  // family, bdaddr_t, rc_channel, padding
+constexpr std::size_t kScoSize = 8;     // family, bdaddr_t
+constexpr std::size_t kRcSize = 10;     // family, bdaddr_t, rc_channel, padding
+constexpr std::size_t kL2TypeOff = 12;  // sockaddr_l2 up to l2_bdaddr_type
+constexpr std::size_t kL2Size = 14;
+
+// An L2CAP PSM or channel id in Bluetooth byte order: htobs(L2CAP_PSM_SDP), a dynamic one as
+// its range's start plus the rest (htobs(L2CAP_PSM_DYN_START+8)), else htobs(0xbad /*
+// L2CAP_PSM_??? */). `ranges` holds the dynamic ranges as {start, end} pairs.
+void l2_number(TokenList& o, std::string_view table, std::uint16_t v,
+               std::initializer_list<std::pair<std::uint16_t, std::uint16_t>> ranges,
+               std::string_view unknown) {
+  std::string text(pfam::xlat_lookup(table, v));
+  for (auto [start, end] : ranges) {
+    if (!text.empty() || v < start || v > end) continue;
+    text = fmt::format("{}+{}", pfam::xlat_lookup(table, start), v - start);
+  }
+  std::string num = v == 0 ? "0" : fmt::format("{:#x}", v);
+  if (text.empty()) {
+    std::string both = fmt::format("htobs({} /* {} */)", num, unknown);
+    o.styled(fmt::format("htobs({})", num), both, both);
+    return;
+  }
+  o.styled(fmt::format("htobs({})", num), fmt::format("htobs({})", text),
+           fmt::format("htobs({} /* {} */)", num, text));
+}
 
 void print_bluetooth(TokenList& o, const unsigned char* buf, std::size_t len) {
   switch (len) {
@@ -113,6 +138,21 @@ void print_bluetooth(TokenList& o, const unsigned char* buf, std::size_t len) {
       hw_addr(o, buf + 2, 6);
       o.field("rc_channel");
       o.uint_(buf[8]);
+      return;
+    case kL2TypeOff:
+    case kL2Size:
+      o.field("l2_psm");
+      l2_number(o, "sa_l2cap_psm", load<std::uint16_t>(buf + 2), {{0x80, 0xff}, {0x1001, 0xffff}},
+                "L2CAP_PSM_???");
+      o.field("l2_bdaddr");
+      hw_addr(o, buf + 4, 6);
+      o.field("l2_cid");
+      l2_number(o, "sa_l2cap_cid", load<std::uint16_t>(buf + 10), {{0x40, 0xffff}},
+                "L2CAP_CID_???");
+      if (len == kL2Size) {
+        o.field("l2_bdaddr_type");
+        afam::xval(o, "sa_bdaddr_types", buf[12], "BDADDR_???");
+      }
       return;
     default:
       print_sockaddr_data(o, buf, len);
