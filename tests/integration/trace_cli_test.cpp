@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "test_util.h"
@@ -79,7 +80,11 @@ TEST_P(TraceCli, HostileTraceeIsBoundedAndEscaped) {
       run_command(ptk_trace({"-o", dir.file("t"), "--", tracee_path("hostile", GetParam())}));
   ASSERT_TRUE(WIFEXITED(r.status)) << describe_status(r.status) << r.err;
   EXPECT_EQ(WEXITSTATUS(r.status), 0) << r.err;
-  EXPECT_EQ(r.err, "");  // no error from ptk itself
+  // No error from ptk itself: only strace's own notes of strings that run into unmapped
+  // memory (strace prints the same "umovestr: short read" lines for this tracee).
+  static const std::regex kShortRead(
+      "(ptk: umovestr: short read \\([0-9]+ < [0-9]+\\) @0x[0-9a-f]+: Bad address\n)*");
+  EXPECT_TRUE(std::regex_match(r.err, kShortRead)) << r.err;
   std::string trace = slurp(dir.file("t"));
   EXPECT_LT(trace.size(), 64u * 1024) << "output must stay bounded";
   EXPECT_EQ(trace.find('\x1b'), std::string::npos) << "a raw escape byte reached the output";
