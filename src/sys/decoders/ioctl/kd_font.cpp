@@ -43,9 +43,11 @@ std::size_t ptr_offset(const DecodeCtx& ctx, std::size_t head) {
 // Reads it; `print`: as fetch() does, printing NULL or the address when it cannot.
 bool read_ptr_struct(DecodeCtx& ctx, std::uint64_t addr, std::size_t head, PtrStruct& v,
                      bool print) {
-  unsigned char buf[sizeof v.head + 8] = {};
+  // The head rounded up to a word, then the pointer: 32 bytes for the 20-byte head on x86_64.
+  unsigned char buf[(sizeof v.head + 7) / 8 * 8 + 8] = {};
   std::size_t off = ptr_offset(ctx, head);
   std::size_t size = off + static_cast<std::size_t>(ctx.word_size());
+  if (head > sizeof v.head || size > sizeof buf) return false;
   if (print ? !fetch(ctx, addr, buf, size) : !ctx.read(addr, buf, size)) return false;
   std::memcpy(v.head, buf, head);
   std::memcpy(&v.ptr, buf + off, static_cast<std::size_t>(ctx.word_size()));
