@@ -224,23 +224,9 @@ void decode_io_getevents(DecodeCtx& ctx) {
   bool time64 = name.ends_with("time64") || ctx.word_size() == 8;
   ctx.structure(time64 ? "timespec64" : "timespec", ctx.u(4), false);
   if (!name.starts_with("io_pgetevents")) return;
-  // struct __aio_sigset: the mask's address and its size.
+  // struct __aio_sigset: the mask's address and its size, as pselect6's sixth argument.
   ctx.arg(5);
-  std::uint64_t addr = ctx.u(5), words[2] = {};
-  std::size_t ws = static_cast<std::size_t>(ctx.word_size());
-  unsigned char raw[16];
-  if (addr == 0 || !ctx.read(addr, raw, 2 * ws)) {
-    o.ptr(addr);
-    return;
-  }
-  std::memcpy(&words[0], raw, ws);
-  std::memcpy(&words[1], raw + ws, ws);
-  o.begin_struct();
-  o.field("sigmask");
-  ctx.sigset(words[0], words[1]);
-  o.field("sigsetsize");
-  o.uint_(words[1]);
-  o.end_struct();
+  sigset_with_size(ctx, ctx.u(5));
 }
 
 }  // namespace ptk::sys::desc

@@ -203,23 +203,7 @@ void select_common(DecodeCtx& ctx, std::string_view ts_type, bool pselect) {
     if (pselect) {
       // The sixth argument points to {const sigset_t *ss; size_t ss_len;}.
       ctx.arg(5);
-      std::uint64_t addr = ctx.u(5);
-      std::uint64_t words[2] = {};
-      std::size_t ws = static_cast<std::size_t>(ctx.word_size());
-      unsigned char raw[16];
-      if (addr == 0 || !ctx.read(addr, raw, 2 * ws)) {
-        ctx.out().ptr(addr);
-      } else {
-        std::memcpy(&words[0], raw, ws);
-        std::memcpy(&words[1], raw + ws, ws);
-        TokenList& o = ctx.out();
-        o.begin_struct();
-        o.field("sigmask");
-        ctx.sigset(words[0], words[1]);
-        o.field("sigsetsize");
-        o.uint_(words[1]);
-        o.end_struct();
-      }
+      sigset_with_size(ctx, ctx.u(5));
     }
     ctx.syscall().more_at_exit = false;
     return;

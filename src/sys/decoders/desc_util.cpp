@@ -190,6 +190,25 @@ void generic_x(DecodeCtx& ctx) {
   if (ctx.entering()) ctx.syscall().more_at_exit = split > 0 && split < spec.nargs;
 }
 
+void sigset_with_size(DecodeCtx& ctx, std::uint64_t addr) {
+  TokenList& o = ctx.out();
+  std::size_t ws = static_cast<std::size_t>(ctx.word_size());
+  unsigned char raw[16];
+  if (addr == 0 || !ctx.read(addr, raw, 2 * ws)) {
+    o.ptr(addr);
+    return;
+  }
+  std::uint64_t words[2] = {};
+  std::memcpy(&words[0], raw, ws);
+  std::memcpy(&words[1], raw + ws, ws);
+  o.begin_struct();
+  o.field("sigmask");
+  ctx.sigset(words[0], words[1]);
+  o.field("sigsetsize");
+  o.uint_(words[1]);
+  o.end_struct();
+}
+
 void iov(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count, std::uint64_t data_size,
          bool contents) {
   const std::size_t ws = static_cast<std::size_t>(ctx.word_size());

@@ -53,6 +53,11 @@ std::uint64_t array(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t nmemb, std
 // An iovec array: {iov_base=..., iov_len=N} elements. With `contents` each base shows its
 // bytes, at most `data_size` in total (a readv's return value; ~0 for no limit); else its
 // address.
+// {sigmask=[...], sigsetsize=N}: a {const sigset_t *, size_t} pair in the tracee's words at
+// addr (pselect6's sixth argument, io_pgetevents' struct __aio_sigset); the address when NULL
+// or unreadable.
+void sigset_with_size(DecodeCtx& ctx, std::uint64_t addr);
+
 void iov(DecodeCtx& ctx, std::uint64_t addr, std::uint64_t count, std::uint64_t data_size,
          bool contents);
 
