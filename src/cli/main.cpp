@@ -11,7 +11,6 @@
 #include "break/break_cmd.h"
 #include "calls/calls_cmd.h"
 #include "common/cli_util.h"
-#include "common/stop_signals.h"
 #include "inject/call_cmd.h"
 #include "inject/inject_cmd.h"
 #include "inspect/bt_cmd.h"
@@ -20,6 +19,7 @@
 #include "inspect/mem_cmd.h"
 #include "inspect/regs_cmd.h"
 #include "ptk/core/tracer_child.h"
+#include "ptk/engine/stop_signals.h"
 #include "step/step_cmd.h"
 #include "trace/trace_cmd.h"
 
@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
           std::end(kGuarded)) {
         continue;
       }
-      ptk::cli::install_stop_handlers();
-      ptk::run_tracer_in_child(ptk::cli::stop_signals(), ptk::cli::parent_death_signal());
+      ptk::engine::install_stop_handlers();
+      ptk::run_tracer_in_child(ptk::engine::stop_signals(), ptk::engine::parent_death_signal());
     }
   });
   try {

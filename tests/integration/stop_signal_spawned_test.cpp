@@ -1,5 +1,5 @@
 // A stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE) sent to ptk while it runs a command
-// of its own, as strace 6.1 takes it (src/cli/common/stop_signals.h):
+// of its own, as strace 6.1 takes it (ptk/engine/stop_signals.h):
 // - without -o, ptk lets every process go; the command gets SIGCONT and the same signal from
 //   ptk (never SIGKILL), runs on untraced, and ptk dies of that signal;
 // - with -o FILE, ptk ignores it: the command runs to its end, traced, and ptk exits with its

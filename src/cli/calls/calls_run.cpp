@@ -1,5 +1,5 @@
-// `ptk calls` at run time: the CallTracer hooks the process (all or nothing) and turns hits
-// into calls; common/breakpoint_run.h starts the process, runs the events and lets it go.
+// `ptk calls` at run time: the engine runs the process with a CallsJob
+// (ptk/engine/calls_job.h); this file renders the calls, the program's end and the summary.
 #include "calls/calls_run.h"
 
 #include <fmt/format.h>
@@ -11,119 +11,92 @@
 
 #include "calls/calls_render.h"
 #include "calls/calls_summary.h"
-#include "common/breakpoint_run.h"
 #include "common/cli_util.h"
-#include "ptk/debug/call_tracer.h"
-#include "ptk/inject/remote_call.h"
+#include "common/engine_run.h"
+#include "ptk/engine/calls_job.h"
 
 namespace ptk::cli {
 namespace {
 
-// A GNU indirect function's resolver, run in the tracee as the loader runs it: no arguments
-// (x86 resolvers read the CPU features the loader recorded), the implementation's address back.
-debug::CallTracer::IfuncResolver ifunc_resolver(Session& session) {
-  return [&session](pid_t tid, std::uint64_t resolver) -> Result<std::uint64_t> {
-    return inject::resolve_ifunc(session, tid, resolver);
-  };
+debug::CallTracerOptions tracer_options(const CallsOptions& o) {
+  debug::CallTracerOptions t;
+  t.libs = o.libs;
+  t.globs = o.globs;
+  t.format.string_limit = o.string_limit;
+  return t;
 }
 
-class CallsRun : public BreakpointRun {
+// Added before the CallsJob: a thread is counted before its first call is printed, and a
+// process's exit line is printed while the CallTracer still knows it.
+class CallsRender : public engine::Part {
  public:
-  CallsRun(const CallsOptions& o, std::FILE* out)
-      : BreakpointRun("calls", o.follow_forks, o.pid, o.command),
-        out_(out),
+  CallsRender(const CallsOptions& o, std::FILE* out)
+      : out_(out),
         summary_mode_(o.summary),
-        printer_(out, {.json = o.json, .timestamps = o.timestamps, .durations = o.durations}),
-        tracer_(session_, bps_, tracer_options(o),
-                o.summary ? static_cast<debug::CallSink&>(summary_) : printer_) {}
-
- private:
-  static debug::CallTracerOptions tracer_options(const CallsOptions& o) {
-    debug::CallTracerOptions t;
-    t.libs = o.libs;
-    t.globs = o.globs;
-    t.format.string_limit = o.string_limit;
-    return t;
+        printer_(out, {.json = o.json, .timestamps = o.timestamps, .durations = o.durations}) {}
+  void set_job(const engine::CallsJob& job) { job_ = &job; }
+  debug::CallSink& sink() {
+    return summary_mode_ ? static_cast<debug::CallSink&>(summary_) : printer_;
   }
-  Status arm() override;
-  Status on_hit(const debug::BreakpointHit& hit) override;
-  Status on_thread_start(pid_t tid) override {
+
+  Status on_hit(engine::Engine& /*engine*/, const debug::BreakpointHit& hit) override {
+    note_thread(hit.tid);
+    return ok_status();
+  }
+  Status on_thread_start(engine::Engine& /*engine*/, pid_t tid) override {
     note_thread(tid);
     return ok_status();
   }
-  void on_fork(pid_t parent_tid, pid_t child) override;
-  void on_exec(const Event& ev) override { tracer_.forget_process(ev.pid); }
-  Status on_new_program(pid_t /*pid*/, pid_t tid) override {
-    return tracer_.add_process(tid, true);
+  void on_exit(engine::Engine& engine, const Event& ev) override;
+  void on_end(engine::Engine& engine, const WaitStatus& end) override;
+  void finish(engine::Engine& engine, bool interrupted) override;
+
+ private:
+  void note_thread(pid_t tid) {
+    seen_tids_.insert(tid);
+    if (seen_tids_.size() == 2) printer_.prefix_tids();
   }
-  void on_exit(const Event& ev) override;
-  void on_process_gone(pid_t pid) override { tracer_.forget_process(pid); }
-  void on_end(const WaitStatus& end) override;
-  void finish(bool interrupted) override;
-  bool writes_to_file() const override { return out_ != stderr; }
-  void note_thread(pid_t tid);
 
   std::FILE* out_;
   const bool summary_mode_;
   CallPrinter printer_;
   CallSummary summary_;
-  debug::CallTracer tracer_;
+  const engine::CallsJob* job_ = nullptr;
   std::set<pid_t> seen_tids_;
   bool end_shown_ = false;  // the program's "+++ exited/killed +++" line
 };
 
-Status CallsRun::arm() {
-  tracer_.set_ifunc_resolver(ifunc_resolver(session_));
-  // With -l, a library not loaded yet may come with dlopen while a spawned program runs.
-  return tracer_.add_process(pid_, spawned_);
-}
-
-void CallsRun::note_thread(pid_t tid) {
-  seen_tids_.insert(tid);
-  if (seen_tids_.size() == 2) printer_.prefix_tids();
-}
-
-void CallsRun::on_fork(pid_t parent_tid, pid_t child) {
-  if (Status s = tracer_.on_fork(parent_tid, child); !s.ok()) fail("calls", s.error());
-}
-
-Status CallsRun::on_hit(const debug::BreakpointHit& hit) {
-  note_thread(hit.tid);
-  return tracer_.on_hit(hit);
-}
-
-void CallsRun::on_exit(const Event& ev) {
-  if (ev.tid == ev.pid && tracer_.traces(ev.pid) && !summary_mode_) {
+void CallsRender::on_exit(engine::Engine& engine, const Event& ev) {
+  if (ev.tid == ev.pid && job_->tracer().traces(ev.pid) && !summary_mode_) {
     if (ev.kind == EventKind::Exited) {
       printer_.exited(ev.tid, ev.exit_code);
     } else {
       printer_.killed(ev.tid, ev.signal);
     }
-    if (ev.tid == pid_) end_shown_ = true;
+    if (ev.tid == engine.pid()) end_shown_ = true;
   }
-  tracer_.on_thread_exit(ev.tid);
 }
 
-void CallsRun::on_end(const WaitStatus& end) {
+void CallsRender::on_end(engine::Engine& engine, const WaitStatus& end) {
   // The program's end was reported to an operation under way (a resolver call in it, say),
   // not to the event loop: shown all the same.
   if (end_shown_ || summary_mode_) return;
   end_shown_ = true;
   if (end.kind() == WaitStatus::Kind::Exited) {
-    printer_.exited(pid_, end.exit_code());
+    printer_.exited(engine.pid(), end.exit_code());
   } else {
-    printer_.killed(pid_, end.term_signal());
+    printer_.killed(engine.pid(), end.term_signal());
   }
 }
 
-void CallsRun::finish(bool interrupted) {
+void CallsRender::finish(engine::Engine& /*engine*/, bool interrupted) {
   printer_.finish();
   if (summary_mode_) std::fputs(summary_.table().c_str(), out_);
   if (interrupted) return;
-  for (const std::string& g : tracer_.unmatched_globs()) {
+  for (const std::string& g : job_->tracer().unmatched_globs()) {
     fmt::print(stderr, "ptk calls: warning: -e '{}' matched no traced function\n", g);
   }
-  for (const std::string& lib : tracer_.unseen_libs()) {
+  for (const std::string& lib : job_->tracer().unseen_libs()) {
     fmt::print(stderr, "ptk calls: warning: -l {}: the program loaded no such library\n", lib);
   }
 }
@@ -155,7 +128,14 @@ int run_calls(const CallsOptions& options) {
       return fail("calls", Error::from_errno(errno, fmt::format("open({})", options.output)));
     }
   }
-  int code = CallsRun(options, out).run();
+  engine::Engine engine(
+      engine_options("calls", options.pid, options.command, options.follow_forks));
+  CallsRender render(options, out);
+  engine::CallsJob job(engine, tracer_options(options), render.sink());
+  render.set_job(job);
+  engine.add(render);
+  engine.add(job);
+  int code = run_engine("calls", engine, out != stderr);
   if (out != stderr) std::fclose(out);
   return code;
 }

@@ -1,35 +1,15 @@
-// A traced process that ended under a subcommand -- killed in the middle of a step, a
-// breakpoint hit, an injection -- is reported as what happened ("process 12 (prog) was killed
-// by SIGKILL"), with the status a shell would see, instead of the call that failed because of
-// it (Session::wait_for_end).
+// One line for an operation that failed because its process ended under it (see
+// ptk/engine/tracee_end.h), or for its own error otherwise.
 #pragma once
 
 #include <sys/types.h>
 
-#include <optional>
-#include <string>
 #include <string_view>
 
 #include "ptk/base/error.h"
 #include "ptk/core/session.h"
-#include "ptk/core/wait_status.h"
 
 namespace ptk::cli {
-
-// "process 12 (prog) was killed by SIGKILL", "process 12 (prog) exited with 3"; `name` may be
-// empty.
-std::string describe_end(pid_t pid, std::string_view name, const WaitStatus& end);
-
-// The status a tool passes on for that end: the exit code, or 128 + the signal.
-int end_code(const WaitStatus& end);
-
-// When `error` came from the process ending under us (it is TraceeGone, or the traced process
-// is ending), waits for the end and returns it; nullopt when the error is the command's own
-// (also for a program that ended by itself before what the command waited for).
-std::optional<WaitStatus> ended_under_us(Session& session, pid_t pid, const Error& error);
-
-// The name to call a process by: /proc/PID/comm ("" when it cannot be read).
-std::string process_name(pid_t pid);
 
 // fail(cmd, error), unless the error came from the process ending under us: then one line
 // saying how it ended, and `during` what ("ptk call: process 12 (prog) was killed by SIGKILL

@@ -13,6 +13,7 @@
 #include "inject/inject_attach.h"
 #include "inject/inject_render.h"
 #include "ptk/core/wait_status.h"
+#include "ptk/engine/tracee_end.h"
 #include "ptk/inject/remote_call.h"
 #include "ptk/inject/remote_lib.h"
 #include "ptk/inject/syscall_expr.h"
@@ -105,7 +106,7 @@ int run_call(const CallOptions& o) {
   bool usage = false;
   auto target = attach_target(o.pid, o.tid, usage);
   if (!target.ok()) return fail("call", target.error(), usage ? kExitUsage : kExitFailure);
-  std::string name = process_name(target->pid);
+  std::string name = engine::process_name(target->pid);
   // One line for any failure; a process killed meanwhile is reported as such.
   auto failed = [&](const Error& err) {
     return fail_or_ended("call", *target->session, target->pid, name, "during the call", err);

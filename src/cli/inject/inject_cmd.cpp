@@ -19,6 +19,7 @@
 #include "inject/inject_render.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
+#include "ptk/engine/tracee_end.h"
 #include "ptk/inject/remote_bytes.h"
 #include "ptk/inject/remote_syscalls.h"
 #include "ptk/inject/shellcode.h"
@@ -132,7 +133,7 @@ int run_inject(const InjectOptions& o) {
     return fail("inject", fmt::format("thread {} is not a thread of process {}", tid, o.pid),
                 kExitUsage);
   }
-  std::string name = process_name(pid);
+  std::string name = engine::process_name(pid);
   // One line for any failure; a process killed meanwhile is reported as such.
   auto failed = [&](const Error& e) {
     return fail_or_ended("inject", session, pid, name, "during the injection", e);

@@ -12,6 +12,7 @@
 #include "common/tracee_end.h"
 #include "inject/inject_attach.h"
 #include "inject/inject_render.h"
+#include "ptk/engine/tracee_end.h"
 #include "ptk/inject/remote_lib.h"
 #include "ptk/sys/escape.h"
 
@@ -33,7 +34,7 @@ int run_inject_lib(const LibOptions& o) {
     (void)target->detach();
     return fail("inject", dl.error());
   }
-  std::string name = process_name(target->pid);
+  std::string name = engine::process_name(target->pid);
   // One line for any failure; a process killed meanwhile is reported as such.
   auto failed = [&](const Error& e) {
     return fail_or_ended("inject", *target->session, target->pid, name,

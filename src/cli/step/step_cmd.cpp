@@ -1,6 +1,6 @@
 // `ptk step`: options -> Session + Stepper -> one line per instruction, a count or a profile.
 #include "step/step_cmd.h"
-#include "common/entry_point.h"
+#include "ptk/engine/program_start.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -11,14 +11,14 @@
 #include <memory>
 
 #include "common/cli_util.h"
-#include "common/stop_signals.h"
 #include "common/target_args.h"
-#include "common/tracee_end.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
 #include "ptk/core/wait_status.h"
 #include "ptk/debug/cpu_pin.h"
 #include "ptk/debug/stepper.h"
+#include "ptk/engine/stop_signals.h"
+#include "ptk/engine/tracee_end.h"
 #include "step/step_cmd_printer.h"
 
 namespace ptk::cli {
@@ -54,7 +54,7 @@ class StepRun {
     // so the default policy polls briefly first (README, "Waiting for stops").
     so.wait_policy = default_wait_policy();
     if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
-    so.wait_policy.interrupt = stop_flag();
+    so.wait_policy.interrupt = engine::stop_flag();
     return so;
   }
   Status start_process();
@@ -85,7 +85,7 @@ Status StepRun::start_process() {
     SpawnOptions sp;
     sp.argv = o_.command;
     // The child must not inherit ptk's own handling of these signals.
-    set_child_signals(sp);
+    engine::set_child_signals(sp);
     PTK_ASSIGN_OR_RETURN(pid_, session_.spawn(sp));
   } else {
     pid_ = o_.pid;
@@ -93,8 +93,8 @@ Status StepRun::start_process() {
     fmt::print(stderr, "ptk step: Process {} attached\n", pid_);
   }
   tid_ = pid_;
-  name_ =
-      spawned_ ? o_.command.front().substr(o_.command.front().rfind('/') + 1) : process_name(pid_);
+  name_ = spawned_ ? o_.command.front().substr(o_.command.front().rfind('/') + 1)
+                   : engine::process_name(pid_);
   return ok_status();
 }
 
@@ -115,10 +115,10 @@ Result<debug::StepStart> StepRun::start_condition() {
     // A dynamic program starts in its dynamic linker, before its libraries are mapped: look
     // again from its entry point.
     PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(tid_));
-    auto entry = entry_point(pid_, regs.arch());
+    auto entry = engine::entry_point(pid_, regs.arch());
     if (entry && *entry != regs.ip()) {
       debug::StepStart to_entry{.kind = debug::StepStart::Kind::AtAddress, .address = *entry};
-      PTK_ASSIGN_OR_RETURN(tid_, stepper_.run_to_start(tid_, to_entry, stop_flag()));
+      PTK_ASSIGN_OR_RETURN(tid_, stepper_.run_to_start(tid_, to_entry, engine::stop_flag()));
       (void)table->refresh();
       where = table->resolve(o_.from);
     }
@@ -132,7 +132,7 @@ Result<debug::StepStart> StepRun::start_condition() {
 int StepRun::give_up(const Error& e) {
   // Killed under us (a SIGKILL fails the next ptrace request before waitpid reports it): the
   // end of the process is the end of stepping, not the request's error.
-  if (auto end = ended_under_us(session_, pid_, e)) return ended(*end);
+  if (auto end = engine::ended_under_us(session_, pid_, e)) return ended(*end);
   if (!spawned_ && session_.process(pid_) != nullptr) {
     (void)stepper_.release(pid_);
     (void)session_.detach(pid_);
@@ -155,11 +155,11 @@ int StepRun::run_rest_to_end() {
 
 // At ptk's stop signal, or the end of stepping an attached process: the process is let go as
 // it was. A command ptk started gets the signal first, runs on untraced, and ptk dies of it
-// at the end of run() (common/stop_signals.h).
+// at the end of run() (ptk/engine/stop_signals.h).
 int StepRun::let_go() {
-  if (spawned_ && session_.process(pid_) != nullptr) forward_stop_signal(pid_);
+  if (spawned_ && session_.process(pid_) != nullptr) engine::forward_stop_signal(pid_);
   if (Status s = session_.detach(pid_); !s.ok()) {
-    if (auto end = ended_under_us(session_, pid_, s.error())) return ended(*end);
+    if (auto end = engine::ended_under_us(session_, pid_, s.error())) return ended(*end);
     return fail("step", s.error());
   }
   fmt::print(stderr, "ptk step: Process {} detached\n", pid_);
@@ -169,9 +169,9 @@ int StepRun::let_go() {
 
 int StepRun::ended(const WaitStatus& end) {
   if (end.kind() == WaitStatus::Kind::Killed) {
-    fmt::print(stderr, "ptk step: {}\n", describe_end(pid_, name_, end));
+    fmt::print(stderr, "ptk step: {}\n", engine::describe_end(pid_, name_, end));
   }
-  return end_code(end);
+  return engine::end_code(end);
 }
 
 int StepRun::finish(const debug::StepOutcome& outcome) {
@@ -187,10 +187,10 @@ int StepRun::finish(const debug::StepOutcome& outcome) {
     case debug::StepEnd::Limit:
     case debug::StepEnd::Stopped:
       if (Status s = stepper_.release(pid_); !s.ok()) {
-        if (auto end = ended_under_us(session_, pid_, s.error())) return ended(*end);
+        if (auto end = engine::ended_under_us(session_, pid_, s.error())) return ended(*end);
         fail("step", s.error());
       }
-      if (spawned_ && outcome.end == debug::StepEnd::Limit && !*stop_flag()) {
+      if (spawned_ && outcome.end == debug::StepEnd::Limit && !*engine::stop_flag()) {
         std::fflush(out_);         // what was stepped comes before what the rest prints
         code = run_rest_to_end();  // the command runs on, unstepped, to its end
       } else {
@@ -202,7 +202,7 @@ int StepRun::finish(const debug::StepOutcome& outcome) {
 }
 
 int StepRun::run() {
-  install_stop_handlers(stop_signals_for(!o_.command.empty(), !o_.output.empty()));
+  engine::install_stop_handlers(engine::stop_signals_for(!o_.command.empty(), !o_.output.empty()));
   if (Status s = start_process(); !s.ok()) return fail("step", s.error());
   bool print_lines = !o_.count && !o_.profile;
   if (print_lines || o_.profile || !o_.from.empty()) {
@@ -211,7 +211,7 @@ int StepRun::run() {
   }
   auto start = start_condition();
   if (!start.ok()) return give_up(start.error());
-  auto tid = stepper_.run_to_start(tid_, *start, stop_flag());
+  auto tid = stepper_.run_to_start(tid_, *start, engine::stop_flag());
   if (!tid.ok()) return give_up(tid.error());
   tid_ = *tid;
 
@@ -260,7 +260,7 @@ int StepRun::run() {
       session_.set_wait_policy(policy);
     }
   }
-  auto outcome = stepper_.step(tid_, {.max_steps = o_.max, .stop = stop_flag()}, observer);
+  auto outcome = stepper_.step(tid_, {.max_steps = o_.max, .stop = engine::stop_flag()}, observer);
   stepper_.set_syscall_fence({});
   if (pin) (void)pin->restore();  // before the thread is let go or runs on
   if (!outcome.ok()) return give_up(outcome.error());
@@ -269,7 +269,7 @@ int StepRun::run() {
   if (o_.count) fmt::print(out_, "{}\n", outcome->steps);
   std::fflush(out_);
   if (out_ != stdout) std::fclose(out_);
-  if (die_when_done_) die_of_stop_signal();
+  if (die_when_done_) engine::die_of_stop_signal();
   return code;
 }
 

@@ -13,11 +13,11 @@
 #include <optional>
 
 #include "common/cli_util.h"
-#include "common/stop_signals.h"
 #include "common/target_args.h"
 #include "ptk/core/session.h"
 #include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_status.h"
+#include "ptk/engine/stop_signals.h"
 #include "ptk/sys/escape.h"
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
@@ -122,7 +122,7 @@ Result<pid_t> spawn_command(const TraceOptions& o, Session& session,
   sp.argv = o.command;
   sp.stop_before_exec = true;
   // The child must not inherit ptk's own handling of these signals.
-  set_child_signals(sp);
+  engine::set_child_signals(sp);
   if (!o.env.empty()) sp.env = command_environment(o.env);
   std::optional<RunAs> run_as;
   if (!o.user.empty()) {
@@ -145,7 +145,7 @@ Result<pid_t> spawn_command(const TraceOptions& o, Session& session,
 void let_go(Session& session, const TraceOptions& o, pid_t command, bool interrupted,
             bool seccomp) {
   if (interrupted && command != 0 && session.process(command) != nullptr) {
-    forward_stop_signal(command);
+    engine::forward_stop_signal(command);
   }
   std::vector<pid_t> pids;
   bool filtered = false;
@@ -233,7 +233,7 @@ int run_trace(TraceOptions& o) {
   };
   so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
-  so.wait_policy.interrupt = stop_flag();
+  so.wait_policy.interrupt = engine::stop_flag();
   // -c counts system time: each stop's rusage from wait4 (not needed for -w's wall time).
   so.wait_policy.want_rusage = summarize && !o.summary_opts.wall_clock;
   Session session(so);
@@ -286,14 +286,14 @@ int run_trace(TraceOptions& o) {
 
   // -I: 1 leaves the stop signals as they were (ptk dies of them, strace's "anywhere"), 2 lets
   // them end the trace, 3 and 4 ignore them (strace's "never"), as -D does by default.
-  StopSignals stops_how = stop_signals_for(spawning, !o.output.empty());
-  if (o.daemonize > 0 && spawning) stops_how = StopSignals::Ignore;
+  engine::StopSignals stops_how = engine::stop_signals_for(spawning, !o.output.empty());
+  if (o.daemonize > 0 && spawning) stops_how = engine::StopSignals::Ignore;
   if (o.interruptible != 0) {
-    stops_how = o.interruptible >= 3   ? StopSignals::Ignore
-                : o.interruptible == 1 ? StopSignals::Untouched
-                                       : StopSignals::Interrupt;
+    stops_how = o.interruptible >= 3   ? engine::StopSignals::Ignore
+                : o.interruptible == 1 ? engine::StopSignals::Untouched
+                                       : engine::StopSignals::Interrupt;
   }
-  install_stop_handlers(stops_how);
+  engine::install_stop_handlers(stops_how);
   std::unique_ptr<ExitWatcher> watcher;
   pid_t command = 0;
   if (spawning) {
@@ -351,10 +351,10 @@ int run_trace(TraceOptions& o) {
   live.start();
   sys::Tracer tracer(session, to, sinks);
   tracer_ptr = &tracer;
-  Status s = tracer.run(stop_flag());
+  Status s = tracer.run(engine::stop_flag());
   live.stop();
   text.finish();
-  bool interrupted = *stop_flag() != 0;
+  bool interrupted = *engine::stop_flag() != 0;
   if (interrupted || limit.reached()) let_go(session, o, command, interrupted, program != nullptr);
   if (o.summary || o.summary_too) out.write_raw(summary.table());
   if (o.tips) out.write_raw(tip_of_the_run(static_cast<unsigned>(::getpid())));
@@ -366,7 +366,7 @@ int run_trace(TraceOptions& o) {
     return fail("trace", *session.launch_failure());
   }
   // As strace, without waiting for a command it started; after -p too (130 after Ctrl-C).
-  if (interrupted) die_of_stop_signal();
+  if (interrupted) engine::die_of_stop_signal();
   if (watcher && watcher->seen()) exit_like(watcher->last());
   return 0;
 }
@@ -391,10 +391,10 @@ int trace_main(int argc, char** argv) {
   }
   // As the other commands that change a process: traced from a child of this process (see
   // ptk/core/tracer_child.h), with the stop handlers in both from the fork on.
-  install_stop_handlers();
+  engine::install_stop_handlers();
   // -D: this process becomes the command, and the tracer is a grandchild (trace_daemon.h).
   if (o.daemonize == 0 || o.command.empty()) {
-    run_tracer_in_child(stop_signals(), parent_death_signal());
+    run_tracer_in_child(engine::stop_signals(), engine::parent_death_signal());
   }
   return run_trace(o);
 }

@@ -13,7 +13,7 @@
 
 #include "ptk/core/event.h"
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 class ForkOrder {
  public:
@@ -38,4 +38,4 @@ class ForkOrder {
   std::set<pid_t> announced_, parked_;
 };
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

@@ -1,4 +1,4 @@
-#include "break/break_targets.h"
+#include "ptk/engine/break_targets.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <utility>
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 BreakTargets::BreakTargets(Session& session, debug::BreakpointSet& bps,
                            std::vector<std::string> specs, bool pending)
@@ -148,4 +148,4 @@ const debug::SymbolTable* BreakTargets::symbols(pid_t pid) const {
   return it != procs_.end() && it->second.symbols ? &*it->second.symbols : nullptr;
 }
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

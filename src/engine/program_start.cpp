@@ -1,12 +1,12 @@
-#include "common/entry_point.h"
+#include "ptk/engine/program_start.h"
 
 #include <span>
 
-#include "common/stop_signals.h"
 #include "ptk/core/proc.h"
 #include "ptk/debug/stepper.h"
+#include "ptk/engine/stop_signals.h"
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch) {
   auto auxv = read_proc_file(pid, "auxv");
@@ -37,4 +37,4 @@ Status spawn_to_entry(Session& session, const std::vector<std::string>& argv, pi
   return ok_status();
 }
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

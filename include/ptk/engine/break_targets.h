@@ -18,7 +18,7 @@
 #include "ptk/debug/library_watch.h"
 #include "ptk/debug/symbols.h"
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 struct BreakLocation {
   std::string spec;  // as the user typed it
@@ -77,4 +77,4 @@ class BreakTargets {
   std::map<pid_t, Proc> procs_;  // node-based: a Proc's SymbolTable never moves (LibraryWatch)
 };
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

@@ -13,7 +13,7 @@
 #include "ptk/base/result.h"
 #include "ptk/core/session.h"
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 // The program's entry point (AT_ENTRY of /proc/PID/auxv): by the time it runs, the dynamic
 // linker has mapped every library the program needs. nullopt if auxv cannot be read.
@@ -25,4 +25,4 @@ std::optional<std::uint64_t> entry_point(pid_t pid, Arch arch);
 // was killed on the way to its entry (TraceeGone) can still report its end.
 Status spawn_to_entry(Session& session, const std::vector<std::string>& argv, pid_t& pid);
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

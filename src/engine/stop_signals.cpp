@@ -7,7 +7,7 @@
 //     dies of the signal at once (0.5 s).
 // The same with the signal sent to the whole process group (a terminal's Ctrl-C): the command
 // gets it from the terminal in both cases.
-#include "common/stop_signals.h"
+#include "ptk/engine/stop_signals.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -15,7 +15,7 @@
 #include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_policy.h"
 
-namespace ptk::cli {
+namespace ptk::engine {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -122,4 +122,4 @@ void die_of_stop_signal() {
   exit_like(g_stop != 0 ? g_stop : SIGTERM);
 }
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

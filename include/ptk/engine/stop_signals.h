@@ -19,7 +19,7 @@
 
 #include "ptk/core/session.h"
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 // Interrupt: a handler ends the trace cleanly; Ignore: they change nothing; Untouched: the
 // dispositions ptk was started with (strace -I1, "anywhere": ptk dies of them at once).
@@ -59,4 +59,4 @@ void forward_stop_signal(pid_t command);
 // after it let go of the command it started.
 [[noreturn]] void die_of_stop_signal();
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

@@ -1,0 +1,147 @@
+// Engine: one run of the processes a job watches -- started (spawned to its entry point, or
+// attached), followed through forks, clones and execs, let go at the end or at a stop signal --
+// with any number of Parts plugged in (breakpoints, library calls, a renderer of process ends).
+//
+// The engine owns the Session and the BreakpointSet, and handles what every job needs once:
+// children are always seized, so that the int3 bytes they inherit are tracked (followed) or
+// scrubbed (not followed, then let go) before they run; a child's first stop waits for its
+// parent's fork event (ForkOrder); after an execve the parts set their breakpoints again once
+// the new program reaches its entry point (its libraries mapped); at a stop signal every
+// breakpoint is taken out and every process let go as it was.
+#pragma once
+
+#include <sys/types.h>
+
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptk/core/session.h"
+#include "ptk/core/wait_status.h"
+#include "ptk/debug/breakpoints.h"
+#include "ptk/engine/fork_order.h"
+
+namespace ptk::engine {
+
+class Engine;
+
+// What a job adds to a run. Every hook is optional; the engine calls the parts in the order they
+// were added.
+class Part {
+ public:
+  virtual ~Part() = default;
+  // The first process is stopped (at its entry point, or attached): insert what the job needs.
+  // On failure the engine takes out what its BreakpointSet holds and lets an attached process
+  // go; a part undoes anything else it set itself first.
+  virtual Status arm(Engine& /*engine*/) { return ok_status(); }
+  // A hit of a BreakpointSet breakpoint; every part sees it (a part ignores the addresses that
+  // are not its own), then the engine steps over it.
+  virtual Status on_hit(Engine& /*engine*/, const debug::BreakpointHit& /*hit*/) {
+    return ok_status();
+  }
+  // A trap that is no breakpoint (a watchpoint...): true when this part handled it and resumed
+  // the thread. The first part that says true takes it.
+  virtual Result<bool> on_other_trap(Engine& /*engine*/, const Event& /*ev*/) { return false; }
+  // Before a new thread or followed child runs (it runs whatever this returns).
+  virtual Status on_thread_start(Engine& /*engine*/, pid_t /*tid*/) { return ok_status(); }
+  // A followed child: (the parent thread, the child).
+  virtual void on_fork(Engine& /*engine*/, pid_t /*parent_tid*/, pid_t /*child*/) {}
+  // After the BreakpointSet forgot the old image.
+  virtual void on_exec(Engine& /*engine*/, const Event& /*ev*/) {}
+  // The program a process exec'd has reached its entry point (the loader has mapped its
+  // libraries): set what the job sets in a new program. Called at the exec stop itself when the
+  // entry point is unknown.
+  virtual Status on_new_program(Engine& /*engine*/, pid_t /*pid*/, pid_t /*tid*/) {
+    return ok_status();
+  }
+  virtual void on_exit(Engine& /*engine*/, const Event& /*ev*/) {}    // a thread ended
+  virtual void on_process_gone(Engine& /*engine*/, pid_t /*pid*/) {}  // its last thread ended
+  // At a stop signal, before an attached process is let go: take out what is not the
+  // BreakpointSet's (the engine releases that).
+  virtual Status before_detach(Engine& /*engine*/) { return ok_status(); }
+  // At the end of the first process (whoever saw its exit), before finish(false).
+  virtual void on_end(Engine& /*engine*/, const WaitStatus& /*end*/) {}
+  // The last words: at the end of the run, or (`interrupted`) at a stop signal.
+  virtual void finish(Engine& /*engine*/, bool /*interrupted*/) {}
+};
+
+struct EngineOptions {
+  int pid = 0;                       // the process to attach to, when `command` is empty
+  std::vector<std::string> command;  // the command to spawn (run to its entry point first)
+  bool follow_forks = false;         // children are traced too (else let go, clean)
+  // Nonzero ends the run (ptk/engine/stop_signals.h: stop_flag()); may be null.
+  const volatile std::sig_atomic_t* stop = nullptr;
+  // A failure in the middle of the run (the run goes on: the program must too). Default: one
+  // line on stderr.
+  std::function<void(const Error&)> report;
+  // What a person watching wants to know: "Process 12 attached" (printed once every part has
+  // armed: a script may wait for it), "Process 12 detached". Default: nothing.
+  std::function<void(std::string_view)> note;
+};
+
+// How a run ended.
+struct RunEnd {
+  // The first process's status as a shell sees it (its exit code, 128+N when killed by N), or,
+  // interrupted, 0 unless letting something go failed (1).
+  int exit_code = 0;
+  // A stop signal came: every process was let go, the command ptk started too (after
+  // forward_stop_signal). A tool then ends as strace does (die_of_stop_signal).
+  bool interrupted = false;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Not owned; added before run().
+  void add(Part& part) { parts_.push_back(&part); }
+
+  // Starts the process, arms every part, runs to the end of the traced processes or to the
+  // stop flag. An error: the process could not be started or a part could not arm (the
+  // process was let go as it was, or killed if spawned).
+  Result<RunEnd> run();
+
+  Session& session() { return session_; }
+  debug::BreakpointSet& breakpoints() { return bps_; }
+  pid_t pid() const { return pid_; }  // the first process (0 before run())
+  bool spawned() const { return !options_.command.empty(); }
+  const std::string& program() const { return program_; }  // its name, for messages
+  // A failure the run goes on after, through EngineOptions::report (parts use it too).
+  void report(const Error& e) const;
+
+ private:
+  static SessionOptions session_options(const EngineOptions& options);
+  Status start();
+  Status arm();
+  Status handle(const Event& ev);
+  Status handle_trap(const Event& ev);
+  Status handle_fork(const Event& ev);
+  Status handle_exec(const Event& ev);
+  void handle_end(const Event& ev);
+  Status start_child(pid_t tid);
+  Status break_at_entry(const Event& exec);
+  Status new_program(pid_t pid, pid_t tid);
+  RunEnd let_go();
+  bool stopping() const { return options_.stop != nullptr && *options_.stop != 0; }
+
+  EngineOptions options_;
+  Session session_;
+  debug::BreakpointSet bps_{session_};
+  std::vector<Part*> parts_;
+  pid_t pid_ = 0;
+  std::string program_;
+  std::set<pid_t> unfollowed_forks_, unfollowed_vforks_;
+  std::map<pid_t, std::uint64_t> exec_entries_;  // exec'd processes: the engine's entry breakpoint
+  ForkOrder fork_order_;
+  int exit_code_ = 0;
+};
+
+}  // namespace ptk::engine
