@@ -53,7 +53,15 @@ Status Engine::start() {
 
 Status Engine::arm() {
   for (Part* p : parts_) PTK_TRY(p->arm(*this));
+  // Only now: the way to the entry point (spawn_to_entry) and the arming ran without them.
+  for (Part* p : parts_) {
+    if (p->wants_syscalls()) session_.set_syscall_stops(SyscallStops::All);
+  }
   return ok_status();
+}
+
+void Engine::observe(const Event& ev) {
+  for (Part* p : parts_) p->observe(*this, ev);
 }
 
 Status Engine::new_program(pid_t pid, pid_t tid) {
@@ -73,6 +81,9 @@ Status Engine::start_child(pid_t tid) {
     Status detached = session_.detach(pid);
     return released.ok() ? detached : released;
   }
+  // Its first stop, as the part that traces processes sees it (a parked child's event was
+  // held back, see fork_order.h).
+  observe(Event{.kind = EventKind::ThreadStart, .tid = tid, .pid = pid});
   Status first = ok_status();
   for (Part* p : parts_) {
     if (Status s = p->on_thread_start(*this, tid); first.ok()) first = std::move(s);
@@ -108,6 +119,7 @@ Status Engine::handle_trap(const Event& ev) {
     PTK_ASSIGN_OR_RETURN(bool handled, p->on_other_trap(*this, ev));
     if (handled) return ok_status();
   }
+  observe(ev);
   return session_.resume(ev);  // the program's own trap: passed on
 }
 
@@ -124,6 +136,7 @@ Status Engine::break_at_entry(const Event& exec) {
 }
 
 void Engine::handle_end(const Event& ev) {
+  observe(ev);
   if (ev.tid == pid_) exit_code_ = ev.kind == EventKind::Exited ? ev.exit_code : 128 + ev.signal;
   for (Part* p : parts_) p->on_exit(*this, ev);
   if (session_.process(ev.pid) != nullptr) return;
@@ -155,6 +168,7 @@ Status Engine::handle_exec(const Event& ev) {
   bps_.on_exec(ev.pid);
   exec_entries_.erase(ev.pid);
   if (unfollowed_vforks_.erase(ev.pid) != 0) return session_.detach(ev.pid);
+  observe(ev);
   for (Part* p : parts_) p->on_exec(*this, ev);
   Status s = break_at_entry(ev);
   PTK_TRY(session_.resume(ev));
@@ -181,9 +195,11 @@ Status Engine::handle(const Event& ev) {
     case EventKind::Exec:
       return handle_exec(ev);
     case EventKind::Signal:
+      observe(ev);
       PTK_TRY(bps_.before_signal(ev));
       return session_.resume(ev);
-    default:
+    default:  // syscall stops, exit stops, group stops
+      observe(ev);
       return session_.resume(ev);
   }
 }
@@ -194,8 +210,14 @@ RunEnd Engine::let_go() {
   quiet.interrupt = nullptr;
   session_.set_wait_policy(quiet);
   // A child parked at its start has its parent's fork event queued right behind it: handle
-  // that first, or the child would be let go with int3 bytes nobody tracks.
-  while (fork_order_.any_parked()) {
+  // that first, or the child would be let go with int3 bytes nobody tracks. And a thread a
+  // part holds runs on to where the part lets go of it.
+  auto holding = [this] {
+    bool held = false;
+    for (Part* p : parts_) held = p->holds_threads(*this) || held;
+    return held;
+  };
+  while (fork_order_.any_parked() || holding()) {
     auto ev = session_.wait();
     if (!ev.ok()) break;
     (void)handle(*ev);

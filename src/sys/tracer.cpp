@@ -285,6 +285,43 @@ Status Tracer::release_delayed(bool all) {
   return ok_status();
 }
 
+bool Tracer::dispatch(const Event& ev) {
+  switch (ev.kind) {
+    case EventKind::SyscallEntry:
+      on_entry(ev);
+      break;
+    case EventKind::SyscallExit:
+      on_exit(ev);
+      break;
+    // A trap in a traced program is its own int3 (ptk trace sets no breakpoints; the engine
+    // passes on only the traps that are not its own): shown and delivered like any signal.
+    case EventKind::Signal:
+    case EventKind::Trap:
+      sink_.signal(ev);
+      break;
+    case EventKind::GroupStop:
+      sink_.group_stop(ev);
+      break;
+    case EventKind::ThreadStart:
+      sink_.thread_start(ev);
+      break;
+    case EventKind::Exec:
+      on_exec(ev);
+      break;
+    case EventKind::Exiting:
+      on_exiting(ev);
+      break;
+    case EventKind::Exited:
+    case EventKind::Killed:
+    case EventKind::ExecFailed:
+      on_gone(ev);
+      return false;
+    default:
+      break;
+  }
+  return true;
+}
+
 Status Tracer::run(const volatile std::sig_atomic_t* stop) {
   for (;;) {
     bool stopping = (stop != nullptr && *stop) || stop_requested_;
@@ -313,39 +350,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
     }
     if (!next->has_value()) continue;  // a delay ended
     std::optional<Event> ev = std::move(*next);
-    switch (ev->kind) {
-      case EventKind::SyscallEntry:
-        on_entry(*ev);
-        break;
-      case EventKind::SyscallExit:
-        on_exit(*ev);
-        break;
-      // A trap in a traced program is its own int3 (ptk trace sets no breakpoints): shown and
-      // delivered like any signal.
-      case EventKind::Signal:
-      case EventKind::Trap:
-        sink_.signal(*ev);
-        break;
-      case EventKind::GroupStop:
-        sink_.group_stop(*ev);
-        break;
-      case EventKind::ThreadStart:
-        sink_.thread_start(*ev);
-        break;
-      case EventKind::Exec:
-        on_exec(*ev);
-        break;
-      case EventKind::Exiting:
-        on_exiting(*ev);
-        break;
-      case EventKind::Exited:
-      case EventKind::Killed:
-      case EventKind::ExecFailed:
-        on_gone(*ev);
-        continue;  // nothing to resume
-      default:
-        break;
-    }
+    if (!dispatch(*ev)) continue;  // nothing to resume
     if (ev->kind == EventKind::SyscallEntry || ev->kind == EventKind::SyscallExit) {
       std::chrono::microseconds wait{0};
       for (SyscallHook* h : options_.hooks) wait += h->take_delay(ev->tid);

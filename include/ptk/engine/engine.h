@@ -36,6 +36,13 @@ class Engine;
 class Part {
  public:
   virtual ~Part() = default;
+  // Whether the run must stop at every syscall's entry and exit (a part that traces them).
+  virtual bool wants_syscalls() const { return false; }
+  // Every stop the engine does not take for itself, before the thread goes on: syscall entries
+  // and exits, exit stops, signals passed to the program (a trap only when it is no
+  // breakpoint's), group stops, the start of a followed thread, execs of followed processes,
+  // thread ends. A part that traces the processes (TraceJob) reports them.
+  virtual void observe(Engine& /*engine*/, const Event& /*ev*/) {}
   // The first process is stopped (at its entry point, or attached): insert what the job needs.
   // On failure the engine takes out what its BreakpointSet holds and lets an attached process
   // go; a part undoes anything else it set itself first.
@@ -62,6 +69,10 @@ class Part {
   }
   virtual void on_exit(Engine& /*engine*/, const Event& /*ev*/) {}    // a thread ended
   virtual void on_process_gone(Engine& /*engine*/, pid_t /*pid*/) {}  // its last thread ended
+  // At a stop signal, before anything is let go: true while a thread must run on first (a
+  // syscall a tamper hook changed must reach its exit, where the hook undoes the change). The
+  // engine goes on handling stops meanwhile, and asks again.
+  virtual bool holds_threads(Engine& /*engine*/) { return false; }
   // At a stop signal, before an attached process is let go: take out what is not the
   // BreakpointSet's (the engine releases that).
   virtual Status before_detach(Engine& /*engine*/) { return ok_status(); }
@@ -129,6 +140,7 @@ class Engine {
   Status start_child(pid_t tid);
   Status break_at_entry(const Event& exec);
   Status new_program(pid_t pid, pid_t tid);
+  void observe(const Event& ev);
   RunEnd let_go();
   bool stopping() const { return options_.stop != nullptr && *options_.stop != 0; }
 

@@ -102,6 +102,14 @@ class Tracer {
   // but not hooked. It returns with the tracees otherwise untouched: the caller detaches or
   // kills them.
   Status run(const volatile std::sig_atomic_t* stop = nullptr);
+  // One stop, for a caller that runs the event loop itself (ptk/engine/trace_job.h): decodes
+  // and reports it as run() does. False when there is no thread left to resume (it is gone).
+  // Hook delays (SyscallHook::take_delay) and the drain at a stop request are run()'s alone.
+  bool dispatch(const Event& ev);
+  // At a stop request: interrupts the threads hooks hold (a tampered syscall in progress, see
+  // run()) so that they reach that syscall's exit, and from then on hooks no new syscall. True
+  // while any is held: the caller goes on dispatching until it says false.
+  bool drain();
   // Ends run() as `stop` does, from a sink or hook on the tracer's thread (--syscall-limit).
   void request_stop() { stop_requested_ = true; }
 
@@ -123,8 +131,6 @@ class Tracer {
   void on_exiting(const Event& ev);
   void on_exec(const Event& ev);
   void abandon(pid_t tid, ThreadState& ts);
-  // Interrupts the threads hooks hold; true while any is held.
-  bool drain();
   // Resumes the delayed threads whose time is up (all of them with `all`).
   Status release_delayed(bool all);
 
