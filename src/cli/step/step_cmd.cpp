@@ -1,6 +1,5 @@
-// `ptk step`: options -> Session + Stepper -> one line per instruction, a count or a profile.
+// `ptk step`: options -> engine::StepRun -> one line per instruction, a count or a profile.
 #include "step/step_cmd.h"
-#include "ptk/engine/program_start.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -12,13 +11,8 @@
 
 #include "common/cli_util.h"
 #include "common/target_args.h"
-#include "ptk/core/proc.h"
-#include "ptk/core/session.h"
-#include "ptk/core/wait_status.h"
-#include "ptk/debug/cpu_pin.h"
-#include "ptk/debug/stepper.h"
+#include "ptk/engine/step_run.h"
 #include "ptk/engine/stop_signals.h"
-#include "ptk/engine/tracee_end.h"
 #include "step/step_cmd_printer.h"
 
 namespace ptk::cli {
@@ -39,238 +33,72 @@ struct StepCmdOptions {
   std::vector<std::string> command;
 };
 
-class StepRun {
+// The instructions as lines (or a profile, or only their count) into stdout or -o FILE.
+class StepRender : public engine::StepSink {
  public:
-  explicit StepRun(const StepCmdOptions& o) : o_(o), session_(session_options(o)) {}
-  int run();
+  explicit StepRender(const StepCmdOptions& o) : o_(o) {}
+  ~StepRender() override {
+    if (out_ != stdout) std::fclose(out_);
+  }
+
+  Status begin(engine::StepRun& run) override {
+    if (!o_.output.empty()) {
+      out_ = std::fopen(o_.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
+      if (out_ == nullptr) return Error::from_errno(errno, fmt::format("open {}", o_.output));
+    }
+    if (debug::LiveSymbols* symbols = run.symbols()) {
+      if (print_lines()) {
+        printer_ = std::make_unique<StepPrinter>(
+            run.session(), *symbols, o_.intel ? debug::AsmSyntax::Intel : debug::AsmSyntax::Att,
+            out_, o_.source_lines);
+      }
+      if (o_.profile) profile_ = std::make_unique<StepProfile>(*symbols);
+    }
+    return ok_status();
+  }
+  bool wants_steps() const override { return printer_ || profile_; }
+  void step(pid_t tid, const Registers& regs) override {
+    if (profile_) profile_->add(regs.ip());
+    if (printer_) printer_->print(tid, regs);
+  }
+  void before_run_on() override { std::fflush(out_); }
+
+  bool print_lines() const { return !o_.count && !o_.profile; }
+  // The profile or the count, once the stepping is over.
+  void finish(std::uint64_t steps) {
+    if (profile_) std::fputs(profile_->table().c_str(), out_);
+    if (o_.count) fmt::print(out_, "{}\n", steps);
+    std::fflush(out_);
+  }
 
  private:
-  static SessionOptions session_options(const StepCmdOptions& o) {
-    SessionOptions so;
-    so.syscall_stops = SyscallStops::None;
-    so.follow_forks = false;
-    so.follow_threads = true;
-    // Each step is a stop: waking an idle CPU for each one costs more than the step itself,
-    // so the default policy polls briefly first (README, "Waiting for stops").
-    so.wait_policy = default_wait_policy();
-    if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
-    so.wait_policy.interrupt = engine::stop_flag();
-    return so;
-  }
-  Status start_process();
-  Result<debug::StepStart> start_condition();
-  // Lets the process go after an error or a stop: detach an attached one; a spawned one is
-  // killed with the session.
-  int give_up(const Error& e);
-  int finish(const debug::StepOutcome& outcome);
-  int ended(const WaitStatus& end);
-  int run_rest_to_end();
-  int let_go();
-
   const StepCmdOptions& o_;
-  Session session_;
-  debug::Stepper stepper_{session_};
-  pid_t pid_ = 0;
-  pid_t tid_ = 0;
-  bool spawned_ = false;
-  bool die_when_done_ = false;  // interrupted with a command of ptk's own: die of the signal
-  std::string name_;            // the program's, for "process 12 (prog) was killed by SIGKILL"
-  std::unique_ptr<StepSymbols> symbols_;
   std::FILE* out_ = stdout;
+  std::unique_ptr<StepPrinter> printer_;
+  std::unique_ptr<StepProfile> profile_;
 };
 
-Status StepRun::start_process() {
-  spawned_ = !o_.command.empty();
-  if (spawned_) {
-    SpawnOptions sp;
-    sp.argv = o_.command;
-    // The child must not inherit ptk's own handling of these signals.
-    engine::set_child_signals(sp);
-    PTK_ASSIGN_OR_RETURN(pid_, session_.spawn(sp));
-  } else {
-    pid_ = o_.pid;
-    PTK_TRY(session_.attach(pid_));
-    fmt::print(stderr, "ptk step: Process {} attached\n", pid_);
-  }
-  tid_ = pid_;
-  name_ = spawned_ ? o_.command.front().substr(o_.command.front().rfind('/') + 1)
-                   : engine::process_name(pid_);
-  return ok_status();
-}
-
-Result<debug::StepStart> StepRun::start_condition() {
-  debug::StepStart start;
-  if (!o_.from_syscall.empty()) {
-    start.kind = debug::StepStart::Kind::AfterSyscall;
-    start.syscall = o_.from_syscall;
-    return start;
-  }
-  if (o_.from.empty()) return start;
-  debug::SymbolTable* table = symbols_->table();
-  if (table == nullptr) {
-    return Error(ErrorKind::NotFound, fmt::format("cannot read the objects of process {}", pid_));
-  }
-  auto where = table->resolve(o_.from);
-  if (!where.ok() && where.error().kind() == ErrorKind::NotFound && spawned_) {
-    // A dynamic program starts in its dynamic linker, before its libraries are mapped: look
-    // again from its entry point.
-    PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(tid_));
-    auto entry = engine::entry_point(pid_, regs.arch());
-    if (entry && *entry != regs.ip()) {
-      debug::StepStart to_entry{.kind = debug::StepStart::Kind::AtAddress, .address = *entry};
-      PTK_ASSIGN_OR_RETURN(tid_, stepper_.run_to_start(tid_, to_entry, engine::stop_flag()));
-      (void)table->refresh();
-      where = table->resolve(o_.from);
-    }
-  }
-  if (!where.ok()) return std::move(where).error();
-  start.kind = debug::StepStart::Kind::AtAddress;
-  start.address = where->address;
-  return start;
-}
-
-int StepRun::give_up(const Error& e) {
-  // Killed under us (a SIGKILL fails the next ptrace request before waitpid reports it): the
-  // end of the process is the end of stepping, not the request's error.
-  if (auto end = engine::ended_under_us(session_, pid_, e)) return ended(*end);
-  if (!spawned_ && session_.process(pid_) != nullptr) {
-    (void)stepper_.release(pid_);
-    (void)session_.detach(pid_);
-  }
-  return fail("step", e);
-}
-
-int StepRun::run_rest_to_end() {
-  (void)session_.resume_all();
-  int code = 0;
-  while (!session_.empty()) {
-    auto ev = session_.wait();
-    if (!ev.ok()) return let_go();  // interrupted
-    if (ev->tid == pid_ && ev->kind == EventKind::Exited) code = ev->exit_code;
-    if (ev->tid == pid_ && ev->kind == EventKind::Killed) code = 128 + ev->signal;
-    (void)session_.resume(*ev);
-  }
-  return code;
-}
-
-// At ptk's stop signal, or the end of stepping an attached process: the process is let go as
-// it was. A command ptk started gets the signal first, runs on untraced, and ptk dies of it
-// at the end of run() (ptk/engine/stop_signals.h).
-int StepRun::let_go() {
-  if (spawned_ && session_.process(pid_) != nullptr) engine::forward_stop_signal(pid_);
-  if (Status s = session_.detach(pid_); !s.ok()) {
-    if (auto end = engine::ended_under_us(session_, pid_, s.error())) return ended(*end);
-    return fail("step", s.error());
-  }
-  fmt::print(stderr, "ptk step: Process {} detached\n", pid_);
-  die_when_done_ = spawned_;  // once the count or profile is out
-  return 0;
-}
-
-int StepRun::ended(const WaitStatus& end) {
-  if (end.kind() == WaitStatus::Kind::Killed) {
-    fmt::print(stderr, "ptk step: {}\n", engine::describe_end(pid_, name_, end));
-  }
-  return engine::end_code(end);
-}
-
-int StepRun::finish(const debug::StepOutcome& outcome) {
-  int code = 0;
-  switch (outcome.end) {
-    case debug::StepEnd::Exited:
-    case debug::StepEnd::Killed:
-      if (auto end = session_.end_of(pid_)) return ended(*end);
-      // The stepped thread ended, not (yet) the process: its own status word (wait(2) layout).
-      return ended(WaitStatus(outcome.last.kind == EventKind::Exited
-                                  ? (outcome.last.exit_code & 0xff) << 8
-                                  : outcome.last.signal | (outcome.last.core_dumped ? 0x80 : 0)));
-    case debug::StepEnd::Limit:
-    case debug::StepEnd::Stopped:
-      if (Status s = stepper_.release(pid_); !s.ok()) {
-        if (auto end = engine::ended_under_us(session_, pid_, s.error())) return ended(*end);
-        fail("step", s.error());
-      }
-      if (spawned_ && outcome.end == debug::StepEnd::Limit && !*engine::stop_flag()) {
-        std::fflush(out_);         // what was stepped comes before what the rest prints
-        code = run_rest_to_end();  // the command runs on, unstepped, to its end
-      } else {
-        code = let_go();
-      }
-      break;
-  }
-  return code;
-}
-
-int StepRun::run() {
-  engine::install_stop_handlers(engine::stop_signals_for(!o_.command.empty(), !o_.output.empty()));
-  if (Status s = start_process(); !s.ok()) return fail("step", s.error());
-  bool print_lines = !o_.count && !o_.profile;
-  if (print_lines || o_.profile || !o_.from.empty()) {
-    symbols_ = std::make_unique<StepSymbols>(session_, pid_);
-    symbols_->load();
-  }
-  auto start = start_condition();
-  if (!start.ok()) return give_up(start.error());
-  auto tid = stepper_.run_to_start(tid_, *start, engine::stop_flag());
-  if (!tid.ok()) return give_up(tid.error());
-  tid_ = *tid;
-
-  if (!o_.output.empty()) {
-    out_ = std::fopen(o_.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
-    if (out_ == nullptr) {
-      return give_up(Error::from_errno(errno, fmt::format("open {}", o_.output)));
-    }
-  }
-  std::unique_ptr<StepPrinter> printer;
-  std::unique_ptr<StepProfile> profile;
-  debug::Stepper::Observer observer;
-  if (print_lines || o_.profile) {
-    if (print_lines) {
-      printer = std::make_unique<StepPrinter>(
-          session_, *symbols_, o_.intel ? debug::AsmSyntax::Intel : debug::AsmSyntax::Att, out_,
-          o_.source_lines);
-    }
-    if (o_.profile) profile = std::make_unique<StepProfile>(*symbols_);
-    observer = [&](const Registers& regs) {
-      if (profile) profile->add(regs.ip());
-      if (printer) printer->print(tid_, regs);
-      return true;
-    };
-    // A new program: new objects at new addresses.
-    stepper_.set_event_observer([this](const Event& ev) {
-      if (ev.kind == EventKind::Exec) symbols_->load();
-    });
-  }
-  std::optional<debug::CpuPin> pin;
-  if (o_.same_cpu) {
-    // Only a speed-up: without it (no CPU in common, or no permission to set another user's
-    // thread's affinity) stepping works the same, slower.
-    if (auto p = debug::CpuPin::together(tid_); p.ok()) {
-      pin.emplace(std::move(*p));
-      stepper_.set_syscall_fence([&pin](bool entering) {
-        if (entering) {
-          pin->unpin_thread();
-        } else {
-          pin->repin_thread();
-        }
-      });
-      // On one CPU a spinning wait only keeps the tracee from running.
-      WaitPolicy policy = session_.options().wait_policy;
-      policy.spin_us = 0;
-      session_.set_wait_policy(policy);
-    }
-  }
-  auto outcome = stepper_.step(tid_, {.max_steps = o_.max, .stop = engine::stop_flag()}, observer);
-  stepper_.set_syscall_fence({});
-  if (pin) (void)pin->restore();  // before the thread is let go or runs on
-  if (!outcome.ok()) return give_up(outcome.error());
-  int code = finish(*outcome);
-  if (profile) std::fputs(profile->table().c_str(), out_);
-  if (o_.count) fmt::print(out_, "{}\n", outcome->steps);
-  std::fflush(out_);
-  if (out_ != stdout) std::fclose(out_);
-  if (die_when_done_) engine::die_of_stop_signal();
-  return code;
+int run_step(const StepCmdOptions& o) {
+  engine::install_stop_handlers(engine::stop_signals_for(!o.command.empty(), !o.output.empty()));
+  StepRender render(o);
+  engine::StepRun run(
+      {.pid = o.pid,
+       .command = o.command,
+       .max = o.max,
+       .from = o.from,
+       .from_syscall = o.from_syscall,
+       .same_cpu = o.same_cpu,
+       .spin_us = o.spin_us,
+       .symbols = render.print_lines() || o.profile,
+       .stop = engine::stop_flag(),
+       .note = [](std::string_view text) { fmt::print(stderr, "ptk step: {}\n", text); },
+       .report = [](const Error& e) { fail("step", e); }},
+      render);
+  auto end = run.run();
+  if (!end.ok()) return fail("step", end.error());
+  render.finish(run.steps());
+  if (end->interrupted) engine::die_of_stop_signal();
+  return end->exit_code;
 }
 
 }  // namespace
@@ -309,7 +137,7 @@ void register_step(CLI::App& app, const std::vector<std::string>& command, int& 
   sub->callback([sub, o, &command, &exit_code] {
     exit_code = take_target(*sub, "step", command, o->pid, o->command);
     if (exit_code != 0) return;
-    exit_code = StepRun(*o).run();
+    exit_code = run_step(*o);
   });
 }
 

@@ -10,31 +10,6 @@
 
 namespace ptk::cli {
 
-void StepSymbols::load() {
-  // Without symbols the output still has addresses, bytes and instructions.
-  auto table = debug::SymbolTable::load(pid_, &session_.memory(pid_));
-  if (table.ok()) {
-    table_.emplace(std::move(*table));
-  } else {
-    table_.reset();
-  }
-  misses_ = 0;
-}
-
-debug::AddressInfo StepSymbols::describe(std::uint64_t addr) {
-  if (!table_) return debug::AddressInfo{.address = addr};
-  debug::AddressInfo info = table_->describe(addr);
-  if (info.module == nullptr && misses_++ % kRefreshInterval == 0) {
-    auto changed = table_->refresh();
-    if (changed.ok() && *changed) info = table_->describe(addr);
-  }
-  return info;
-}
-
-std::optional<debug::SourceLine> StepSymbols::line_at(std::uint64_t addr) {
-  return table_ ? table_->line_at(addr) : std::nullopt;
-}
-
 void StepPrinter::print(pid_t tid, const Registers& regs) {
   constexpr std::size_t kMaxLocationWidth = 72;  // one very long C++ name must not push all
   constexpr std::size_t kBytesWidth = 20;        // 7 bytes; longer instructions push the text

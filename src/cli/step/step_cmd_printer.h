@@ -12,40 +12,22 @@
 #include "ptk/arch/registers.h"
 #include "ptk/core/session.h"
 #include "ptk/debug/disasm.h"
+#include "ptk/debug/live_symbols.h"
 #include "ptk/debug/symbols.h"
 
 namespace ptk::cli {
 
-// The symbols of the stepped process, kept current: reloaded after an execve, and reread when
-// an address falls outside every known object (code mapped since, e.g. by dlopen), at most once
-// per kRefreshInterval lookups so that code outside any object (JIT) costs little.
-class StepSymbols {
- public:
-  StepSymbols(Session& session, pid_t pid) : session_(session), pid_(pid) {}
-  void load();  // (again), e.g. after an execve
-  debug::AddressInfo describe(std::uint64_t addr);
-  std::optional<debug::SourceLine> line_at(std::uint64_t addr);
-  debug::SymbolTable* table() { return table_ ? &*table_ : nullptr; }
-
- private:
-  static constexpr std::uint64_t kRefreshInterval = 256;
-  Session& session_;
-  pid_t pid_;
-  std::optional<debug::SymbolTable> table_;
-  std::uint64_t misses_ = 0;
-};
-
 // "0x401000 <_start+0>  b8 01 00 00 00        movl $1, %eax", columns aligned.
 class StepPrinter {
  public:
-  StepPrinter(Session& session, StepSymbols& symbols, debug::AsmSyntax syntax, std::FILE* out,
-              bool source_lines)
+  StepPrinter(Session& session, debug::LiveSymbols& symbols, debug::AsmSyntax syntax,
+              std::FILE* out, bool source_lines)
       : session_(session), symbols_(symbols), disasm_(syntax), out_(out), lines_(source_lines) {}
   void print(pid_t tid, const Registers& regs);
 
  private:
   Session& session_;
-  StepSymbols& symbols_;
+  debug::LiveSymbols& symbols_;
   debug::Disassembler disasm_;
   std::FILE* out_;
   bool lines_;
@@ -55,13 +37,13 @@ class StepPrinter {
 // Instructions per function.
 class StepProfile {
  public:
-  explicit StepProfile(StepSymbols& symbols) : symbols_(symbols) {}
+  explicit StepProfile(debug::LiveSymbols& symbols) : symbols_(symbols) {}
   void add(std::uint64_t ip);
   // "  count      %  function (object)" rows, most executed first.
   std::string table() const;
 
  private:
-  StepSymbols& symbols_;
+  debug::LiveSymbols& symbols_;
   std::unordered_map<std::string, std::uint64_t> counts_;
   std::uint64_t total_ = 0;
   // The function of the last address: loops stay inside one, and its range saves a lookup.
