@@ -322,6 +322,12 @@ bool Tracer::dispatch(const Event& ev) {
   return true;
 }
 
+std::chrono::microseconds Tracer::take_delay(pid_t tid) {
+  std::chrono::microseconds wait{0};
+  for (SyscallHook* h : options_.hooks) wait += h->take_delay(tid);
+  return wait;
+}
+
 Status Tracer::run(const volatile std::sig_atomic_t* stop) {
   for (;;) {
     bool stopping = (stop != nullptr && *stop) || stop_requested_;
@@ -352,8 +358,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
     std::optional<Event> ev = std::move(*next);
     if (!dispatch(*ev)) continue;  // nothing to resume
     if (ev->kind == EventKind::SyscallEntry || ev->kind == EventKind::SyscallExit) {
-      std::chrono::microseconds wait{0};
-      for (SyscallHook* h : options_.hooks) wait += h->take_delay(ev->tid);
+      std::chrono::microseconds wait = take_delay(ev->tid);
       if (wait.count() > 0) {
         delayed_.push_back({std::chrono::steady_clock::now() + wait, std::move(*ev)});
         continue;

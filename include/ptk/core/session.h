@@ -130,6 +130,8 @@ class Session {
 
   const SessionOptions& options() const { return options_; }
   void set_syscall_stops(SyscallStops stops) { options_.syscall_stops = stops; }
+  // For the processes spawned or attached from now on (their ptrace options are set then).
+  void set_follow_forks(bool follow) { options_.follow_forks = follow; }
   void set_wait_policy(const WaitPolicy& policy) { options_.wait_policy = policy; }
 
   // Starts a command under the tracer; see SpawnOptions::stop_before_exec. A command killed

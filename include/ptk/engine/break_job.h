@@ -44,6 +44,7 @@ class BreakJob : public Part {
   // Every location as typed, with its hit count.
   const std::vector<BreakLocation>& locations() const { return targets_.locations(); }
 
+  bool uses_breakpoints() const override { return true; }
   Status arm(Engine& engine) override;
   Status on_hit(Engine& engine, const debug::BreakpointHit& hit) override;
   Result<bool> on_other_trap(Engine& engine, const Event& ev) override;

@@ -16,6 +16,7 @@ class CallsJob : public Part {
 
   const debug::CallTracer& tracer() const { return tracer_; }
 
+  bool uses_breakpoints() const override { return true; }
   Status arm(Engine& engine) override;
   Status on_hit(Engine& /*engine*/, const debug::BreakpointHit& hit) override {
     return tracer_.on_hit(hit);

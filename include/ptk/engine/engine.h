@@ -1,17 +1,21 @@
-// Engine: one run of the processes a job watches -- started (spawned to its entry point, or
-// attached), followed through forks, clones and execs, let go at the end or at a stop signal --
-// with any number of Parts plugged in (breakpoints, library calls, a renderer of process ends).
+// Engine: one run of the processes a job watches -- started (spawned, or attached), followed
+// through forks, clones and execs, let go at the end or at a stop signal -- with any number of
+// Parts plugged in (syscall tracing, breakpoints, library calls, renderers).
 //
-// The engine owns the Session and the BreakpointSet, and handles what every job needs once:
-// children are always seized, so that the int3 bytes they inherit are tracked (followed) or
-// scrubbed (not followed, then let go) before they run; a child's first stop waits for its
-// parent's fork event (ForkOrder); after an execve the parts set their breakpoints again once
-// the new program reaches its entry point (its libraries mapped); at a stop signal every
-// breakpoint is taken out and every process let go as it was.
+// The engine owns the Session and the BreakpointSet, runs the one event loop, and handles what
+// every job needs once. When a part uses breakpoints, children are always seized, so that the
+// int3 bytes they inherit are tracked (followed) or scrubbed (not followed, then let go) before
+// they run; a child's first stop waits for its parent's fork event (ForkOrder); after an execve
+// the parts set their breakpoints again once the new program reaches its entry point (its
+// libraries mapped). A part may hold a thread at a stop for a while (tamper delays) while the
+// others run. At a stop signal, or when a part asks (--syscall-limit), threads a part holds run
+// to where it lets go of them, every breakpoint is taken out and every process let go as it
+// was.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <functional>
@@ -38,6 +42,8 @@ class Part {
   virtual ~Part() = default;
   // Whether the run must stop at every syscall's entry and exit (a part that traces them).
   virtual bool wants_syscalls() const { return false; }
+  // Whether the part inserts breakpoints (children are then seized, see above).
+  virtual bool uses_breakpoints() const { return false; }
   // Every stop the engine does not take for itself, before the thread goes on: syscall entries
   // and exits, exit stops, signals passed to the program (a trap only when it is no
   // breakpoint's), group stops, the start of a followed thread, execs of followed processes,
@@ -57,6 +63,13 @@ class Part {
   virtual Result<bool> on_other_trap(Engine& /*engine*/, const Event& /*ev*/) { return false; }
   // Before a new thread or followed child runs (it runs whatever this returns).
   virtual Status on_thread_start(Engine& /*engine*/, pid_t /*tid*/) { return ok_status(); }
+  // How long the thread must wait at this syscall stop before it goes on (tamper delays): the
+  // engine holds only that thread and handles the others meanwhile. Asked after observe().
+  virtual std::chrono::microseconds take_delay(Engine& /*engine*/, pid_t /*tid*/) { return {}; }
+  // Around each wait for the next stop. In between the engine touches no part, so another
+  // thread may read what a part holds (ptk trace writes its output out then).
+  virtual void before_wait(Engine& /*engine*/) {}
+  virtual void after_wait(Engine& /*engine*/) {}
   // A followed child: (the parent thread, the child).
   virtual void on_fork(Engine& /*engine*/, pid_t /*parent_tid*/, pid_t /*child*/) {}
   // After the BreakpointSet forgot the old image.
@@ -76,23 +89,48 @@ class Part {
   // At a stop signal, before an attached process is let go: take out what is not the
   // BreakpointSet's (the engine releases that).
   virtual Status before_detach(Engine& /*engine*/) { return ok_status(); }
+  // Each process as it is let go (`spawned`: one ptk started); a failure was reported.
+  virtual void on_detached(Engine& /*engine*/, pid_t /*pid*/, bool /*spawned*/) {}
   // At the end of the first process (whoever saw its exit), before finish(false).
   virtual void on_end(Engine& /*engine*/, const WaitStatus& /*end*/) {}
   // The last words: at the end of the run, or (`interrupted`) at a stop signal.
   virtual void finish(Engine& /*engine*/, bool /*interrupted*/) {}
 };
 
+// How a spawned command starts.
+enum class SpawnStart : std::uint8_t {
+  // Run to its program's entry point, where its libraries are mapped and breakpoints can be
+  // set in them; the way there is not reported.
+  AtEntry,
+  // Stopped before its execve: the loop reports the exec (ptk trace shows the execve line).
+  BeforeExec,
+};
+
+// The SessionOptions an engine starts from: no syscall stops (a part that wants them turns
+// them on), the default wait policy.
+SessionOptions engine_session_options();
+
 struct EngineOptions {
-  int pid = 0;                       // the process to attach to, when `command` is empty
-  std::vector<std::string> command;  // the command to spawn (run to its entry point first)
+  std::vector<std::string> command;  // the command to spawn, if any
+  std::vector<int> pids;             // processes to attach to (after the command is spawned)
   bool follow_forks = false;         // children are traced too (else let go, clean)
+  SpawnStart start = SpawnStart::AtEntry;
+  // How the command is spawned (the environment, the user, a seccomp filter...); default:
+  // Session::spawn of `command` with ptk's start-up signal dispositions. It must honour
+  // `start`: AtEntry runs it to its entry point (spawn_to_entry), BeforeExec leaves it stopped
+  // before its execve (SpawnOptions::stop_before_exec).
+  std::function<Result<pid_t>(Session&)> spawn;
+  // The session's options: syscall stops (All or Seccomp when a part wants them; None
+  // otherwise), threads, exit stops, strangers, the wait policy. The engine sets follow_forks
+  // and the wait policy's interrupt.
+  SessionOptions session = engine_session_options();
   // Nonzero ends the run (ptk/engine/stop_signals.h: stop_flag()); may be null.
   const volatile std::sig_atomic_t* stop = nullptr;
   // A failure in the middle of the run (the run goes on: the program must too). Default: one
   // line on stderr.
   std::function<void(const Error&)> report;
-  // What a person watching wants to know: "Process 12 attached" (printed once every part has
-  // armed: a script may wait for it), "Process 12 detached". Default: nothing.
+  // What a person watching wants to know: "Process 12 attached", once every part has armed
+  // (a script may wait for it). Default: nothing. (Each process let go: Part::on_detached.)
   std::function<void(std::string_view)> note;
 };
 
@@ -104,6 +142,8 @@ struct RunEnd {
   // A stop signal came: every process was let go, the command ptk started too (after
   // forward_stop_signal). A tool then ends as strace does (die_of_stop_signal).
   bool interrupted = false;
+  // The processes were let go (a stop signal, or request_stop()), not run to their end.
+  bool let_go = false;
 };
 
 class Engine {
@@ -122,7 +162,10 @@ class Engine {
 
   Session& session() { return session_; }
   debug::BreakpointSet& breakpoints() { return bps_; }
-  pid_t pid() const { return pid_; }  // the first process (0 before run())
+  pid_t pid() const { return pid_; }  // the command, or the first attached (0 before run())
+  // Ends the run from a part (on the engine's thread): everything is let go as at a stop
+  // signal, without forwarding one (--syscall-limit).
+  void request_stop() { stop_requested_ = true; }
   bool spawned() const { return !options_.command.empty(); }
   const std::string& program() const { return program_; }  // its name, for messages
   // A failure the run goes on after, through EngineOptions::report (parts use it too).
@@ -131,6 +174,10 @@ class Engine {
  private:
   static SessionOptions session_options(const EngineOptions& options);
   Status start();
+  Result<RunEnd> loop();
+  Result<std::optional<Event>> next_event();
+  Status release_delayed(bool all);
+  Status resume_or_delay(const Event& ev);
   Status arm();
   Status handle(const Event& ev);
   Status handle_trap(const Event& ev);
@@ -142,7 +189,13 @@ class Engine {
   Status new_program(pid_t pid, pid_t tid);
   void observe(const Event& ev);
   RunEnd let_go();
-  bool stopping() const { return options_.stop != nullptr && *options_.stop != 0; }
+  bool interrupted() const { return options_.stop != nullptr && *options_.stop != 0; }
+
+  // A thread held at a syscall stop for a part's delay, resumed at `until`.
+  struct Delayed {
+    std::chrono::steady_clock::time_point until;
+    Event ev;
+  };
 
   EngineOptions options_;
   Session session_;
@@ -154,6 +207,9 @@ class Engine {
   std::map<pid_t, std::uint64_t> exec_entries_;  // exec'd processes: the engine's entry breakpoint
   ForkOrder fork_order_;
   int exit_code_ = 0;
+  bool uses_breakpoints_ = false;
+  bool stop_requested_ = false;
+  std::vector<Delayed> delayed_;
 };
 
 }  // namespace ptk::engine

@@ -1,9 +1,6 @@
 // TraceJob: syscall tracing as an engine part -- sys::Tracer's decoded model, filters and hooks
 // (tamper rules, -k stacks) -- so that one run traces syscalls and hits breakpoints or follows
 // library calls at once. The sink sees what `ptk trace` prints: syscalls, signals, exits.
-//
-// Hook delays (SyscallHook::take_delay, tamper's delay_enter/delay_exit) need the tracer's own
-// loop (Tracer::run): here they are not taken.
 #pragma once
 
 #include <utility>
@@ -23,6 +20,11 @@ class TraceJob : public Part {
   bool wants_syscalls() const override { return true; }
   void observe(Engine& /*engine*/, const Event& ev) override { (void)tracer_.dispatch(ev); }
   bool holds_threads(Engine& /*engine*/) override { return tracer_.drain(); }
+  std::chrono::microseconds take_delay(Engine& /*engine*/, pid_t tid) override {
+    return tracer_.take_delay(tid);
+  }
+  void before_wait(Engine& /*engine*/) override { tracer_.before_wait(); }
+  void after_wait(Engine& /*engine*/) override { tracer_.after_wait(); }
 
  private:
   sys::Tracer tracer_;

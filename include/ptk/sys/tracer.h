@@ -106,6 +106,11 @@ class Tracer {
   // and reports it as run() does. False when there is no thread left to resume (it is gone).
   // Hook delays (SyscallHook::take_delay) and the drain at a stop request are run()'s alone.
   bool dispatch(const Event& ev);
+  // After dispatch() of a syscall stop: how long the hooks hold the thread there.
+  std::chrono::microseconds take_delay(pid_t tid);
+  // Around the caller's wait for the next stop (TraceSink::before_wait, after_wait).
+  void before_wait() { sink_.before_wait(); }
+  void after_wait() { sink_.after_wait(); }
   // At a stop request: interrupts the threads hooks hold (a tampered syscall in progress, see
   // run()) so that they reach that syscall's exit, and from then on hooks no new syscall. True
   // while any is held: the caller goes on dispatching until it says false.
