@@ -132,7 +132,10 @@ Result<RunEnd> Engine::run() {
   Status s = start();
   if (s.ok()) s = arm();
   // A command stopped before its execve is resumed by the loop: the exec is its first stop.
-  if (s.ok()) s = session_.resume_all(options_.start == SpawnStart::BeforeExec ? pid_ : 0);
+  if (s.ok()) {
+    bool exec_first = spawned() && options_.start == SpawnStart::BeforeExec;
+    s = session_.resume_all(exec_first ? pid_ : 0);
+  }
   if (!s.ok()) {
     // Killed as it started: the loop below sees the end (its events are queued), as later on.
     if (pid_ == 0 || !ended_under_us(session_, pid_, s.error())) {
@@ -147,6 +150,7 @@ Result<RunEnd> Engine::run() {
   } else if (options_.note) {
     for (int pid : options_.pids) options_.note(fmt::format("Process {} attached", pid));
   }
+  running_ = true;
   return loop();
 }
 
@@ -177,7 +181,8 @@ Result<RunEnd> Engine::loop() {
     // On a stop request the delays end at once.
     if (Status s = release_delayed(stopping); !s.ok()) report(s.error());
     if (stopping) return let_go();
-    if (session_.empty()) break;
+    // No check of session_.empty() here: a process gone may still have its report queued (a
+    // command whose execve failed), which wait() hands out before it says none is left.
     auto next = next_event();
     if (!next.ok()) {
       if (interrupted()) continue;

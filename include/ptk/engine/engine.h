@@ -168,6 +168,9 @@ class Engine {
   void request_stop() { stop_requested_ = true; }
   bool spawned() const { return !options_.command.empty(); }
   const std::string& program() const { return program_; }  // its name, for messages
+  // Started, armed and resumed: run() got to its loop (an error of run() before it means that
+  // nothing was traced).
+  bool running() const { return running_; }
   // A failure the run goes on after, through EngineOptions::report (parts use it too).
   void report(const Error& e) const;
 
@@ -209,6 +212,7 @@ class Engine {
   int exit_code_ = 0;
   bool uses_breakpoints_ = false;
   bool stop_requested_ = false;
+  bool running_ = false;
   std::vector<Delayed> delayed_;
 };
 

@@ -1,4 +1,4 @@
-// `ptk trace`: options -> Session + Tracer -> printers; the exit status of the traced command.
+// `ptk trace`: options -> engine (TraceJob) -> printers; the exit status of the traced command.
 #include "trace/trace_cmd.h"
 
 #include <fcntl.h>
@@ -17,7 +17,9 @@
 #include "ptk/core/session.h"
 #include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_status.h"
+#include "ptk/engine/engine.h"
 #include "ptk/engine/stop_signals.h"
+#include "ptk/engine/trace_job.h"
 #include "ptk/sys/escape.h"
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
@@ -45,7 +47,7 @@ namespace {
 // Remembers how the first spawned process ended, for ptk's own exit status.
 class ExitWatcher final : public sys::TraceSink {
  public:
-  explicit ExitWatcher(pid_t pid) : pid_(pid) {}
+  void set_pid(pid_t pid) { pid_ = pid; }
   void syscall_entry(sys::DecodedSyscall&) override {}
   void syscall_exit(sys::DecodedSyscall&) override {}
   void signal(const Event&) override {}
@@ -63,7 +65,7 @@ class ExitWatcher final : public sys::TraceSink {
   const Event& last() const { return last_; }
 
  private:
-  pid_t pid_;
+  pid_t pid_ = 0;
   bool seen_ = false;
   bool exec_failed_ = false;
   Event last_{.kind = EventKind::Exited};
@@ -139,32 +141,64 @@ Result<pid_t> spawn_command(const TraceOptions& o, Session& session,
   return session.spawn(sp);
 }
 
-// After a stop signal or --syscall-limit: every process is let go, the command ptk started
-// too, after it got the signal; detached, it is no longer ours to kill (PTRACE_O_EXITKILL only
-// acts on tracees ptk still holds when it dies, so a crash of ptk still leaves none behind).
-void let_go(Session& session, const TraceOptions& o, pid_t command, bool interrupted,
-            bool seccomp) {
-  if (interrupted && command != 0 && session.process(command) != nullptr) {
-    engine::forward_stop_signal(command);
+// What ptk trace does around the engine's run besides printing syscalls: once the command is
+// spawned and the -p processes attached, the printers learn the tracees and the output thread
+// starts; at the end it stops; each process let go is said ("Process N detached"), and whether
+// one keeps the seccomp filter of -f with a filter.
+class TraceRun final : public engine::Part {
+ public:
+  TraceRun(const TraceOptions& o, TraceOutput& out, TraceOutput::Prefix prefix, TextPrinter& text,
+           LiveFlusher& live, bool seccomp)
+      : o_(o), out_(out), prefix_(prefix), text_(text), live_(live), seccomp_(seccomp) {}
+  std::function<void(pid_t spawned)> on_spawned;  // the command ptk started, at arm()
+
+  Status arm(engine::Engine& engine) override {
+    Session& session = engine.session();
+    if (engine.spawned() && on_spawned) on_spawned(engine.pid());
+    text_.set_tracee_count(session.thread_count());
+    out_.set_pid_comm((o_.decode_pids & kDecodePidComm) != 0, o_.xlevel);
+    for (const auto& [pid, proc] : session.processes()) {
+      for (pid_t tid : proc.tids) out_.remember_comm(tid);
+    }
+    // As strace: a file (-o, not -ff) has the pid column when several threads are traced from
+    // the start (-p PID cmd, -p of a multi-threaded process), as with -f.
+    if (!o_.output.empty() && !o_.output_separately && session.thread_count() > 1) {
+      prefix_.pid_column = true;
+      out_.set_prefix(prefix_);
+    }
+    live_.start();  // after the spawn: see LiveFlusher::start()
+    return ok_status();
   }
-  std::vector<pid_t> pids;
-  bool filtered = false;
-  for (const auto& [pid, proc] : session.processes()) {
-    pids.push_back(pid);
-    filtered = filtered || (seccomp && proc.spawned);
+  void finish(engine::Engine& /*engine*/, bool /*interrupted*/) override {
+    live_.stop();
+    text_.finish();
   }
-  for (pid_t pid : pids) {
-    (void)session.detach(pid);
-    if (!(o.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+  // After a stop signal or --syscall-limit: every process is let go, the command ptk started
+  // too, after it got the signal; detached, it is no longer ours to kill (PTRACE_O_EXITKILL
+  // only acts on tracees ptk still holds when it dies, so a crash of ptk still leaves none
+  // behind).
+  void on_detached(engine::Engine& /*engine*/, pid_t pid, bool spawned) override {
+    if (!(o_.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+    filtered_ = filtered_ || (seccomp_ && spawned);
   }
-  if (filtered) {
-    // A seccomp filter cannot be removed, and its SECCOMP_RET_TRACE fails a syscall with
-    // ENOSYS when no tracer is attached (seccomp(2)); strace --seccomp-bpf leaves the same.
+  // A seccomp filter cannot be removed, and its SECCOMP_RET_TRACE fails a syscall with ENOSYS
+  // when no tracer is attached (seccomp(2)); strace --seccomp-bpf leaves the same.
+  void warn_of_filters() const {
+    if (!filtered_) return;
     fmt::print(stderr,
                "ptk trace: warning: the detached processes keep the seccomp filter of -f with "
                "a filter: the syscalls it selects now fail in them with ENOSYS\n");
   }
-}
+
+ private:
+  const TraceOptions& o_;
+  TraceOutput& out_;
+  TraceOutput::Prefix prefix_;
+  TextPrinter& text_;
+  LiveFlusher& live_;
+  bool seccomp_;
+  bool filtered_ = false;
+};
 
 int run_trace(TraceOptions& o) {
   if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
@@ -215,9 +249,23 @@ int run_trace(TraceOptions& o) {
                              .relative_digits = o.relative_digits};
   out.set_prefix(prefix);
 
-  SessionOptions so;
+  engine::EngineOptions eo;
+  eo.command = o.command;
+  eo.pids = o.pids;
+  eo.follow_forks = follow;
+  eo.start = engine::SpawnStart::BeforeExec;
+  bool spawn_failed = false;
+  eo.spawn = [&o, &program, &spawn_failed](Session& session) -> Result<pid_t> {
+    auto pid = spawn_command(o, session, program.get());
+    spawn_failed = !pid.ok();
+    if (pid.ok()) {
+      std::fflush(stdout);
+      release_standard_fds();
+    }
+    return pid;
+  };
+  SessionOptions& so = eo.session;
   so.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
-  so.follow_forks = follow;
   so.follow_threads = follow || !spawning;
   // The stop before each exit: a thread that dies in a syscall has its "= ?" line printed
   // there, in the order strace prints it (a leader replaced by another thread's execve has no
@@ -231,12 +279,16 @@ int run_trace(TraceOptions& o) {
       fmt::print(stderr, "ptk trace: Detached unknown pid {}\n", pid);
     }
   };
-  so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
-  so.wait_policy.interrupt = engine::stop_flag();
   // -c counts system time: each stop's rusage from wait4 (not needed for -w's wall time).
   so.wait_policy.want_rusage = summarize && !o.summary_opts.wall_clock;
-  Session session(so);
+  eo.stop = engine::stop_flag();
+  eo.report = [](const Error& e) { fail("trace", e); };
+  if (!(o.quiet & kQuietAttach)) {
+    eo.note = [](std::string_view text) { fmt::print(stderr, "ptk trace: {}\n", text); };
+  }
+  engine::Engine engine(std::move(eo));
+  Session& session = engine.session();
 
   TextPrinter text(out, o);
   JsonPrinter json(out, o);
@@ -294,45 +346,8 @@ int run_trace(TraceOptions& o) {
                                        : engine::StopSignals::Interrupt;
   }
   engine::install_stop_handlers(stops_how);
-  std::unique_ptr<ExitWatcher> watcher;
-  pid_t command = 0;
-  if (spawning) {
-    auto pid = spawn_command(o, session, program.get());
-    if (!pid.ok())
-      return fail("trace", pid.error(),
-                  pid.error().kind() == ErrorKind::InvalidArgument ? kExitUsage : kExitFailure);
-    command = *pid;
-    std::fflush(stdout);
-    release_standard_fds();
-    watcher = std::make_unique<ExitWatcher>(*pid);
-    if (stacks) stacks->set_spawned(*pid);
-    sinks.add(watcher.get());
-  }
-  for (pid_t pid : o.pids) {
-    if (Status s = session.attach(pid); !s.ok()) {
-      (void)session.detach_all();
-      return fail("trace", s.error());
-    }
-    if (!(o.quiet & kQuietAttach)) fmt::print(stderr, "ptk trace: Process {} attached\n", pid);
-  }
-  // `-p PID cmd`: the attached processes run on at once; the command is started by the event
-  // loop (its first stop is the exec the loop reports). Leaving them stopped hung both.
-  if (!spawning || !o.pids.empty()) {
-    if (Status s = session.resume_all(command); !s.ok()) return fail("trace", s.error());
-  }
-  text.set_tracee_count(session.thread_count());
-  out.set_pid_comm((o.decode_pids & kDecodePidComm) != 0, o.xlevel);
-  for (const auto& [pid, proc] : session.processes()) {
-    for (pid_t tid : proc.tids) out.remember_comm(tid);
-  }
-  // As strace: a file (-o, not -ff) has the pid column when several threads are traced from
-  // the start (-p PID cmd, -p of a multi-threaded process), as with -f.
-  if (!o.output.empty() && !o.output_separately && session.thread_count() > 1) {
-    prefix.pid_column = true;
-    out.set_prefix(prefix);
-  }
-
-  // Started after the spawn: see LiveFlusher::start().
+  ExitWatcher watcher;
+  if (spawning) sinks.add(&watcher);
   LiveFlusher live([&] {
     bool more = o.json && json.write_old_entries(
                               sys::now_ns(), std::chrono::nanoseconds(LiveFlusher::kTick).count());
@@ -341,33 +356,40 @@ int run_trace(TraceOptions& o) {
   sinks.add(&live);
   std::unique_ptr<DetachOnExec> detach_on_exec;
   if (o.detach_on_execve) {
-    detach_on_exec = std::make_unique<DetachOnExec>(command, (o.quiet & kQuietAttach) != 0,
+    detach_on_exec = std::make_unique<DetachOnExec>(0, (o.quiet & kQuietAttach) != 0,
                                                     [&text](pid_t tid) { text.detached(tid); });
     to.hooks.push_back(detach_on_exec.get());
   }
-  sys::Tracer* tracer_ptr = nullptr;
-  SyscallLimit limit(o.syscall_limit, tracer_ptr);
+  SyscallLimit limit(o.syscall_limit, [&engine] { engine.request_stop(); });
   if (o.syscall_limit != 0) sinks.add(&limit);
-  live.start();
-  sys::Tracer tracer(session, to, sinks);
-  tracer_ptr = &tracer;
-  Status s = tracer.run(engine::stop_flag());
-  live.stop();
-  text.finish();
-  bool interrupted = *engine::stop_flag() != 0;
-  if (interrupted || limit.reached()) let_go(session, o, command, interrupted, program != nullptr);
+
+  TraceRun run(o, out, prefix, text, live, program != nullptr);
+  run.on_spawned = [&](pid_t command) {
+    watcher.set_pid(command);
+    if (stacks) stacks->set_spawned(command);
+    if (detach_on_exec) detach_on_exec->set_command(command);
+  };
+  engine::TraceJob trace(engine, to, sinks);
+  engine.add(run);
+  engine.add(trace);
+  Result<engine::RunEnd> end = engine.run();
+  if (!end.ok() && !engine.running()) {  // the command could not be started, or a -p attached
+    bool usage = spawn_failed && end.error().kind() == ErrorKind::InvalidArgument;
+    return fail("trace", end.error(), usage ? kExitUsage : kExitFailure);
+  }
+  run.warn_of_filters();
   if (o.summary || o.summary_too) out.write_raw(summary.table());
   if (o.tips) out.write_raw(tip_of_the_run(static_cast<unsigned>(::getpid())));
   perfetto.close();
   out.close();  // before any exit below: they run no destructors
-  if (!s.ok()) return fail("trace", s.error());
+  if (!end.ok()) return fail("trace", end.error());
   // As strace: the failed execve is in the trace, its cause on stderr, and the status is 1.
-  if (watcher && watcher->exec_failed() && session.launch_failure()) {
+  if (watcher.exec_failed() && session.launch_failure()) {
     return fail("trace", *session.launch_failure());
   }
   // As strace, without waiting for a command it started; after -p too (130 after Ctrl-C).
-  if (interrupted) engine::die_of_stop_signal();
-  if (watcher && watcher->seen()) exit_like(watcher->last());
+  if (end->interrupted) engine::die_of_stop_signal();
+  if (watcher.seen()) exit_like(watcher.last());
   return 0;
 }
 

@@ -26,7 +26,7 @@ void DetachOnExec::on_exec(Session& session, const Event& ev) {
 
 void SyscallLimit::count() {
   if (left_ == 0) return;
-  if (--left_ == 0 && tracer_ != nullptr) tracer_->request_stop();
+  if (--left_ == 0 && reached_) reached_();
 }
 
 void SyscallLimit::syscall_exit(sys::DecodedSyscall&) { count(); }

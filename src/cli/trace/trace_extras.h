@@ -22,6 +22,7 @@ class DetachOnExec final : public sys::SyscallHook {
   // `detached(pid)` runs before the detach: the printer ends the process's open line.
   DetachOnExec(pid_t command, bool quiet, std::function<void(pid_t)> detached)
       : command_(command), quiet_(quiet), detached_(std::move(detached)) {}
+  void set_command(pid_t command) { command_ = command; }
   void on_entry(Session&, sys::DecodedSyscall&) override {}
   void on_exit(Session&, sys::DecodedSyscall&) override {}
   void on_exec(Session& session, const Event& ev) override;
@@ -36,7 +37,9 @@ class DetachOnExec final : public sys::SyscallHook {
 // --syscall-limit N: after N syscalls were reported, ends the trace (everything is let go).
 class SyscallLimit final : public sys::TraceSink {
  public:
-  SyscallLimit(std::uint64_t limit, sys::Tracer*& tracer) : left_(limit), tracer_(tracer) {}
+  // `reached` ends the trace (engine::Engine::request_stop).
+  SyscallLimit(std::uint64_t limit, std::function<void()> reached)
+      : left_(limit), reached_(std::move(reached)) {}
   void syscall_entry(sys::DecodedSyscall&) override {}
   void syscall_exit(sys::DecodedSyscall&) override;
   void signal(const Event&) override {}
@@ -46,7 +49,7 @@ class SyscallLimit final : public sys::TraceSink {
  private:
   void count();
   std::uint64_t left_;
-  sys::Tracer*& tracer_;
+  std::function<void()> reached_;
 };
 
 // -E VAR=VAL / -E VAR: the command's environment, from ptk's own.
