@@ -109,9 +109,9 @@ int run_call(const CallOptions& o) {
   std::string name = engine::process_name(target->pid);
   // One line for any failure; a process killed meanwhile is reported as such.
   auto failed = [&](const Error& err) {
-    return fail_or_ended("call", *target->session, target->pid, name, "during the call", err);
+    return fail_or_ended("call", target->session(), target->pid, name, "during the call", err);
   };
-  auto remote = inject::RemoteSyscalls::open(*target->session, target->tid);
+  auto remote = inject::RemoteSyscalls::open(target->session(), target->tid);
   if (!remote.ok()) return failed(remote.error());
   auto fn = inject::find_function(*remote, *target->symbols, e.name);
   if (!fn.ok()) {
@@ -123,7 +123,8 @@ int run_call(const CallOptions& o) {
   auto result = inject::remote_call(*remote, *fn, args);
   std::optional<std::string> text;
   if (result.ok() && result->returned && is_string_cast(e.cast) && result->value != 0) {
-    auto s = target->session->memory(target->tid)
+    auto s = target->session()
+                 .memory(target->tid)
                  .read_string(RemoteAddr(result->value), kMaxShownString);
     if (s.ok()) text = s->bytes;
   }

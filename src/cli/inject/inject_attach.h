@@ -6,33 +6,24 @@
 
 #include <memory>
 #include <optional>
-#include <utility>
 
 #include "ptk/base/result.h"
 #include "ptk/core/session.h"
 #include "ptk/debug/symbols.h"
+#include "ptk/engine/held_process.h"
 
 namespace ptk::cli {
 
 struct AttachedTarget {
-  std::unique_ptr<Session> session;  // heap: the symbol table keeps a pointer to its Memory
-  pid_t pid = 0;                     // the thread group id
-  pid_t tid = 0;                     // the thread that runs the code
-  bool attached = false;
+  // Heap: the symbol table keeps a pointer to its session's Memory. Let go with it.
+  std::unique_ptr<engine::HeldProcess> held;
+  pid_t pid = 0;  // the thread group id
+  pid_t tid = 0;  // the thread that runs the code
   std::optional<debug::SymbolTable> symbols;
 
-  AttachedTarget() = default;
-  AttachedTarget(AttachedTarget&& other) noexcept
-      : session(std::move(other.session)),
-        pid(other.pid),
-        tid(other.tid),
-        attached(std::exchange(other.attached, false)),
-        symbols(std::move(other.symbols)) {}
-  AttachedTarget& operator=(AttachedTarget&&) = delete;
-  ~AttachedTarget();  // detaches when still attached
-
+  Session& session() { return held->session(); }
   // Detaches (the threads run on); idempotent.
-  Status detach();
+  Status detach() { return held ? held->release() : ok_status(); }
 };
 
 // Attaches to `pid` and loads the symbols. An error means nothing stays attached; `usage` is

@@ -19,6 +19,7 @@
 #include "inject/inject_render.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
+#include "ptk/engine/held_process.h"
 #include "ptk/engine/tracee_end.h"
 #include "ptk/inject/remote_bytes.h"
 #include "ptk/inject/remote_syscalls.h"
@@ -123,13 +124,13 @@ int run_inject(const InjectOptions& o) {
     code.place = o.at_ip ? inject::CodePlace::AtIp : inject::CodePlace::FreshMapping;
   }
 
-  Session session({.syscall_stops = SyscallStops::None});
-  if (Status s = session.attach(o.pid); !s.ok()) return fail("inject", s.error());
-  // -p may name any thread; the session keys the process by its thread group id.
-  pid_t pid = session.thread(o.pid) != nullptr ? session.thread(o.pid)->pid : o.pid;
+  auto held = engine::HeldProcess::attach(o.pid);
+  if (!held.ok()) return fail("inject", held.error());
+  Session& session = (*held)->session();
+  pid_t pid = (*held)->pid();  // -p may name any thread
   pid_t tid = o.tid != 0 ? o.tid : o.pid;
-  if (session.thread(tid) == nullptr || session.thread(tid)->pid != pid) {
-    (void)session.detach(pid);
+  if (!(*held)->holds(tid)) {
+    (void)(*held)->release();
     return fail("inject", fmt::format("thread {} is not a thread of process {}", tid, o.pid),
                 kExitUsage);
   }
@@ -149,7 +150,7 @@ int run_inject(const InjectOptions& o) {
     auto spec = resolve_syscall(*expr, remote->arch());
     if (!spec.ok()) {
       (void)remote->restore();
-      (void)session.detach(pid);
+      (void)(*held)->release();
       return fail("inject", spec.error(), kExitUsage);
     }
     auto outcome = run_syscall(*remote, *expr, *spec);
@@ -172,7 +173,7 @@ int run_inject(const InjectOptions& o) {
     }
   }
   Status restored = remote->restore();
-  Status detached = session.detach(pid);
+  Status detached = (*held)->release();
   if (!result.ok()) return failed(result.error());
   if (!restored.ok()) return failed(restored.error());
   if (!detached.ok()) return failed(detached.error());

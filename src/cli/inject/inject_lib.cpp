@@ -37,10 +37,10 @@ int run_inject_lib(const LibOptions& o) {
   std::string name = engine::process_name(target->pid);
   // One line for any failure; a process killed meanwhile is reported as such.
   auto failed = [&](const Error& e) {
-    return fail_or_ended("inject", *target->session, target->pid, name,
+    return fail_or_ended("inject", target->session(), target->pid, name,
                          o.unload ? "during the unload" : "during the load", e);
   };
-  auto remote = inject::RemoteSyscalls::open(*target->session, target->tid);
+  auto remote = inject::RemoteSyscalls::open(target->session(), target->tid);
   if (!remote.ok()) return failed(remote.error());
   auto result = o.unload ? inject::unload_library(*remote, *dl, path)
                          : inject::load_library(*remote, *dl, path);

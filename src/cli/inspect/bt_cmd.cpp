@@ -15,6 +15,7 @@
 #include "common/cli_util.h"
 #include "inspect/inspect_common.h"
 #include "ptk/debug/unwind.h"
+#include "ptk/engine/held_process.h"
 #include "ptk/sys/escape.h"
 
 namespace ptk::cli {
@@ -54,7 +55,7 @@ int run_bt(const BtOptions& o) {
                 fmt::format("--max-frames {} is out of range (1-{})", o.max_frames, kFrameLimit),
                 kExitUsage);
   }
-  auto in = Inspection::attach(*pid);
+  auto in = engine::HeldProcess::attach(*pid);
   if (!in.ok()) return fail("bt", in.error());
   std::vector<pid_t> tids = (*in)->threads();
   if (only != 0) {
@@ -86,7 +87,7 @@ int run_bt(const BtOptions& o) {
     }
   }
   // Let the process go before printing: a slow reader of our output must not keep it stopped.
-  Status detached = (*in)->detach();
+  Status detached = (*in)->release();
   fmt::print("{}", out);
   std::fflush(stdout);
   if (!detached.ok()) return fail("bt", detached.error());

@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
-#include <iterator>
 
 #include "ptk/core/proc.h"
 #include "ptk/sys/escape.h"
@@ -22,42 +20,6 @@ Result<pid_t> parse_pid(std::string_view text) {
 }
 
 Status check_inspectable(pid_t pid) { return check_attachable(pid); }
-
-Inspection::Inspection(pid_t pid)
-    : session_(SessionOptions{.syscall_stops = SyscallStops::None}), pid_(pid) {}
-
-Inspection::~Inspection() { (void)detach(); }
-
-Result<std::unique_ptr<Inspection>> Inspection::attach(pid_t pid) {
-  PTK_TRY(check_inspectable(pid));
-  PTK_ASSIGN_OR_RETURN(ProcStatus st, read_status(pid));
-  std::unique_ptr<Inspection> in(new Inspection(st.tgid > 0 ? st.tgid : pid));
-  PTK_TRY(in->session_.attach(in->pid_));
-  in->attached_ = true;
-  return in;
-}
-
-std::vector<pid_t> Inspection::threads() const {
-  std::vector<pid_t> tids;
-  if (const Process* p = session_.process(pid_)) tids = p->tids;
-  std::sort(tids.begin(), tids.end(), [this](pid_t a, pid_t b) {
-    if ((a == pid_) != (b == pid_)) return a == pid_;
-    return a < b;
-  });
-  return tids;
-}
-
-int Inspection::word_size() {
-  auto regs = session_.get_regs(pid_);
-  if (!regs.ok()) return 8;
-  return regs->abi_info().word_size;
-}
-
-Status Inspection::detach() {
-  if (!attached_) return ok_status();
-  attached_ = false;
-  return session_.detach(pid_);
-}
 
 std::string thread_name(pid_t tid) {
   auto comm = read_proc_file(tid, "comm");

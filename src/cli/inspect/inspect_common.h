@@ -1,5 +1,6 @@
 // What the inspection subcommands (`ptk regs`, `mem`, `maps`, `bt`) share: the process id
-// argument, a brief attach that always ends in a detach, thread names, and JSON strings.
+// argument, thread names, and JSON strings. (They hold the process through
+// ptk/engine/held_process.h: a brief attach that always ends in a detach.)
 #pragma once
 
 #include <sys/types.h>
@@ -23,34 +24,6 @@ Result<pid_t> parse_pid(std::string_view text);
 // is a zombie (its memory and registers are gone), or is a kernel thread (no user memory).
 // The library's check_attachable, which every subcommand's attach goes through.
 Status check_inspectable(pid_t pid);
-
-// A process held stopped for one inspection: every thread is attached and stopped while the
-// object lives; detach() (or the destructor) lets it go exactly as it was, running or
-// group-stopped.
-class Inspection {
- public:
-  // `pid` may be any thread id of the process: the whole process is attached.
-  static Result<std::unique_ptr<Inspection>> attach(pid_t pid);
-  ~Inspection();
-  Inspection(const Inspection&) = delete;
-  Inspection& operator=(const Inspection&) = delete;
-
-  Session& session() { return session_; }
-  pid_t pid() const { return pid_; }  // the thread group id
-  // The threads of the process, the main thread first, then by id.
-  std::vector<pid_t> threads() const;
-  // Memory of the process, read and written through a stopped thread.
-  Memory& memory() { return session_.memory(pid_); }
-  // The word size of the process, from its main thread's registers (4 for i386).
-  int word_size();
-  Status detach();
-
- private:
-  explicit Inspection(pid_t pid);
-  Session session_;
-  pid_t pid_;
-  bool attached_ = false;
-};
 
 // The thread's name (/proc/TID/comm), or "?" when it is gone. The process chose it (prctl
 // PR_SET_NAME): text output shows it through sys::printable.

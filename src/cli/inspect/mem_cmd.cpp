@@ -17,6 +17,7 @@
 #include "ptk/core/mem_format.h"
 #include "ptk/core/mem_search.h"
 #include "ptk/core/proc.h"
+#include "ptk/engine/held_process.h"
 #include "ptk/sys/escape.h"
 
 namespace ptk::cli {
@@ -55,7 +56,7 @@ std::string why_unreachable(pid_t pid, std::uint64_t addr) {
 
 int usage(std::string_view message) { return fail("mem", message, kExitUsage); }
 
-int run_read(Inspection& in, const MemTarget& target, std::uint64_t len, bool raw) {
+int run_read(engine::HeldProcess& in, const MemTarget& target, std::uint64_t len, bool raw) {
   std::vector<std::byte> data(len);
   std::size_t done = 0;
   while (done < len) {
@@ -66,7 +67,7 @@ int run_read(Inspection& in, const MemTarget& target, std::uint64_t len, bool ra
     if (*n < want) break;
   }
   std::string why = done < len ? why_unreachable(in.pid(), target.address + done) : "";
-  Status detached = in.detach();
+  Status detached = in.release();
   data.resize(done);
   if (raw) {
     std::fwrite(data.data(), 1, data.size(), stdout);
@@ -89,7 +90,8 @@ int run_read(Inspection& in, const MemTarget& target, std::uint64_t len, bool ra
   return 0;
 }
 
-int run_write(Inspection& in, const MemTarget& target, const std::vector<std::byte>& bytes) {
+int run_write(engine::HeldProcess& in, const MemTarget& target,
+              const std::vector<std::byte>& bytes) {
   // Reading the range first proves every byte of it is there, so a write that fails halfway
   // never happens; the old bytes also undo a write the kernel takes only in part.
   std::vector<std::byte> old(bytes.size());
@@ -106,7 +108,7 @@ int run_write(Inspection& in, const MemTarget& target, const std::vector<std::by
     (void)in.memory().write(RemoteAddr(target.address), old);
     return fail("mem", s.error());
   }
-  Status detached = in.detach();
+  Status detached = in.release();
   fmt::print("wrote {} byte{} at {:#x}{}\n", bytes.size(), bytes.size() == 1 ? "" : "s",
              target.address,
              target.description.empty() ? "" : " (" + sys::printable(target.description) + ")");
@@ -115,14 +117,14 @@ int run_write(Inspection& in, const MemTarget& target, const std::vector<std::by
   return 0;
 }
 
-int run_find(Inspection& in, const std::vector<std::byte>& needle, std::string_view shown,
+int run_find(engine::HeldProcess& in, const std::vector<std::byte>& needle, std::string_view shown,
              std::size_t max_matches) {
   auto maps = read_maps(in.pid());
   if (!maps.ok()) return fail("mem", maps.error());
   int word_size = in.word_size();
   MemSearchOptions options{.max_matches = max_matches};
   auto found = search_memory(in.memory(), *maps, needle, options);
-  Status detached = in.detach();
+  Status detached = in.release();
   if (!found.ok()) return fail("mem", found.error());
   std::string out;
   for (const MemMatch& m : found->matches) {
@@ -205,7 +207,7 @@ int run_mem(const MemOptions& o) {
     }
   }
 
-  auto in = Inspection::attach(*pid);
+  auto in = engine::HeldProcess::attach(*pid);
   if (!in.ok()) return fail("mem", in.error());
   if (action == "read") return run_read(**in, target, len, o.raw);
   if (action == "write") return run_write(**in, target, bytes);

@@ -15,6 +15,7 @@
 #include "ptk/arch/reg_decode.h"
 #include "ptk/arch/syscalls.h"
 #include "ptk/debug/unwind.h"
+#include "ptk/engine/held_process.h"
 #include "ptk/sys/escape.h"
 
 namespace ptk::cli {
@@ -114,7 +115,7 @@ int run_regs(const RegsOptions& o) {
   }
   if (tid != 0 && o.all) return fail("regs", "--tid and --all exclude each other", kExitUsage);
 
-  auto in = Inspection::attach(*pid);
+  auto in = engine::HeldProcess::attach(*pid);
   if (!in.ok()) return fail("regs", in.error());
   std::vector<pid_t> all = (*in)->threads();
   // A thread id given as the PID selects that thread (its whole process is attached).
@@ -147,7 +148,7 @@ int run_regs(const RegsOptions& o) {
     }
   }
   // Let the process go before printing: a slow reader of our output must not keep it stopped.
-  Status detached = (*in)->detach();
+  Status detached = (*in)->release();
   fmt::print("{}", out);
   std::fflush(stdout);
   if (!detached.ok()) return fail("regs", detached.error());
