@@ -17,23 +17,24 @@
 #include "ptk/core/session.h"
 #include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_status.h"
+#include "ptk/engine/command_start.h"
 #include "ptk/engine/engine.h"
 #include "ptk/engine/stop_signals.h"
+#include "ptk/engine/trace_controls.h"
 #include "ptk/engine/trace_job.h"
 #include "ptk/sys/escape.h"
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_args.h"
-#include "trace/trace_daemon.h"
 #include "trace/trace_dump.h"
-#include "trace/trace_extras.h"
 #include "trace/trace_json.h"
 #include "trace/trace_live.h"
 #include "trace/trace_options.h"
 #include "trace/trace_printer.h"
 #include "trace/trace_stack.h"
 #include "trace/trace_summary.h"
+#include "trace/trace_tips.h"
 
 namespace ptk::cli {
 namespace {
@@ -101,44 +102,6 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
     }
   }
   return to;
-}
-
-// Starts the command, stopped before its execve: with ptk's start-up signal dispositions, the
-// environment of -E, the user of -u and the seccomp filter of -f with a filter.
-// Once the command runs, ptk's own stdin and stdout would hold open the pipes it shares with
-// the command: `yes | ptk trace cmd` where cmd closes its stdin must still end `yes` with
-// EPIPE (strace's redirect_standard_fds(), its redirect.test). /dev/null takes their place,
-// so a file opened later (-ff's per-thread output) does not become descriptor 0 or 1.
-void release_standard_fds() {
-  int null = ::open("/dev/null", O_RDWR);
-  if (null < 0) return;
-  for (int fd = 0; fd <= 1; ++fd) {
-    if (null != fd) ::dup2(null, fd);
-  }
-  if (null > 1) ::close(null);
-}
-
-Result<pid_t> spawn_command(const TraceOptions& o, Session& session,
-                            const sys::SeccompProgram* program) {
-  SpawnOptions sp;
-  sp.argv = o.command;
-  sp.stop_before_exec = true;
-  // The child must not inherit ptk's own handling of these signals.
-  engine::set_child_signals(sp);
-  if (!o.env.empty()) sp.env = command_environment(o.env);
-  std::optional<RunAs> run_as;
-  if (!o.user.empty()) {
-    PTK_ASSIGN_OR_RETURN(RunAs who, look_up_user(o.user));
-    run_as = std::move(who);
-  }
-  if (program != nullptr || run_as) {
-    sp.child_setup = [program, who = run_as ? &*run_as : nullptr] {
-      if (who != nullptr) become(*who);
-      if (program != nullptr) program->install_in_child();
-    };
-  }
-  if (o.daemonize > 0) return spawn_from_grandchild(o.daemonize, session, sp);
-  return session.spawn(sp);
 }
 
 // What ptk trace does around the engine's run besides printing syscalls: once the command is
@@ -255,13 +218,15 @@ int run_trace(TraceOptions& o) {
   eo.follow_forks = follow;
   eo.start = engine::SpawnStart::BeforeExec;
   bool spawn_failed = false;
-  eo.spawn = [&o, &program, &spawn_failed](Session& session) -> Result<pid_t> {
-    auto pid = spawn_command(o, session, program.get());
+  engine::CommandStart start{.argv = o.command,
+                             .env_changes = o.env,
+                             .user = o.user,
+                             .seccomp = program.get(),
+                             .daemonize = o.daemonize,
+                             .release_stdio = true};
+  eo.spawn = [&start, &spawn_failed](Session& session) {
+    auto pid = engine::spawn_command(session, start);
     spawn_failed = !pid.ok();
-    if (pid.ok()) {
-      std::fflush(stdout);
-      release_standard_fds();
-    }
     return pid;
   };
   SessionOptions& so = eo.session;
@@ -354,13 +319,16 @@ int run_trace(TraceOptions& o) {
     return out.flush() || more;
   });
   sinks.add(&live);
-  std::unique_ptr<DetachOnExec> detach_on_exec;
+  std::unique_ptr<engine::DetachOnExec> detach_on_exec;
   if (o.detach_on_execve) {
-    detach_on_exec = std::make_unique<DetachOnExec>(0, (o.quiet & kQuietAttach) != 0,
-                                                    [&text](pid_t tid) { text.detached(tid); });
+    detach_on_exec = std::make_unique<engine::DetachOnExec>(
+        [&text](pid_t tid) { text.detached(tid); },
+        [quiet = (o.quiet & kQuietAttach) != 0](pid_t pid) {
+          if (!quiet) fmt::print(stderr, "ptk trace: Process {} detached\n", pid);
+        });
     to.hooks.push_back(detach_on_exec.get());
   }
-  SyscallLimit limit(o.syscall_limit, [&engine] { engine.request_stop(); });
+  engine::SyscallLimit limit(o.syscall_limit, [&engine] { engine.request_stop(); });
   if (o.syscall_limit != 0) sinks.add(&limit);
 
   TraceRun run(o, out, prefix, text, live, program != nullptr);
@@ -414,7 +382,8 @@ int trace_main(int argc, char** argv) {
   // As the other commands that change a process: traced from a child of this process (see
   // ptk/core/tracer_child.h), with the stop handlers in both from the fork on.
   engine::install_stop_handlers();
-  // -D: this process becomes the command, and the tracer is a grandchild (trace_daemon.h).
+  // -D: this process becomes the command, and the tracer is a grandchild
+  // (ptk/engine/daemon_spawn.h).
   if (o.daemonize == 0 || o.command.empty()) {
     run_tracer_in_child(engine::stop_signals(), engine::parent_death_signal());
   }

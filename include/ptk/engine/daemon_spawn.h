@@ -8,7 +8,7 @@
 #include "ptk/base/result.h"
 #include "ptk/core/session.h"
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 // Forks the tracer off and returns in it (the grandchild) with the command stopped at its
 // execve entry, as Session::spawn would; the calling process itself waits there to become the
@@ -16,4 +16,4 @@ namespace ptk::cli {
 // session of its own. Call it before the tracer starts any thread.
 Result<pid_t> spawn_from_grandchild(int level, Session& session, const SpawnOptions& sp);
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

@@ -1,4 +1,4 @@
-#include "trace/trace_daemon.h"
+#include "ptk/engine/daemon_spawn.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -13,7 +13,7 @@
 
 extern char** environ;
 
-namespace ptk::cli {
+namespace ptk::engine {
 
 Result<pid_t> spawn_from_grandchild(int level, Session& session, const SpawnOptions& sp) {
   if (sp.argv.empty()) return Error(ErrorKind::InvalidArgument, "spawn", 0, "no command given");
@@ -57,4 +57,4 @@ Result<pid_t> spawn_from_grandchild(int level, Session& session, const SpawnOpti
   return session.adopt_launch(command, std::move(sync_w), std::move(err_r), path, sp);
 }
 
-}  // namespace ptk::cli
+}  // namespace ptk::engine

@@ -1,39 +1,23 @@
-#include "trace/trace_extras.h"
+#include "ptk/engine/command_start.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+
+#include "ptk/engine/daemon_spawn.h"
+#include "ptk/engine/stop_signals.h"
 
 extern char** environ;
 
-namespace ptk::cli {
-
-void DetachOnExec::on_exec(Session& session, const Event& ev) {
-  if (ev.pid == command_ && !skipped_first_) {
-    skipped_first_ = true;
-    return;
-  }
-  detached_(ev.tid);
-  if (session.detach(ev.pid).ok() && !quiet_) {
-    fmt::print(stderr, "ptk trace: Process {} detached\n", ev.pid);
-  }
-}
-
-void SyscallLimit::count() {
-  if (left_ == 0) return;
-  if (--left_ == 0 && reached_) reached_();
-}
-
-void SyscallLimit::syscall_exit(sys::DecodedSyscall&) { count(); }
-
-void SyscallLimit::thread_gone(const Event&, sys::DecodedSyscall* pending) {
-  if (pending != nullptr) count();  // a call that never returned was printed all the same
-}
+namespace ptk::engine {
 
 std::vector<std::string> command_environment(const std::vector<std::string>& changes) {
   std::vector<std::string> env;
@@ -79,19 +63,42 @@ void become(const RunAs& who) {
   }
 }
 
-std::string tip_of_the_run(unsigned seed) {
-  static constexpr const char* kTips[] = {
-      "ptk trace --json writes one JSON object per syscall: pipe it to jq "
-      "(docs/json-schema.md).",
-      "ptk trace --rewrite 'openat(path=\"/etc/hosts\") -> path=\"/tmp/hosts\"' changes a "
-      "syscall's arguments on the fly (docs/rewrite-rules.md).",
-      "ptk trace --perfetto FILE writes a timeline to open at ui.perfetto.dev.",
-      "ptk break -p PID main --bt stops at a function and prints the stack, then lets go.",
-      "ptk calls -- PROG traces library calls, as ltrace does.",
-      "A call that blocks is on the output at once: ptk trace -p PID shows what a process "
-      "waits in.",
-  };
-  return fmt::format("ptk trace tip: {}\n", kTips[seed % std::size(kTips)]);
+namespace {
+
+void release_standard_fds() {
+  std::fflush(stdout);
+  int null = ::open("/dev/null", O_RDWR);
+  if (null < 0) return;
+  for (int fd = 0; fd <= 1; ++fd) {
+    if (null != fd) ::dup2(null, fd);
+  }
+  if (null > 1) ::close(null);
 }
 
-}  // namespace ptk::cli
+}  // namespace
+
+Result<pid_t> spawn_command(Session& session, const CommandStart& start) {
+  SpawnOptions sp;
+  sp.argv = start.argv;
+  sp.stop_before_exec = true;
+  // The child must not inherit ptk's own handling of these signals.
+  set_child_signals(sp);
+  if (!start.env_changes.empty()) sp.env = command_environment(start.env_changes);
+  std::optional<RunAs> run_as;
+  if (!start.user.empty()) {
+    PTK_ASSIGN_OR_RETURN(RunAs who, look_up_user(start.user));
+    run_as = std::move(who);
+  }
+  if (start.seccomp != nullptr || run_as) {
+    sp.child_setup = [program = start.seccomp, who = run_as ? &*run_as : nullptr] {
+      if (who != nullptr) become(*who);
+      if (program != nullptr) program->install_in_child();
+    };
+  }
+  Result<pid_t> pid =
+      start.daemonize > 0 ? spawn_from_grandchild(start.daemonize, session, sp) : session.spawn(sp);
+  if (pid.ok() && start.release_stdio) release_standard_fds();
+  return pid;
+}
+
+}  // namespace ptk::engine
