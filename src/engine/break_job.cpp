@@ -17,6 +17,15 @@ BreakJob::BreakJob(Engine& engine, BreakJobOptions options, BreakSink& sink)
       targets_(engine.session(), engine.breakpoints(), options_.locations, options_.pending) {}
 
 Status BreakJob::arm(Engine& engine) {
+  if (engine.spawned() && engine.spawn_start() == SpawnStart::BeforeExec) {
+    // Still ptk's own forked child: the program comes with the execve.
+    if (!options_.watches.empty()) {
+      return Error(ErrorKind::InvalidArgument, "watchpoints", 0,
+                   "a command started before its execve has no program to watch yet");
+    }
+    targets_.track(engine.pid());
+    return ok_status();
+  }
   std::vector<std::string> notes;
   PTK_TRY(targets_.arm_first(engine.pid(), notes));
   for (const std::string& note : notes) sink_.note(note);

@@ -47,6 +47,7 @@ Status BreakTargets::arm(pid_t pid, Proc& p, std::vector<std::string>* notes) {
     Status s = where.ok() ? bps_.insert(pid, where->address) : Status(where.error());
     if (s.ok()) {
       p.addresses[i] = where->address;
+      locs_[i].set = true;
       continue;
     }
     if (notes == nullptr) {  // a later arming: still pending, or for good not here

@@ -24,6 +24,7 @@ struct BreakLocation {
   std::string spec;  // as the user typed it
   std::uint64_t hits = 0;
   bool active = true;  // false once removed by --once
+  bool set = false;    // inserted in some process at some time
 };
 
 class BreakTargets {
@@ -37,6 +38,9 @@ class BreakTargets {
   // yet (or --pending): those are pending, and `notes` says so (one line each). The caller
   // releases the BreakpointSet on failure.
   Status arm_first(pid_t pid, std::vector<std::string>& notes);
+  // A process whose program is not there yet (a command stopped before its execve): its
+  // locations are set once its new program reaches its entry point (arm_new_program).
+  void track(pid_t pid) { procs_[pid]; }
 
   // What a hit means for the loader's notification function (dlopen, dlclose). The caller then
   // goes on as for any hit: the user's locations at the address, and the step-over.

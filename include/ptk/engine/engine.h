@@ -167,6 +167,7 @@ class Engine {
   // signal, without forwarding one (--syscall-limit).
   void request_stop() { stop_requested_ = true; }
   bool spawned() const { return !options_.command.empty(); }
+  SpawnStart spawn_start() const { return options_.start; }
   const std::string& program() const { return program_; }  // its name, for messages
   // Started, armed and resumed: run() got to its loop (an error of run() before it means that
   // nothing was traced).

@@ -40,6 +40,8 @@ enum LongOnly : int {
   kRewrite,
   kRules,
   kExpr,
+  kBreak,
+  kBreakBt,
 };
 
 // clang-format off
@@ -115,6 +117,9 @@ constexpr TraceOptionSpec kSpecs[] = {
   {kJson, "json", ArgMode::None, nullptr, "Write JSON Lines (docs/json-schema.md) instead of text"},
   {kPerfetto, "perfetto", ArgMode::Required, "FILE", "Also write a trace for ui.perfetto.dev to FILE"},
   {kWholeLines, "whole-lines", ArgMode::None, nullptr, "One complete line per syscall, printed at its exit (no unfinished/resumed)"},
+  // Breakpoints in the same run (ptk/engine: one engine for every job).
+  {kBreak, "break", ArgMode::Required, "LOCATION", "Also stop at LOCATION (symbol, lib:symbol, file:line, 0xADDR) in each traced program; each hit is a line of the trace (repeatable)"},
+  {kBreakBt, "bt", ArgMode::None, nullptr, "With --break: the stack at each hit, as -k shows a syscall's"},
   {kSpinUs, "spin-us", ArgMode::Required, "US", "Poll for the next stop this long before sleeping (0: always sleep)"},
   {'h', "help", ArgMode::None, nullptr, "Print this help"},
   {'V', "version", ArgMode::None, nullptr, "Print the version"},
@@ -423,6 +428,12 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       break;
     case kWholeLines:
       o.whole_lines = true;
+      break;
+    case kBreak:
+      o.breaks.emplace_back(v);
+      break;
+    case kBreakBt:
+      o.break_bt = true;
       break;
     case kSpinUs:
       if (!parse_number(v, o.spin_us) || o.spin_us < 0) {

@@ -17,6 +17,7 @@
 #include "ptk/core/session.h"
 #include "ptk/core/tracer_child.h"
 #include "ptk/core/wait_status.h"
+#include "ptk/engine/break_job.h"
 #include "ptk/engine/command_start.h"
 #include "ptk/engine/engine.h"
 #include "ptk/engine/stop_signals.h"
@@ -27,6 +28,7 @@
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_args.h"
+#include "trace/trace_break.h"
 #include "trace/trace_dump.h"
 #include "trace/trace_json.h"
 #include "trace/trace_live.h"
@@ -288,6 +290,11 @@ int run_trace(TraceOptions& o) {
     text.add_after_syscall(
         [d = dumps.get()](pid_t tid, std::string& lines) { d->take_lines(tid, lines); });
   }
+  if (!o.breaks.empty() && (o.json || (o.summary && !o.summary_too))) {
+    return fail("trace", "--break shows its hits in the text trace: not with --json or -c",
+                kExitUsage);
+  }
+  if (o.break_bt && o.breaks.empty()) return fail("trace", "--bt needs --break", kExitUsage);
   // -k: stacks captured at each syscall's entry, printed by the text printer after its line.
   std::unique_ptr<StackTraces> stacks;
   if (o.stack_trace && (o.json || (o.summary && !o.summary_too))) {
@@ -340,12 +347,31 @@ int run_trace(TraceOptions& o) {
   engine::TraceJob trace(engine, to, sinks);
   engine.add(run);
   engine.add(trace);
+  // --break: breakpoints in the same run, their hits lines of the text trace.
+  std::unique_ptr<TraceBreaks> break_lines;
+  std::unique_ptr<engine::BreakJob> breaks;
+  if (!o.breaks.empty()) {
+    break_lines = std::make_unique<TraceBreaks>(session, text, o.break_bt);
+    engine::BreakJobOptions bo;
+    bo.locations = o.breaks;
+    bo.pending = true;  // a location may be in a library loaded later, or in a program exec'd
+    breaks = std::make_unique<engine::BreakJob>(engine, std::move(bo), *break_lines);
+    engine.add(*breaks);
+  }
   Result<engine::RunEnd> end = engine.run();
   if (!end.ok() && !engine.running()) {  // the command could not be started, or a -p attached
     bool usage = spawn_failed && end.error().kind() == ErrorKind::InvalidArgument;
     return fail("trace", end.error(), usage ? kExitUsage : kExitFailure);
   }
   run.warn_of_filters();
+  if (breaks) {
+    for (const engine::BreakLocation& l : breaks->locations()) {
+      if (!l.set) {
+        fmt::print(stderr, "ptk trace: warning: --break {}: no traced program defined it\n",
+                   sys::printable(l.spec));
+      }
+    }
+  }
   if (o.summary || o.summary_too) out.write_raw(summary.table());
   if (o.tips) out.write_raw(tip_of_the_run(static_cast<unsigned>(::getpid())));
   perfetto.close();

@@ -99,6 +99,8 @@ struct TraceOptions {
   std::string perfetto;             // --perfetto FILE
   bool whole_lines = false;         // --whole-lines
   int spin_us = -1;                 // --spin-us (-1: the default)
+  std::vector<std::string> breaks;  // --break LOCATION
+  bool break_bt = false;            // --bt
   std::vector<std::string> command;
 
   // ---- Tampering. The hooks ptk trace runs, in order, under one tamper::Tamperer: finish()

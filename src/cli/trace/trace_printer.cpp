@@ -136,6 +136,16 @@ void TextPrinter::signal(const Event& ev) {
   emit(ev.tid);
 }
 
+void TextPrinter::event_line(pid_t tid, std::string_view text, std::string_view more) {
+  close_open_line();
+  start_line(line_, tid, sys::now_ns(), nullptr);
+  line_ += text;
+  emit(tid);
+  if (more.empty()) return;
+  line_ = more;  // as -k's lines after a syscall (emit_after_syscall)
+  emit(tid);
+}
+
 void TextPrinter::group_stop(const Event& ev) {
   close_open_line();
   start_line(line_, ev.tid, sys::now_ns(), nullptr);

@@ -38,6 +38,9 @@ class TextPrinter final : public sys::TraceSink {
   void finish();
   // The thread's process is let go in the middle of the trace (-b execve).
   void detached(pid_t tid);
+  // A line of the thread's own that is no syscall ("--- breakpoint main #1 at ... ---"), with
+  // the prefix of every line and `more` (further lines, e.g. a stack) after it.
+  void event_line(pid_t tid, std::string_view text, std::string_view more = {});
   void set_tracee_count(std::size_t n) { tracees_ = n; }
   // --decode-pids=pidns: a signal's si_pid in ptk's namespace too.
   void set_pidns(sys::PidTranslator* t) { pidns_ = t; }
