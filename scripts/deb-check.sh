@@ -6,8 +6,8 @@
 #   2. `apt-get install ./ptk_*.deb`; `ptk --version` from /usr/bin, `pkg-config --modversion
 #      ptk`, and, where the package has them, its man pages (`man --warnings`, no warning) and
 #      bash completion (`complete -p ptk` after sourcing it)
-#   3. `apt-get purge ptk`; the files under /usr and /etc are listed again: none may be new,
-#      and none of the files the package had installed may remain
+#   3. `apt-get remove ptk`; the files under /usr and /etc are listed again: none may be new,
+#      and none of the files the package had installed may remain (then purged)
 #
 # usage: scripts/deb-check.sh [DEB]
 #   DEB  the package to check; by default cpack builds one from build/ci (which must be built)
@@ -27,7 +27,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ptk-deb-check.XXXXXX")
 chmod 755 "$tmp"  # apt's download user reads the .deb from here
 installed=0
 cleanup() {
-  if ((installed)); then apt-get purge -y -qq ptk >/dev/null 2>&1 || true; fi
+  if ((installed)); then apt-get remove -y -qq ptk >/dev/null 2>&1 || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -57,7 +57,7 @@ installed=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$tmp/apt.log" 2>&1 ||
   { cat "$tmp/apt.log" >&2; fail "apt-get install $deb"; }
 dpkg -L ptk | sort >"$tmp/owned"
-echo "ok: installed; the package owns $(while read -r f; do [[ -f $f ]] && echo; done <"$tmp/owned" | wc -l) files"
+echo "ok: installed; the package owns $(while read -r f; do if [[ -f $f ]]; then echo; fi; done <"$tmp/owned" | wc -l) files"
 
 [[ $(command -v ptk) == /usr/bin/ptk ]] || fail "ptk on PATH is $(command -v ptk), not /usr/bin/ptk"
 out=$(ptk --version)
@@ -66,6 +66,16 @@ echo "ok: ptk --version: $out"
 out=$(pkg-config --modversion ptk)
 [[ $out == "$version" ]] || fail "pkg-config --modversion ptk: '$out', want '$version'"
 echo "ok: pkg-config --modversion ptk: $out"
+echo "ok: pkg-config --cflags --libs ptk: $(pkg-config --cflags --libs ptk)"
+read -ra flags < <(pkg-config --cflags --libs ptk)
+c++ -std=c++20 -O1 -o "$tmp/write_stack" tests/install/pkg_config/write_stack.cpp "${flags[@]}" ||
+  fail "building write_stack with pkg-config from /usr"
+echo "ok: write_stack built from /usr: $("$tmp/write_stack" printf 'one\n' | head -1)"
+# find_package(ptk) with CMake's default search path (configure only; scripts/install-test.sh
+# builds and runs the consumers).
+cmake -S tests/install/find_package -B "$tmp/fp" >"$tmp/cmake.log" 2>&1 ||
+  { cat "$tmp/cmake.log" >&2; fail "find_package(ptk) from /usr"; }
+echo "ok: find_package(ptk): $(sed -n 's/^-- \(ptk .* from .*\)$/\1/p' "$tmp/cmake.log")"
 # Man pages and completions, where the package has them.
 mapfile -t pages < <(grep -E '^/usr/share/man/man[0-9]/.*\.[0-9]\.gz$' "$tmp/owned" || true)
 for page in "${pages[@]}"; do
@@ -79,13 +89,17 @@ if grep -qxF "$bash_completion" "$tmp/owned"; then
   echo "ok: bash completion: $out"
 fi
 
-apt-get purge -y -qq ptk >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; fail "apt-get purge ptk"; }
-installed=0
+apt-get remove -y -qq ptk >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; fail "apt-get remove ptk"; }
 list_files >"$tmp/after"
+installed=0
+# ptk has no configuration file: remove leaves dpkg no record to purge.
+if dpkg-query -W ptk >/dev/null 2>&1; then
+  apt-get purge -y -qq ptk >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; fail "apt-get purge ptk"; }
+fi
 new=$(comm -13 "$tmp/before" "$tmp/after")
 gone=$(comm -23 "$tmp/before" "$tmp/after")
-left=$(while read -r f; do [[ -f $f || -L $f ]] && echo "$f"; done <"$tmp/owned")
-echo "ok: purged; files under /usr and /etc: $(wc -l <"$tmp/before") before, $(wc -l <"$tmp/after") after"
+left=$(while read -r f; do if [[ -f $f || -L $f ]]; then echo "$f"; fi; done <"$tmp/owned")
+echo "ok: removed; files under /usr and /etc: $(wc -l <"$tmp/before") before, $(wc -l <"$tmp/after") after"
 [[ -z $gone ]] || echo "note: files gone since (not ptk's doing?):"$'\n'"$gone"
 [[ -z $new ]] || fail "files new since the install:"$'\n'"$new"
 [[ -z $left ]] || fail "files of the package left behind:"$'\n'"$left"

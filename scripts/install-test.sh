@@ -97,6 +97,10 @@ done
 if grep -v '^\./usr/' "$tmp/deb.list" | grep -qvx '\./'; then
   fail "$(basename "$deb") installs outside /usr: $(grep -v '^\./usr/' "$tmp/deb.list" | head -3)"
 fi
+# The package's ptk.pc names /usr (cmake/cpack_pc_prefix.cmake), not a path relative to itself.
+same "$(basename "$deb"): ptk.pc's prefix" \
+  "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/pkgconfig/ptk.pc | grep '^prefix=')" \
+  prefix=/usr
 same "$(basename "$deb") Version" "$(dpkg-deb -f "$deb" Version)" "$version"
 depends=$(dpkg-deb -f "$deb" Depends)
 [[ $depends == *libc6* && $depends == *libdw1* && $depends == *capstone* ]] ||
