@@ -8,8 +8,9 @@
 #   lib/pkgconfig/ptk.pc                   pkg-config --cflags --libs ptk
 #   share/doc/ptk/                         README.md and docs/*.md
 # ptk reads no data file at run time: its syscall and flag tables are compiled in. Other parts
-# (man pages, shell completions) add plain install() rules of their own next to their sources;
-# the .deb picks up whatever is installed.
+# add plain install() rules of their own next to their sources, with the same variables (e.g.
+# DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 for man pages, ${CMAKE_INSTALL_DATADIR}/bash-completion/
+# completions for a bash completion); the .deb picks up whatever is installed.
 include(CMakePackageConfigHelpers)
 
 install(TARGETS ptk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -30,8 +31,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/ptkConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/ptkConfig.cmake ${PROJECT_BINARY_DIR}/ptkConfigVersion.cmake
         DESTINATION ${PTK_CMAKE_INSTALL_DIR})
 
-# The pkg-config file. Its prefix is found from the file's own place (${pcfiledir}), so one
-# file serves `cmake --install --prefix ANYWHERE` and the .deb's /usr alike.
+# The pkg-config file. Its prefix is found from the file's own place (${pcfiledir}), so it serves
+# `cmake --install --prefix ANYWHERE`; the .deb's copy names /usr (cmake/cpack_pc_prefix.cmake).
 set(PTK_PC_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
   # Directories set absolute by hand do not move with the prefix: named as they are.

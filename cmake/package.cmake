@@ -14,9 +14,9 @@ endif()
 # The long description (CPack puts the summary above it and indents it as Debian's control format
 # wants).
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "ptk traces system calls as strace does (its output, its options), and adds breakpoints,
-single-stepping, call tracing, syscall tampering and code injection, all from one command:
-ptk trace, break, calls, step, inject, regs, mem, maps, bt.
+    "ptk traces system calls as strace does, with strace's output and options, and adds
+breakpoints, single-stepping, call tracing, syscall tampering and code injection, all from
+one command: ptk trace, break, calls, step, inject, regs, mem, maps, bt.
 
 The C++20 library under the tool comes with it: headers, static archives, a CMake package
 (find_package(ptk)) and a pkg-config file (ptk.pc).")

@@ -90,8 +90,9 @@ debs=("$tmp"/deb/ptk_"$version"_*.deb)
 [[ ${#debs[@]} -eq 1 && -f ${debs[0]} ]] || fail "cpack made no ptk_${version}_*.deb"
 deb=${debs[0]}
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$tmp/deb.list"
-for f in ./usr/bin/ptk ./usr/include/ptk/tamper/hook.h ./usr/lib/libptk_sys.a \
-  ./usr/lib/cmake/ptk/ptkConfig.cmake ./usr/lib/pkgconfig/ptk.pc ./usr/share/doc/ptk/README.md; do
+lib=./usr/$(sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+for f in ./usr/bin/ptk ./usr/include/ptk/tamper/hook.h "$lib/libptk_sys.a" \
+  "$lib/cmake/ptk/ptkConfig.cmake" "$lib/pkgconfig/ptk.pc" ./usr/share/doc/ptk/README.md; do
   grep -qxF "$f" "$tmp/deb.list" || fail "$(basename "$deb") lacks $f"
 done
 if grep -v '^\./usr/' "$tmp/deb.list" | grep -qvx '\./'; then
@@ -99,7 +100,7 @@ if grep -v '^\./usr/' "$tmp/deb.list" | grep -qvx '\./'; then
 fi
 # The package's ptk.pc names /usr (cmake/cpack_pc_prefix.cmake), not a path relative to itself.
 same "$(basename "$deb"): ptk.pc's prefix" \
-  "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/pkgconfig/ptk.pc | grep '^prefix=')" \
+  "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO "$lib/pkgconfig/ptk.pc" | grep '^prefix=')" \
   prefix=/usr
 same "$(basename "$deb") Version" "$(dpkg-deb -f "$deb" Version)" "$version"
 depends=$(dpkg-deb -f "$deb" Depends)
