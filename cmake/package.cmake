@@ -29,6 +29,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcapstone5 | libcapstone4")
 # Building a program on the library needs the development files of what the archives use.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libfmt-dev, libseccomp-dev, libdw-dev, libelf-dev, pkg-config")
+# The binary stripped as Debian ships binaries (CMake never strips a static archive: its symbols
+# are what a link needs).
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/cpack_pc_prefix.cmake)
 

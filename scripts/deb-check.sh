@@ -63,6 +63,12 @@ echo "ok: installed; the package owns $(while read -r f; do if [[ -f $f ]]; then
 out=$(ptk --version)
 [[ $out == "ptk $version" ]] || fail "ptk --version printed '$out', want 'ptk $version'"
 echo "ok: ptk --version: $out"
+# The installed tool at work: a trace, and a step that disassembles (capstone, from Depends).
+ptk trace -o "$tmp/trace.txt" -- true || fail "ptk trace -- true"
+grep -q '^execve(' "$tmp/trace.txt" || fail "ptk trace -- true: no execve line"
+out=$(ptk step --max 3 -- true) || fail "ptk step --max 3 -- true"
+[[ $out == *'<_start+0>'* ]] || fail "ptk step --max 3 -- true: no disassembled _start:"$'\n'"$out"
+echo "ok: ptk trace and ptk step ran (step: $(wc -l <<<"$out") lines)"
 out=$(pkg-config --modversion ptk)
 [[ $out == "$version" ]] || fail "pkg-config --modversion ptk: '$out', want '$version'"
 echo "ok: pkg-config --modversion ptk: $out"
