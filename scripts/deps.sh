@@ -11,7 +11,7 @@
 # calls `ptk_vm_deps QEMU_PACKAGE` (the qemu package of the guest's architecture).
 
 PTK_DEB_PACKAGES=(
-  build-essential cmake ninja-build pkg-config python3 git
+  build-essential cmake ninja-build pkg-config python3 git dpkg-dev
   libfmt-dev libcli11-dev libseccomp-dev libcapstone-dev libelf-dev libdw-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gcc-multilib g++-multilib clang clang-format libclang-rt-14-dev

@@ -4,7 +4,9 @@
 #   1. deps.sh (installs what is missing; silent otherwise)
 #   2. clang-format check of every C/C++ source
 #   3. the `ci` preset (RelWithDebInfo, -Werror) with GCC: configure, build, ctest; then the
-#      fault trials, scripts/torture.py, with small counts
+#      fault trials, scripts/torture.py, with small counts; then scripts/install-test.sh: the
+#      tree installed into a temporary prefix, a find_package(ptk) and a pkg-config program
+#      built against it and run, and the .deb built by cpack and its contents checked
 #   4. the `asan` preset (Debug, ASan+UBSan, -Werror) with Clang: configure, build, ctest
 #   5. fuzz: scripts/fuzz.sh 60 (the parsers' libFuzzer targets, 60 s each from tests/fuzz/corpus)
 #   6. VM: the tests this host skipped for a capability it lacks (32-bit x86 programs,
@@ -197,6 +199,9 @@ run_ctest "ci tests (GCC)" "$PWD/build/ci/junit-host.xml" \
 stage "fault trials: scripts/torture.py (small counts; --large by hand)"
 python3 scripts/torture.py --build build/ci ||
   fail "fault trials (scripts/torture.py; the failing trial is named above, --seed repeats it)"
+stage "install: scripts/install-test.sh (the ci tree in a temporary prefix, two consumers, .deb)"
+./scripts/install-test.sh build/ci ||
+  fail "install (scripts/install-test.sh: the failing check is named above)"
 
 if ((quick)); then
   echo "test.sh: --quick: the asan and fuzz stages are skipped"
