@@ -48,7 +48,7 @@ else()
 endif()
 # The archives in link order, each before the layers it uses.
 set(PTK_PC_LIBS "")
-foreach(layer ptk_inject ptk_tamper ptk_debug ptk_sys ptk_core ptk_arch ptk_base)
+foreach(layer ptk_engine ptk_inject ptk_tamper ptk_debug ptk_sys ptk_core ptk_arch ptk_base)
   get_target_property(type ${layer} TYPE)
   if(type STREQUAL "STATIC_LIBRARY")  # a layer without sources yet is an INTERFACE target
     string(APPEND PTK_PC_LIBS " -l${layer}")

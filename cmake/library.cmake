@@ -1,4 +1,4 @@
-# ptk::ptk, the one library a user links, and ptk::base ... ptk::inject, the layers for those
+# ptk::ptk, the one library a user links, and ptk::base ... ptk::engine, the layers for those
 # who want less. The same names in the build tree (these aliases, e.g. for add_subdirectory)
 # and in the installed CMake package (EXPORT_NAME, cmake/install.cmake).
 #
@@ -10,11 +10,12 @@
 #   the CMake package's version check (same minor version) already says for a static build;
 # - a program links only the objects it uses, so it needs libdw, libelf and libseccomp only
 #   for the parts it calls (the link line names them all, the linker drops the rest).
-set(PTK_LAYERS ptk_base ptk_arch ptk_core ptk_sys ptk_debug ptk_tamper ptk_inject)
+set(PTK_LAYERS ptk_base ptk_arch ptk_core ptk_sys ptk_debug ptk_tamper ptk_inject ptk_engine)
 
 add_library(ptk_library INTERFACE)
-# tamper and inject sit on top of the others (inject -> debug -> sys -> core -> arch -> base).
-target_link_libraries(ptk_library INTERFACE ptk_tamper ptk_inject)
+# The engine sits on top of the others (engine -> tamper, inject -> debug -> sys -> core -> arch
+# -> base).
+target_link_libraries(ptk_library INTERFACE ptk_engine)
 set_target_properties(ptk_library PROPERTIES EXPORT_NAME ptk)
 add_library(ptk::ptk ALIAS ptk_library)
 
