@@ -66,6 +66,7 @@ hidden=$(bash_reply 'ptk comp' ptk comp)
 
 # fish
 if [[ -f $dir/ptk.fish ]]; then
+  # shellcheck disable=SC2016 # $argv is fish's, expanded by fish
   fish_reply() { fish --no-config -c 'source $argv[1]; complete -C$argv[2]' "$dir/ptk.fish" "$1" |
     cut -f1; }
   expect fish "ptk tr" trace "$(fish_reply 'ptk tr')"
