@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shell completions the build made (build/.../src/cli/completion): bash's is sourced and its
 # function run on command lines as bash's readline would pass them; fish's answers
-# `complete -C`; zsh's is checked for syntax (its logic and tables are bash's).
+# `complete -C`; zsh's runs in an interactive zsh in a pseudo-terminal (zsh_complete.zsh).
 # usage: completion.sh COMPLETION_DIR
 set -euo pipefail
 dir=$1
@@ -77,9 +77,16 @@ else
   fail "fish: no $dir/ptk.fish"
 fi
 
-# zsh
+# zsh: the words its completion system is handed (zsh filters them by the prefix after).
 zsh -n "$dir/_ptk" || fail "zsh: _ptk does not parse"
-grep -qx '#compdef ptk' "$dir/_ptk" || fail "zsh: _ptk does not start with #compdef ptk"
+zsh_reply() { timeout 20 zsh -f "$(dirname "$0")/zsh_complete.zsh" "$dir" "$1"; }
+expect zsh "ptk tr" trace "$(zsh_reply 'ptk tr')"
+expect zsh "ptk trace -e trace=ope" openat "$(zsh_reply 'ptk trace -e trace=ope')"
+expect zsh "ptk trace -etrace=!clos" close "$(zsh_reply 'ptk trace -etrace=!clos')"
+expect zsh "ptk trace --signal=SIGT" SIGTERM "$(zsh_reply 'ptk trace --signal=SIGT')"
+expect zsh "ptk step --pro" --profile "$(zsh_reply 'ptk step --pro')"
+expect zsh "ptk host " i386 "$(zsh_reply 'ptk host ')"
+expect zsh "ptk step -- tru" true "$(zsh_reply 'ptk step -- tru')"
 
 ((failures == 0)) || exit 1
 echo "ok: bash, fish and zsh completions"

@@ -18,7 +18,7 @@ _ptk_value_of() {
     syscall | signal)
       # A comma-separated set, each item possibly negated or made optional (!open, ?open).
       compset -P '*,'
-      compset -P '[!?]#'
+      compset -P '[?!]#'
       if [[ $kind == syscall ]]; then
         compadd -- ${=_ptk_syscalls}
       else
@@ -94,7 +94,7 @@ _ptk() {
     # A letter with its value attached (-etrace=open).
     kind=$(_ptk_value "$cmd" "${PREFIX[1,2]}")
     if [[ $kind != none && $kind != opt:* ]]; then
-      compset -P 2
+      compset -P '-?'
       _ptk_value_of "$kind"
       return
     fi
