@@ -7,8 +7,8 @@ For ptk and each subcommand (the list of `ptk --help`): docs/man/ptk[-SUB].1.scd
 the sections every page has; every option `ptk [SUB] --help` shows is documented in the page's
 OPTIONS; and the options the page documents are exactly those the parser has, its hidden
 aliases included (`ptk completion options`, read from the same tables the parsers use). Then
-each generated page in MAN_BUILD_DIR renders with `man --warnings` without a warning.
-Exits 1 listing every difference.
+each generated page in MAN_BUILD_DIR renders with `man --warnings` without a warning and with
+no scdoc markup left over. Exits 1 listing every difference.
 """
 import os
 import re
@@ -103,6 +103,9 @@ def main():
                            text=True, env=env)
         if r.returncode != 0 or r.stderr.strip() or not r.stdout.strip():
             problems.append(f"{page.name}: man --warnings says: {r.stderr.strip()!r}")
+        # scdoc leaves markup it could not apply as is (an underline opened after '+').
+        for raw in re.findall(r"(?<![\w])(?:_[A-Za-z][\w-]*_|\*[A-Za-z-][\w-]*\*)(?![\w])", r.stdout):
+            problems.append(f"{page.name}: markup left in the rendered page: {raw}")
 
     for p in problems:
         print(p)
