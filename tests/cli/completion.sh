@@ -73,6 +73,9 @@ if [[ -f $dir/ptk.fish ]]; then
   expect fish "ptk trace -e trace=ope" trace=openat "$(fish_reply 'ptk trace -e trace=ope')"
   expect fish "ptk trace --signal=SIGT" --signal=SIGTERM "$(fish_reply 'ptk trace --signal=SIGT')"
   expect fish "ptk step --" --profile "$(fish_reply 'ptk step --')"
+  expect fish "ptk step -- tru" true "$(fish_reply 'ptk step -- tru')"
+  after=$(fish_reply 'ptk step -- --pro')
+  [[ $after != *--profile* ]] || fail "fish: the options of step are offered after --"
 else
   fail "fish: no $dir/ptk.fish"
 fi

@@ -69,14 +69,24 @@ std::string fish_completion(const CompletionModel& model) {
   }
   out += "  end\nend\n\n";
   std::string none_yet = "not __fish_seen_subcommand_from " + joined(names);
+  // After --: the command ptk runs, completed as if typed alone (fish's own completions).
+  out +=
+      "function __ptk_command\n"
+      "  set -l words (commandline -opc)\n"
+      "  set -l at (contains -i -- -- $words)\n"
+      "  complete -C (string join ' ' -- (string escape -- $words[(math $at + 1)..-1]) "
+      "(commandline -ct))\n"
+      "end\n\n";
   out += "complete -c ptk -f\n";
+  out += "complete -c ptk -n 'contains -- -- (commandline -opc)' -a '(__ptk_command)'\n";
   for (const CompletionOption& o : model.options) out += complete_line(none_yet, o);
   for (const CompletionCommand& c : model.commands) {
     out += fmt::format("complete -c ptk -n {} -a {} -d {}\n", single_quoted(none_yet), c.name,
                        single_quoted(c.help));
   }
   for (const CompletionCommand& c : model.commands) {
-    std::string in = "__fish_seen_subcommand_from " + c.name;
+    std::string in =
+        "__fish_seen_subcommand_from " + c.name + "; and not contains -- -- (commandline -opc)";
     for (const CompletionOption& o : c.options) out += complete_line(in, o);
     if (c.positional != ValueKind::None) {
       out += fmt::format("complete -c ptk -n {}{}\n", single_quoted(in),
