@@ -16,6 +16,7 @@ PTK_DEB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gcc-multilib g++-multilib clang clang-format libclang-rt-14-dev
   strace gdb ltrace jq procps util-linux file binutils
+  scdoc man-db zsh fish
 )
 
 # The VM lane's packages besides qemu: busybox-static is the initramfs's userland (and its cpio,

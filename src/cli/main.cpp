@@ -11,6 +11,7 @@
 #include "break/break_cmd.h"
 #include "calls/calls_cmd.h"
 #include "common/cli_util.h"
+#include "completion/completion_cmd.h"
 #include "inject/call_cmd.h"
 #include "inject/inject_cmd.h"
 #include "inspect/bt_cmd.h"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   ptk::cli::register_break(app, command, exit_code);
   ptk::cli::register_calls(app, command, exit_code);
   ptk::cli::register_host(app, exit_code);
+  ptk::cli::register_completion(app, exit_code);  // last: it walks the ones above
   // The commands that change a process run in a child of the process the user started, so that
   // a kill -9 of ptk still leaves their targets as they were (ptk/core/tracer_child.h). The
   // stop handlers come first: both processes hold them from the fork on, never the defaults.
