@@ -34,7 +34,8 @@ std::string BreakPrinter::regs_text(const Registers& regs) const {
     if (actions_.json) {
       out += fmt::format("{}\"{}\":{}", out.empty() ? "" : ",", r.name, r.value);
     } else {
-      out += fmt::format("{}{}={:#x}", out.empty() ? "" : " ", r.name, r.value);
+      out += fmt::format("{}{}={:#x}", out.empty() ? "" : " ",
+                         palette_.paint(Style::Register, r.name), r.value);
     }
   }
   return out;
@@ -77,7 +78,7 @@ std::string BreakPrinter::mem_text(const debug::BreakpointHit& hit, const MemAct
     return fmt::format("{{\"what\":{},\"address\":{},\"hex\":\"{}\"}}", sys::json_string(m.where),
                        *addr, hex);
   }
-  return fmt::format("{:#x}: {}", *addr, hex);
+  return fmt::format("{}: {}", palette_.paint(Style::Address, fmt::format("{:#x}", *addr)), hex);
 }
 
 void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& hit,
@@ -115,8 +116,10 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
     fmt::print(out_, "{}}}\n", line);
     return;
   }
-  fmt::print(out_, "hit {} {} at {:#x} <{}> thread {}\n", count, location, hit.address,
-             sys::printable(where), hit.tid);
+  fmt::print(out_, "{} at {} <{}> thread {}\n",
+             palette_.paint(Style::Changed, fmt::format("hit {} {}", count, location)),
+             palette_.paint(Style::Address, fmt::format("{:#x}", hit.address)),
+             palette_.paint(Style::Symbol, sys::printable(where)), hit.tid);
   if (actions_.regs) fmt::print(out_, "  regs: {}\n", regs_text(hit.regs));
   if (actions_.args > 0) {
     fmt::print(out_, "  args: {:#x}\n", fmt::join(args(hit), " "));
@@ -127,8 +130,9 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
         f.symbol.empty()
             ? "??"
             : fmt::format("{}+{:#x}", sys::printable(f.demangled_symbol()), f.symbol_offset);
-    fmt::print(out_, "  #{} {:#x} {} ({})\n", i, f.pc, sym,
-               f.module.empty() ? "?" : sys::printable(f.module));
+    fmt::print(
+        out_, "  #{} {} {} ({})\n", i, palette_.paint(Style::Address, fmt::format("{:#x}", f.pc)),
+        palette_.paint(Style::Symbol, sym), f.module.empty() ? "?" : sys::printable(f.module));
   }
   for (const MemAction& m : actions_.mem) fmt::print(out_, "  mem {}\n", mem_text(hit, m));
 }
@@ -152,7 +156,9 @@ void BreakPrinter::watch(const std::string& label, pid_t tid, std::uint64_t ip,
                new_value ? fmt::format(",\"new\":{}", *new_value) : "");
     return;
   }
-  fmt::print(out_, "watch {} thread {} ip {:#x}{}{}\n", label, tid, ip,
+  fmt::print(out_, "{} thread {} ip {}{}{}\n",
+             palette_.paint(Style::Changed, fmt::format("watch {}", label)), tid,
+             palette_.paint(Style::Address, fmt::format("{:#x}", ip)),
              old_value ? fmt::format(" old {:#x}", *old_value) : "",
              new_value ? fmt::format(" new {:#x}", *new_value) : "");
 }

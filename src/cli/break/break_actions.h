@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/color.h"
 #include "ptk/base/result.h"
 #include "ptk/core/session.h"
 #include "ptk/debug/breakpoints.h"
@@ -33,7 +34,10 @@ struct BreakActions {
 class BreakPrinter {
  public:
   BreakPrinter(Session& session, const BreakActions& actions, std::FILE* out)
-      : session_(session), actions_(actions), out_(out) {}
+      : session_(session),
+        actions_(actions),
+        out_(out),
+        palette_(actions.json ? Palette() : Palette::for_stream(out)) {}
 
   // One hit of `location` (as the user typed it), its `count`th.
   void hit(const std::string& location, const debug::BreakpointHit& hit, std::uint64_t count,
@@ -53,6 +57,7 @@ class BreakPrinter {
   Session& session_;
   const BreakActions& actions_;
   std::FILE* out_;
+  Palette palette_;  // off for JSON
   debug::Unwinder unwinder_{session_};
 };
 

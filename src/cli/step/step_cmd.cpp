@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "common/stop_signals.h"
 #include "common/target_args.h"
 #include "common/tracee_end.h"
@@ -228,7 +229,7 @@ int StepRun::run() {
     if (print_lines) {
       printer = std::make_unique<StepPrinter>(
           session_, *symbols_, o_.intel ? debug::AsmSyntax::Intel : debug::AsmSyntax::Att, out_,
-          o_.source_lines);
+          o_.source_lines, Palette::for_stream(out_));
     }
     if (o_.profile) profile = std::make_unique<StepProfile>(*symbols_);
     observer = [&](const Registers& regs) {
@@ -265,7 +266,7 @@ int StepRun::run() {
   if (pin) (void)pin->restore();  // before the thread is let go or runs on
   if (!outcome.ok()) return give_up(outcome.error());
   int code = finish(*outcome);
-  if (profile) std::fputs(profile->table().c_str(), out_);
+  if (profile) std::fputs(profile->table(Palette::for_stream(out_)).c_str(), out_);
   if (o_.count) fmt::print(out_, "{}\n", outcome->steps);
   std::fflush(out_);
   if (out_ != stdout) std::fclose(out_);
@@ -306,6 +307,7 @@ void register_step(CLI::App& app, const std::vector<std::string>& command, int& 
                 "faster; the thread's own mask is put back for each of its syscalls, so it never "
                 "sees the change)");
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
+  add_color_option(*sub);
   sub->callback([sub, o, &command, &exit_code] {
     exit_code = take_target(*sub, "step", command, o->pid, o->command);
     if (exit_code != 0) return;

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/color.h"
 #include "ptk/arch/registers.h"
 #include "ptk/core/session.h"
 #include "ptk/debug/disasm.h"
@@ -39,8 +40,13 @@ class StepSymbols {
 class StepPrinter {
  public:
   StepPrinter(Session& session, StepSymbols& symbols, debug::AsmSyntax syntax, std::FILE* out,
-              bool source_lines)
-      : session_(session), symbols_(symbols), disasm_(syntax), out_(out), lines_(source_lines) {}
+              bool source_lines, Palette palette)
+      : session_(session),
+        symbols_(symbols),
+        disasm_(syntax),
+        out_(out),
+        lines_(source_lines),
+        palette_(palette) {}
   void print(pid_t tid, const Registers& regs);
 
  private:
@@ -49,6 +55,7 @@ class StepPrinter {
   debug::Disassembler disasm_;
   std::FILE* out_;
   bool lines_;
+  Palette palette_;
   std::size_t location_width_ = 0;  // grows to the widest "address <symbol+offset>" seen
 };
 
@@ -58,7 +65,7 @@ class StepProfile {
   explicit StepProfile(StepSymbols& symbols) : symbols_(symbols) {}
   void add(std::uint64_t ip);
   // "  count      %  function (object)" rows, most executed first.
-  std::string table() const;
+  std::string table(const Palette& palette) const;
 
  private:
   StepSymbols& symbols_;
