@@ -110,15 +110,18 @@ TEST(Color, StepIntoAFileHasNoneUnlessAlways) {
   EXPECT_TRUE(has_color(text)) << text;
 }
 
-TEST(Color, RegsAndMaps) {
+TEST(Color, RegsMapsAndBt) {
   InspectTarget t(64);
-  for (std::string cmd : {"regs", "maps"}) {
+  for (std::string cmd : {"regs", "maps", "bt"}) {
     SCOPED_TRACE(cmd);
     CommandResult tty = run_ptk({cmd, str(t.pid())}, true);
     EXPECT_TRUE(has_color(tty.out)) << tty.out;
     CommandResult none = run_ptk({cmd, str(t.pid())}, true, {"NO_COLOR=1"});
     EXPECT_FALSE(has_color(none.out)) << none.out;
-    EXPECT_TRUE(contains(none.out, cmd == "regs" ? "rip " : "PERM")) << none.out;
+    EXPECT_TRUE(contains(none.out, cmd == "regs"   ? "rip "
+                                   : cmd == "maps" ? "PERM"
+                                                   : "#0 "))
+        << none.out;
     CommandResult never = run_ptk({cmd, "--color=never", str(t.pid())}, true);
     EXPECT_FALSE(has_color(never.out)) << never.out;
     CommandResult piped = run_ptk({cmd, str(t.pid())}, false);
@@ -126,6 +129,7 @@ TEST(Color, RegsAndMaps) {
     EXPECT_FALSE(has_color(piped.out)) << piped.out;
     CommandResult forced = run_ptk({cmd, "--color=always", str(t.pid())}, false);
     EXPECT_TRUE(has_color(forced.out)) << forced.out;
+    if (cmd == "bt") continue;
     // --json is for programs: never colored.
     CommandResult json = run_ptk({cmd, "--json", "--color=always", str(t.pid())}, false);
     EXPECT_FALSE(has_color(json.out)) << json.out;

@@ -52,9 +52,11 @@ bool want_color(ColorWhen when, int fd) {
       break;
   }
   if (env_set("NO_COLOR") || ::isatty(fd) != 1) return false;
-  // A terminal that says it cannot do escapes (Emacs' shell, a serial console) gets none.
+  // A terminal that says it cannot do escapes (Emacs' shell, a serial console), or does not
+  // say what it is, gets none.
   const char* term = std::getenv("TERM");
-  return term != nullptr && *term != '\0' && std::string_view(term) != "dumb";
+  std::string_view name = term != nullptr ? term : "";
+  return !name.empty() && name != "dumb" && name != "unknown";
 }
 
 Palette Palette::for_stream(std::FILE* stream) {

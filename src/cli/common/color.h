@@ -22,9 +22,12 @@ enum class ColorWhen { Auto, Always, Never };
 std::optional<ColorWhen> parse_color_when(std::string_view text);
 
 // Whether output to `fd` gets color. Auto: only on a terminal, with NO_COLOR unset or empty
-// (no-color.org) and a TERM that is set and not "dumb". Always: whatever the stream and
-// NO_COLOR say, as strace 7 and no-color.org have it (an explicit flag is the user's latest
-// word; NO_COLOR is the default it overrides).
+// and a TERM that is set and not "dumb" (nor "unknown"). Always: whatever the stream, TERM and
+// NO_COLOR say. This is strace 7's rule (its --color defaults to auto, and it reads NO_COLOR and
+// TERM only under auto) and no-color.org's (NO_COLOR sets a default that an explicit flag
+// overrides), as
+// --color=always of GNU ls and grep colors a pipe too. One difference from strace: a NO_COLOR
+// set to the empty string does not count, as no-color.org says.
 bool want_color(ColorWhen when, int fd);
 
 // What a piece of text is; the palette picks its look (close to gdb's styling: addresses blue,
