@@ -153,6 +153,12 @@ TEST(Color, BreakHitLines) {
   args.insert(args.begin() + 1, "--color=always");
   CommandResult forced = run_ptk(args, false);
   EXPECT_TRUE(has_color(forced.out)) << forced.out;
+  // A register that changed since the thread's last hit stands out: the argument (0, then 1).
+  std::size_t at = forced.out.find("hit 2 ");
+  ASSERT_NE(at, std::string::npos) << forced.out;
+  std::string second = forced.out.substr(at);
+  EXPECT_TRUE(contains(second, "rdi\x1b[0m=\x1b[1;33m0x1\x1b[0m")) << second;
+  EXPECT_TRUE(contains(forced.out, "rdi\x1b[0m=0x0 ")) << forced.out;  // the first: plain
 }
 
 TEST(Color, TraceFollowsStraceColor) {
