@@ -15,7 +15,7 @@ PTK_DEB_PACKAGES=(
   libfmt-dev libcli11-dev libseccomp-dev libcapstone-dev libelf-dev libdw-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gcc-multilib g++-multilib clang clang-format libclang-rt-14-dev
-  strace gdb ltrace jq procps util-linux file binutils
+  strace gdb ltrace jq procps util-linux bsdutils file binutils
   scdoc man-db zsh fish
 )
 

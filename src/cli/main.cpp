@@ -11,6 +11,7 @@
 #include "break/break_cmd.h"
 #include "calls/calls_cmd.h"
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "completion/completion_cmd.h"
 #include "inject/call_cmd.h"
 #include "inject/inject_cmd.h"
@@ -35,7 +36,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   // One line per error, as every ptk error: what was wrong, and where to look.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return fmt::format("ptk: {} (see ptk --help)\n", e.what());
+    return fmt::format("{} {} (see ptk --help)\n",
+                       ptk::cli::error_palette().paint(ptk::cli::Style::ErrorWord, "ptk:"),
+                       e.what());
   });
   int exit_code = 0;
   // Everything after the first "--" is the command to run, given to the subcommand as is:
@@ -49,6 +52,8 @@ int main(int argc, char** argv) {
       break;
     }
   }
+  // Before parsing: an error in the command line itself is then colored (or not) as it asks.
+  if (auto when = ptk::cli::color_when_in_args(own_args, argv)) ptk::cli::set_color_when(*when);
   ptk::cli::register_trace(app);
   ptk::cli::register_step(app, command, exit_code);
   ptk::cli::register_inject(app, exit_code);

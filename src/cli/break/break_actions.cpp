@@ -24,8 +24,14 @@ Result<MemAction> parse_mem_action(const std::string& text) {
   return MemAction{.where = text.substr(0, colon), .len = *len};
 }
 
-std::string BreakPrinter::regs_text(const Registers& regs) const {
+std::string BreakPrinter::regs_text(pid_t tid, const Registers& regs) {
   std::string out;
+  std::vector<std::uint64_t> values;
+  const std::vector<std::uint64_t>* before = nullptr;
+  if (palette_.on()) {
+    auto it = last_regs_.find(tid);
+    if (it != last_regs_.end()) before = &it->second;
+  }
   for (const RegisterValue& r : register_listing(regs)) {
     if (r.group != RegGroup::General && r.group != RegGroup::Pointer &&
         r.group != RegGroup::Flags) {
@@ -33,10 +39,16 @@ std::string BreakPrinter::regs_text(const Registers& regs) const {
     }
     if (actions_.json) {
       out += fmt::format("{}\"{}\":{}", out.empty() ? "" : ",", r.name, r.value);
-    } else {
-      out += fmt::format("{}{}={:#x}", out.empty() ? "" : " ", r.name, r.value);
+      continue;
     }
+    std::string value = fmt::format("{:#x}", r.value);
+    std::size_t i = values.size();
+    bool changed = before != nullptr && i < before->size() && (*before)[i] != r.value;
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", palette_.paint(Style::Register, r.name),
+                       changed ? palette_.paint(Style::Changed, value) : value);
+    values.push_back(r.value);
   }
+  if (palette_.on()) last_regs_[tid] = std::move(values);
   return out;
 }
 
@@ -77,7 +89,7 @@ std::string BreakPrinter::mem_text(const debug::BreakpointHit& hit, const MemAct
     return fmt::format("{{\"what\":{},\"address\":{},\"hex\":\"{}\"}}", sys::json_string(m.where),
                        *addr, hex);
   }
-  return fmt::format("{:#x}: {}", *addr, hex);
+  return fmt::format("{}: {}", palette_.paint(Style::Address, fmt::format("{:#x}", *addr)), hex);
 }
 
 void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& hit,
@@ -94,7 +106,7 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
         "{{\"event\":\"hit\",\"location\":{},\"address\":{},\"symbol\":{},\"pid\":{},\"tid\":{},"
         "\"hit\":{}",
         sys::json_string(location), hit.address, sys::json_string(where), hit.pid, hit.tid, count);
-    if (actions_.regs) line += fmt::format(",\"regs\":{{{}}}", regs_text(hit.regs));
+    if (actions_.regs) line += fmt::format(",\"regs\":{{{}}}", regs_text(hit.tid, hit.regs));
     if (actions_.args > 0) line += fmt::format(",\"args\":[{}]", fmt::join(args(hit), ","));
     if (actions_.bt) {
       line += ",\"backtrace\":[";
@@ -115,9 +127,11 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
     fmt::print(out_, "{}}}\n", line);
     return;
   }
-  fmt::print(out_, "hit {} {} at {:#x} <{}> thread {}\n", count, location, hit.address,
-             sys::printable(where), hit.tid);
-  if (actions_.regs) fmt::print(out_, "  regs: {}\n", regs_text(hit.regs));
+  fmt::print(out_, "{} at {} <{}> thread {}\n",
+             palette_.paint(Style::Changed, fmt::format("hit {} {}", count, location)),
+             palette_.paint(Style::Address, fmt::format("{:#x}", hit.address)),
+             palette_.paint(Style::Symbol, sys::printable(where)), hit.tid);
+  if (actions_.regs) fmt::print(out_, "  regs: {}\n", regs_text(hit.tid, hit.regs));
   if (actions_.args > 0) {
     fmt::print(out_, "  args: {:#x}\n", fmt::join(args(hit), " "));
   }
@@ -127,8 +141,9 @@ void BreakPrinter::hit(const std::string& location, const debug::BreakpointHit& 
         f.symbol.empty()
             ? "??"
             : fmt::format("{}+{:#x}", sys::printable(f.demangled_symbol()), f.symbol_offset);
-    fmt::print(out_, "  #{} {:#x} {} ({})\n", i, f.pc, sym,
-               f.module.empty() ? "?" : sys::printable(f.module));
+    fmt::print(
+        out_, "  #{} {} {} ({})\n", i, palette_.paint(Style::Address, fmt::format("{:#x}", f.pc)),
+        palette_.paint(Style::Symbol, sym), f.module.empty() ? "?" : sys::printable(f.module));
   }
   for (const MemAction& m : actions_.mem) fmt::print(out_, "  mem {}\n", mem_text(hit, m));
 }
@@ -152,7 +167,9 @@ void BreakPrinter::watch(const std::string& label, pid_t tid, std::uint64_t ip,
                new_value ? fmt::format(",\"new\":{}", *new_value) : "");
     return;
   }
-  fmt::print(out_, "watch {} thread {} ip {:#x}{}{}\n", label, tid, ip,
+  fmt::print(out_, "{} thread {} ip {}{}{}\n",
+             palette_.paint(Style::Changed, fmt::format("watch {}", label)), tid,
+             palette_.paint(Style::Address, fmt::format("{:#x}", ip)),
              old_value ? fmt::format(" old {:#x}", *old_value) : "",
              new_value ? fmt::format(" new {:#x}", *new_value) : "");
 }

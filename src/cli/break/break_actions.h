@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "common/color.h"
 #include "ptk/base/result.h"
 #include "ptk/core/session.h"
 #include "ptk/debug/breakpoints.h"
@@ -33,7 +35,10 @@ struct BreakActions {
 class BreakPrinter {
  public:
   BreakPrinter(Session& session, const BreakActions& actions, std::FILE* out)
-      : session_(session), actions_(actions), out_(out) {}
+      : session_(session),
+        actions_(actions),
+        out_(out),
+        palette_(actions.json ? Palette() : Palette::for_stream(out)) {}
 
   // One hit of `location` (as the user typed it), its `count`th.
   void hit(const std::string& location, const debug::BreakpointHit& hit, std::uint64_t count,
@@ -46,13 +51,17 @@ class BreakPrinter {
              const std::optional<std::uint64_t>& new_value);
 
  private:
-  std::string regs_text(const Registers& regs) const;
+  // "rax=0x1 rbx=..." (JSON: "\"rax\":1,..."); on a terminal, the values that changed since
+  // the thread's previous hit stand out.
+  std::string regs_text(pid_t tid, const Registers& regs);
   std::vector<std::uint64_t> args(const debug::BreakpointHit& hit) const;
   std::string mem_text(const debug::BreakpointHit& hit, const MemAction& m) const;
 
   Session& session_;
   const BreakActions& actions_;
   std::FILE* out_;
+  Palette palette_;                                                  // off for JSON
+  std::unordered_map<pid_t, std::vector<std::uint64_t>> last_regs_;  // by thread, with color
   debug::Unwinder unwinder_{session_};
 };
 

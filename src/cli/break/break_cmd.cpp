@@ -8,6 +8,7 @@
 
 #include "break/break_run.h"
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "common/target_args.h"
 #include "ptk/core/host.h"
 
@@ -45,6 +46,7 @@ void register_break(CLI::App& app, const std::vector<std::string>& command, int&
                 "a location no loaded object defines waits for a dlopen or an execve that "
                 "brings it (lib:symbol of a library not loaded yet always waits)");
   sub->add_flag("--json", o->actions.json, "one JSON object per line");
+  add_color_option(*sub);
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
   sub->callback([sub, o, mem, &command, &exit_code] {
     std::vector<std::string> mems;

@@ -7,6 +7,7 @@
 
 #include "calls/calls_run.h"
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "common/target_args.h"
 
 namespace ptk::cli {
@@ -37,6 +38,7 @@ void register_calls(CLI::App& app, const std::vector<std::string>& command, int&
       ->type_name("N")
       ->check(CLI::Range(0, 1 << 20));
   sub->add_flag("--json", o->json, "one JSON object per call, at its return");
+  add_color_option(*sub);
   sub->add_flag("-t", o->timestamps,
                 "the time of day before each line; -tt with microseconds, -ttt as seconds since "
                 "the epoch");

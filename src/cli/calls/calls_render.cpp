@@ -60,8 +60,9 @@ void CallPrinter::on_call(const debug::CallEntry& call) {
   }
   close_open();
   // The name comes from the program's symbol tables: escaped (the arguments are already).
-  std::string text = fmt::format("{}{}({})", head(call.tid, call.depth), sys::printable(call.name),
-                                 args_text(call));
+  std::string text =
+      fmt::format("{}{}({})", head(call.tid, call.depth),
+                  palette_.paint(Style::Symbol, sys::printable(call.name)), args_text(call));
   if (call.noreturn) {
     emit(text + " <no return ...>\n");
   } else {
@@ -81,26 +82,31 @@ void CallPrinter::on_return(const debug::CallExit& ret) {
   std::string took;
   if (options_.durations) append_duration(took, ret.duration_ns);
   if (open_ && open_->tid == ret.tid) {
-    emit(fmt::format("{} = {}{}\n", open_->text, ret.ret.text, took));
+    emit(fmt::format("{} = {}{}\n", open_->text, palette_.paint(Style::Success, ret.ret.text),
+                     took));
     open_.reset();
     return;
   }
   close_open();
   emit(fmt::format("{}<... {} resumed> = {}{}\n", head(ret.tid, ret.depth),
-                   sys::printable(ret.name), ret.ret.text, took));
+                   palette_.paint(Style::Symbol, sys::printable(ret.name)),
+                   palette_.paint(Style::Success, ret.ret.text), took));
 }
 
 void CallPrinter::exited(pid_t tid, int status) {
   if (json_) return emit(fmt::format("{{\"tid\":{},\"exited\":{}}}\n", tid, status));
   close_open();
-  emit(fmt::format("{}+++ exited (status {}) +++\n", head(tid, 0), status));
+  emit(head(tid, 0) +
+       palette_.paint(Style::Exit, fmt::format("+++ exited (status {}) +++", status)) + '\n');
 }
 
 void CallPrinter::killed(pid_t tid, int signal) {
   if (json_)
     return emit(fmt::format("{{\"tid\":{},\"killed\":{}}}\n", tid, json_str(signal_name(signal))));
   close_open();
-  emit(fmt::format("{}+++ killed by {} +++\n", head(tid, 0), signal_name(signal)));
+  emit(head(tid, 0) +
+       palette_.paint(Style::Signal, fmt::format("+++ killed by {} +++", signal_name(signal))) +
+       '\n');
 }
 
 void CallPrinter::finish() { close_open(); }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/color.h"
 #include "ptk/debug/call_tracer.h"
 
 namespace ptk::cli {
@@ -26,7 +27,10 @@ struct CallPrintOptions {
 class CallPrinter : public debug::CallSink {
  public:
   CallPrinter(std::FILE* out, const CallPrintOptions& options)
-      : out_(out), json_(options.json), options_(options) {}
+      : out_(out),
+        json_(options.json),
+        options_(options),
+        palette_(json_ ? Palette() : Palette::for_stream(out)) {}
 
   void on_call(const debug::CallEntry& call) override;
   void on_return(const debug::CallExit& ret) override;
@@ -50,6 +54,7 @@ class CallPrinter : public debug::CallSink {
   std::FILE* out_;
   bool json_;
   CallPrintOptions options_;
+  Palette palette_;
   bool prefix_ = false;
   std::optional<Open> open_;  // a call line waiting for its return
 };

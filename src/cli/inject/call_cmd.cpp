@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "common/tracee_end.h"
 #include "inject/inject_attach.h"
 #include "inject/inject_render.h"
@@ -73,9 +74,11 @@ std::string render(const AttachedTarget& t, Arch arch, const inject::SyscallExpr
   std::uint64_t hex =
       is_pointer_cast(e.cast) || e.cast.empty() ? r.value : static_cast<std::uint64_t>(v);
   if (!json) {
-    std::string out = is_pointer_cast(e.cast)
-                          ? fmt::format("{}({}) = {:#x}", e.name, args_text(e), r.value)
-                          : fmt::format("{}({}) = {} ({:#x})", e.name, args_text(e), v, hex);
+    Palette palette = Palette::for_stream(stdout);
+    std::string value =
+        is_pointer_cast(e.cast) ? fmt::format("{:#x}", r.value) : fmt::format("{} ({:#x})", v, hex);
+    std::string out = fmt::format("{}({}) = {}", palette.paint(Style::Symbol, e.name), args_text(e),
+                                  palette.paint(Style::Success, value));
     if (text) out += " " + sys::json_string(*text);
     return out;
   }
@@ -156,6 +159,7 @@ void register_call(CLI::App& app, int& exit_code) {
                   "The call in C syntax: 'puts(\"hi\")', '(int)getpid()', 'libc:strlen(\"abc\")'")
       ->required();
   sub->add_flag("--json", opts->json, "Print the result as one JSON object");
+  add_color_option(*sub);
   sub->callback([opts, &exit_code] { exit_code = run_call(*opts); });
 }
 

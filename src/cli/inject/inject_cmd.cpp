@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "common/tracee_end.h"
 #include "inject/inject_lib.h"
 #include "inject/inject_render.h"
@@ -157,7 +158,8 @@ int run_inject(const InjectOptions& o) {
     if (outcome.ok()) {
       outcome->pid = pid;
       outcome->tid = tid;
-      output = o.json ? render_syscall_json(*outcome) : render_syscall_text(*outcome);
+      output = o.json ? render_syscall_json(*outcome)
+                      : render_syscall_text(*outcome, Palette::for_stream(stdout));
     } else {
       result = std::move(outcome).error();
     }
@@ -166,7 +168,8 @@ int run_inject(const InjectOptions& o) {
     if (report.ok()) {
       ShellcodeOutcome out{
           .pid = pid, .tid = tid, .arch = remote->arch(), .place = code.place, .report = &*report};
-      output = o.json ? render_shellcode_json(out) : render_shellcode_text(out);
+      output = o.json ? render_shellcode_json(out)
+                      : render_shellcode_text(out, Palette::for_stream(stdout));
       if (report->stop.kind == inject::CodeStop::Kind::Fault) fault = describe_fault(out);
     } else {
       result = std::move(report).error();
@@ -203,6 +206,7 @@ void register_inject(CLI::App& app, int& exit_code) {
                   "Load the shared object PATH with the process's own dlopen (constructors run)");
   sub->add_flag("--unload", opts->unload, "With --lib: unload (dlclose) the library instead");
   sub->add_flag("--json", opts->json, "Print the result as one JSON object");
+  add_color_option(*sub);
   sub->callback([opts, &exit_code] { exit_code = run_inject(*opts); });
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "common/tracee_end.h"
 #include "inject/inject_attach.h"
 #include "inject/inject_render.h"
@@ -65,8 +66,11 @@ int run_inject_lib(const LibOptions& o) {
                target->pid, target->tid, verb, sys::json_string(path), result->handle,
                sys::json_string(dl->dlopen_name));
   } else {
-    fmt::print("{} {} in process {}: handle {:#x} ({})\n", o.unload ? "unloaded" : "loaded", path,
-               target->pid, result->handle, dl->dlopen_name);
+    Palette palette = Palette::for_stream(stdout);
+    fmt::print("{} {} in process {}: handle {} ({})\n", o.unload ? "unloaded" : "loaded",
+               palette.paint(Style::Location, path), target->pid,
+               palette.paint(Style::Address, fmt::format("{:#x}", result->handle)),
+               palette.paint(Style::Symbol, dl->dlopen_name));
   }
   return 0;
 }

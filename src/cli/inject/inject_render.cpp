@@ -43,13 +43,16 @@ std::string ret_text(const SyscallOutcome& o) {
 
 }  // namespace
 
-std::string render_syscall_text(const SyscallOutcome& o) {
+std::string render_syscall_text(const SyscallOutcome& o, const Palette& palette) {
   std::string args;
   for (const inject::SyscallArgExpr& a : o.expr->args) {
     if (!args.empty()) args += ", ";
     args += a.text;
   }
-  return fmt::format("{}({}) = {}", o.spec->name, args, ret_text(o));
+  return fmt::format(
+      "{}({}) = {}", palette.paint(Style::Syscall, o.spec->name), args,
+      palette.paint(inject::is_syscall_error(o.ret) ? Style::Failure : Style::Success,
+                    ret_text(o)));
 }
 
 std::string render_syscall_json(const SyscallOutcome& o) {
@@ -79,13 +82,18 @@ std::string render_syscall_json(const SyscallOutcome& o) {
   return out + "}";
 }
 
-std::string render_shellcode_text(const ShellcodeOutcome& o) {
+std::string render_shellcode_text(const ShellcodeOutcome& o, const Palette& palette) {
   const inject::ShellcodeReport& r = *o.report;
   const AbiInfo& abi = r.stop.regs.abi_info();
   std::uint64_t ret = r.stop.regs.get(RegRole::Ret);
-  return fmt::format("shellcode: {} bytes at {:#x} ({}), stopped at the int3 at {:#x}; {} = {:#x}",
-                     r.size, r.code_addr, place_name(o.place),
-                     r.stop.regs.ip() - abi.breakpoint_pc_adjust, ret_reg_name(abi), ret);
+  auto address = [&](std::uint64_t a) {
+    return palette.paint(Style::Address, fmt::format("{:#x}", a));
+  };
+  return fmt::format("shellcode: {} bytes at {} ({}), stopped at the int3 at {}; {} = {}", r.size,
+                     address(r.code_addr), place_name(o.place),
+                     address(r.stop.regs.ip() - abi.breakpoint_pc_adjust),
+                     palette.paint(Style::Register, ret_reg_name(abi)),
+                     palette.paint(Style::Success, fmt::format("{:#x}", ret)));
 }
 
 std::string render_shellcode_json(const ShellcodeOutcome& o) {

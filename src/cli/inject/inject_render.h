@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/color.h"
 #include "ptk/arch/syscalls.h"
 #include "ptk/inject/shellcode.h"
 #include "ptk/inject/syscall_expr.h"
@@ -25,7 +26,7 @@ struct SyscallOutcome {
 };
 
 // `write(1, "hi\n", 3) = 3`, `close(99) = -1 EBADF (Bad file descriptor)`.
-std::string render_syscall_text(const SyscallOutcome& o);
+std::string render_syscall_text(const SyscallOutcome& o, const Palette& palette = Palette());
 std::string render_syscall_json(const SyscallOutcome& o);
 
 struct ShellcodeOutcome {
@@ -36,7 +37,7 @@ struct ShellcodeOutcome {
   const inject::ShellcodeReport* report = nullptr;
 };
 
-std::string render_shellcode_text(const ShellcodeOutcome& o);
+std::string render_shellcode_text(const ShellcodeOutcome& o, const Palette& palette = Palette());
 std::string render_shellcode_json(const ShellcodeOutcome& o);
 // "the shellcode faulted (SIGSEGV at 0x0; ip 0x7f... = code+5)".
 std::string describe_fault(const ShellcodeOutcome& o);

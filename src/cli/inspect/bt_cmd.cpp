@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "inspect/inspect_common.h"
 #include "ptk/debug/unwind.h"
 #include "ptk/engine/held_process.h"
@@ -30,13 +31,18 @@ struct BtOptions {
 // Deeper stacks are cut: a runaway recursion must not print a million lines.
 constexpr std::size_t kFrameLimit = 4096;
 
-std::string frame_line(std::size_t n, const debug::Frame& f, int word_size) {
+std::string frame_line(std::size_t n, const debug::Frame& f, int word_size,
+                       const Palette& palette) {
   std::string line =
-      fmt::format("#{:<3} {:#0{}x} in {}", n, f.pc, word_size * 2 + 2, describe_location(f));
+      fmt::format("#{:<3} {} in {}", n,
+                  palette.paint(Style::Address, fmt::format("{:#0{}x}", f.pc, word_size * 2 + 2)),
+                  palette.paint(Style::Symbol, describe_location(f)));
   if (!f.source_file.empty()) {
     std::string_view file = f.source_file;
-    line +=
-        fmt::format(" at {}:{}", sys::printable(file.substr(file.rfind('/') + 1)), f.source_line);
+    line += " at " +
+            palette.paint(Style::Location,
+                          fmt::format("{}:{}", sys::printable(file.substr(file.rfind('/') + 1)),
+                                      f.source_line));
   }
   return line + '\n';
 }
@@ -71,17 +77,21 @@ int run_bt(const BtOptions& o) {
   debug::Unwinder unwinder((*in)->session());
   debug::BacktraceOptions options{.max_frames = o.max_frames, .source_lines = true};
   int code = 0;
+  Palette palette = Palette::for_stream(stdout);
   std::string out;
   for (pid_t tid : tids) {
     if (!out.empty()) out += '\n';
-    out += fmt::format("Thread {} ({}):\n", tid, sys::printable(thread_name(tid)));
+    out += palette.paint(Style::Header,
+                         fmt::format("Thread {} ({}):", tid, sys::printable(thread_name(tid))));
+    out += '\n';
     auto frames = unwinder.backtrace(tid, options);
     if (!frames.ok()) {
       out += fmt::format("  cannot unwind: {}\n", sys::printable(frames.error().message()));
       code = kExitFailure;
       continue;
     }
-    for (std::size_t i = 0; i < frames->size(); ++i) out += frame_line(i, (*frames)[i], word_size);
+    for (std::size_t i = 0; i < frames->size(); ++i)
+      out += frame_line(i, (*frames)[i], word_size, palette);
     if (frames->size() == o.max_frames) {
       out += fmt::format("(more frames not shown: --max-frames {})\n", o.max_frames);
     }
@@ -103,6 +113,7 @@ void register_bt(CLI::App& app, int& exit_code) {
   sub->add_option("pid", opts->pid, "Process (or thread) id")->required();
   sub->add_option("--tid", opts->tid, "Only this thread");
   sub->add_option("--max-frames", opts->max_frames, "Frames shown per thread (64)");
+  add_color_option(*sub);
   sub->callback([opts, &exit_code] { exit_code = run_bt(*opts); });
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "ptk/core/host.h"
 
 namespace ptk::cli {
@@ -30,9 +31,12 @@ int run_host(const std::vector<std::string>& names) {
   }
   if (asked.empty()) asked.assign(kHostCapabilities.begin(), kHostCapabilities.end());
   int status = 0;
+  Palette palette = Palette::for_stream(stdout);
   for (HostCapability c : asked) {
     bool has = host_has(c);
-    fmt::print("{:<22}{:<5}{}\n", to_string(c), has ? "yes" : "no",
+    fmt::print("{:<22}{}{}\n", to_string(c),
+               has ? palette.paint_left(Style::Success, "yes", 5)
+                   : palette.paint_left(Style::Failure, "no", 5),
                has ? describe(c) : missing_reason(c));
     if (!has && !names.empty()) status = kExitFailure;
   }
@@ -48,6 +52,7 @@ void register_host(CLI::App& app, int& exit_code) {
   sub->footer(
       "With CAPABILITY names, shows only those and exits 1 if one is missing (for scripts).");
   sub->add_option("capability", *names, "i386, debug-register-traps")->type_name("CAPABILITY");
+  add_color_option(*sub);
   sub->callback([names, &exit_code] { exit_code = run_host(*names); });
 }
 

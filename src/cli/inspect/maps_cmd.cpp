@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "inspect/inspect_common.h"
 #include "ptk/core/mem_format.h"
 #include "ptk/core/proc.h"
@@ -27,20 +28,32 @@ std::string perms(const MapEntry& m) {
   return {m.read ? 'r' : '-', m.write ? 'w' : '-', m.exec ? 'x' : '-', m.shared ? 's' : 'p'};
 }
 
-void print_text(const std::vector<MapEntry>& maps) {
+// Writable and executable mappings stand out: those are where code is injected or patched.
+std::string paint_perms(const MapEntry& m, const Palette& palette) {
+  std::string p = perms(m);
+  if (m.write && m.exec) return palette.paint(Style::Failure, p);
+  if (m.exec) return palette.paint(Style::Changed, p);
+  return p;
+}
+
+void print_text(const std::vector<MapEntry>& maps, const Palette& palette) {
   std::uint64_t highest = 0, total = 0;
   for (const MapEntry& m : maps) {
     highest = std::max(highest, m.end);
     total += m.size();
   }
   int w = hexdump_address_width(highest);
-  std::string out = fmt::format("{:<{}} {:<{}} {:>6}  {}  {:<8}  {}\n", "START", w, "END", w,
-                                "SIZE", "PERM", "OFFSET", "PATH");
+  std::string out =
+      palette.paint(Style::Header, fmt::format("{:<{}} {:<{}} {:>6}  {}  {:<8}  {}", "START", w,
+                                               "END", w, "SIZE", "PERM", "OFFSET", "PATH")) +
+      '\n';
   for (const MapEntry& m : maps) {
     std::string line =
-        fmt::format("{:0{}x}-{:0{}x} {:>6}  {}  {:08x}  {}", m.start, w, m.end, w,
-                    human_size(m.size()), perms(m), m.offset, sys::printable(m.path));
-    while (line.back() == ' ') line.pop_back();
+        fmt::format("{}-{} {:>6}  {}  {:08x}",
+                    palette.paint(Style::Address, fmt::format("{:0{}x}", m.start, w)),
+                    palette.paint(Style::Address, fmt::format("{:0{}x}", m.end, w)),
+                    human_size(m.size()), paint_perms(m, palette), m.offset);
+    if (!m.path.empty()) line += "  " + palette.paint(Style::Location, sys::printable(m.path));
     out += line + '\n';
   }
   out += fmt::format("{} mappings, {} in all\n", maps.size(), human_size(total));
@@ -70,7 +83,7 @@ int run_maps(const MapsOptions& o) {
   if (o.json) {
     print_json(*maps);
   } else {
-    print_text(*maps);
+    print_text(*maps, Palette::for_stream(stdout));
   }
   return 0;
 }
@@ -83,6 +96,7 @@ void register_maps(CLI::App& app, int& exit_code) {
       "maps", "Show a process's memory mappings with sizes and permissions (no attach)");
   sub->add_option("pid", opts->pid, "Process id")->required();
   sub->add_flag("--json", opts->json, "JSON Lines: one object per mapping");
+  add_color_option(*sub);
   sub->callback([opts, &exit_code] { exit_code = run_maps(*opts); });
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "inspect/inspect_common.h"
 #include "inspect/mem_target.h"
 #include "ptk/core/mem_format.h"
@@ -56,6 +57,26 @@ std::string why_unreachable(pid_t pid, std::uint64_t addr) {
 
 int usage(std::string_view message) { return fail("mem", message, kExitUsage); }
 
+// The address column of hexdump lines ("00401000: 4865 ...") in the address style.
+std::string paint_addresses(const std::string& dump, const Palette& palette) {
+  if (!palette.on()) return dump;
+  std::string out;
+  for (std::size_t at = 0; at < dump.size();) {
+    std::size_t end = dump.find('\n', at);
+    end = end == std::string::npos ? dump.size() : end + 1;
+    std::string_view line(dump.data() + at, end - at);
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      out += line;
+    } else {
+      out += palette.paint(Style::Address, line.substr(0, colon));
+      out += line.substr(colon);
+    }
+    at = end;
+  }
+  return out;
+}
+
 int run_read(engine::HeldProcess& in, const MemTarget& target, std::uint64_t len, bool raw) {
   std::vector<std::byte> data(len);
   std::size_t done = 0;
@@ -72,11 +93,13 @@ int run_read(engine::HeldProcess& in, const MemTarget& target, std::uint64_t len
   if (raw) {
     std::fwrite(data.data(), 1, data.size(), stdout);
   } else {
+    Palette palette = Palette::for_stream(stdout);
     int width = hexdump_address_width(target.address + std::max<std::uint64_t>(len, 1) - 1);
     for (std::size_t at = 0; at < data.size(); at += kReadChunk) {
       std::string out;
       append_hexdump(out, target.address + at,
                      std::span(data).subspan(at, std::min(kReadChunk, data.size() - at)), width);
+      out = paint_addresses(out, palette);
       std::fwrite(out.data(), 1, out.size(), stdout);
     }
   }
@@ -109,9 +132,10 @@ int run_write(engine::HeldProcess& in, const MemTarget& target,
     return fail("mem", s.error());
   }
   Status detached = in.release();
-  fmt::print("wrote {} byte{} at {:#x}{}\n", bytes.size(), bytes.size() == 1 ? "" : "s",
-             target.address,
-             target.description.empty() ? "" : " (" + sys::printable(target.description) + ")");
+  fmt::print(
+      "wrote {} byte{} at {}{}\n", bytes.size(), bytes.size() == 1 ? "" : "s",
+      Palette::for_stream(stdout).paint(Style::Address, fmt::format("{:#x}", target.address)),
+      target.description.empty() ? "" : " (" + sys::printable(target.description) + ")");
   std::fflush(stdout);
   if (!detached.ok()) return fail("mem", detached.error());
   return 0;
@@ -127,14 +151,17 @@ int run_find(engine::HeldProcess& in, const std::vector<std::byte>& needle, std:
   Status detached = in.release();
   if (!found.ok()) return fail("mem", found.error());
   std::string out;
+  Palette palette = Palette::for_stream(stdout);
   for (const MemMatch& m : found->matches) {
     const MapEntry& map = (*maps)[m.mapping];
     // A file mapping's match is shown with its offset in the file (where to patch it there).
     std::string where =
         map.inode == 0 ? (map.path.empty() ? "[anon]" : map.path)
                        : fmt::format("{}+{:#x}", map.path, map.offset + (m.address - map.start));
-    out += fmt::format("{:#0{}x}  {}  {}\n", m.address, word_size * 2 + 2, perms(map),
-                       sys::printable(where));
+    out += fmt::format(
+        "{}  {}  {}\n",
+        palette.paint(Style::Address, fmt::format("{:#0{}x}", m.address, word_size * 2 + 2)),
+        perms(map), palette.paint(Style::Location, sys::printable(where)));
   }
   if (found->truncated) {
     out += fmt::format("(more matches not shown: --max {})\n", max_matches);
@@ -230,6 +257,7 @@ void register_mem(CLI::App& app, const std::vector<std::string>& command, int& e
   sub->add_flag("--raw", opts->raw, "read: write the bytes themselves to stdout");
   sub->add_option("--hex", opts->hex, "find: the bytes to look for, in hex");
   sub->add_option("--max", opts->max_matches, "find: matches shown at most (100)");
+  add_color_option(*sub);
   sub->callback([opts, &command, &exit_code] {
     // Arguments after "--" (a STRING starting with '-') are arguments of mem too.
     opts->args.insert(opts->args.end(), command.begin(), command.end());

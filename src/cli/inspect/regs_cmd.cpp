@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "inspect/inspect_common.h"
 #include "ptk/arch/reg_decode.h"
 #include "ptk/arch/syscalls.h"
@@ -62,17 +63,24 @@ std::string annotation(const RegisterValue& r, const Registers& regs, const std:
   return "";
 }
 
-void append_text(std::string& out, pid_t tid, const Registers& regs, const std::string& ip_at) {
+void append_text(std::string& out, pid_t tid, const Registers& regs, const std::string& ip_at,
+                 const Palette& palette) {
   if (!out.empty()) out += '\n';
-  out += fmt::format("Thread {} ({}) {}:\n", tid, sys::printable(thread_name(tid)),
-                     to_string(regs.arch()));
+  out += palette.paint(Style::Header,
+                       fmt::format("Thread {} ({}) {}:", tid, sys::printable(thread_name(tid)),
+                                   to_string(regs.arch())));
+  out += '\n';
   int hex_width = regs.abi_info().word_size * 2 + 2;
   for (const RegisterValue& r : register_listing(regs)) {
     std::string hex = fmt::format("{:#x}", r.value);
     std::string note = annotation(r, regs, ip_at);
-    std::string line = fmt::format("{:<10} {:<{}}  {}", r.name, hex, hex_width, note);
+    std::string line = fmt::format("{:<{}}  {}", hex, hex_width, note);
     while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + '\n';
+    // The instruction pointer's <symbol+offset>, styled as step and bt style a location.
+    if (!ip_at.empty() && note == ip_at) {
+      line.replace(line.size() - ip_at.size(), ip_at.size(), palette.paint(Style::Symbol, ip_at));
+    }
+    out += palette.paint_left(Style::Register, r.name, 10) + ' ' + line + '\n';
   }
 }
 
@@ -129,6 +137,7 @@ int run_regs(const RegsOptions& o) {
   }
 
   debug::Unwinder unwinder((*in)->session());
+  Palette palette = Palette::for_stream(stdout);
   int code = 0;
   std::string out;
   for (pid_t t : tids) {
@@ -144,7 +153,7 @@ int run_regs(const RegsOptions& o) {
       std::string ip_at = frame.ok() && !frame->module.empty()
                               ? fmt::format("<{}>", describe_location(*frame))
                               : "";
-      append_text(out, t, *regs, ip_at);
+      append_text(out, t, *regs, ip_at, palette);
     }
   }
   // Let the process go before printing: a slow reader of our output must not keep it stopped.
@@ -165,6 +174,7 @@ void register_regs(CLI::App& app, int& exit_code) {
   sub->add_option("--tid", opts->tid, "Show this thread (default: the main thread)");
   sub->add_flag("--all", opts->all, "Show every thread");
   sub->add_flag("--json", opts->json, "JSON Lines: one object per thread, values as hex strings");
+  add_color_option(*sub);
   sub->callback([opts, &exit_code] { exit_code = run_regs(*opts); });
 }
 

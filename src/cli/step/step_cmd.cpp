@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/cli_util.h"
+#include "common/color.h"
 #include "common/target_args.h"
 #include "ptk/engine/step_run.h"
 #include "ptk/engine/stop_signals.h"
@@ -50,7 +51,7 @@ class StepRender : public engine::StepSink {
       if (print_lines()) {
         printer_ = std::make_unique<StepPrinter>(
             run.session(), *symbols, o_.intel ? debug::AsmSyntax::Intel : debug::AsmSyntax::Att,
-            out_, o_.source_lines);
+            out_, o_.source_lines, Palette::for_stream(out_));
       }
       if (o_.profile) profile_ = std::make_unique<StepProfile>(*symbols);
     }
@@ -66,7 +67,7 @@ class StepRender : public engine::StepSink {
   bool print_lines() const { return !o_.count && !o_.profile; }
   // The profile or the count, once the stepping is over.
   void finish(std::uint64_t steps) {
-    if (profile_) std::fputs(profile_->table().c_str(), out_);
+    if (profile_) std::fputs(profile_->table(Palette::for_stream(out_)).c_str(), out_);
     if (o_.count) fmt::print(out_, "{}\n", steps);
     std::fflush(out_);
   }
@@ -134,6 +135,7 @@ void register_step(CLI::App& app, const std::vector<std::string>& command, int& 
                 "faster; the thread's own mask is put back for each of its syscalls, so it never "
                 "sees the change)");
   sub->add_option("-p,--pid", o->pid, "attach to process PID (Ctrl-C detaches)")->type_name("PID");
+  add_color_option(*sub);
   sub->callback([sub, o, &command, &exit_code] {
     exit_code = take_target(*sub, "step", command, o->pid, o->command);
     if (exit_code != 0) return;

@@ -16,8 +16,14 @@ void StepPrinter::print(pid_t tid, const Registers& regs) {
   std::uint64_t ip = regs.ip();
   // Symbol and module names come from the process's files: escaped.
   std::string where = sys::printable(symbols_.describe(ip).to_string());
-  std::string location = fmt::format("{:#x} <{}>", ip, where.empty() ? "??" : where);
-  location_width_ = std::min(kMaxLocationWidth, std::max(location_width_, location.size()));
+  if (where.empty()) where = "??";
+  std::string address = fmt::format("{:#x}", ip);
+  // The width counts what shows, not the escape codes around it.
+  std::size_t shown = address.size() + where.size() + 3;
+  location_width_ = std::min(kMaxLocationWidth, std::max(location_width_, shown));
+  std::string location = fmt::format("{} <{}>", palette_.paint(Style::Address, address),
+                                     palette_.paint(Style::Symbol, where));
+  if (shown < location_width_) location.append(location_width_ - shown, ' ');
   std::string bytes = "??", text = "(unreadable)";
   auto insn = disasm_.decode_at(session_.memory(tid), regs.arch(), ip);
   if (insn.ok()) {
@@ -26,11 +32,12 @@ void StepPrinter::print(pid_t tid, const Registers& regs) {
   } else if (insn.error().kind() == ErrorKind::InvalidArgument) {
     text = "(bad)";
   }
-  std::string line =
-      fmt::format("{:<{}}  {:<{}}  {}", location, location_width_, bytes, kBytesWidth, text);
+  std::string line = fmt::format("{}  {:<{}}  {}", location, bytes, kBytesWidth, text);
   if (lines_) {
-    if (auto src = symbols_.line_at(ip))
-      line += fmt::format("  ; {}:{}", sys::printable(src->file), src->line);
+    if (auto src = symbols_.line_at(ip)) {
+      line += "  ; " + palette_.paint(Style::Location,
+                                      fmt::format("{}:{}", sys::printable(src->file), src->line));
+    }
   }
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);
@@ -67,16 +74,18 @@ void StepProfile::add(std::uint64_t ip) {
   }
 }
 
-std::string StepProfile::table() const {
+std::string StepProfile::table(const Palette& palette) const {
   std::vector<std::pair<std::string, std::uint64_t>> rows(counts_.begin(), counts_.end());
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
-  std::string out = fmt::format("{:>12}  {:>6}  {}\n", "instructions", "%", "function");
+  std::string out = palette.paint(Style::Header, fmt::format("{:>12}  {:>6}  {}", "instructions",
+                                                             "%", "function")) +
+                    '\n';
   for (const auto& [name, count] : rows) {
     double share =
         total_ != 0 ? 100.0 * static_cast<double>(count) / static_cast<double>(total_) : 0;
-    out += fmt::format("{:>12}  {:>5.1f}%  {}\n", count, share, name);
+    out += fmt::format("{:>12}  {:>5.1f}%  {}\n", count, share, palette.paint(Style::Symbol, name));
   }
   return out;
 }

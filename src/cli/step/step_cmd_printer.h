@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/color.h"
 #include "ptk/arch/registers.h"
 #include "ptk/core/session.h"
 #include "ptk/debug/disasm.h"
@@ -20,9 +21,14 @@ namespace ptk::cli {
 // "0x401000 <_start+0>  b8 01 00 00 00        movl $1, %eax", columns aligned.
 class StepPrinter {
  public:
-  StepPrinter(Session& session, debug::LiveSymbols& symbols, debug::AsmSyntax syntax,
-              std::FILE* out, bool source_lines)
-      : session_(session), symbols_(symbols), disasm_(syntax), out_(out), lines_(source_lines) {}
+  StepPrinter(Session& session, debug::LiveSymbols& symbols, debug::AsmSyntax syntax, std::FILE* out,
+              bool source_lines, Palette palette)
+      : session_(session),
+        symbols_(symbols),
+        disasm_(syntax),
+        out_(out),
+        lines_(source_lines),
+        palette_(palette) {}
   void print(pid_t tid, const Registers& regs);
 
  private:
@@ -31,6 +37,7 @@ class StepPrinter {
   debug::Disassembler disasm_;
   std::FILE* out_;
   bool lines_;
+  Palette palette_;
   std::size_t location_width_ = 0;  // grows to the widest "address <symbol+offset>" seen
 };
 
@@ -40,7 +47,7 @@ class StepProfile {
   explicit StepProfile(debug::LiveSymbols& symbols) : symbols_(symbols) {}
   void add(std::uint64_t ip);
   // "  count      %  function (object)" rows, most executed first.
-  std::string table() const;
+  std::string table(const Palette& palette) const;
 
  private:
   debug::LiveSymbols& symbols_;

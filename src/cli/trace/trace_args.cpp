@@ -97,7 +97,7 @@ constexpr TraceOptionSpec kSpecs[] = {
   {'x', nullptr, ArgMode::None, nullptr, "Print non-ASCII strings in hex (-xx: all strings)"},
   {kStringsInHex, "strings-in-hex", ArgMode::Optional, "WHICH", "Strings in hex: non-ascii-chars (the escapes only), non-ascii, all (the default), none"},
   {'X', "const-print-style", ArgMode::Required, "FORMAT", "Named constants: raw (numbers), abbrev (names), verbose (both)"},
-  {kColor, "color", ArgMode::Optional, "WHEN", "Accepted: ptk trace prints no color yet (never)"},
+  {kColor, "color", ArgMode::Optional, "WHEN", "Color the trace: auto (the default: on a terminal, unless NO_COLOR is set), always (also --color alone) or never"},
   // Statistics.
   {'c', "summary-only", ArgMode::None, nullptr, "Count time, calls and errors per syscall; print only the summary"},
   {'C', "summary", ArgMode::None, nullptr, "Like -c, and print the trace as well"},
@@ -380,11 +380,13 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       else
         return bad(fmt::format("-X {}", v), "expected raw, abbrev or verbose");
       break;
-    case kColor:
-      if (!v.empty() && v != "auto" && v != "always" && v != "never") {
-        return bad(fmt::format("--color={}", v), "expected auto, always or never");
-      }
+    case kColor: {
+      // --color alone is "always", as GNU ls and grep read it.
+      std::optional<ColorWhen> when = v.empty() ? ColorWhen::Always : parse_color_when(v);
+      if (!when) return bad(fmt::format("--color={}", v), "expected auto, always or never");
+      o.color = *when;
       break;
+    }
     case 'c':
       o.summary = true;
       break;

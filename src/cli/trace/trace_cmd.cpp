@@ -258,6 +258,7 @@ int run_trace(TraceOptions& o) {
   Session& session = engine.session();
 
   TextPrinter text(out, o);
+  text.set_palette(out.palette(o.color));
   JsonPrinter json(out, o);
   // --decode-pids=pidns: one translator (and its cache) for the decoders and the printer.
   std::optional<sys::PidTranslator> pidns;
@@ -397,6 +398,7 @@ int trace_main(int argc, char** argv) {
   TraceOptions o;
   auto request = parse_trace_args(argc, argv, o);
   if (!request.ok()) return fail("trace", request.error(), kExitUsage);
+  set_color_when(o.color);  // ptk's own messages on stderr follow --color too
   if (*request == TraceRequest::Help) {
     fmt::print("{}", trace_help());
     return 0;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/color.h"
 #include "ptk/base/result.h"
 #include "ptk/sys/fd_details.h"
 #include "ptk/sys/filter.h"
@@ -71,6 +72,7 @@ struct TraceOptions {
   bool kvm_vcpu = false;              // -e kvm=vcpu
   int xlevel = 0;                     // -x, -xx
   ConstStyle const_style = ConstStyle::Abbrev;  // -X
+  ColorWhen color = ColorWhen::Auto;            // --color[=WHEN]
   unsigned decode_fds = 0;                      // -y, -yy, --decode-fds=: kDecodeFd* bits
   unsigned decode_pids = 0;                     // -Y, --decode-pids=: kDecodePid* bits
   bool arg_names = false;                       // -N

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/color.h"
 #include "ptk/base/result.h"
 
 namespace ptk::cli {
@@ -42,6 +43,12 @@ class TraceOutput {
   bool flush();
   // Flushes and closes the files; waits for the command of -o '|cmd' to finish, as strace.
   void close();
+  // The colors of the trace under --color=`when`. As strace, auto gives none to -ff's files
+  // (nor to any file or pipe: only a terminal gets color).
+  Palette palette(ColorWhen when) const {
+    if (per_thread_ && when == ColorWhen::Auto) return Palette();
+    return Palette(want_color(when, ::fileno(main_)));
+  }
   // Writes text outside of the per-thread files (the -c summary).
   void write_raw(const std::string& text);
 

@@ -55,6 +55,35 @@ void TextPrinter::start_line(std::string& line, pid_t tid, std::int64_t ns,
 
 void TextPrinter::emit(pid_t tid) { out_.write_line(tid, line_); }
 
+void TextPrinter::paint_syscall(const sys::DecodedSyscall& sc, std::size_t name_at) {
+  if (!palette_.on()) return;
+  if (sc.exited) {
+    // The value as render_result writes it after "= ": rendered alone, it is what ends line_.
+    std::string alone;
+    sys::TextOptions no_column = text_;
+    no_column.acolumn = 0;
+    sys::render_result(sc, no_column, alone, 0);
+    std::size_t len = alone.size() - std::string_view(") = ").size();
+    if (alone.starts_with(") = ") && len <= line_.size()) {
+      std::size_t at = line_.size() - len;
+      line_.replace(
+          at, len, palette_.paint(sc.is_error ? Style::Failure : Style::Success, line_.substr(at)));
+    }
+  }
+  std::string name = sc.name();
+  if (name_at != std::string::npos && line_.compare(name_at, name.size(), name) == 0) {
+    line_.replace(name_at, name.size(), palette_.paint(Style::Syscall, name));
+  }
+}
+
+std::string TextPrinter::painted_head(const sys::DecodedSyscall& sc, std::size_t name_at) const {
+  std::string name = sc.name();
+  if (!palette_.on() || open_line_.compare(name_at, name.size(), name) != 0) return open_line_;
+  std::string out = open_line_;
+  out.replace(name_at, name.size(), palette_.paint(Style::Syscall, name));
+  return out;
+}
+
 void TextPrinter::emit_after_syscall(pid_t tid) {
   for (const AfterSyscall& fn : after_syscall_) {
     line_.clear();
@@ -77,8 +106,9 @@ void TextPrinter::syscall_entry(sys::DecodedSyscall& sc) {
   if (deferred_) return;
   close_open_line();
   start_line(open_line_, sc.tid, sc.entry_ns, &sc);
+  std::size_t name_at = open_line_.size();
   sys::render_open_head(sc, text_, open_line_);
-  out_.write_partial(sc.tid, open_line_);
+  out_.write_partial(sc.tid, palette_.on() ? painted_head(sc, name_at) : open_line_);
   p.head_printed = true;
   open_ = sc.tid;
 }
@@ -94,6 +124,7 @@ void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
   p = Pending{};
   if (!selected_by_status(sc)) return;
   std::size_t written = 0;  // what of line_ is on the output already
+  std::size_t name_at = std::string::npos;
   if (head_printed && open_ == sc.tid) {
     // Nothing came between: the line goes on.
     line_ = std::move(open_line_);
@@ -105,14 +136,17 @@ void TextPrinter::syscall_exit(sys::DecodedSyscall& sc) {
   } else if (head_printed) {
     close_open_line();
     start_line(line_, sc.tid, sc.exit_ns, &sc);
+    name_at = line_.size() + 5;
     fmt::format_to(std::back_inserter(line_), "<... {} resumed>", sc.name());
     sys::render_tail_args(sc, text_, line_);
     sys::render_result(sc, text_, line_, 0);
   } else {
     close_open_line();
     start_line(line_, sc.tid, sc.entry_ns, &sc);
+    name_at = line_.size();
     sys::render_line(sc, text_, line_, 0);
   }
+  paint_syscall(sc, name_at);
   append_duration(sc);
   line_.erase(0, written);
   emit(sc.tid);
@@ -129,7 +163,7 @@ void TextPrinter::signal(const Event& ev) {
   sys::TokenList info;
   sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch, sys::SiginfoEnv{{pidns_, ev.tid}});
   line_ += "--- ";
-  line_ += signal_name(ev.signal);
+  line_ += palette_.paint(Style::Signal, signal_name(ev.signal));
   line_ += ' ';
   sys::render_tokens(info, 0, info.size(), text_, line_);
   line_ += " ---";
@@ -150,7 +184,7 @@ void TextPrinter::group_stop(const Event& ev) {
   close_open_line();
   start_line(line_, ev.tid, sys::now_ns(), nullptr);
   line_ += "--- stopped by ";
-  line_ += signal_name(ev.signal);
+  line_ += palette_.paint(Style::Signal, signal_name(ev.signal));
   line_ += " ---";
   emit(ev.tid);
 }
@@ -202,6 +236,7 @@ void TextPrinter::end_unfinished(pid_t tid, sys::DecodedSyscall& pending) {
     return;
   }
   std::size_t written = 0;
+  std::size_t name_at = std::string::npos;
   if (line_open) {
     line_ = std::move(open_line_);
     written = line_.size();
@@ -210,13 +245,16 @@ void TextPrinter::end_unfinished(pid_t tid, sys::DecodedSyscall& pending) {
   } else {
     close_open_line();
     start_line(line_, tid, pending.entry_ns, &pending);
+    name_at = line_.size();
     if (head_printed) {
+      name_at += 5;
       fmt::format_to(std::back_inserter(line_), "<... {} resumed>", pending.name());
     } else {
       sys::render_open_head(pending, text_, line_);
     }
   }
   finish_never_returned(pending, 0);
+  paint_syscall(pending, name_at);
   line_.erase(0, written);
   emit(tid);
   emit_after_syscall(tid);
@@ -243,10 +281,11 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
     close_open_line();
     start_line(line_, ev.tid, sys::now_ns(), nullptr);
     if (ev.kind == EventKind::Exited) {
-      fmt::format_to(std::back_inserter(line_), "+++ exited with {} +++", ev.exit_code);
+      line_ += palette_.paint(Style::Exit, fmt::format("+++ exited with {} +++", ev.exit_code));
     } else {
-      fmt::format_to(std::back_inserter(line_), "+++ killed by {}{} +++", signal_name(ev.signal),
-                     ev.core_dumped ? " (core dumped)" : "");
+      line_ += palette_.paint(Style::Signal,
+                              fmt::format("+++ killed by {}{} +++", signal_name(ev.signal),
+                                          ev.core_dumped ? " (core dumped)" : ""));
     }
     emit(ev.tid);
   }

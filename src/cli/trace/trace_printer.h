@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/color.h"
 #include "ptk/sys/render.h"
 #include "ptk/sys/tracer.h"
 #include "trace/trace_options.h"
@@ -44,6 +45,9 @@ class TextPrinter final : public sys::TraceSink {
   void set_tracee_count(std::size_t n) { tracees_ = n; }
   // --decode-pids=pidns: a signal's si_pid in ptk's namespace too.
   void set_pidns(sys::PidTranslator* t) { pidns_ = t; }
+  // --color: syscall names, return values, errors, signals and exits. Off, the output is
+  // strace's byte for byte.
+  void set_palette(Palette palette) { palette_ = palette; }
   // Lines printed after the line that completes a syscall (-k: its stack), unprefixed: the
   // function fills `out` with them joined by '\n', or leaves it empty.
   using AfterSyscall = std::function<void(pid_t tid, std::string& out)>;
@@ -72,6 +76,12 @@ class TextPrinter final : public sys::TraceSink {
   void end_unfinished(pid_t tid, sys::DecodedSyscall& pending);
   // -e status= with "detached": the whole line of the call in progress of a thread let go.
   void detached_whole_line(pid_t tid);
+  // Colors a finished line_ of `sc`: its return value at the end, then the name at `name_at`
+  // (npos: the name is not in line_). Done after the line is rendered, so that -a's result
+  // column counts only what shows.
+  void paint_syscall(const sys::DecodedSyscall& sc, std::size_t name_at);
+  // open_line_ as it is written out: its syscall name (at `name_at`) colored.
+  std::string painted_head(const sys::DecodedSyscall& sc, std::size_t name_at) const;
 
   TraceOutput& out_;
   const TraceOptions& opts_;
@@ -86,6 +96,7 @@ class TextPrinter final : public sys::TraceSink {
   std::size_t tracees_ = 1;
   std::vector<AfterSyscall> after_syscall_;  // in order: -e read=/write= dumps, then -k
   sys::PidTranslator* pidns_ = nullptr;
+  Palette palette_;
 };
 
 }  // namespace ptk::cli
