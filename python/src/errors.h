@@ -1,5 +1,5 @@
 // ptk.Error: every ptk failure reaches Python as one exception class carrying ptk's own one-line
-// message (Error::message()) and its kind ("TraceeGone", "NotFound", ...).
+// message (Error::message()) and its kind ("tracee gone", "not found", ...).
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -163,6 +163,10 @@ void Process::resume(std::optional<pid_t> tid, int signal) {
   check(session_->resume(*tid, Resume::Default, signal));
 }
 
+void Process::set_pending_signal(int signal, std::optional<pid_t> tid) {
+  check(session_->set_pending_signal(thread_or_default(tid), signal));
+}
+
 int Process::wait_exit() {
   if (ended_) return exit_code_.value_or(0);
   require_alive();

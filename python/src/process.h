@@ -48,6 +48,7 @@ class Process : private sys::TraceSink {
   std::optional<Syscall> next_syscall(bool entries);
   PyEvent wait();
   void resume(std::optional<pid_t> tid, int signal);
+  void set_pending_signal(int signal, std::optional<pid_t> tid);
   int wait_exit();
 
   pid_t run_to_syscall_exit(const std::string& name);

@@ -61,8 +61,12 @@ void register_process(pyb::module_& m) {
       .def("wait", &Process::wait,
            "Runs on the last stop and returns the next event (ptk.Event); the thread stays "
            "stopped (resume() it).")
-      .def("resume", &Process::resume, opt_tid, arg("signal") = 0,
-           "Restarts a stopped thread (delivering `signal`), or every stopped one without tid.")
+      .def("resume", &Process::resume, opt_tid, arg("signal") = -1,
+           "Restarts a stopped thread, or every stopped one without tid; `signal` is delivered "
+           "as it restarts (default: the signal it stopped with, if any; 0: none).")
+      .def("set_pending_signal", &Process::set_pending_signal, arg("signal"), opt_tid,
+           "The signal the stopped thread gets when it is resumed or detached (0: none), e.g. "
+           "to drop the SIGTRAP of a breakpoint of one's own.")
       .def("wait_exit", &Process::wait_exit,
            "Lets the process run untraced by syscall to its end; returns its exit code.")
       .def("run_to_syscall_exit", &Process::run_to_syscall_exit, arg("name"),

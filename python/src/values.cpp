@@ -96,8 +96,8 @@ void register_syscall(pyb::module_& m) {
 void register_event(pyb::module_& m) {
   pyb::class_<PyEvent>(m, "Event", "A stop or the end of a traced thread.")
       .def_readonly("kind", &PyEvent::kind,
-                    "\"SyscallEntry\", \"SyscallExit\", \"Signal\", \"Trap\", \"GroupStop\", "
-                    "\"Exec\", \"Fork\", \"Clone\", \"Exited\", \"Killed\", ...")
+                    "\"syscall-entry\", \"syscall-exit\", \"signal\", \"trap\", \"group-stop\", "
+                    "\"interrupt\", \"exec\", \"fork\", \"clone\", \"exited\", \"killed\", ...")
       .def_readonly("tid", &PyEvent::tid)
       .def_readonly("pid", &PyEvent::pid)
       .def_readonly("signal", &PyEvent::signal, "The signal of a Signal, Trap or Killed event.")

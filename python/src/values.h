@@ -37,7 +37,7 @@ struct Syscall {
 
 // A stop or end of a thread, as Session::wait reports it.
 struct PyEvent {
-  std::string kind;  // "SyscallEntry", "Trap", "Exited", ... (ptk::EventKind's names)
+  std::string kind;  // "syscall-entry", "trap", "exited", ... (to_string(EventKind))
   pid_t tid = 0;
   pid_t pid = 0;
   int signal = 0;
