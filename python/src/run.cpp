@@ -44,8 +44,11 @@ class Run::PyHook : public tamper::Hook {
   std::set<std::string> names_;
 };
 
-Run::Run(std::vector<std::string> argv, pid_t pid, bool follow_forks)
-    : argv_(std::move(argv)), attach_pid_(pid), follow_forks_(follow_forks) {
+Run::Run(std::vector<std::string> argv, pid_t pid, bool follow_forks, pyb::object on_note)
+    : argv_(std::move(argv)),
+      attach_pid_(pid),
+      follow_forks_(follow_forks),
+      on_note_(std::move(on_note)) {
   if (argv_.empty() == (pid == 0)) {
     raise(Error(ErrorKind::InvalidArgument, "ptk.Run", 0, "give a command or a pid= (one)"));
   }
@@ -99,6 +102,9 @@ int Run::run() {
   eo.follow_forks = follow_forks_;
   eo.stop = &stop_;
   eo.report = [this](const Error& e) { problems_.push_back(e.message()); };
+  if (!on_note_.is_none()) {
+    eo.note = [this](std::string_view text) { call(on_note_, std::string(text)); };
+  }
   engine_ = std::make_unique<engine::Engine>(std::move(eo));
 
   tamper::Tamperer tamperer;
@@ -128,7 +134,7 @@ int Run::run() {
     pyb::gil_scoped_release unlocked;
     return engine_->run();
   }();
-  pid_t pid = engine_->pid();
+  pid_t pid = pid_ = engine_->pid();
   bool spawned = engine_->spawned();
   engine_.reset();  // the session goes: nothing is traced any more
   if (end.ok() && end->interrupted && spawned && pid > 0) {
@@ -149,11 +155,14 @@ void register_run(pyb::module_& m) {
                    "on_syscall, tamper, break_at; then run(). A callback that raises ends the "
                    "run (breakpoints out, tampered calls finished, every process let go and a "
                    "command the run started killed) and run() raises its exception.")
-      .def(pyb::init([](std::vector<std::string> argv, pid_t pid, bool follow_forks) {
-             return std::make_unique<Run>(std::move(argv), pid, follow_forks);
+      .def(pyb::init([](std::vector<std::string> argv, pid_t pid, bool follow_forks,
+                        pyb::object on_note) {
+             return std::make_unique<Run>(std::move(argv), pid, follow_forks, std::move(on_note));
            }),
            arg("argv") = std::vector<std::string>{}, pyb::kw_only(), arg("pid") = 0,
-           arg("follow_forks") = false)
+           arg("follow_forks") = false, arg("on_note") = pyb::none(),
+           "follow_forks: trace the children too. on_note(text): what a person watching "
+           "wants to know, e.g. \"Process 12 attached\" once every breakpoint is set.")
       .def("on_syscall", &Run::on_syscall, arg("callback"), arg("filter") = "",
            arg("entries") = false,
            "callback(ptk.Syscall) for each syscall at its exit (at its entry too with "

@@ -26,7 +26,7 @@ namespace ptk::py {
 
 class Run : private sys::TraceSink, private engine::BreakSink {
  public:
-  Run(std::vector<std::string> argv, pid_t pid, bool follow_forks);
+  Run(std::vector<std::string> argv, pid_t pid, bool follow_forks, pybind11::object on_note);
   ~Run() override;
 
   void on_syscall(pybind11::object callback, const std::string& filter, bool entries);
@@ -37,7 +37,7 @@ class Run : private sys::TraceSink, private engine::BreakSink {
   // From a callback: ends the run at this stop, every process let go (a spawned command killed).
   void stop() { stop_ = 1; }
   const std::vector<std::string>& problems() const { return problems_; }
-  pid_t pid() const { return engine_ ? engine_->pid() : 0; }
+  pid_t pid() const { return engine_ ? engine_->pid() : pid_; }
   engine::Engine* engine() { return engine_.get(); }
 
   // Calls `callback(args...)` with the GIL held; an exception is kept and ends the run.
@@ -70,6 +70,8 @@ class Run : private sys::TraceSink, private engine::BreakSink {
   std::vector<std::string> argv_;
   pid_t attach_pid_ = 0;
   bool follow_forks_ = false;
+  pybind11::object on_note_;
+  pid_t pid_ = 0;  // the first process, once the run is over
   pybind11::object syscall_callback_;
   std::string filter_;
   bool entries_ = false;

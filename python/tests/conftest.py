@@ -12,6 +12,8 @@ BUILD = os.environ.get("PTK_BUILD_DIR", os.path.join(SOURCE, "build", "ci"))
 TRACEES = os.path.join(BUILD, "tests", "tracees")
 EXAMPLES = os.path.join(SOURCE, "examples", "python")
 READ = {64: 0, 32: 3}  # read(2)'s number in each ABI
+# The module as built (ctest sets PYTHONPATH to the same folder).
+sys.path.insert(0, os.path.join(BUILD, "python"))
 
 
 def tracee(name, bits=64):
