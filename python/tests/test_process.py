@@ -87,6 +87,7 @@ def test_call_syscall_and_shellcode_in_an_attached_process(bits):
         assert proc.call("abs", -7) == 7
         assert proc.syscall("getpid") == child.pid
         assert proc.syscall('write(1, "hi\\n", 3)') == 3
+        assert proc.syscall("write", 1, "ho\n", 3) == 3
         assert proc.syscall("close", 9999) == -9  # -EBADF
         ret = proc.run_shellcode(bytes.fromhex("90 90"))  # two nops, then ptk's int3
         assert not ret["fault"] and ret["size"] == 3
@@ -95,7 +96,7 @@ def test_call_syscall_and_shellcode_in_an_attached_process(bits):
         with pytest.raises(ptk.Error):
             proc.syscall("no_such_syscall")
         proc.detach()
-        assert child.line() == "hi\n"
+        assert child.line() == "hi\n" and child.line() == "ho\n"
         status, rest = child.finish("c")
         assert status == 0
         assert out + rest == plain_output([path], "abc")

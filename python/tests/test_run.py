@@ -19,7 +19,12 @@ def test_syscalls_breakpoint_and_tamper_in_one_run(bits):
         if not stop.entry:
             stop.set_return(42)
     run.tamper(forty_two, syscalls=["getpid"])
-    run.break_at("main", lambda hit: lines.append(f"hit {hit.location} #{hit.hits}"))
+
+    def at_main(hit):
+        lines.append(f"hit {hit.location} #{hit.hits}")
+        assert hit.regs.ip == hit.address
+        assert hit.read(hit.address, 1) != b"\xcc"  # ptk's int3 is hidden from reads
+    run.break_at("main", at_main)
     assert run.run() == 42
     assert lines == ["hit main #1", "getpid = 42"]
     assert run.problems == []
