@@ -14,10 +14,11 @@ getpid entries and exits (2N stops) in a callback:
   py_iterate      for sc in ptk.spawn(...).syscalls(entries=True): the pull iterator
   python_ptrace   Debian's python3-ptrace: PTRACE_SYSCALL loop, orig_rax read per stop
 
-The commands alternate round by round (so load hits each alike); wall time of the whole
-command, medians over --reps rounds. "per stop" is (median - native median) / stops, and for
-the Python cases minus the interpreter's start too (python_start: python3 importing ptk and
-ptrace, nothing traced); "/cpp" is a case's per-stop cost over the C++ hook's.
+The commands alternate round by round (so load hits each alike); the wall time and the CPU
+time (user + system, the command's and its children's: tracer and tracee) of the whole
+command, medians over --reps rounds. "us/stop" is (median - native median) / stops, and for
+the Python cases minus the interpreter's start too (start_ptk, start_ptrace: python3 importing
+ptk or ptrace.debugger, nothing traced); "/cpp" is a case's per-stop cost over the C++ hook's.
 """
 
 import argparse
@@ -26,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
@@ -36,8 +38,10 @@ PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executabl
 def child(mode, argv):
     """One traced run of argv, counting getpid stops; prints the count on stderr."""
     count = 0
-    if mode == "python_start":  # what every Python case pays before its first stop
+    if mode == "start_ptk":  # what the ptk cases pay before their first stop
         import ptk  # noqa: F401
+        count = 2 * int(argv[1])
+    elif mode == "start_ptrace":  # the same for python-ptrace
         import ptrace.debugger  # noqa: F401
         count = 2 * int(argv[1])
     elif mode == "python_ptrace":
@@ -77,6 +81,19 @@ def child(mode, argv):
     print(f"{count} stops", file=sys.stderr)
 
 
+def run_once(cmd, env):
+    """Runs cmd to its end; returns (wall seconds, CPU seconds of it and its children)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"python_overhead: `{' '.join(cmd)}` failed (exit {proc.returncode})")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--build", default=os.path.join(benchlib.REPO_DIR, "build/ci"),
@@ -96,7 +113,8 @@ def main(argv):
         me = [PY, os.path.abspath(__file__), "--child"]
         cases = {
             "native": w,
-            "python_start": me + ["python_start"] + w,
+            "start_ptk": me + ["start_ptk"] + w,
+            "start_ptrace": me + ["start_ptrace"] + w,
             "cpp_hook": [hook, "getpid", "--"] + w,
             "py_tamper": me + ["py_tamper"] + w,
             "py_on_syscall": me + ["py_on_syscall"] + w,
@@ -104,6 +122,7 @@ def main(argv):
             "python_ptrace": me + ["python_ptrace"] + w,
         }
         times = {name: [] for name in cases}
+        cpus = {name: [] for name in cases}
         stops = 2 * a.calls
         for name, cmd in cases.items():  # warm-up, and a check that each counts every stop
             r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
@@ -111,23 +130,35 @@ def main(argv):
                 sys.exit(f"{name}: expected {stops} stops: {r.stderr[-400:]}")
         for rep in range(a.reps):
             for name, cmd in cases.items():
-                env_cmd = ["env", f"PYTHONPATH={env['PYTHONPATH']}"] + cmd
-                wall, _, _, _ = benchlib.run_once(env_cmd, "python_overhead")
+                wall, cpu = run_once(cmd, env)
                 times[name].append(wall)
+                cpus[name].append(cpu)
             print(f"round {rep + 1}/{a.reps}", file=sys.stderr)
     load = os.getloadavg()
     print(f"getpid_loop {a.calls}: {stops} stops; {a.reps} rounds; load average "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} CPUs")
-    native = statistics.median(times["native"])
-    cpp = (statistics.median(times["cpp_hook"]) - native) / stops
-    start = statistics.median(times["python_start"])
-    print(f"{'case':<15} {'median s':>9} {'per stop us':>12} {'/cpp':>6}")
+    print(f"{'case':<15} {'wall s':>7} {'us/stop':>8} {'/cpp':>5}   {'CPU s':>6} {'us/stop':>8} "
+          f"{'/cpp':>5}")
+    rows = {}
+    for col, data in (("wall", times), ("cpu", cpus)):
+        native = statistics.median(data["native"])
+        for name in cases:
+            med = statistics.median(data[name])
+            base = native
+            if name.startswith("py_"):
+                base += statistics.median(data["start_ptk"])
+            elif name == "python_ptrace":
+                base += statistics.median(data["start_ptrace"])
+            rows.setdefault(name, []).append((med, (med - base) / stops))
     for name in cases:
-        med = statistics.median(times[name])
-        base = native + (start if name.startswith("py") and name != "python_start" else 0)
-        per = (med - base) / stops
-        ratio = f"{per / cpp:6.2f}" if name not in ("native", "python_start") else "     -"
-        print(f"{name:<15} {med:9.3f} {per * 1e6:12.2f} {ratio}")
+        cells = []
+        for i in range(2):
+            med, per = rows[name][i]
+            cpp = rows["cpp_hook"][i][1]
+            ratio = f"{per / cpp:5.2f}" if name not in ("native", "start_ptk", "start_ptrace") \
+                else "    -"
+            cells.append(f"{med:7.3f} {per * 1e6:8.2f} {ratio}")
+        print(f"{name:<15} {cells[0]}   {cells[1][1:]}")
     return 0
 
 

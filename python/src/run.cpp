@@ -33,10 +33,23 @@ class Run::PyHook : public tamper::Hook {
  private:
   void call(tamper::SyscallContext& ctx) {
     pyb::gil_scoped_acquire locked;
+    if (run_.failed()) return;  // the run is ending: no new changes
+    bool entry = ctx.phase() == tamper::Phase::Entry;
+    std::int64_t ret_before = entry ? 0 : ctx.ret();
     auto view = std::make_shared<TamperView>();
     view->ctx = &ctx;
     run_.call(callback_, view);
     view->ctx = nullptr;  // a view kept by the callback is stale from here on
+    if (!run_.failed()) return;
+    // The callback raised: what it changed before is dropped, so that the call runs (or
+    // returns) as the program made it. Memory it wrote itself stays written.
+    const sys::DecodedSyscall& sc = ctx.syscall();
+    if (entry) {
+      if (sc.nr >= 0) (void)ctx.set_syscall(sc.nr);
+      for (int i = 0; i < 6; ++i) (void)ctx.set_arg(i, sc.raw_args[static_cast<std::size_t>(i)]);
+    } else if (ctx.ret() != ret_before) {
+      (void)ctx.set_return(ret_before);
+    }
   }
 
   Run& run_;
@@ -153,8 +166,9 @@ void register_run(pyb::module_& m) {
   pyb::class_<Run>(m, "Run",
                    "One run of a command (argv) or a running process (pid=) with callbacks: "
                    "on_syscall, tamper, break_at; then run(). A callback that raises ends the "
-                   "run (breakpoints out, tampered calls finished, every process let go and a "
-                   "command the run started killed) and run() raises its exception.")
+                   "run (its own changes to the syscall dropped, breakpoints out, tampered "
+                   "calls finished, every process let go and a command the run started "
+                   "killed) and run() raises its exception.")
       .def(pyb::init([](std::vector<std::string> argv, pid_t pid, bool follow_forks,
                         pyb::object on_note) {
              return std::make_unique<Run>(std::move(argv), pid, follow_forks, std::move(on_note));

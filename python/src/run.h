@@ -4,7 +4,9 @@
 //
 // A callback that raises ends the run as a stop signal would: the engine takes its breakpoints
 // out, runs a tampered syscall to its exit (where its change is undone) and lets every process
-// go; a command the run started is then killed. run() raises the callback's exception.
+// go; a command the run started is then killed. run() raises the callback's exception. What a
+// raising tamper callback changed in its syscall (arguments, a skip, the return value) is
+// dropped first: the call runs as the program made it.
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -37,6 +39,7 @@ class Run : private sys::TraceSink, private engine::BreakSink {
   // From a callback: ends the run at this stop, every process let go (a spawned command killed).
   void stop() { stop_ = 1; }
   const std::vector<std::string>& problems() const { return problems_; }
+  bool failed() const { return error_.pending(); }  // a callback raised
   pid_t pid() const { return engine_ ? engine_->pid() : pid_; }
   engine::Engine* engine() { return engine_.get(); }
 

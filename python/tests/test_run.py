@@ -90,6 +90,23 @@ def test_a_raising_breakpoint_callback_lets_an_attached_process_go_unpatched(bit
     assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")
 
 
+@pytest.mark.parametrize("bits", BITS)
+def test_a_raising_tamper_callback_lets_an_attached_process_go(bits, counter):
+    child, out = counter
+
+    def boom(stop):  # the read ptk's attach interrupted, restarted
+        if stop.entry:
+            stop.set_arg(2, 0)  # would make it read nothing: must be undone
+        raise RuntimeError("no")
+    run = ptk.Run(pid=child.pid)
+    run.tamper(boom, syscalls=["read"])
+    with pytest.raises(RuntimeError):
+        run.run()
+    status, rest = child.finish("yz")
+    assert status == 0
+    assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")
+
+
 def test_a_stop_kept_past_its_callback_is_refused():
     kept = []
     run = ptk.Run([tracee("getpid_exit")])
