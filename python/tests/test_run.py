@@ -1,6 +1,7 @@
 """ptk.Run: syscalls, tamper callbacks and breakpoints in one engine run, and what a callback
 that raises leaves behind (nothing: no stopped or patched tracee)."""
 import os
+import threading
 
 import pytest
 
@@ -134,3 +135,27 @@ def test_errors_are_ptk_errors():
     run.on_syscall(lambda sc: None, filter="no_such_syscall")
     with pytest.raises(ptk.Error, match="no_such_syscall"):
         run.run()
+
+
+@pytest.mark.parametrize("bits", [64])
+def test_other_python_threads_run_while_the_run_waits(bits, counter):
+    # The feeder thread can only send the byte the traced program waits for if run() let go
+    # of the GIL while it waits; else this would hang (and ctest's timeout fail it).
+    child, out = counter
+    armed = threading.Event()
+    feeder = threading.Thread(target=lambda: armed.wait(60) and child.send("y"))
+    feeder.start()
+    hits = []
+
+    def at_fflush(hit):
+        hits.append(hit.location)
+        run.stop()
+    run = ptk.Run(pid=child.pid, on_note=lambda note: "attached" in note and armed.set())
+    run.break_at("fflush", at_fflush)
+    assert run.run() == 0
+    feeder.join()
+    assert hits == ["fflush"]
+    out += child.line()
+    status, rest = child.finish("z")
+    assert status == 0
+    assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")
