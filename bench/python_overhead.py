@@ -39,10 +39,10 @@ def child(mode, argv):
     """One traced run of argv, counting getpid stops; prints the count on stderr."""
     count = 0
     if mode == "start_ptk":  # what the ptk cases pay before their first stop
-        import ptk  # noqa: F401
+        __import__("ptk")
         count = 2 * int(argv[1])
     elif mode == "start_ptrace":  # the same for python-ptrace
-        import ptrace.debugger  # noqa: F401
+        __import__("ptrace.debugger")
         count = 2 * int(argv[1])
     elif mode == "python_ptrace":
         from ptrace.debugger import PtraceDebugger, ProcessExit

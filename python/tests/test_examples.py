@@ -4,11 +4,13 @@ step_count_test.cpp, inject_cli_test.cpp), on 64-bit and 32-bit tracees."""
 import os
 import re
 import subprocess
+import sys
 import tempfile
 
 import pytest
 
-from conftest import BITS, READ, PipedChild, plain_output, run_example, tracee, wait_blocked_in
+from conftest import (BITS, BUILD, EXAMPLES, READ, PipedChild, plain_output, run_example, tracee,
+                      wait_blocked_in)
 
 WRITE_LINES = re.compile(
     r"Write called with 1, 0x[0-9a-f]+, 14\n"
@@ -18,7 +20,6 @@ WRITE_LINES = re.compile(
 
 
 def test_every_example_is_at_most_30_lines():
-    from conftest import EXAMPLES
     names = sorted(n for n in os.listdir(EXAMPLES) if n.endswith(".py"))
     assert len(names) == 8, names
     for name in names:
@@ -117,10 +118,8 @@ def test_ex6_prints_the_ip_and_instruction_and_detaches(bits):
 @pytest.mark.parametrize("bits", BITS)
 def test_ex7_traps_at_the_ip_restores_and_detaches(bits, counter):
     child, out = counter
-    env = dict(os.environ)
-    from conftest import BUILD, EXAMPLES
-    env["PYTHONPATH"] = os.path.join(BUILD, "python")
-    ex7 = subprocess.Popen([os.sys.executable, os.path.join(EXAMPLES, "ex7_int3.py"),
+    env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"))
+    ex7 = subprocess.Popen([sys.executable, os.path.join(EXAMPLES, "ex7_int3.py"),
                             str(child.pid)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True, env=env)
     try:
