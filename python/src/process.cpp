@@ -120,6 +120,7 @@ void Process::syscall_exit(sys::DecodedSyscall& sc) { queue_.push_back(Syscall::
 std::optional<Syscall> Process::next_syscall(bool entries) {
   entries_ = entries;
   if (queue_.empty() && !alive()) return std::nullopt;
+  settle();
   if (!tracer_) {
     tracer_ = std::make_unique<sys::Tracer>(*session_, sys::TracerOptions{},
                                             static_cast<sys::TraceSink&>(*this));
@@ -146,6 +147,7 @@ std::optional<Syscall> Process::next_syscall(bool entries) {
 
 PyEvent Process::wait() {
   require_alive();
+  settle();
   resume_held();
   Event ev = unwrap(wait_event());
   if (tracer_) (void)tracer_->dispatch(ev);
@@ -155,6 +157,7 @@ PyEvent Process::wait() {
 
 void Process::resume(std::optional<pid_t> tid, int signal) {
   require_alive();
+  settle();
   held_.reset();
   if (!tid) {
     check(session_->resume_all());
@@ -170,6 +173,7 @@ void Process::set_pending_signal(int signal, std::optional<pid_t> tid) {
 int Process::wait_exit() {
   if (ended_) return exit_code_.value_or(0);
   require_alive();
+  settle();
   session_->set_syscall_stops(SyscallStops::None);
   resume_held();
   check(session_->resume_all());
@@ -182,6 +186,13 @@ int Process::wait_exit() {
     if (ev->stopped()) check(session_->resume(*ev));
   }
   return exit_code_.value_or(0);
+}
+
+void Process::settle() {
+  if (!stepper_) return;
+  std::unique_ptr<debug::Stepper> stepper = std::move(stepper_);
+  pyb::gil_scoped_release unlocked;
+  check(stepper->release(pid_));
 }
 
 debug::Stepper& Process::stepper() {
@@ -290,7 +301,7 @@ pyb::list Process::maps() const {
 void Process::detach() {
   require_alive();
   held_.reset();
-  if (stepper_) check(stepper_->release(pid_));
+  settle();
   check(session_->detach(pid_));
   detached_ = true;
 }

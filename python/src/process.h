@@ -80,6 +80,9 @@ class Process : private sys::TraceSink {
   // Session::wait with the GIL released; notes the end of the main thread.
   Result<Event> wait_event();
   debug::Stepper& stepper();
+  // Before the process runs other than by stepping: no trap of the stepper's making (a one-shot
+  // breakpoint's SIGTRAP) stays pending, and the stepper forgets its state.
+  void settle();
   const debug::SymbolTable& symbols();
 
   // TraceSink: decoded syscalls are queued for next_syscall.

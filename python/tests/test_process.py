@@ -116,3 +116,14 @@ def test_events_by_hand():
         child.resume(ev.tid)
     assert "syscall-entry" in kinds and "syscall-exit" in kinds and "exited" in kinds
     assert ev.exit_code == child.pid & 0x7f == child.exit_code
+
+
+@pytest.mark.parametrize("bits", BITS)
+def test_run_to_a_symbol(bits):
+    child = ptk.spawn([tracee("nostd_count_loop", bits)])
+    addr = child.resolve("count_loop")
+    tid = child.run_to(addr)
+    assert child.regs(tid).ip == addr
+    assert child.symbol(addr) == "count_loop+0"
+    assert child.read(addr, 1) == b"\xb9"  # movl $1000, %ecx: the one-shot int3 is gone
+    assert child.wait_exit() == 0
