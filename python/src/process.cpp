@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "errors.h"
+#include "interrupt.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/wait_status.h"
 #include "ptk/engine/tracee_end.h"
@@ -16,7 +17,11 @@ namespace ptk::py {
 namespace pyb = pybind11;
 
 Process::Process(pid_t pid, bool spawned, std::unique_ptr<Session> session)
-    : session_(std::move(session)), pid_(pid), spawned_(spawned) {}
+    : session_(std::move(session)), pid_(pid), spawned_(spawned) {
+  WaitPolicy policy = session_->options().wait_policy;
+  policy.interrupt = &interrupt_;
+  session_->set_wait_policy(policy);
+}
 
 std::unique_ptr<Process> Process::spawn(const std::vector<std::string>& argv,
                                         std::optional<std::vector<std::string>> env) {
@@ -93,10 +98,17 @@ pyb::bytes Process::read_string(std::uint64_t addr, std::size_t max_len, std::op
 }
 
 Result<Event> Process::wait_event() {
+  interrupt_ = 0;
+  SigintGuard sigint(&interrupt_);
   Result<Event> ev = [this] {
     pyb::gil_scoped_release unlocked;
     return session_->wait();
   }();
+  if (sigint.fired()) {
+    // Ctrl-C: the process stays as it is, traced; the script decides (detach, kill...).
+    if (!ev.ok()) raise_keyboard_interrupt();
+    PyErr_SetInterrupt();  // raised once this event is handed over
+  }
   if (ev.ok() && ev->tid == pid_ && !ev->stopped()) {
     ended_ = true;
     if (auto end = session_->end_of(pid_)) exit_code_ = engine::end_code(*end);

@@ -9,6 +9,7 @@
 #include <pybind11/pybind11.h>
 #include <sys/types.h>
 
+#include <csignal>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -104,6 +105,8 @@ class Process : private sys::TraceSink {
   std::unique_ptr<debug::Stepper> stepper_;
   std::optional<debug::SymbolTable> symbols_;
   debug::Disassembler disasm_;
+  // Set by SIGINT while ptk waits (WaitPolicy::interrupt, StepLimits::stop): see interrupt.h.
+  volatile std::sig_atomic_t interrupt_ = 0;
 };
 
 void register_process(pybind11::module_& m);

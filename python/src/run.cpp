@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "interrupt.h"
 #include "ptk/engine/trace_job.h"
 #include "ptk/tamper/tamperer.h"
 #include "values.h"
@@ -143,10 +144,12 @@ int Run::run() {
     engine_->add(*brk);
   }
 
+  SigintGuard sigint(&stop_);  // Ctrl-C: every process let go, then KeyboardInterrupt
   Result<engine::RunEnd> end = [this] {
     pyb::gil_scoped_release unlocked;
     return engine_->run();
   }();
+  bool interrupted = sigint.fired();
   pid_t pid = pid_ = engine_->pid();
   bool spawned = engine_->spawned();
   engine_.reset();  // the session goes: nothing is traced any more
@@ -158,6 +161,7 @@ int Run::run() {
     (void)::waitpid(pid, &status, 0);
   }
   error_.rethrow();
+  if (interrupted) raise_keyboard_interrupt();
   return unwrap(std::move(end)).exit_code;
 }
 
@@ -168,7 +172,8 @@ void register_run(pyb::module_& m) {
                    "on_syscall, tamper, break_at; then run(). A callback that raises ends the "
                    "run (its own changes to the syscall dropped, breakpoints out, tampered "
                    "calls finished, every process let go and a command the run started "
-                   "killed) and run() raises its exception.")
+                   "killed) and run() raises its exception; Ctrl-C (SIGINT) ends it the same way, "
+                   "with KeyboardInterrupt.")
       .def(pyb::init([](std::vector<std::string> argv, pid_t pid, bool follow_forks,
                         pyb::object on_note) {
              return std::make_unique<Run>(std::move(argv), pid, follow_forks, std::move(on_note));

@@ -1,6 +1,9 @@
 """ptk.Process: a process driven stop by stop -- decoded syscalls, registers and memory at a
 stop, stepping, remote calls, syscalls and shellcode -- and ptk.Error for what fails."""
+import os
+import signal
 import subprocess
+import threading
 
 import pytest
 
@@ -127,3 +130,30 @@ def test_run_to_a_symbol(bits):
     assert child.symbol(addr) == "count_loop+0"
     assert child.read(addr, 1) == b"\xb9"  # movl $1000, %ecx: the one-shot int3 is gone
     assert child.wait_exit() == 0
+
+
+def _blocked_in_wait(tid):
+    with open(f"/proc/self/task/{tid}/syscall") as f:
+        return f.read().split()[0] == "61"  # wait4
+
+
+@pytest.mark.parametrize("bits", [64])
+def test_ctrl_c_while_waiting_for_a_syscall(bits, counter):
+    child, out = counter
+    proc = ptk.attach(child.pid)
+    main = threading.get_ident()
+    main_tid = threading.get_native_id()
+
+    def ctrl_c():  # once the main thread waits for the process, as a Ctrl-C would come
+        while not _blocked_in_wait(main_tid):
+            os.sched_yield()
+        signal.pthread_kill(main, signal.SIGINT)
+    t = threading.Thread(target=ctrl_c)
+    t.start()
+    with pytest.raises(KeyboardInterrupt):
+        next(proc.syscalls())  # the program waits for input: no syscall ends
+    t.join()
+    proc.detach()
+    status, rest = child.finish("yz")
+    assert status == 0
+    assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")

@@ -1,6 +1,7 @@
 """ptk.Run: syscalls, tamper callbacks and breakpoints in one engine run, and what a callback
 that raises leaves behind (nothing: no stopped or patched tracee)."""
 import os
+import signal
 import threading
 
 import pytest
@@ -157,5 +158,21 @@ def test_other_python_threads_run_while_the_run_waits(bits, counter):
     assert hits == ["fflush"]
     out += child.line()
     status, rest = child.finish("z")
+    assert status == 0
+    assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")
+
+
+@pytest.mark.parametrize("bits", [64])
+def test_ctrl_c_lets_every_process_go_and_raises_keyboard_interrupt(bits, counter):
+    child, out = counter
+
+    def interrupt(note):
+        if "attached" in note:
+            os.kill(os.getpid(), signal.SIGINT)
+    run = ptk.Run(pid=child.pid, on_note=interrupt)
+    run.break_at("fflush", lambda hit: None)
+    with pytest.raises(KeyboardInterrupt):
+        run.run()
+    status, rest = child.finish("yz")  # let go with its breakpoint out
     assert status == 0
     assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")
