@@ -129,12 +129,19 @@ void Process::syscall_entry(sys::DecodedSyscall& sc) {
 
 void Process::syscall_exit(sys::DecodedSyscall& sc) { queue_.push_back(Syscall::from(sc, false)); }
 
-std::optional<Syscall> Process::next_syscall(bool entries) {
+std::optional<Syscall> Process::next_syscall(bool entries, const std::string& filter) {
   entries_ = entries;
+  if (tracer_ && filter != filter_) {
+    raise(Error(ErrorKind::InvalidArgument, fmt::format("syscalls(filter=\"{}\")", filter), 0,
+                fmt::format("this process's syscalls are filtered by \"{}\" already", filter_)));
+  }
   if (queue_.empty() && !alive()) return std::nullopt;
   settle();
   if (!tracer_) {
-    tracer_ = std::make_unique<sys::Tracer>(*session_, sys::TracerOptions{},
+    sys::TracerOptions options;
+    if (!filter.empty()) options.filter = unwrap(sys::SyscallFilter::parse(filter));
+    filter_ = filter;
+    tracer_ = std::make_unique<sys::Tracer>(*session_, std::move(options),
                                             static_cast<sys::TraceSink&>(*this));
     session_->set_syscall_stops(SyscallStops::All);
     // The threads attach() or spawn() stopped run on with syscall stops.

@@ -46,7 +46,8 @@ class Process : private sys::TraceSink {
 
   // The next syscall (its exit; its entry too with `entries`), the thread stopped there; None
   // once no thread is left.
-  std::optional<Syscall> next_syscall(bool entries);
+  // `filter` as ptk trace -e trace= ("" for all), fixed by the first call.
+  std::optional<Syscall> next_syscall(bool entries, const std::string& filter);
   PyEvent wait();
   void resume(std::optional<pid_t> tid, int signal);
   void set_pending_signal(int signal, std::optional<pid_t> tid);
@@ -101,6 +102,7 @@ class Process : private sys::TraceSink {
   std::optional<Event> held_;  // the stop handed to Python, not resumed yet
   std::unique_ptr<sys::Tracer> tracer_;
   bool entries_ = false;
+  std::string filter_;
   std::deque<Syscall> queue_;
   std::unique_ptr<debug::Stepper> stepper_;
   std::optional<debug::SymbolTable> symbols_;

@@ -13,9 +13,10 @@ namespace {
 // for sc in proc.syscalls(): ...
 class SyscallIter {
  public:
-  SyscallIter(Process& p, bool entries) : process_(p), entries_(entries) {}
+  SyscallIter(Process& p, bool entries, std::string filter)
+      : process_(p), entries_(entries), filter_(std::move(filter)) {}
   Syscall next() {
-    auto s = process_.next_syscall(entries_);
+    auto s = process_.next_syscall(entries_, filter_);
     if (!s) throw pyb::stop_iteration();
     return std::move(*s);
   }
@@ -23,6 +24,7 @@ class SyscallIter {
  private:
   Process& process_;
   bool entries_;
+  std::string filter_;
 };
 
 }  // namespace
@@ -53,11 +55,16 @@ void register_process(pyb::module_& m) {
       .def("read_string", &Process::read_string, arg("addr"), arg("max_len") = 4096, opt_tid,
            "The NUL-terminated bytes at `addr` (at most max_len).")
       .def(
-          "syscalls", [](Process& p, bool entries) { return SyscallIter(p, entries); },
-          arg("entries") = false, pyb::keep_alive<0, 1>(),
+          "syscalls",
+          [](Process& p, bool entries, std::string filter) {
+            return SyscallIter(p, entries, std::move(filter));
+          },
+          arg("entries") = false, arg("filter") = "", pyb::keep_alive<0, 1>(),
           "Iterates over the syscalls of the process, decoded (ptk.Syscall), each at its exit "
-          "(and at its entry too with entries=True). The thread stays stopped at the syscall "
-          "until the next one is asked for, so regs()/read()/write() see it there.")
+          "(and at its entry too with entries=True); `filter` as ptk trace -e trace= "
+          "(\"openat,read\", \"%file\"), fixed by the first call. The thread stays stopped "
+          "at the syscall until the next one is asked for, so regs()/read()/write() see it "
+          "there.")
       .def("wait", &Process::wait,
            "Runs on the last stop and returns the next event (ptk.Event); the thread stays "
            "stopped (resume() it).")

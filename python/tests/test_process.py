@@ -157,3 +157,14 @@ def test_ctrl_c_while_waiting_for_a_syscall(bits, counter):
     status, rest = child.finish("yz")
     assert status == 0
     assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")
+
+
+def test_syscalls_filtered():
+    child = ptk.spawn(["/bin/cat", "/nonexistent/file"])
+    seen = [(sc.name, sc.args["filename"]["str"], sc.ret, sc.errno)
+            for sc in child.syscalls(filter="openat")]
+    assert {name for name, *_ in seen} == {"openat"}
+    assert ("openat", "/nonexistent/file", -1, "ENOENT") in seen
+    assert child.exit_code == 1
+    with pytest.raises(ptk.Error, match="no_such_syscall"):
+        next(ptk.spawn(["/bin/true"]).syscalls(filter="no_such_syscall"))
