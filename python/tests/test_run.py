@@ -176,3 +176,12 @@ def test_ctrl_c_lets_every_process_go_and_raises_keyboard_interrupt(bits, counte
     status, rest = child.finish("yz")  # let go with its breakpoint out
     assert status == 0
     assert out + rest == plain_output([tracee("attach_counter", bits)], "yz")
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_follow_forks(follow):
+    pids = set()
+    run = ptk.Run([tracee("forker"), "fork"], follow_forks=follow)
+    run.on_syscall(lambda sc: pids.add(sc.pid))
+    assert run.run() == 0  # the child exited 5, as forker expects
+    assert len(pids) == (2 if follow else 1)
