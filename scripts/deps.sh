@@ -17,6 +17,7 @@ PTK_DEB_PACKAGES=(
   gcc-multilib g++-multilib clang clang-format libclang-rt-14-dev
   strace gdb ltrace jq procps util-linux bsdutils file binutils
   scdoc man-db zsh fish
+  pybind11-dev python3-dev python3-pytest python3-ptrace
 )
 
 # The VM lane's packages besides qemu: busybox-static is the initramfs's userland (and its cpio,

@@ -3,10 +3,11 @@
 #
 #   1. deps.sh (installs what is missing; silent otherwise)
 #   2. clang-format check of every C/C++ source
-#   3. the `ci` preset (RelWithDebInfo, -Werror) with GCC: configure, build, ctest; then the
-#      fault trials, scripts/torture.py, with small counts; then scripts/install-test.sh: the
-#      tree installed into a temporary prefix, a find_package(ptk) and a pkg-config program
-#      built against it and run, and the .deb built by cpack and its contents checked
+#   3. the `ci` preset (RelWithDebInfo, -Werror) with GCC: configure, build, ctest (the Python
+#      module's pytest files among them: python.test_*); then the fault trials,
+#      scripts/torture.py, with small counts; then scripts/install-test.sh: the tree installed
+#      into a temporary prefix, a find_package(ptk) and a pkg-config program built against it
+#      and run, and the .deb built by cpack and its contents checked
 #   4. the `asan` preset (Debug, ASan+UBSan, -Werror) with Clang: configure, build, ctest
 #   5. fuzz: scripts/fuzz.sh 60 (the parsers' libFuzzer targets, 60 s each from tests/fuzz/corpus)
 #   6. VM: the tests this host skipped for a capability it lacks (32-bit x86 programs,
@@ -160,7 +161,7 @@ stage "dependencies"
 ./scripts/deps.sh || fail "dependencies (scripts/deps.sh)"
 
 stage "format check (clang-format --dry-run --Werror)"
-dirs=(include src tests examples bench tools)
+dirs=(include src tests examples bench tools python)
 sources=()
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   mapfile -t sources < <(git ls-files -co --exclude-standard -- "${dirs[@]}" |
