@@ -112,7 +112,7 @@ int Run::run() {
   ran_ = true;
   engine::EngineOptions eo;
   eo.command = argv_;
-  eo.pid = attach_pid_;
+  if (attach_pid_ != 0) eo.pids.push_back(attach_pid_);
   eo.follow_forks = follow_forks_;
   eo.stop = &stop_;
   eo.report = [this](const Error& e) { problems_.push_back(e.message()); };
