@@ -5,7 +5,7 @@
 # it installs, runs `apt-get update` once and installs without recommends; apt's output goes
 # to a log file that is shown only if something fails. Needs root only when something is
 # missing. Run it (`scripts/deps.sh`) or source it and call `ptk_deps`.
-# README.md ("Dependencies") says why each package is needed.
+# docs/development.md ("Dependencies") says why each package is needed.
 #
 # The VM test lane (scripts/vm-test.sh) needs more, installed only when that lane runs: it
 # calls `ptk_vm_deps QEMU_PACKAGE` (the qemu package of the guest's architecture).

@@ -20,7 +20,7 @@ SessionOptions StepRun::session_options(const StepRunOptions& o) {
   so.follow_forks = false;
   so.follow_threads = true;
   // Each step is a stop: waking an idle CPU for each one costs more than the step itself,
-  // so the default policy polls briefly first (README, "Waiting for stops").
+  // so the default policy polls briefly first (docs/trace.md, "Waiting for stops").
   so.wait_policy = default_wait_policy();
   if (o.spin_us >= 0) so.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
   so.wait_policy.interrupt = o.stop;

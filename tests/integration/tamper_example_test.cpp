@@ -49,7 +49,7 @@ TEST(TamperExample, Ex4PassesOnTheExitStatus) {
   EXPECT_TRUE(contains(r.err, "yrotcerid ro elif hcus oN")) << r.err;
 }
 
-// The README's one-liner: the same effect without writing C++.
+// The one-liner of docs/trace.md and ptk-trace(1): the same effect without writing C++.
 TEST(TamperExample, TheSameAsOneRewriteRule) {
   ListedDir d;
   CommandResult r = run_command({PTK_CLI, "trace", "-o", "/dev/null", "--rewrite",
