@@ -124,6 +124,7 @@ void Tracer::on_entry(const Event& ev) {
   sc.spec = find_syscall(stop.arch, stop.nr);
   sc.raw_args = stop.args;
   sc.ip = stop.ip;
+  sc.sp = stop.sp;
   sc.entry_ns = now_ns();
   sc.entry_stime_ns = ev.stime_ns;
   if (reported && !options_.paths.empty() &&

@@ -22,9 +22,9 @@ struct DecodedSyscall {
   std::int64_t nr = -1;
   const SyscallSpec* spec = nullptr;  // nullptr for a number the ABI does not define
   std::array<std::uint64_t, 6> raw_args{};
-  std::uint64_t ip = 0;
-  std::string ret_comm;  // -Y: the command name of a returned pid  // the instruction after the
-                         // syscall instruction (strace -i)
+  std::uint64_t ip = 0;  // the instruction after the syscall instruction (strace -i)
+  std::uint64_t sp = 0;  // the stack pointer at the stop (sigreturn's frame is there)
+  std::string ret_comm;  // -Y: the command name of a returned pid
 
   TokenList args;                   // the arguments, each introduced by a Tok::Arg
   std::size_t entry_tokens = 0;     // tokens decoded at entry: the part an unfinished line shows

@@ -1,7 +1,4 @@
 // Signal dispositions, masks, alternate stacks and sigreturn, as strace prints them.
-#include <sys/ptrace.h>
-#include <sys/user.h>
-
 #include <cstdint>
 #include <cstring>
 
@@ -75,10 +72,9 @@ struct OldSigaction32 {
 };
 
 std::uint64_t stack_pointer(DecodeCtx& ctx) {
-  // The decoder runs on the tracer thread while the tracee sits in its syscall-entry stop.
-  user_regs_struct regs{};
-  if (::ptrace(PTRACE_GETREGS, ctx.syscall().tid, nullptr, &regs) != 0) return 0;
-  return ctx.word_size() == 4 ? static_cast<std::uint32_t>(regs.rsp) : regs.rsp;
+  // From the syscall stop (PTRACE_GET_SYSCALL_INFO's stack_pointer): decoders read no registers.
+  std::uint64_t sp = ctx.syscall().sp;
+  return ctx.word_size() == 4 ? static_cast<std::uint32_t>(sp) : sp;
 }
 
 }  // namespace
