@@ -21,8 +21,8 @@ namespace ptk::cli {
 // "0x401000 <_start+0>  b8 01 00 00 00        movl $1, %eax", columns aligned.
 class StepPrinter {
  public:
-  StepPrinter(Session& session, debug::LiveSymbols& symbols, debug::AsmSyntax syntax, std::FILE* out,
-              bool source_lines, Palette palette)
+  StepPrinter(Session& session, debug::LiveSymbols& symbols, debug::AsmSyntax syntax,
+              std::FILE* out, bool source_lines, Palette palette)
       : session_(session),
         symbols_(symbols),
         disasm_(syntax),
