@@ -24,12 +24,12 @@
 #include "ptk/engine/trace_controls.h"
 #include "ptk/engine/trace_job.h"
 #include "ptk/sys/escape.h"
+#include "ptk/sys/io_dumps.h"
 #include "ptk/sys/seccomp.h"
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_args.h"
 #include "trace/trace_break.h"
-#include "trace/trace_dump.h"
 #include "trace/trace_json.h"
 #include "trace/trace_live.h"
 #include "trace/trace_options.h"
@@ -280,13 +280,13 @@ int run_trace(TraceOptions& o) {
     sinks.add(&perfetto);
   }
   // -e read=/write=: the data dumped after the line, before -k's stack (as strace).
-  std::unique_ptr<IoDumps> dumps;
+  std::unique_ptr<sys::IoDumps> dumps;
   if (o.read_fds || o.write_fds) {
-    auto reads = FdSet::parse(o.read_fds.value_or("none"));
+    auto reads = sys::FdSet::parse(o.read_fds.value_or("none"));
     if (!reads.ok()) return fail("trace", reads.error(), kExitUsage);
-    auto writes = FdSet::parse(o.write_fds.value_or("none"));
+    auto writes = sys::FdSet::parse(o.write_fds.value_or("none"));
     if (!writes.ok()) return fail("trace", writes.error(), kExitUsage);
-    dumps = std::make_unique<IoDumps>(std::move(*reads), std::move(*writes));
+    dumps = std::make_unique<sys::IoDumps>(std::move(*reads), std::move(*writes));
     to.hooks.push_back(dumps.get());
     text.add_after_syscall(
         [d = dumps.get()](pid_t tid, std::string& lines) { d->take_lines(tid, lines); });

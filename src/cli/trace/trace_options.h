@@ -119,7 +119,7 @@ struct TraceOptions {
   std::optional<sys::SyscallFilter> raw_set;      // -e raw=: arguments undecoded
   std::optional<sys::SyscallFilter> verbose_set;  // -e verbose=: structures in full
   std::optional<sys::SyscallFilter> abbrev_set;   // -e abbrev=: the calls abbreviated (not -v)
-  std::optional<std::string> read_fds;            // -e read=SET (trace_dump.h)
+  std::optional<std::string> read_fds;            // -e read=SET (ptk/sys/io_dumps.h)
   std::optional<std::string> write_fds;           // -e write=SET
   std::bitset<65> signals;                        // -e signal=
   unsigned status = kStatusAll;                   // -e status=

@@ -15,7 +15,7 @@
 #include "ptk/base/result.h"
 #include "ptk/sys/tracer.h"
 
-namespace ptk::cli {
+namespace ptk::sys {
 
 // A set of descriptors as strace's -e read=/write= take it: "all", "3,5", "!1", "none".
 class FdSet {
@@ -30,14 +30,14 @@ class FdSet {
   bool negated_ = false;
 };
 
-struct IoCall;  // which argument holds a call's data, and how (trace_dump.cpp)
+struct IoCall;  // which argument holds a call's data, and how (io_dumps.cpp)
 
-class IoDumps final : public sys::SyscallHook {
+class IoDumps final : public SyscallHook {
  public:
   IoDumps(FdSet reads, FdSet writes) : reads_(std::move(reads)), writes_(std::move(writes)) {}
 
-  void on_entry(Session&, sys::DecodedSyscall&) override {}
-  void on_exit(Session& session, sys::DecodedSyscall& sc) override;
+  void on_entry(Session&, DecodedSyscall&) override {}
+  void on_exit(Session& session, DecodedSyscall& sc) override;
 
   // Moves the thread's dump lines into `out`, joined by '\n' (empty when there are none).
   void take_lines(pid_t tid, std::string& out);
@@ -46,17 +46,17 @@ class IoDumps final : public sys::SyscallHook {
   // strace's bound on an iovec array it dumps (UIO_MAXIOV).
   static constexpr std::uint64_t kMaxIovecs = 1024;
 
-  void dump(Session& session, const sys::DecodedSyscall& sc, std::uint64_t addr, std::uint64_t len,
+  void dump(Session& session, const DecodedSyscall& sc, std::uint64_t addr, std::uint64_t len,
             std::string& out);
-  void dump_vector(Session& session, const sys::DecodedSyscall& sc, std::uint64_t iov,
+  void dump_vector(Session& session, const DecodedSyscall& sc, std::uint64_t iov,
                    std::uint64_t count, std::uint64_t total, std::string& out);
-  void dump_msghdr(Session& session, const sys::DecodedSyscall& sc, std::uint64_t msg,
+  void dump_msghdr(Session& session, const DecodedSyscall& sc, std::uint64_t msg,
                    std::uint64_t total, std::string& out);
-  void dump_mmsghdr(Session& session, const sys::DecodedSyscall& sc, std::uint64_t vec,
+  void dump_mmsghdr(Session& session, const DecodedSyscall& sc, std::uint64_t vec,
                     std::string& out);
-  void dump_call(Session& session, const sys::DecodedSyscall& sc, const IoCall& call,
+  void dump_call(Session& session, const DecodedSyscall& sc, const IoCall& call,
                  std::uint64_t total, std::string& out);
-  static bool read_word(Session& session, const sys::DecodedSyscall& sc, std::uint64_t addr,
+  static bool read_word(Session& session, const DecodedSyscall& sc, std::uint64_t addr,
                         std::size_t size, std::uint64_t& value);
 
   FdSet reads_;
@@ -70,4 +70,4 @@ class IoDumps final : public sys::SyscallHook {
 void append_hex_dump(std::string_view data, std::string& out, std::size_t first = 0,
                      std::size_t total = 0);
 
-}  // namespace ptk::cli
+}  // namespace ptk::sys

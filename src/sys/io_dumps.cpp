@@ -1,4 +1,4 @@
-#include "trace/trace_dump.h"
+#include "ptk/sys/io_dumps.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "ptk/arch/arch.h"
 
-namespace ptk::cli {
+namespace ptk::sys {
 
 // How a call carries its data (strace's dumpio(): the argument after the descriptor).
 enum class IoShape : std::uint8_t { Buffer, Vector, Msghdr, Mmsghdr };
@@ -113,7 +113,7 @@ void append_hex_dump(std::string_view data, std::string& out, std::size_t first,
   }
 }
 
-void IoDumps::dump(Session& session, const sys::DecodedSyscall& sc, std::uint64_t addr,
+void IoDumps::dump(Session& session, const DecodedSyscall& sc, std::uint64_t addr,
                    std::uint64_t len, std::string& out) {
   if (len == 0 || addr + len < addr) return;
   // In chunks, as strace reads them: what was readable is shown, then where reading stopped.
@@ -135,14 +135,14 @@ void IoDumps::dump(Session& session, const sys::DecodedSyscall& sc, std::uint64_
   }
 }
 
-bool IoDumps::read_word(Session& session, const sys::DecodedSyscall& sc, std::uint64_t addr,
+bool IoDumps::read_word(Session& session, const DecodedSyscall& sc, std::uint64_t addr,
                         std::size_t size, std::uint64_t& value) {
   value = 0;
   auto dst = std::as_writable_bytes(std::span(&value, 1)).first(size);
   return session.memory(sc.tid).read_exact(RemoteAddr(addr), dst).ok();
 }
 
-void IoDumps::dump_vector(Session& session, const sys::DecodedSyscall& sc, std::uint64_t iov,
+void IoDumps::dump_vector(Session& session, const DecodedSyscall& sc, std::uint64_t iov,
                           std::uint64_t count, std::uint64_t total, std::string& out) {
   // struct iovec is two words of the tracee's ABI: base, then length.
   std::size_t word = abi(sc.arch).word_size;
@@ -162,7 +162,7 @@ void IoDumps::dump_vector(Session& session, const sys::DecodedSyscall& sc, std::
   }
 }
 
-void IoDumps::dump_msghdr(Session& session, const sys::DecodedSyscall& sc, std::uint64_t msg,
+void IoDumps::dump_msghdr(Session& session, const DecodedSyscall& sc, std::uint64_t msg,
                           std::uint64_t total, std::string& out) {
   // struct msghdr: name, namelen (padded to a word), iov, iovlen: msg_iov is the third word.
   std::size_t word = abi(sc.arch).word_size;
@@ -174,7 +174,7 @@ void IoDumps::dump_msghdr(Session& session, const sys::DecodedSyscall& sc, std::
   dump_vector(session, sc, iov, iovlen, total, out);
 }
 
-void IoDumps::dump_mmsghdr(Session& session, const sys::DecodedSyscall& sc, std::uint64_t vec,
+void IoDumps::dump_mmsghdr(Session& session, const DecodedSyscall& sc, std::uint64_t vec,
                            std::string& out) {
   // struct mmsghdr: a msghdr (seven words) then the unsigned msg_len, padded to a word.
   std::size_t word = abi(sc.arch).word_size;
@@ -193,7 +193,7 @@ void IoDumps::dump_mmsghdr(Session& session, const sys::DecodedSyscall& sc, std:
   }
 }
 
-void IoDumps::dump_call(Session& session, const sys::DecodedSyscall& sc, const IoCall& call,
+void IoDumps::dump_call(Session& session, const DecodedSyscall& sc, const IoCall& call,
                         std::uint64_t total, std::string& out) {
   switch (call.shape) {
     case IoShape::Buffer:
@@ -207,7 +207,7 @@ void IoDumps::dump_call(Session& session, const sys::DecodedSyscall& sc, const I
   }
 }
 
-void IoDumps::on_exit(Session& session, sys::DecodedSyscall& sc) {
+void IoDumps::on_exit(Session& session, DecodedSyscall& sc) {
   auto fd = static_cast<std::int64_t>(static_cast<std::int32_t>(sc.raw_args[0]));
   if (fd < 0) return;
   std::string out;
@@ -233,4 +233,4 @@ void IoDumps::take_lines(pid_t tid, std::string& out) {
   lines_.erase(it);
 }
 
-}  // namespace ptk::cli
+}  // namespace ptk::sys
