@@ -10,7 +10,8 @@
 #      `c++ ... $(pkg-config --cflags --libs ptk)`, which names the function and module of each
 #      write of `printf` (seccomp stops and the unwinder: every archive and library of ptk.pc)
 #   4. `cpack -G DEB` (reusing BUILD): the package lists the tool, the headers, the archives,
-#      ptkConfig.cmake and ptk.pc under /usr, and dpkg-shlibdeps filled its Depends
+#      ptkConfig.cmake, ptk.pc, the man pages (gzipped) and the completions under /usr, and
+#      dpkg-shlibdeps filled its Depends
 # The version of the installed `ptk --version`, of the CMake package, of ptk.pc and of the .deb
 # must be the same (project(VERSION) in CMakeLists.txt sets them all).
 #
@@ -92,7 +93,9 @@ deb=${debs[0]}
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$tmp/deb.list"
 lib=./usr/$(sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$build/CMakeCache.txt")
 for f in ./usr/bin/ptk ./usr/include/ptk/tamper/hook.h "$lib/libptk_sys.a" \
-  "$lib/cmake/ptk/ptkConfig.cmake" "$lib/pkgconfig/ptk.pc" ./usr/share/doc/ptk/README.md; do
+  "$lib/cmake/ptk/ptkConfig.cmake" "$lib/pkgconfig/ptk.pc" ./usr/share/doc/ptk/README.md \
+  ./usr/share/man/man1/ptk.1.gz ./usr/share/man/man1/ptk-trace.1.gz \
+  ./usr/share/bash-completion/completions/ptk ./usr/share/zsh/vendor-completions/_ptk; do
   grep -qxF "$f" "$tmp/deb.list" || fail "$(basename "$deb") lacks $f"
 done
 if grep -v '^\./usr/' "$tmp/deb.list" | grep -qvx '\./'; then
