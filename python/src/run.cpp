@@ -114,6 +114,9 @@ int Run::run() {
   eo.command = argv_;
   if (attach_pid_ != 0) eo.pids.push_back(attach_pid_);
   eo.follow_forks = follow_forks_;
+  // Stopped before its execve: the trace starts with it, as strace's does (breakpoints are set
+  // at the new program's entry point).
+  eo.start = engine::SpawnStart::BeforeExec;
   eo.stop = &stop_;
   eo.report = [this](const Error& e) { problems_.push_back(e.message()); };
   if (!on_note_.is_none()) {
