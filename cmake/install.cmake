@@ -61,5 +61,8 @@ endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/ptk.pc.in ${PROJECT_BINARY_DIR}/ptk.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/ptk.pc DESTINATION ${PTK_PC_INSTALL_DIR})
 
+# README.md and docs/ keep their places relative to each other, so that the README's links
+# (docs/trace.md, ...) resolve in the installed copy too.
 file(GLOB PTK_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
-install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PTK_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PTK_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)

@@ -94,6 +94,7 @@ dpkg-deb -c "$deb" | awk '{print $NF}' >"$tmp/deb.list"
 lib=./usr/$(sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$build/CMakeCache.txt")
 for f in ./usr/bin/ptk ./usr/include/ptk/tamper/hook.h "$lib/libptk_sys.a" \
   "$lib/cmake/ptk/ptkConfig.cmake" "$lib/pkgconfig/ptk.pc" ./usr/share/doc/ptk/README.md \
+  ./usr/share/doc/ptk/docs/trace.md \
   ./usr/share/man/man1/ptk.1.gz ./usr/share/man/man1/ptk-trace.1.gz \
   ./usr/share/bash-completion/completions/ptk ./usr/share/zsh/vendor-completions/_ptk; do
   grep -qxF "$f" "$tmp/deb.list" || fail "$(basename "$deb") lacks $f"
