@@ -38,6 +38,9 @@ class TraceSink {
   // its failed execve was the last syscall reported, and the child is gone.
   virtual void exec_failed(const Event& /*ev*/) {}
   virtual void thread_start(const Event& /*ev*/) {}
+  // Events of the trace were dropped before reaching the sink (the eBPF backend's ring buffer
+  // was full): `count` of them, between the previous sink call and the next.
+  virtual void lost(std::uint64_t /*count*/) {}
   // Around the tracer's wait for the next stop. In between, the tracer touches neither the
   // sinks nor the decoded syscalls, so another thread may read them (ptk trace writes out its
   // output then, see src/cli/trace/trace_live.h).
