@@ -61,6 +61,9 @@ struct ptk_ev_syscall {
 
 /* ptk_ev_chunk.flags */
 #define PTK_CHUNK_FAULT 0x1 /* the byte after the chunk could not be read */
+/* Not memory: the thread's user stack as return addresses (__u64 each, innermost first) at the
+ * syscall's entry, for -k; addr is 0. */
+#define PTK_CHUNK_USER_STACK 0x2
 
 /* Bytes of user memory at `addr`, as they were when captured. A read of addresses no chunk
  * of the event covers fails, as a read of unmapped memory does. */
