@@ -60,12 +60,14 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
   ptk_trace* skel = impl.skel;
   skel->rodata->follow_forks = options.follow_forks ? 1 : 0;
   skel->rodata->user_stacks = options.user_stacks ? 1 : 0;
+  std::size_t ring = ring_size(options.ring_bytes);
+  // The consumer is woken once an eighth of the ring waits (and polls every few ms anyway).
+  skel->rodata->wake_bytes = ring / 8;
   int cpus = libbpf_num_possible_cpus();
   if (cpus <= 0) return Error::from_errno(-cpus, "eBPF tracing: counting the CPUs");
   int err = bpf_map__set_max_entries(skel->maps.scratch, static_cast<unsigned>(cpus));
   if (err == 0) {
-    err = bpf_map__set_max_entries(skel->maps.events,
-                                   static_cast<unsigned>(ring_size(options.ring_bytes)));
+    err = bpf_map__set_max_entries(skel->maps.events, static_cast<unsigned>(ring));
   }
   if (err != 0) return load_error(-err, log);
   impl.follow_forks = options.follow_forks;

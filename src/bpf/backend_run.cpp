@@ -19,7 +19,8 @@ namespace ptk::bpf {
 
 namespace {
 
-constexpr int kPollMs = 100;
+// The program wakes the consumer only for bursts and rare records: the timeout paces the rest.
+constexpr int kPollMs = 10;
 constexpr auto kSweepEvery = std::chrono::seconds(1);
 
 std::uint64_t monotonic_ns() {

@@ -62,6 +62,7 @@ struct {
 /* Set by the user side before loading. */
 const volatile int follow_forks = 0;
 const volatile int user_stacks = 0;
+const volatile __u64 wake_bytes = 1 << 20;
 
 /* Read by the user side through the skeleton's mapping of .bss. */
 __s64 live_threads = 0;          /* entries of `traced` */
@@ -77,8 +78,15 @@ static __always_inline void count_lost(void) {
   __sync_fetch_and_add(&lost[slot], 1);
 }
 
-static __always_inline void output(void* rec, __u64 size) {
-  if (bpf_ringbuf_output(&events, rec, size, 0) != 0) count_lost();
+/* Waking the consumer costs an inter-processor interrupt (in a VM, an exit to the host) per
+ * record when it keeps up, more than the rest of a syscall record: syscall records only wake it
+ * once wake_bytes are waiting; it polls with a short timeout anyway. Other records are rare
+ * and wake it at once (an exit may be the end of the trace). */
+static __always_inline void output(void* rec, __u64 size, int urgent) {
+  __u64 flags = BPF_RB_NO_WAKEUP;
+  if (urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)
+    flags = BPF_RB_FORCE_WAKEUP;
+  if (bpf_ringbuf_output(&events, rec, size, flags) != 0) count_lost();
 }
 
 static __always_inline void fill_header(struct ptk_ev_header* h, __u32 size, __u16 type, __u16 abi,

@@ -94,7 +94,7 @@ static __noinline int emit_pending_signal(struct ptk_thread* t) {
   rec.sig = t->sig;
   __builtin_memcpy(rec.siginfo, t->siginfo, PTK_KSIGINFO_SIZE);
   t->sig_pending = 0;
-  output(&rec, sizeof(rec));
+  output(&rec, sizeof(rec), 1);
   return 0;
 }
 
@@ -144,7 +144,7 @@ static __always_inline void finish_syscall(__u16 type, __u16 abi, long nr, struc
   rec->nchunks = s->st.nchunks;
   rec->flags = s->st.flags;
   rec->pad = 0;
-  output(s->buf, size);
+  output(s->buf, size, 0);
 }
 
 SEC("tp_btf/sys_enter")
@@ -234,7 +234,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo* info, struct ta
     fill_header(&rec.h, sizeof(rec), PTK_EV_SIGNAL, 0, tid, BPF_CORE_READ(task, tgid));
     rec.sig = sig;
     fill_siginfo(rec.siginfo, sig, info);
-    output(&rec, sizeof(rec));
+    output(&rec, sizeof(rec), 1);
     return 0;
   }
   /* One at a time: a standard signal already pending is not queued again either. */
@@ -257,7 +257,7 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo* info, struct k_s
   fill_header(&rec.h, sizeof(rec), PTK_EV_SIGNAL, 0, tid, current_pid());
   rec.sig = sig;
   if ((unsigned long)info > 1) bpf_probe_read_kernel(rec.siginfo, PTK_KSIGINFO_SIZE, info);
-  output(&rec, sizeof(rec));
+  output(&rec, sizeof(rec), 1);
   return 0;
 }
 
@@ -276,7 +276,7 @@ int BPF_PROG(on_fork, struct task_struct* parent, struct task_struct* child) {
   rec.child_tid = child_tid;
   rec.child_pid = BPF_CORE_READ(child, tgid);
   rec.flags = rec.child_pid == pid ? PTK_FORK_THREAD : 0;
-  output(&rec, sizeof(rec));
+  output(&rec, sizeof(rec), 1);
   return 0;
 }
 
@@ -299,7 +299,7 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   struct ptk_ev_exec rec = {};
   fill_header(&rec.h, sizeof(rec), PTK_EV_EXEC, 0, tid, BPF_CORE_READ(p, tgid));
   rec.old_tid = old_tid;
-  output(&rec, sizeof(rec));
+  output(&rec, sizeof(rec), 1);
   return 0;
 }
 
@@ -312,7 +312,7 @@ int BPF_PROG(on_exit, struct task_struct* p) {
   rec.status = BPF_CORE_READ(p, exit_code);
   /* do_exit has already counted this thread out of signal->live. */
   if (BPF_CORE_READ(p, signal, live.counter) == 0) rec.flags = PTK_EXIT_GROUP_DEAD;
-  output(&rec, sizeof(rec));
+  output(&rec, sizeof(rec), 1);
   if (bpf_map_delete_elem(&traced, &tid) == 0) __sync_fetch_and_sub(&live_threads, 1);
   return 0;
 }
