@@ -1,9 +1,13 @@
 // The eBPF backend's syscall records: registers, the chunks of user memory the plans ask for,
 // the kernel-side filter, loss accounting, and attach errors.
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bpf_test_util.h"
 
@@ -141,6 +145,56 @@ TEST(BpfSyscalls, AttachingToAMissingPidIsOneClearError) {
   EXPECT_EQ(ok.error().kind(), ptk::ErrorKind::NoSuchProcess);
   EXPECT_EQ(ok.error().message(), "attaching to 1073741808: No such process");
   EXPECT_EQ(backend.value()->live_threads(), 0);
+}
+
+}  // namespace
+}  // namespace ptk_bpf_test
+
+namespace ptk_bpf_test {
+namespace {
+
+TEST(BpfSyscalls, AttachTracesARunningProcessFromItsNextSyscall) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    char c;
+    ::close(go[1]);
+    if (::read(go[0], &c, 1) != 1) _exit(1);
+    ::syscall(SYS_getpid);
+    _exit(9);
+  }
+  ::close(go[0]);
+  auto backend = ptk::bpf::Backend::open(with_plans(plans));
+  ASSERT_TRUE(backend.ok()) << backend.error().message();
+  ASSERT_TRUE(backend.value()->attach({child}).ok());
+  ASSERT_EQ(::write(go[1], "g", 1), 1);
+  ::close(go[1]);
+  std::vector<Record> records;
+  std::atomic<bool> stop{false};
+  auto result = backend.value()->run(
+      [&](std::span<const std::byte> bytes) { records.push_back(parse(bytes)); }, stop);
+  ASSERT_TRUE(result.ok()) << result.error().message();
+  EXPECT_FALSE(result->status.has_value());  // not ptk's child: the caller reaps it
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 9);
+  // The read it was blocked in had no recorded entry: its exit is not reported.
+  std::vector<std::pair<int, long>> seen;
+  for (const Record& r : records) {
+    EXPECT_EQ(r.h.tid, static_cast<std::uint32_t>(child));
+    if (r.h.type == PTK_EV_SYSCALL_ENTRY || r.h.type == PTK_EV_SYSCALL_EXIT) {
+      seen.emplace_back(r.h.type, r.sc.nr);
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<int, long>>{{PTK_EV_SYSCALL_ENTRY, kGetpid},
+                                                     {PTK_EV_SYSCALL_EXIT, kGetpid},
+                                                     {PTK_EV_SYSCALL_ENTRY, kExitGroup}}));
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back().h.type, PTK_EV_EXIT);
+  EXPECT_EQ(records.back().exit.status, 9 << 8);
 }
 
 }  // namespace
