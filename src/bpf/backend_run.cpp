@@ -75,6 +75,7 @@ Result<RunResult> Backend::run(const RecordCallback& on_record, const std::atomi
   (void)on_record;
   (void)stop;
   (void)reap;
+  (void)report_loss;
   return Error(ErrorKind::Unsupported, "eBPF tracing");
 #else
   Impl& impl = *impl_;
