@@ -1,9 +1,10 @@
 // ptk_bpf_drain: runs a command under the eBPF backend with the real capture plans and throws
 // the records away, to measure what tracing costs the command (bench/bpf_bench.sh).
 //
-//   ptk_bpf_drain [-n] [-e EXPR] [-f] [-r RING_BYTES] [-s STRSIZE] CMD [ARG...]
+//   ptk_bpf_drain [-n] [-e EXPR] [-f] [-h] [-r RING_BYTES] [-s STRSIZE] CMD [ARG...]
 //
-// -n runs the command untraced, timed the same way (fork, execve, wait), for the ratio.
+// -n runs the command untraced, timed the same way (fork, execve, wait), for the ratio; -h asks
+// for function hooks (BackendOptions::function_hooks).
 // Prints one line to stderr: wall seconds, records, bytes, records lost. Exits with the
 // command's exit code (128+N when killed by signal N).
 #include <fmt/format.h>
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   ptk::sys::DecodeOptions decode;
   int opt;
   bool native = false;
-  while ((opt = ::getopt(argc, argv, "+ne:fr:s:")) != -1) {
+  while ((opt = ::getopt(argc, argv, "+ne:fhr:s:")) != -1) {
     switch (opt) {
       case 'n':
         native = true;
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
         break;
       case 'f':
         options.follow_forks = true;
+        break;
+      case 'h':
+        options.function_hooks = true;
         break;
       case 'r':
         options.ring_bytes = std::strtoull(optarg, nullptr, 0);
@@ -109,8 +113,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "ptk_bpf_drain: {}\n", result.error().message());
     return 1;
   }
-  fmt::print(stderr, "bpf_drain: {:.3f} s, {} records, {} bytes, {} lost\n", seconds, records,
-             bytes, result->lost);
+  fmt::print(stderr, "bpf_drain: {:.3f} s, {} records, {} bytes, {} lost ({})\n", seconds, records,
+             bytes, result->lost,
+             backend.value()->uses_function_hooks() ? "function hooks" : "tracepoints");
   int status = result->status.value_or(0);
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }

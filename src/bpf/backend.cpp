@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hooks.h"
 #include "impl.h"
 #include "prog/thread.h"
 
@@ -72,6 +73,13 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
   if (err != 0) return load_error(-err, log);
   impl.follow_forks = options.follow_forks;
   impl.lost_slots = std::min(static_cast<unsigned>(cpus), 256u);
+  std::vector<HookTarget> hooks;
+  if (options.function_hooks) hooks = hook_targets(options.plans);
+  if (!hooks.empty()) {
+    // Loaded all the same: they take over when the hooks cannot be loaded.
+    bpf_program__set_autoattach(skel->progs.on_sys_enter, false);
+    bpf_program__set_autoattach(skel->progs.on_sys_exit, false);
+  }
   err = ptk_trace__load(skel);
   if (err != 0) return load_error(-err, log);
   impl.traced_fd = bpf_map__fd(skel->maps.traced);
@@ -87,6 +95,14 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
     if (bpf_map_update_elem(plans_fd, &i, &options.plans[i], BPF_ANY) != 0) {
       return Error::from_errno(errno, "eBPF tracing: writing the capture plans");
     }
+  }
+  if (!hooks.empty() && !load_hooks(impl, hooks, options)) {
+    // Some kernels refuse fentry programs (EPERM here on 6.18 in a VM): the tracepoints then.
+    destroy_hooks(impl);
+    skel->links.on_sys_enter = bpf_program__attach(skel->progs.on_sys_enter);
+    if (skel->links.on_sys_enter == nullptr) return load_error(errno, log);
+    skel->links.on_sys_exit = bpf_program__attach(skel->progs.on_sys_exit);
+    if (skel->links.on_sys_exit == nullptr) return load_error(errno, log);
   }
   err = ptk_trace__attach(skel);
   if (err != 0) return load_error(-err, log);
@@ -114,11 +130,13 @@ Result<std::unique_ptr<Backend>> Backend::open(const BackendOptions& options) {
 }
 
 int Backend::exec_error() const { return impl_->exec_errno; }
+bool Backend::uses_function_hooks() const { return !impl_->hooks.empty(); }
 std::int64_t Backend::live_threads() const { return impl_->live(); }
 
 Backend::Impl::~Impl() {
 #ifdef PTK_BPF_HAVE_PROGRAM
   ring_buffer__free(ring);
+  destroy_hooks(*this);
   ptk_trace__destroy(skel);  // detaches every program and closes the maps
 #endif
 }

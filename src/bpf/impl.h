@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ptk/base/result.h"
 #include "ptk/bpf/backend.h"
 
 struct ptk_trace;
+struct ptk_fentry;
 struct ring_buffer;
 
 namespace ptk::bpf {
@@ -29,6 +31,7 @@ struct Backend::Impl {
   std::uint64_t lost_total() const;
 
   ptk_trace* skel = nullptr;
+  std::vector<ptk_fentry*> hooks;  // function hooks replacing the syscall tracepoints (hooks.h)
   ring_buffer* ring = nullptr;
   int traced_fd = -1;
   bool follow_forks = false;

@@ -91,18 +91,25 @@ TEST(BpfSyscalls, OnlyPlansWithTraceAreReported) {
   auto plans = bare_plans(false);
   plans[kExitGroup].flags = PTK_PLAN_TRACE;
   plans[kExecve].flags = PTK_PLAN_TRACE;
-  auto run = trace_command({tracee("exit_with"), "exit", "4"}, with_plans(plans));
-  std::vector<long> seen;
-  for (const Record& r : run.records) {
-    if (r.h.type == PTK_EV_SYSCALL_ENTRY || r.h.type == PTK_EV_SYSCALL_EXIT)
-      seen.push_back(r.sc.nr);
+  // The same with function hooks on these two syscalls, or with the tracepoints they fall back
+  // to where the kernel refuses fentry programs.
+  for (bool hooks : {false, true}) {
+    SCOPED_TRACE(hooks ? "function hooks asked for" : "tracepoints");
+    BackendOptions options = with_plans(plans);
+    options.function_hooks = hooks;
+    auto run = trace_command({tracee("exit_with"), "exit", "4"}, options);
+    std::vector<long> seen;
+    for (const Record& r : run.records) {
+      if (r.h.type == PTK_EV_SYSCALL_ENTRY || r.h.type == PTK_EV_SYSCALL_EXIT)
+        seen.push_back(r.sc.nr);
+    }
+    // execve's entry and exit, exit_group's entry (it does not return).
+    EXPECT_EQ(seen, (std::vector<long>{kExecve, kExecve, kExitGroup}));
+    auto exits = run.of(PTK_EV_EXIT);
+    ASSERT_EQ(exits.size(), 1u);
+    EXPECT_EQ(exits[0]->exit.status, 4 << 8);
+    EXPECT_EQ(exits[0]->exit.flags, static_cast<std::uint32_t>(PTK_EXIT_GROUP_DEAD));
   }
-  // execve's entry and exit, exit_group's entry (it does not return).
-  EXPECT_EQ(seen, (std::vector<long>{kExecve, kExecve, kExitGroup}));
-  auto exits = run.of(PTK_EV_EXIT);
-  ASSERT_EQ(exits.size(), 1u);
-  EXPECT_EQ(exits[0]->exit.status, 4 << 8);
-  EXPECT_EQ(exits[0]->exit.flags, static_cast<std::uint32_t>(PTK_EXIT_GROUP_DEAD));
 }
 
 TEST(BpfSyscalls, FullRingCountsLostRecordsAndSaysWhere) {

@@ -36,6 +36,12 @@ struct BackendOptions {
   bool follow_forks = false;
   // A PTK_CHUNK_USER_STACK chunk in every syscall entry record (strace -k).
   bool user_stacks = false;
+  // When the plans report only a few syscalls (at most 8 kernel functions, nothing past the
+  // table), record them from fentry/fexit hooks on their functions instead of the raw syscall
+  // tracepoints, so that the others cost nothing; the tracepoints when the kernel refuses the
+  // hooks. Then an ignored signal kept for the thread's next syscall (a SIGCHLD) waits for its
+  // next reported one. Off by default: not yet proven on a kernel that allows fentry.
+  bool function_hooks = false;
   // Plans indexed abi * PTK_PLAN_NR_MAX + nr, at most PTK_PLAN_ABIS * PTK_PLAN_NR_MAX of them;
   // syscalls past the end have no plan and are not reported.
   std::span<const ptk_cap_plan> plans;
@@ -84,6 +90,8 @@ class Backend {
 
   // Threads traced now.
   std::int64_t live_threads() const;
+  // Whether syscalls come from function hooks (BackendOptions::function_hooks) this time.
+  bool uses_function_hooks() const;
 
   struct Impl;
 

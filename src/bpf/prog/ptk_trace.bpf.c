@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ptk's trace program: the raw events of raw_event.h for the threads in the `traced` map,
- * without stopping them. Syscalls come from the BTF-typed sys_enter/sys_exit tracepoints, with
- * user memory copied as each syscall's capture plan says (capture.bpf.h); forks, execs, exits
- * and signals from the scheduler's and the signal code's tracepoints.
+ * without stopping them. Syscalls come from the BTF-typed sys_enter/sys_exit tracepoints (or,
+ * for a few syscalls, from ptk_fentry.bpf.c's programs on their functions), with user memory
+ * copied as each syscall's capture plan says (syscall.bpf.h, capture.bpf.h); forks, execs,
+ * exits and signals from the scheduler's and the signal code's tracepoints.
  */
 #include "vmlinux.h"
 
@@ -10,191 +11,17 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
-#include "capture.bpf.h"
-#include "maps.bpf.h"
+#include "syscall.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define PTK_SIGKILL 9
-#define PTK_SI_USER 0
-#define PTK_SI_KERNEL 0x80
-#define PTK_TS_COMPAT 0x0002      /* x86 thread_info.status: in a 32-bit syscall */
-#define PTK_SIGNAL_DELIVERED 0    /* signal_generate's result: TRACE_SIGNAL_DELIVERED */
-#define PTK_SIGNAL_IGNORED 1      /* TRACE_SIGNAL_IGNORED */
-#define PTK_SIGNAL_GROUP_EXIT 0x4 /* signal_struct.flags: the group is exiting */
-#define PTK_STACK_BYTES (127 * 8) /* -k: the innermost 127 return addresses */
-
-static __always_inline __u32 current_tid(void) { return (__u32)bpf_get_current_pid_tgid(); }
-static __always_inline __u32 current_pid(void) { return bpf_get_current_pid_tgid() >> 32; }
-
-/* The ABI of the syscall the current thread is in. */
-static __always_inline __u16 current_abi(struct task_struct* task) {
-#if defined(__TARGET_ARCH_x86)
-  /* in_ia32_syscall(): the 32-bit entry paths set TS_COMPAT until the syscall returns. */
-  if (bpf_core_field_exists(task->thread_info.status) &&
-      (BPF_CORE_READ(task, thread_info.status) & PTK_TS_COMPAT))
-    return PTK_ABI_I386;
-  return PTK_ABI_X86_64;
-#else
-  return PTK_ABI_AARCH64;
-#endif
-}
-
-static __always_inline void read_args(struct pt_regs* regs, __u16 abi, __u64* args) {
-#if defined(__TARGET_ARCH_x86)
-  if (abi == PTK_ABI_I386) {
-    args[0] = (__u32)regs->bx;
-    args[1] = (__u32)regs->cx;
-    args[2] = (__u32)regs->dx;
-    args[3] = (__u32)regs->si;
-    args[4] = (__u32)regs->di;
-    args[5] = (__u32)regs->bp;
-    return;
-  }
-  args[0] = regs->di;
-  args[1] = regs->si;
-  args[2] = regs->dx;
-  args[3] = regs->r10;
-  args[4] = regs->r8;
-  args[5] = regs->r9;
-#else
-  /* At sys_enter x0 still holds the first argument (orig_x0 keeps it for restarts). */
-  for (int i = 0; i < 6; i++) args[i] = regs->regs[i];
-#endif
-}
-
-static __always_inline __u64 regs_ip(struct pt_regs* regs) {
-#if defined(__TARGET_ARCH_x86)
-  return regs->ip;
-#else
-  return regs->pc;
-#endif
-}
-
-/* execve or execveat of the native ABI (a spawned command is ptk's child, native). */
-static __always_inline int is_execve(long nr) {
-#if defined(__TARGET_ARCH_x86)
-  return nr == 59 || nr == 322;
-#else
-  return nr == 221 || nr == 281;
-#endif
-}
-
-static __always_inline const struct ptk_cap_plan* plan_of(__u16 abi, long nr) {
-  if (nr < 0) return 0; /* a syscall a seccomp filter or tracer skipped */
-  __u32 index = abi * PTK_PLAN_NR_MAX + (nr < PTK_PLAN_NR_MAX ? nr : PTK_PLAN_NR_MAX - 1);
-  return bpf_map_lookup_elem(&plans, &index);
-}
-
-/* The signal a ptrace tracer would have seen but the kernel discarded (on_signal_generate),
- * as a PTK_EV_SIGNAL record. */
-static __noinline int emit_pending_signal(struct ptk_thread* t) {
-  struct ptk_ev_signal rec = {};
-  fill_header(&rec.h, sizeof(rec), PTK_EV_SIGNAL, 0, current_tid(), current_pid());
-  rec.sig = t->sig;
-  __builtin_memcpy(rec.siginfo, t->siginfo, PTK_KSIGINFO_SIZE);
-  t->sig_pending = 0;
-  output(&rec, sizeof(rec), 1);
-  return 0;
-}
-
-/* Starts a syscall record in the scratch area; the items append their chunks. */
-static __always_inline struct ptk_scratch* begin_syscall(__u16 abi, long nr, const __u64* args,
-                                                         __s64 ret, int at_exit) {
-  struct ptk_scratch* s = get_scratch();
-  if (!s) return 0;
-  s->st.off = sizeof(struct ptk_ev_syscall);
-  s->st.nchunks = 0;
-  s->st.flags = 0;
-  s->st.ws = abi == PTK_ABI_I386 ? 4 : 8;
-  s->st.at_exit = at_exit;
-  s->st.ret = ret;
-  for (int i = 0; i < 6; i++) s->st.args[i] = args[i];
-  return s;
-}
-
-static __always_inline void run_items(const struct ptk_cap_plan* plan, __u8 when) {
-  for (int i = 0; i < PTK_PLAN_MAX_ITEMS; i++) {
-    if (i >= plan->nitems) break;
-    if (plan->items[i].when & when) run_item(&plan->items[i]);
-  }
-}
-
-static __always_inline void add_user_stack(void* ctx) {
-  struct ptk_scratch* s = get_scratch();
-  if (!s || room(s) < PTK_STACK_BYTES) return;
-  __u32 at = PTK_OFF(s->st.off + PTK_CHUNK_HDR);
-  long n = bpf_get_stack(ctx, s->buf + at, PTK_STACK_BYTES, BPF_F_USER_STACK);
-  if (n > 0 && n <= PTK_STACK_BYTES) close_chunk(s, 0, n, PTK_CHUNK_USER_STACK);
-}
-
-/* Fills the record's fixed part and sends it. */
-static __always_inline void finish_syscall(__u16 type, __u16 abi, long nr, struct pt_regs* regs) {
-  struct ptk_scratch* s = get_scratch();
-  if (!s) return;
-  struct ptk_ev_syscall* rec = (void*)s->buf;
-  __u32 size = s->st.off;
-  if (size > PTK_EV_MAX_SIZE) size = PTK_EV_MAX_SIZE;
-  fill_header(&rec->h, size, type, abi, current_tid(), current_pid());
-  rec->nr = nr;
-  for (int i = 0; i < 6; i++) rec->args[i] = s->st.args[i];
-  rec->ret = s->st.ret;
-  rec->ip = regs_ip(regs);
-  rec->sp = regs->sp;
-  rec->nchunks = s->st.nchunks;
-  rec->flags = s->st.flags;
-  rec->pad = 0;
-  output(s->buf, size, 0);
-}
-
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs* regs, long nr) {
-  __u32 tid = current_tid();
-  struct ptk_thread* t = bpf_map_lookup_elem(&traced, &tid);
-  if (!t) return 0;
-  if (t->flags & PTK_THREAD_WAIT_EXEC) {
-    if (!is_execve(nr)) return 0;
-    t->flags &= ~PTK_THREAD_WAIT_EXEC;
-  }
-  if (t->sig_pending) emit_pending_signal(t);
-  t->in_call = 0;
-  struct task_struct* task = bpf_get_current_task_btf();
-  __u16 abi = current_abi(task);
-  const struct ptk_cap_plan* plan = plan_of(abi, nr);
-  if (!plan || !(plan->flags & PTK_PLAN_TRACE)) return 0;
-
-  __u64 args[6];
-  read_args(regs, abi, args);
-  t->nr = nr;
-  for (int i = 0; i < 6; i++) t->args[i] = args[i];
-  t->abi = abi;
-  t->in_call = 1;
-
-  if (!begin_syscall(abi, nr, args, 0, 0)) return 0;
-  run_items(plan, PTK_AT_ENTRY);
-  if (user_stacks) add_user_stack(ctx);
-  finish_syscall(PTK_EV_SYSCALL_ENTRY, abi, nr, regs);
-  return 0;
+  return handle_enter(ctx, regs, nr, PTK_ABI_CURRENT);
 }
 
 SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) {
-  __u32 tid = current_tid();
-  struct ptk_thread* t = bpf_map_lookup_elem(&traced, &tid);
-  if (!t) return 0;
-  if (t->in_call) {
-    t->in_call = 0;
-    __u16 abi = t->abi;
-    long nr = t->nr;
-    const struct ptk_cap_plan* plan = plan_of(abi, nr);
-    if (plan && begin_syscall(abi, nr, t->args, ret, 1)) {
-      run_items(plan, PTK_AT_EXIT);
-      finish_syscall(PTK_EV_SYSCALL_EXIT, abi, nr, regs);
-    }
-  }
-  if (t->sig_pending) emit_pending_signal(t);
-  return 0;
-}
+int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) { return handle_exit(ctx, regs, ret); }
 
 /* The siginfo a signal_generate tracepoint passes, as the thread's handler would get it. */
 static __always_inline void fill_siginfo(__u8* out, int sig, struct kernel_siginfo* info) {
@@ -286,6 +113,8 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   __u32 old_tid = old_pid;
   struct ptk_thread* t = bpf_map_lookup_elem(&traced, &old_tid);
   if (!t) return 0;
+  /* With syscall hooks only on a few syscalls' functions, execve's entry may not be seen. */
+  t->flags &= ~PTK_THREAD_WAIT_EXEC;
   if (old_tid != tid) {
     /* A non-leader exec: the thread now has the leader's tid (the leader's own entry went
      * with its exit); its stashed execve entry goes with it. */

@@ -1,0 +1,37 @@
+// Function hooks: the syscalls of a short -e trace= list recorded from fentry/fexit programs on
+// their kernel functions instead of the raw syscall tracepoints, which put every syscall of
+// every task on the kernel's slow path (and so cost the untraced ones too).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "impl.h"
+#include "ptk/sys/capture_abi.h"
+
+namespace ptk::bpf {
+
+struct HookTarget {
+  std::string function;  // __x64_sys_openat, __ia32_compat_sys_openat, ...
+  std::int64_t nr;
+  std::uint16_t abi;
+};
+
+// At most this many functions get hooks (each is one more program to verify and load).
+inline constexpr std::size_t kMaxHookedFunctions = 8;
+
+// The functions of the syscalls the plans report, when hooks can replace the tracepoints: few
+// syscalls, none beyond the table (the fallback plan), each with a function the kernel's BTF
+// names. Empty otherwise.
+std::vector<HookTarget> hook_targets(std::span<const ptk_cap_plan> plans);
+
+// Loads and attaches one fentry/fexit pair per target, sharing the loaded program's maps.
+Result<void> load_hooks(Backend::Impl& impl, const std::vector<HookTarget>& targets,
+                        const BackendOptions& options);
+
+// Detaches and frees them (before the program whose maps they share).
+void destroy_hooks(Backend::Impl& impl);
+
+}  // namespace ptk::bpf
