@@ -75,8 +75,14 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
   impl.lost_slots = std::min(static_cast<unsigned>(cpus), 256u);
   std::vector<HookTarget> hooks;
   if (options.function_hooks) hooks = hook_targets(options.plans);
-  if (!hooks.empty()) {
-    // Loaded all the same: they take over when the hooks cannot be loaded.
+  // The kprobes are attached by hand, to each hooked function (hooks.cpp).
+  bpf_program__set_autoattach(skel->progs.on_syscall_function, false);
+  bpf_program__set_autoattach(skel->progs.on_syscall_function_return, false);
+  if (hooks.empty()) {
+    bpf_program__set_autoload(skel->progs.on_syscall_function, false);
+    bpf_program__set_autoload(skel->progs.on_syscall_function_return, false);
+  } else {
+    // Loaded all the same: they take over when the hooks cannot be attached.
     bpf_program__set_autoattach(skel->progs.on_sys_enter, false);
     bpf_program__set_autoattach(skel->progs.on_sys_exit, false);
   }
@@ -96,8 +102,8 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
       return Error::from_errno(errno, "eBPF tracing: writing the capture plans");
     }
   }
-  if (!hooks.empty() && !load_hooks(impl, hooks, options)) {
-    // Some kernels refuse fentry programs (EPERM here on 6.18 in a VM): the tracepoints then.
+  if (!hooks.empty() && !load_hooks(impl, hooks)) {
+    // A kernel without kprobes (CONFIG_KPROBES is off here): the tracepoints then.
     destroy_hooks(impl);
     skel->links.on_sys_enter = bpf_program__attach(skel->progs.on_sys_enter);
     if (skel->links.on_sys_enter == nullptr) return load_error(errno, log);
@@ -130,7 +136,7 @@ Result<std::unique_ptr<Backend>> Backend::open(const BackendOptions& options) {
 }
 
 int Backend::exec_error() const { return impl_->exec_errno; }
-bool Backend::uses_function_hooks() const { return !impl_->hooks.empty(); }
+bool Backend::uses_function_hooks() const { return !impl_->hook_links.empty(); }
 std::int64_t Backend::live_threads() const { return impl_->live(); }
 
 Backend::Impl::~Impl() {

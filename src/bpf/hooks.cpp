@@ -11,7 +11,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "ptk_fentry.skel.h"
 #include "ptk_trace.skel.h"
 #endif
 
@@ -71,48 +70,31 @@ std::vector<HookTarget> hook_targets(std::span<const ptk_cap_plan> plans) {
   return targets;
 }
 
-Result<void> load_hooks(Backend::Impl& impl, const std::vector<HookTarget>& targets,
-                        const BackendOptions& options) {
-  ptk_trace* main = impl.skel;
+Result<void> load_hooks(Backend::Impl& impl, const std::vector<HookTarget>& targets) {
   for (const HookTarget& target : targets) {
-    ptk_fentry* hook = ptk_fentry__open();
-    if (hook == nullptr) return Error::from_errno(errno, "eBPF tracing: opening a syscall hook");
-    impl.hooks.push_back(hook);
-    hook->rodata->user_stacks = main->rodata->user_stacks;
-    hook->rodata->wake_bytes = main->rodata->wake_bytes;
-    hook->rodata->hook_nr = target.nr;
-    hook->rodata->hook_abi = target.abi;
-    (void)options;
-    int err = bpf_program__set_attach_target(hook->progs.on_fentry, 0, target.function.c_str());
-    if (err == 0) {
-      err = bpf_program__set_attach_target(hook->progs.on_fexit, 0, target.function.c_str());
-    }
-    std::pair<bpf_map*, bpf_map*> shared[] = {{hook->maps.events, main->maps.events},
-                                              {hook->maps.plans, main->maps.plans},
-                                              {hook->maps.traced, main->maps.traced},
-                                              {hook->maps.scratch, main->maps.scratch},
-                                              {hook->maps.bss, main->maps.bss}};
-    for (auto [mine, theirs] : shared) {
-      if (err == 0) err = bpf_map__reuse_fd(mine, bpf_map__fd(theirs));
-    }
-    if (err == 0) err = ptk_fentry__load(hook);
-    if (err == 0) err = ptk_fentry__attach(hook);
-    if (err != 0) {
-      return Error::from_errno(-err, fmt::format("eBPF tracing: hooking {}", target.function));
+    for (bool retprobe : {false, true}) {
+      LIBBPF_OPTS(bpf_kprobe_opts, opts);
+      opts.bpf_cookie = (std::uint64_t{target.abi} << 32) | static_cast<std::uint32_t>(target.nr);
+      opts.retprobe = retprobe;
+      bpf_program* prog = retprobe ? impl.skel->progs.on_syscall_function_return
+                                   : impl.skel->progs.on_syscall_function;
+      bpf_link* link = bpf_program__attach_kprobe_opts(prog, target.function.c_str(), &opts);
+      if (link == nullptr) {
+        return Error::from_errno(errno, fmt::format("eBPF tracing: hooking {}", target.function));
+      }
+      impl.hook_links.push_back(link);
     }
   }
   return {};
 }
 
 void destroy_hooks(Backend::Impl& impl) {
-  for (ptk_fentry* hook : impl.hooks) ptk_fentry__destroy(hook);
-  impl.hooks.clear();
+  for (bpf_link* link : impl.hook_links) bpf_link__destroy(link);
+  impl.hook_links.clear();
 }
 #else
 std::vector<HookTarget> hook_targets(std::span<const ptk_cap_plan>) { return {}; }
-Result<void> load_hooks(Backend::Impl&, const std::vector<HookTarget>&, const BackendOptions&) {
-  return {};
-}
+Result<void> load_hooks(Backend::Impl&, const std::vector<HookTarget>&) { return {}; }
 void destroy_hooks(Backend::Impl&) {}
 #endif
 

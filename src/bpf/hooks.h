@@ -1,6 +1,6 @@
-// Function hooks: the syscalls of a short -e trace= list recorded from fentry/fexit programs on
-// their kernel functions instead of the raw syscall tracepoints, which put every syscall of
-// every task on the kernel's slow path (and so cost the untraced ones too).
+// Function hooks: the syscalls of a short -e trace= list recorded from kprobes on their kernel
+// functions instead of the raw syscall tracepoints, which put every syscall of every task on
+// the kernel's slow path (and so cost the untraced ones too).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,7 @@ struct HookTarget {
   std::uint16_t abi;
 };
 
-// At most this many functions get hooks (each is one more program to verify and load).
+// At most this many functions get hooks (two kprobes each); more and the tracepoints serve.
 inline constexpr std::size_t kMaxHookedFunctions = 8;
 
 // The functions of the syscalls the plans report, when hooks can replace the tracepoints: few
@@ -27,11 +27,10 @@ inline constexpr std::size_t kMaxHookedFunctions = 8;
 // names. Empty otherwise.
 std::vector<HookTarget> hook_targets(std::span<const ptk_cap_plan> plans);
 
-// Loads and attaches one fentry/fexit pair per target, sharing the loaded program's maps.
-Result<void> load_hooks(Backend::Impl& impl, const std::vector<HookTarget>& targets,
-                        const BackendOptions& options);
+// Attaches the loaded program's kprobe and kretprobe to each target.
+Result<void> load_hooks(Backend::Impl& impl, const std::vector<HookTarget>& targets);
 
-// Detaches and frees them (before the program whose maps they share).
+// Detaches them.
 void destroy_hooks(Backend::Impl& impl);
 
 }  // namespace ptk::bpf

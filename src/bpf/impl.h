@@ -12,7 +12,7 @@
 #include "ptk/bpf/backend.h"
 
 struct ptk_trace;
-struct ptk_fentry;
+struct bpf_link;
 struct ring_buffer;
 
 namespace ptk::bpf {
@@ -31,7 +31,7 @@ struct Backend::Impl {
   std::uint64_t lost_total() const;
 
   ptk_trace* skel = nullptr;
-  std::vector<ptk_fentry*> hooks;  // function hooks replacing the syscall tracepoints (hooks.h)
+  std::vector<bpf_link*> hook_links;  // kprobes replacing the syscall tracepoints (hooks.h)
   ring_buffer* ring = nullptr;
   int traced_fd = -1;
   bool follow_forks = false;

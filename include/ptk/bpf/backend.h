@@ -37,10 +37,11 @@ struct BackendOptions {
   // A PTK_CHUNK_USER_STACK chunk in every syscall entry record (strace -k).
   bool user_stacks = false;
   // When the plans report only a few syscalls (at most 8 kernel functions, nothing past the
-  // table), record them from fentry/fexit hooks on their functions instead of the raw syscall
+  // table), record them from kprobes on their functions instead of the raw syscall
   // tracepoints, so that the others cost nothing; the tracepoints when the kernel refuses the
-  // hooks. Then an ignored signal kept for the thread's next syscall (a SIGCHLD) waits for its
-  // next reported one. Off by default: not yet proven on a kernel that allows fentry.
+  // kprobes. Then an ignored signal kept for the thread's next syscall (a SIGCHLD) waits for
+  // its next reported one. Off by default: ptk's build machine has no kprobes, so this path
+  // has only been seen falling back.
   bool function_hooks = false;
   // Plans indexed abi * PTK_PLAN_NR_MAX + nr, at most PTK_PLAN_ABIS * PTK_PLAN_NR_MAX of them;
   // syscalls past the end have no plan and are not reported.

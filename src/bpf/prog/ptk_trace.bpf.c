@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ptk's trace program: the raw events of raw_event.h for the threads in the `traced` map,
  * without stopping them. Syscalls come from the BTF-typed sys_enter/sys_exit tracepoints (or,
- * for a few syscalls, from ptk_fentry.bpf.c's programs on their functions), with user memory
- * copied as each syscall's capture plan says (syscall.bpf.h, capture.bpf.h); forks, execs,
- * exits and signals from the scheduler's and the signal code's tracepoints.
+ * for a few syscalls, from kprobes on their functions), with user memory copied as each
+ * syscall's capture plan says (syscall.bpf.h, capture.bpf.h); forks, execs, exits and signals
+ * from the scheduler's and the signal code's tracepoints.
  */
 #include "vmlinux.h"
 
@@ -22,6 +22,23 @@ int BPF_PROG(on_sys_enter, struct pt_regs* regs, long nr) {
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) { return handle_exit(ctx, regs, ret); }
+
+/* Function hooks: the same records from kprobes on a few syscalls' functions (__x64_sys_NAME,
+ * ...), attached by the user side instead of the two tracepoints above, which put every syscall
+ * of every task on the kernel's slow path. The attach cookie is the syscall: abi << 32 | nr.
+ * bpf_task_pt_regs gives the user registers as a typed pointer, at entry and at return. */
+SEC("kprobe")
+int on_syscall_function(struct pt_regs* ctx) {
+  __u64 cookie = bpf_get_attach_cookie(ctx);
+  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
+  return handle_enter(ctx, regs, (long)(__u32)cookie, (__u16)(cookie >> 32));
+}
+
+SEC("kretprobe")
+int on_syscall_function_return(struct pt_regs* ctx) {
+  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
+  return handle_exit(ctx, regs, PT_REGS_RC(ctx));
+}
 
 /* The siginfo a signal_generate tracepoint passes, as the thread's handler would get it. */
 static __always_inline void fill_siginfo(__u8* out, int sig, struct kernel_siginfo* info) {

@@ -1,6 +1,6 @@
 /* The syscall records (capture plans executed at entry and exit) and the helpers every program
- * of ptk's shares. Included by ptk_trace.bpf.c (sys_enter/sys_exit tracepoints) and
- * ptk_fentry.bpf.c (fentry/fexit on one syscall's function).
+ * of ptk's shares, called from the sys_enter/sys_exit tracepoints or from kprobes on a
+ * syscall's function (ptk_trace.bpf.c).
  */
 #ifndef PTK_BPF_PROG_SYSCALL_H
 #define PTK_BPF_PROG_SYSCALL_H
