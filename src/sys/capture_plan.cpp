@@ -218,8 +218,8 @@ void plan_syscall(ptk_cap_plan& plan, const SyscallSpec& spec, const Limits& lim
   }
   if (spec.name == "rt_sigreturn" || spec.name == "sigreturn") {
     // The signal frame the decoders show the mask of is at the stack pointer.
-    auto it = with_len(item(PTK_CAP_BUF, PTK_ARG_SP, PTK_AT_ENTRY, kSignalFrame), PTK_LEN_CONST,
-                       0, kSignalFrame);
+    auto it = with_len(item(PTK_CAP_BUF, PTK_ARG_SP, PTK_AT_ENTRY, kSignalFrame), PTK_LEN_CONST, 0,
+                       kSignalFrame);
     it.flags = PTK_CAP_PAGE_OK;
     b.add(it);
   }

@@ -107,7 +107,7 @@ Status Replayer::feed(std::span<const std::byte> record) {
     }
     return ok_status();
   };
-  if (h.type != PTK_EV_SYSCALL_EXIT) flush_deferred(static_cast<pid_t>(h.tid));
+  if (deferred_ != 0 && h.type != PTK_EV_SYSCALL_EXIT) flush_deferred(static_cast<pid_t>(h.tid));
   switch (h.type) {
     case PTK_EV_SYSCALL_ENTRY:
     case PTK_EV_SYSCALL_EXIT:
@@ -203,12 +203,20 @@ Status Replayer::feed_syscall(std::span<const std::byte> record, bool exit) {
     if (t.deferred) flush_deferred(tid);
     // Keep the entry: the exit's decoders read what the entry captured too (a read's buffer
     // address came in at entry; the struct an ioctl passes in).
+    if (sc.nchunks == 0 && (sc.flags & PTK_SC_RETRY_AT_EXIT) == 0) {
+      // Nothing for the exit to read again: spare the copy (getpid's kind, the hot path).
+      t.entry.clear();
+      t.in_syscall = true;
+      tracer_.dispatch(syscall_event(sc, arch, false));
+      return ok_status();
+    }
     t.entry.assign(record.begin(), record.end());
     Status chunks = add_chunks(t.entry, sc.nchunks, source_);
     t.in_syscall = chunks.ok();
     PTK_TRY(std::move(chunks));
     if ((sc.flags & PTK_SC_RETRY_AT_EXIT) != 0) {
       t.deferred = true;
+      ++deferred_;
       source_.clear();
       return ok_status();
     }
@@ -217,7 +225,7 @@ Status Replayer::feed_syscall(std::span<const std::byte> record, bool exit) {
     return ok_status();
   }
   // The exit's chunks over the entry's: the memory as the syscall left it.
-  if (t.in_syscall) {
+  if (t.in_syscall && !t.entry.empty()) {
     auto entry = load<ptk_ev_syscall>(t.entry);
     PTK_TRY(add_chunks(t.entry, entry.nchunks, source_));
   }
@@ -225,6 +233,7 @@ Status Replayer::feed_syscall(std::span<const std::byte> record, bool exit) {
   if (t.deferred) {
     // The entry is decoded now, with what the exit read again too.
     t.deferred = false;
+    --deferred_;
     auto entry = load<ptk_ev_syscall>(t.entry);
     PTK_ASSIGN_OR_RETURN(Arch entry_arch, abi_arch(entry.h.abi));
     tracer_.dispatch(syscall_event(entry, entry_arch, false));
@@ -240,6 +249,7 @@ void Replayer::flush_deferred(pid_t tid) {
   if (it == threads_.end() || !it->second->deferred) return;
   Thread& t = *it->second;
   t.deferred = false;
+  --deferred_;
   auto entry = load<ptk_ev_syscall>(t.entry);
   auto arch = abi_arch(entry.h.abi);
   if (!arch.ok()) return;  // refused when it came
@@ -252,6 +262,7 @@ void Replayer::flush_deferred(pid_t tid) {
 void Replayer::finish() {
   for (auto& [tid, t] : threads_) flush_deferred(tid);
   threads_.clear();
+  deferred_ = 0;
 }
 
 }  // namespace ptk::sys

@@ -56,6 +56,7 @@ class Replayer {
   Tracer tracer_;                   // the decoding and filtering of a ptrace trace
   std::int64_t clock_offset_ = 0;
   std::uint64_t lost_ = 0;
+  std::size_t deferred_ = 0;  // threads whose entry waits for its exit
   std::unordered_map<pid_t, std::unique_ptr<Thread>> threads_;
 };
 

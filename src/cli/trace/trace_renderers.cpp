@@ -43,14 +43,10 @@ sys::TracerOptions tracer_options(const TraceOptions& o) {
 }
 
 TraceRenderers::TraceRenderers(const TraceOptions& o)
-    : o_(o),
-      text_(out_, o),
-      json_(out_, o),
-      summary_(o.summary_opts),
-      live_([this] {
-        bool more = o_.json && json_.write_old_entries(
-                                   sys::now_ns(),
-                                   std::chrono::nanoseconds(LiveFlusher::kTick).count());
+    : o_(o), text_(out_, o), json_(out_, o), summary_(o.summary_opts), live_([this] {
+        bool more =
+            o_.json && json_.write_old_entries(
+                           sys::now_ns(), std::chrono::nanoseconds(LiveFlusher::kTick).count());
         return out_.flush() || more;
       }) {}
 
