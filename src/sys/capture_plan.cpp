@@ -132,6 +132,9 @@ struct Limits {
 void struct_arg(PlanBuilder& b, const SyscallSpec& spec, int i, const Limits& lim) {
   const ArgSpec& a = spec.args[i];
   std::uint8_t when = when_of(a.type);
+  // A decoder of its own may show what the kernel wrote back into an input struct too
+  // (sched_setattr's size after E2BIG): both ends, for those.
+  if (find_decoder(spec.name) != nullptr) when = PTK_AT_ENTRY | PTK_AT_EXIT;
   std::string_view type = a.param;
   int next = i + 1 < spec.nargs ? i + 1 : -1;
   if (type == "iovec" && next >= 0) {
