@@ -16,7 +16,7 @@
 # usage: scripts/vm-test.sh [OPTIONS] [-- CTEST_ARGS...]
 #   --arch ARCH          guest architecture: x86_64 (default) or aarch64 (software emulation
 #                        only; its build tree is a cross build, e.g. the aarch64 preset's)
-#   --kernel FLAVOUR     stock (Debian 12's linux-image-amd64, default) or backports
+#   --kernel FLAVOUR     stock (Debian 12's linux-image-amd64/-arm64, default) or backports
 #                        (bookworm-backports' newer kernel)
 #   --append 'ARGS'      more kernel command-line arguments (e.g. ia32_emulation=false)
 #   --accel tcg|kvm      qemu's accelerator: tcg (software emulation, default) or kvm
