@@ -8,7 +8,10 @@
 # docs/development.md ("Dependencies") says why each package is needed.
 #
 # The VM test lane (scripts/vm-test.sh) needs more, installed only when that lane runs: it
-# calls `ptk_vm_deps QEMU_PACKAGE` (the qemu package of the guest's architecture).
+# calls `ptk_vm_deps PACKAGE...` with its guest architecture's own (scripts/vm/arch.sh: the qemu,
+# and for aarch64 debootstrap and PTK_AARCH64_DEB_PACKAGES). `scripts/deps.sh aarch64` installs
+# only the cross build's packages (the `aarch64` CMake preset). A package named NAME:ARCH turns
+# on Debian's multiarch for ARCH first (dpkg --add-architecture).
 
 PTK_DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config python3 git dpkg-dev
@@ -25,12 +28,26 @@ PTK_DEB_PACKAGES=(
 # depmod, insmod), e2fsprogs makes the scratch disk's filesystem.
 PTK_VM_DEB_PACKAGES=(busybox-static e2fsprogs)
 
+# The aarch64 cross build (cmake/toolchains/aarch64-linux-gnu.cmake): clang (above) with the
+# aarch64 linker and arm64 C/C++ runtimes, and the arm64 builds of the libraries ptk links, which
+# install beside the amd64 ones (multiarch). Not g++-aarch64-linux-gnu: it conflicts with
+# gcc-multilib.
+PTK_AARCH64_DEB_PACKAGES=(
+  binutils-aarch64-linux-gnu libc6-dev:arm64 libstdc++-12-dev:arm64
+  libfmt-dev:arm64 libseccomp-dev:arm64 libcapstone-dev:arm64 libelf-dev:arm64 libdw-dev:arm64
+  libgtest-dev:arm64 libgmock-dev:arm64 libpython3.11-dev:arm64
+)
+
 ptk_deps() {
   ptk_install_missing "${PTK_DEB_PACKAGES[@]}"
 }
 
 ptk_vm_deps() {
   ptk_install_missing "${PTK_VM_DEB_PACKAGES[@]}" "$@"
+}
+
+ptk_aarch64_deps() {
+  ptk_install_missing "${PTK_AARCH64_DEB_PACKAGES[@]}"
 }
 
 # Installs those of the given packages that are not installed.
@@ -52,6 +69,7 @@ ptk_install_missing() {
     echo "deps.sh: missing Debian packages (${missing[*]}); run this as root to install them" >&2
     return 1
   fi
+  ptk_add_architectures "${missing[@]}" || return 1
 
   echo "deps.sh: installing ${#missing[@]} missing Debian package(s): ${missing[*]}"
   local log
@@ -66,8 +84,29 @@ ptk_install_missing() {
   rm -f "$log"
 }
 
+# Turns on multiarch for the ARCH of each NAME:ARCH package (apt-get update, which follows,
+# then fetches that architecture's lists).
+ptk_add_architectures() {
+  local pkg arch
+  for pkg in "$@"; do
+    [[ $pkg == *:* ]] || continue
+    arch=${pkg##*:}
+    [[ $arch == "$(dpkg --print-architecture)" ]] && continue
+    dpkg --print-foreign-architectures | grep -qxF "$arch" && continue
+    echo "deps.sh: dpkg --add-architecture $arch"
+    dpkg --add-architecture "$arch" || return 1
+  done
+}
+
 # Executed (not sourced): do it.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   set -euo pipefail
-  ptk_deps "$@"
+  case ${1-} in
+    "") ptk_deps ;;
+    aarch64) ptk_aarch64_deps ;;
+    *)
+      echo "deps.sh: unknown argument '$1' (none, or aarch64 for the cross build's packages)" >&2
+      exit 2
+      ;;
+  esac
 fi

@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # The VM test lane: runs ptk's tests (or a command) in a stock Debian kernel under qemu, for
-# what the host's kernel lacks (e.g. IA32 emulation, debug-register traps).
+# what the host's kernel lacks (e.g. IA32 emulation, debug-register traps) or another
+# architecture (aarch64).
 #
-# The guest sees the host's own root filesystem read-only at / (virtio-9p), under an overlay
-# whose writes go to a scratch disk made afresh for each run, and runs the job with the host's
-# userland, in the caller's directory, with the host's root's capabilities. Its console is
+# x86_64: the guest sees the host's own root filesystem read-only at / (virtio-9p), under an
+# overlay whose writes go to a scratch disk made afresh for each run, and runs the job with the
+# host's userland. aarch64: the guest's root is an arm64 Debian 12 (scripts/vm/rootfs.sh, made
+# once, ~10 min, and cached under build/vm/aarch64/rootfs/) under such an overlay, and the
+# host's directories the job needs (the repository, the working directory, the build tree) are
+# shown at their paths over virtio-9p, their writes going to the scratch disk too. Either runs
+# the job in the caller's directory, with the host's root's capabilities. Its console is
 # streamed here and kept in the run's directory under build/vm/ARCH/KERNEL/runs/, where the
 # kernel, the .debs and the initramfs are cached too. No qemu process outlives this script.
 #
 # usage: scripts/vm-test.sh [OPTIONS] [-- CTEST_ARGS...]
-#   --arch ARCH          guest architecture: x86_64 (default)
-#   --kernel FLAVOUR     stock (Debian 12's linux-image-amd64, default) or backports
+#   --arch ARCH          guest architecture: x86_64 (default) or aarch64 (software emulation
+#                        only; its build tree is a cross build, e.g. the aarch64 preset's)
+#   --kernel FLAVOUR     stock (Debian 12's linux-image-amd64/-arm64, default) or backports
 #                        (bookworm-backports' newer kernel)
 #   --append 'ARGS'      more kernel command-line arguments (e.g. ia32_emulation=false)
 #   --accel tcg|kvm      qemu's accelerator: tcg (software emulation, default) or kvm
 #   --build-dir DIR      the build tree whose tests run (default build/ci)
-#   --timeout SECONDS    deadline of the whole run; the VM is killed then (default 2400)
+#   --timeout SECONDS    deadline of the whole run; the VM is killed then (default 2400;
+#                        making aarch64's root image has its own, PTK_VM_ROOTFS_TIMEOUT)
 #   --cpus N             guest CPUs (default 2)
 #   --memory MB          guest memory (default 2048)
 #   --junit FILE         copy ctest's JUnit XML report to FILE
@@ -43,6 +50,8 @@ source "$repo/scripts/vm/initramfs.sh"
 source "$repo/scripts/vm/qemu.sh"
 # shellcheck source=scripts/vm/report.sh
 source "$repo/scripts/vm/report.sh"
+# shellcheck source=scripts/vm/rootfs.sh
+source "$repo/scripts/vm/rootfs.sh"
 
 start=$SECONDS
 arch=x86_64
@@ -122,15 +131,13 @@ set_option() {
 }
 
 select_arch() {
-  case $arch in
-    aarch64)
-      echo "vm-test.sh: --arch aarch64 is not supported yet" >&2
-      exit 2
-      ;;
-  esac
-  vm_arch_select "$arch" || usage_error "unknown --arch '$arch' (supported: x86_64)"
-  # The guest runs the host's own programs from the host's root.
-  [[ $arch == "$(uname -m)" ]] || usage_error "--arch $arch needs an $arch host, not $(uname -m)"
+  vm_arch_select "$arch" || usage_error "unknown --arch '$arch' (supported: x86_64, aarch64)"
+  # A guest on the host's root runs the host's own programs; KVM runs the host's CPU only.
+  if [[ $VM_ROOT == host || $accel == kvm ]] && [[ $arch != "$(uname -m)" ]]; then
+    local what="--arch $arch"
+    [[ $accel == kvm ]] && what+=" --accel kvm"
+    usage_error "$what needs an $arch host, not $(uname -m)"
+  fi
 }
 
 check_build_dir() {
@@ -166,6 +173,24 @@ tmp_dirs() {
   done | sort -u
 }
 
+# The host's directories an image-rooted guest shows at their paths (scripts/vm/init): those
+# of the arguments not under /tmp (tmp_dirs shows those), each once, none inside another. The
+# guest's own system directories cannot be shown over.
+host_dirs() {
+  local path kept=
+  for path in "$@"; do
+    [[ $path == /tmp/* ]] && continue
+    if [[ $path == / || $path =~ ^/(usr|etc|bin|sbin|lib[^/]*|var|boot)(/|$) ]]; then
+      usage_error "the $arch guest cannot show the host's $path over its own system; use a directory elsewhere"
+    fi
+    echo "$path"
+  done | LC_ALL=C sort -u | while read -r path; do
+    [[ -n $kept && $path == "$kept"/* ]] && continue
+    kept=$path
+    echo "$path"
+  done
+}
+
 main() {
   parse_args "$@"
   select_arch
@@ -175,8 +200,15 @@ main() {
   ((run_mode)) || check_visible "the build tree" "$build_dir"
   local -a shown_tmp
   mapfile -t shown_tmp < <(tmp_dirs "$repo" "$(pwd -P)" "$build_dir")
+  local -a shown_host=()
+  if [[ $VM_ROOT == image ]]; then
+    local -a dirs=("$repo" "$(pwd -P)")
+    ((run_mode)) || dirs+=("$build_dir")
+    host_dirs "${dirs[@]}" >/dev/null # a usage error exits here, not in a subshell
+    mapfile -t shown_host < <(host_dirs "${dirs[@]}")
+  fi
   [[ -z $junit || -d $(dirname "$junit") ]] || usage_error "--junit: no directory for $junit"
-  ptk_vm_deps "$VM_QEMU_PACKAGE"
+  ptk_vm_deps "${VM_PACKAGES[@]}"
 
   local cache=$repo/build/vm/$arch/$kernel lock
   mkdir -p "$cache/runs"
@@ -184,13 +216,20 @@ main() {
   exec {lock}>"$cache/.lock"
   flock "$lock"
   vm_kernel_fetch "$cache" "$kernel"
+  vm_busybox_fetch "$cache"
   vm_initramfs_build "$cache" "$VM_KERNEL_MODDIR"
   exec {lock}>&-
+  local t0=$SECONDS rootfs_seconds=0
+  if [[ $VM_ROOT == image ]]; then
+    # Its first making is not counted against --timeout.
+    vm_rootfs_build "$repo/build/vm/$arch/rootfs"
+    rootfs_seconds=$((SECONDS - t0))
+  fi
 
   vm_prune_runs "$cache/runs" 10
   run=$(mktemp -d "$cache/runs/run-XXXXXX")
   write_job "$run/job"
-  vm_run_qemu "$run" $((start + timeout - SECONDS))
+  vm_run_qemu "$run" $((start + rootfs_seconds + timeout - SECONDS))
   report "$run"
 }
 
@@ -199,7 +238,9 @@ write_job() {
   local dir=$1
   mkdir -p "$dir"
   echo "$repo/scripts/vm/guest-run.sh" >"$dir/guest"
+  echo "$VM_ROOT" >"$dir/root"
   printf '%s\n' "${shown_tmp[@]}" >"$dir/tmp_dirs"
+  printf '%s\n' "${shown_host[@]}" >"$dir/host_dirs"
   if ((run_mode)); then
     printf '%s\n' "$run_cmd" >"$dir/command"
   else

@@ -4,7 +4,6 @@
 #
 # vm_arch_select ARCH sets:
 #   VM_QEMU          the qemu binary
-#   VM_QEMU_PACKAGE  the Debian package that has it
 #   VM_MACHINE       machine and firmware options for qemu
 #   VM_CPU_TCG/KVM   the -cpu model under each accelerator
 #   VM_VIRTIO_BUS    the suffix of virtio device names (virtio-blk-pci, virtio-9p-pci)
@@ -13,15 +12,21 @@
 #   VM_KERNEL_META   the package whose dependency is the current kernel image package
 #   VM_KERNEL_IMAGE  the kernel image's path inside that package, a glob
 #   VM_MODULES       the kernel modules the initramfs loads (dependencies are added)
-#   VM_BUSYBOX       the static busybox of the initramfs, which runs before the host's root is
-#                    mounted
+#   VM_BUSYBOX       the static busybox of the initramfs, which runs before the root is mounted:
+#                    a path, or empty when it is VM_BUSYBOX_PACKAGE's (see scripts/vm/initramfs.sh)
+#   VM_BUSYBOX_PACKAGE  the busybox-static package of the guest's architecture (apt-get download)
+#   VM_ROOT          the guest's root: host (the host's own root over virtio-9p, for a guest that
+#                    runs the host's programs) or image (a Debian root filesystem of the guest's
+#                    architecture in an ext4 image, scripts/vm/rootfs.sh, with the host's
+#                    directories the job needs shown at their paths)
+#   VM_PACKAGES      the Debian packages the lane needs on the host besides scripts/deps.sh's VM
+#                    list: the qemu that runs the guest, and whatever builds its root
 # Returns 1 for an architecture the lane does not support yet.
 
 vm_arch_select() {
   case $1 in
     x86_64)
       VM_QEMU=qemu-system-x86_64
-      VM_QEMU_PACKAGE=qemu-system-x86
       VM_MACHINE=(-machine pc)
       # TCG's "max" model has every feature qemu emulates, debug registers included; under KVM
       # the guest should see the host's own CPU.
@@ -37,6 +42,30 @@ vm_arch_select() {
       # finds crc32c through the crypto API, not as a symbol, so no dependency names it.
       VM_MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p overlay ext4 crc32c_generic)
       VM_BUSYBOX=/bin/busybox
+      VM_BUSYBOX_PACKAGE=
+      VM_ROOT=host
+      VM_PACKAGES=(qemu-system-x86)
+      ;;
+    aarch64)
+      VM_QEMU=qemu-system-aarch64
+      VM_MACHINE=(-machine virt)
+      # The "max" model's pointer authentication with QEMU's own cheap algorithm: the
+      # architected one (plain "max") makes the guest several times slower under TCG.
+      VM_CPU_TCG=max,pauth-impdef=on
+      VM_CPU_KVM=host
+      VM_VIRTIO_BUS=pci
+      VM_CONSOLE=ttyAMA0
+      VM_DEB_ARCH=arm64
+      VM_KERNEL_META=linux-image-arm64
+      VM_KERNEL_IMAGE='boot/vmlinuz-*'
+      # Debian's arm64 kernel builds the same drivers as modules (the PCI host bridge is built in).
+      VM_MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p overlay ext4 crc32c_generic)
+      VM_BUSYBOX=
+      VM_BUSYBOX_PACKAGE=busybox-static
+      VM_ROOT=image
+      # debootstrap makes the guest's root; the cross compilers and arm64 libraries build what
+      # runs in it (scripts/deps.sh).
+      VM_PACKAGES=(qemu-system-arm debootstrap "${PTK_AARCH64_DEB_PACKAGES[@]}")
       ;;
     *)
       return 1

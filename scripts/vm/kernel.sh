@@ -10,6 +10,7 @@
 #
 # vm_kernel_fetch CACHE FLAVOUR sets VM_KERNEL_FILE (the kernel image), VM_KERNEL_MODDIR
 # (lib/modules/RELEASE of the package) and VM_KERNEL_PACKAGE ("name version").
+# vm_busybox_fetch (at the end) fetches the initramfs's busybox the same way.
 
 VM_BACKPORTS_SOURCE=${PTK_VM_BACKPORTS_SOURCE:-"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main"}
 
@@ -133,4 +134,33 @@ vm_apt_log() {
     return 1
   fi
   rm -f "$log"
+}
+
+# vm_busybox_fetch CACHE: for a guest whose busybox is not the host's (VM_BUSYBOX empty), sets
+# VM_BUSYBOX to the static busybox of VM_BUSYBOX_PACKAGE for the guest's architecture, fetched
+# through the host's apt lists and unpacked under CACHE/busybox (again only for a new version).
+vm_busybox_fetch() {
+  local dir=$1/busybox version deb
+  [[ -z $VM_BUSYBOX ]] || return 0
+  local -a apt_opts=()
+  vm_apt_options "$1" stock
+  version=$(apt-cache "${apt_opts[@]}" show --no-all-versions "$VM_BUSYBOX_PACKAGE" 2>/dev/null |
+    sed -n 's/^Version: //p' | head -n 1)
+  VM_BUSYBOX=$dir/bin/busybox
+  if [[ -f $VM_BUSYBOX && -f $dir/.package ]]; then
+    [[ -z $version || $(<"$dir/.package") == "$version" ]] && return 0
+  fi
+  [[ -n $version ]] || {
+    echo "vm-test.sh: apt knows no $VM_BUSYBOX_PACKAGE for $VM_DEB_ARCH" >&2
+    return 1
+  }
+  rm -rf "$dir"
+  mkdir -p "$dir/debs"
+  vm_apt_download "$dir/debs" "$VM_BUSYBOX_PACKAGE=$version" || return 1
+  deb=$(vm_find_deb "$dir/debs" "$VM_BUSYBOX_PACKAGE" "$version")
+  if [[ -z $deb ]] || ! dpkg-deb -x "$deb" "$dir"; then
+    echo "vm-test.sh: cannot unpack $VM_BUSYBOX_PACKAGE $version into $dir" >&2
+    return 1
+  fi
+  echo "$version" >"$dir/.package"
 }

@@ -2,7 +2,8 @@
 # Runs the VM lane's qemu: the scratch disk, the command line, the deadline, and the clean-up
 # that leaves no qemu process behind (on exit, on Ctrl-C, SIGTERM and SIGHUP). Sourced by
 # scripts/vm-test.sh after scripts/vm/arch.sh; reads its settings (accel, cpus, memory, append,
-# quiet, VM_KERNEL_FILE, VM_INITRAMFS).
+# quiet, VM_KERNEL_FILE, VM_INITRAMFS) and VM_ROOT_IMAGE: the root image (scripts/vm/rootfs.sh)
+# the guest gets as its second disk, read-only (writable while VM_ROOT_IMAGE_RW is 1), if any.
 #
 # vm_run_qemu RUN SECONDS makes the scratch disk RUN/scratch.img, boots the VM for the job in
 # RUN/job and returns when qemu has ended (the disk removed); vm_qemu_status is then qemu's exit
@@ -14,6 +15,8 @@ vm_pidfile=
 vm_scratch=
 vm_timed_out=0
 vm_qemu_status=
+VM_ROOT_IMAGE=
+VM_ROOT_IMAGE_RW=0
 
 # The scratch disk: a sparse file with a fresh ext4 for the overlay's writes and /tmp. Its
 # inode tables and journal are left for the guest (which does not zero them): making them here
@@ -42,6 +45,13 @@ vm_qemu_command() {
     -device "virtio-9p-$VM_VIRTIO_BUS,fsdev=hostroot,mount_tag=hostroot"
     -fsdev "local,id=job,path=$run/job,security_model=none"
     -device "virtio-9p-$VM_VIRTIO_BUS,fsdev=job,mount_tag=job")
+  [[ -n $VM_ROOT_IMAGE ]] || return 0
+  # After the scratch disk, so the guest's /dev/vdb. Read-only, so runs share it and never
+  # change it.
+  local mode=readonly=on
+  ((VM_ROOT_IMAGE_RW)) && mode=cache=unsafe,discard=unmap
+  vm_qemu+=(-drive "file=$VM_ROOT_IMAGE,format=raw,if=none,id=root,$mode"
+    -device "virtio-blk-$VM_VIRTIO_BUS,drive=root")
 }
 
 vm_run_qemu() {

@@ -6,10 +6,36 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <vector>
 
 namespace ptk::sys {
 namespace {
+
+// find_decoder by name is a binary search of strings; a trace asks it twice per syscall, so
+// each ABI's decoders are looked up once, by number.
+DecoderFn decoder_of(Arch arch, const SyscallSpec& spec) {
+  static const auto kTables = [] {
+    std::array<std::vector<DecoderFn>, kAllArches.size()> tables;
+    for (Arch a : kAllArches) {
+      auto& t = tables[static_cast<std::size_t>(a)];
+      for (const SyscallSpec& each : syscall_table(a)) {
+        if (each.nr < 0) continue;
+        if (static_cast<std::size_t>(each.nr) >= t.size()) t.resize(each.nr + 1, nullptr);
+        t[static_cast<std::size_t>(each.nr)] = find_decoder(each.name);
+      }
+    }
+    return tables;
+  }();
+  const auto& t = kTables[static_cast<std::size_t>(arch)];
+  // A spec not of this ABI's table (a multiplexer's sub-call) is looked up by name.
+  if (spec.nr >= 0 && static_cast<std::size_t>(spec.nr) < t.size() &&
+      find_syscall(arch, spec.nr) == &spec) {
+    return t[static_cast<std::size_t>(spec.nr)];
+  }
+  return find_decoder(spec.name);
+}
 
 bool is_output(ArgType t) { return t == ArgType::OutBuf || t == ArgType::StructOut; }
 
@@ -90,7 +116,7 @@ void run(DecodedSyscall& sc, Memory& mem, const DecodeOptions& opts, const FdPat
     decode_raw(ctx);
   } else if (sc.spec == nullptr) {
     decode_unknown(ctx);
-  } else if (DecoderFn fn = find_decoder(sc.spec->name)) {
+  } else if (DecoderFn fn = decoder_of(sc.arch, *sc.spec)) {
     fn(ctx);
   } else {
     decode_generic(ctx);
@@ -282,7 +308,7 @@ void decode_entry(DecodedSyscall& out, Memory& mem, const DecodeOptions& opts,
   run(out, mem, opts, fd_path, false);
   out.entry_tokens = out.args.size();
   bool raw = opts.raw_set != nullptr && opts.raw_set->selects(out.arch, out.nr);
-  if (out.spec != nullptr && !raw && find_decoder(out.spec->name) == nullptr) {
+  if (out.spec != nullptr && !raw && decoder_of(out.arch, *out.spec) == nullptr) {
     // An entry that printed nothing ("uname(") is followed by the first argument itself.
     int split = first_output(*out.spec);
     out.more_at_exit = split > 0 && split < out.spec->nargs;

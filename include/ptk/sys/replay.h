@@ -45,6 +45,10 @@ class Replayer {
   Status feed_syscall(std::span<const std::byte> record, bool exit);
   Thread& thread(pid_t tid);
   Event event_of(const ptk_ev_header& h, EventKind kind) const;
+  Event syscall_event(const ptk_ev_syscall& sc, Arch arch, bool exit) const;
+  // Hands on the thread's entry that waits for its exit (PTK_SC_RETRY_AT_EXIT), with what it
+  // captured: something else of the thread came first, or the stream ended.
+  void flush_deferred(pid_t tid);
 
   TraceSink& sink_;
   RecordMemory source_;             // the chunks of the record being decoded
@@ -52,6 +56,7 @@ class Replayer {
   Tracer tracer_;                   // the decoding and filtering of a ptrace trace
   std::int64_t clock_offset_ = 0;
   std::uint64_t lost_ = 0;
+  std::size_t deferred_ = 0;  // threads whose entry waits for its exit
   std::unordered_map<pid_t, std::unique_ptr<Thread>> threads_;
 };
 
