@@ -206,3 +206,44 @@ TEST(BpfSyscalls, AttachTracesARunningProcessFromItsNextSyscall) {
 
 }  // namespace
 }  // namespace ptk_bpf_test
+
+namespace ptk_bpf_test {
+namespace {
+
+TEST(BpfSyscalls, AnEntryItemNotFaultedInIsReadAgainAtTheExit) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  auto run = trace_command({tracee("unfaulted_write")}, with_plans(plans));
+  const Record* entry = nullptr;
+  for (const Record* r : run.of(PTK_EV_SYSCALL_ENTRY, kWrite)) {
+    if (r->sc.args[2] == 16) entry = r;
+  }
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->sc.flags, PTK_SC_RETRY_AT_EXIT);
+  EXPECT_TRUE(entry->chunks.empty());
+  const Record* exit = nullptr;
+  for (const Record* r : run.of(PTK_EV_SYSCALL_EXIT, kWrite)) {
+    if (r->sc.args[2] == 16) exit = r;
+  }
+  ASSERT_NE(exit, nullptr);
+  EXPECT_EQ(exit->sc.ret, 16);
+  ASSERT_EQ(exit->chunks.size(), 1u);
+  EXPECT_EQ(exit->chunks[0].addr, entry->sc.args[1]);
+  EXPECT_EQ(exit->chunks[0].bytes, std::string(16, '\0'));
+}
+
+TEST(BpfSyscalls, StackPointerItemsCopyFromTheUserStack) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = bare_plans();
+  add_item(plans, kExitGroup,
+           item(PTK_CAP_BUF, PTK_ARG_SP, PTK_AT_ENTRY, 64, PTK_LEN_CONST, 0, 64));
+  auto run = trace_command({tracee("exit_with"), "exit", "0"}, with_plans(plans));
+  auto entries = run.of(PTK_EV_SYSCALL_ENTRY, kExitGroup);
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_EQ(entries[0]->chunks.size(), 1u);
+  EXPECT_EQ(entries[0]->chunks[0].addr, entries[0]->sc.sp);
+  EXPECT_EQ(entries[0]->chunks[0].bytes.size(), 64u);
+}
+
+}  // namespace
+}  // namespace ptk_bpf_test

@@ -47,6 +47,7 @@ static __always_inline long copy_mem(__u64 addr, __u64 len, int page_ok) {
   __u32 flags = 0;
   if (bpf_probe_read_user(s->buf + at, len, (const void*)addr) != 0) {
     __u64 in_page = PTK_PAGE_SIZE - (addr & (PTK_PAGE_SIZE - 1));
+    s->st.fault = 1;
     if (!page_ok || in_page >= len) return -1;
     len = in_page;
     if (bpf_probe_read_user(s->buf + at, len, (const void*)addr) != 0) return -1;
@@ -73,7 +74,10 @@ static __always_inline long copy_str(__u64 addr, __u32 max) {
   barrier_var(size); /* keeps the mask below, which the verifier needs to bound the size */
   size = (size & (PTK_EV_MAX_SIZE - 1)) + 1;
   long n = bpf_probe_read_user_str(s->buf + at, size, (const void*)addr);
-  if (n <= 0) return -1;
+  if (n <= 0) {
+    s->st.fault = 1;
+    return -1;
+  }
   close_chunk(s, addr, n > max ? max : (__u32)n, 0);
   return at;
 }
@@ -110,6 +114,7 @@ static long read_ptr_cb(__u32 i, void* ctx) {
                      : bpf_probe_read_user(&word, 4, (const void*)from);
   if (err != 0) {
     l->stop = 1; /* the array ends in unreadable memory */
+    s->st.fault = 1;
     return 1;
   }
   if (ws == 8)
@@ -132,7 +137,7 @@ static long copy_string_cb(__u32 i, void* ctx) {
 
 /* The NULL-terminated pointer array at `addr` (at most count_max pointers and the NULL), and
  * with strings, each string it points to. */
-static __noinline int copy_ptr_array(__u64 addr, __u32 count_max, __u32 strings, __u32 max) {
+__noinline int copy_ptr_array(__u64 addr, __u32 count_max, __u32 strings, __u32 max) {
   struct ptk_scratch* s = get_scratch();
   if (!s || addr == 0) return 0;
   struct ptr_array_loop l = {.addr = addr, .data = s->st.off + PTK_CHUNK_HDR, .max = max};
@@ -165,7 +170,7 @@ static long copy_iov_cb(__u32 i, void* ctx) {
 }
 
 /* `count` struct iovec at `addr`, then each element's bytes (at most `max` each). */
-static __noinline int copy_iovec(__u64 addr, __u64 count, __u32 max) {
+__noinline int copy_iovec(__u64 addr, __u64 count, __u32 max) {
   struct ptk_scratch* s = get_scratch();
   if (!s || count == 0) return 0;
   long data = copy_mem(addr, count * 2 * s->st.ws, 0);
@@ -176,7 +181,7 @@ static __noinline int copy_iovec(__u64 addr, __u64 count, __u32 max) {
 }
 
 /* The parts a struct msghdr already in the record (at record offset `at`) points to. */
-static __noinline int copy_msghdr_parts(__u32 at, __u32 count_max, __u32 max, __u32 ctl_max) {
+__noinline int copy_msghdr_parts(__u32 at, __u32 count_max, __u32 max, __u32 ctl_max) {
   struct ptk_scratch* s = get_scratch();
   if (!s) return 0;
   __u32 ws = s->st.ws;
@@ -213,8 +218,7 @@ static long copy_mmsg_cb(__u32 i, void* ctx) {
 }
 
 /* `count` struct mmsghdr at `addr` (one chunk), then what each one's msghdr points to. */
-static __noinline int copy_mmsghdr(__u64 addr, __u64 count, __u32 count_max, __u32 max,
-                                   __u32 ctl_max) {
+__noinline int copy_mmsghdr(__u64 addr, __u64 count, __u32 count_max, __u32 max, __u32 ctl_max) {
   struct ptk_scratch* s = get_scratch();
   if (!s || count == 0) return 0;
   long data = copy_mem(addr, count * mmsghdr_size(s->st.ws), 0);
@@ -227,9 +231,11 @@ static __noinline int copy_mmsghdr(__u64 addr, __u64 count, __u32 count_max, __u
 
 /* --- one item --- */
 
+/* args[i], or the user stack pointer for PTK_ARG_SP. */
 static __always_inline __u64 arg_of(struct ptk_scratch* s, __u8 i) {
   __u32 k = i & 7; /* masked: the verifier does not follow a remainder */
-  return k < 6 ? s->st.args[k] : 0;
+  if (k < 6) return s->st.args[k];
+  return k == PTK_ARG_SP ? s->st.sp : 0;
 }
 
 /* The item's length: bytes for BUF; an element count for the array kinds (`count`), whose
@@ -262,9 +268,15 @@ static __always_inline __s64 item_len(struct ptk_scratch* s, const struct ptk_ca
   return (__s64)(n * unit);
 }
 
-static __noinline int run_item(const struct ptk_cap_item* it) {
+/* Runs item `item` of the plan at `plan_index`; returns nonzero when a read of user memory
+ * failed. Global (not static), like the copy functions above: the verifier checks each once,
+ * not at every call site. */
+__noinline int run_item(__u32 plan_index, __u32 item) {
+  const struct ptk_cap_plan* plan = bpf_map_lookup_elem(&plans, &plan_index);
   struct ptk_scratch* s = get_scratch();
-  if (!s) return 0;
+  if (!plan || !s || item >= PTK_PLAN_MAX_ITEMS) return 0;
+  const struct ptk_cap_item* it = &plan->items[item];
+  s->st.fault = 0;
   __u64 addr = arg_of(s, it->arg);
   __s64 len;
   switch (it->kind) {
@@ -297,7 +309,8 @@ static __noinline int run_item(const struct ptk_cap_item* it) {
     default:
       break;
   }
-  return 0;
+  s = get_scratch();
+  return s ? s->st.fault : 0;
 }
 
 #endif /* PTK_BPF_PROG_CAPTURE_H */

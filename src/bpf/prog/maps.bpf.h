@@ -18,6 +18,9 @@ struct ptk_cap_state {
   __u32 at_exit;
   __s64 ret;
   __u64 args[6];
+  __u64 sp;    /* the user stack pointer, the address of PTK_ARG_SP items */
+  __u32 fault; /* a read of user memory failed (not for want of room) */
+  __u32 pad;
 };
 
 /* A record is built at buf[0, PTK_EV_MAX_SIZE); every write is at an offset masked below

@@ -132,6 +132,8 @@ int BPF_PROG(on_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm*
   if (!t) return 0;
   /* With syscall hooks only on a few syscalls' functions, execve's entry may not be seen. */
   t->flags &= ~PTK_THREAD_WAIT_EXEC;
+  /* The old image's memory is gone: an entry item that failed cannot be read again. */
+  t->retry_items = 0;
   if (old_tid != tid) {
     /* A non-leader exec: the thread now has the leader's tid (the leader's own entry went
      * with its exit); its stashed execve entry goes with it. */

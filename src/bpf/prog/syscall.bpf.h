@@ -73,9 +73,13 @@ static __always_inline int is_execve(long nr) {
 #endif
 }
 
+static __always_inline __u32 plan_index(__u16 abi, long nr) {
+  return abi * PTK_PLAN_NR_MAX + (nr < PTK_PLAN_NR_MAX ? nr : PTK_PLAN_NR_MAX - 1);
+}
+
 static __always_inline const struct ptk_cap_plan* plan_of(__u16 abi, long nr) {
   if (nr < 0) return 0; /* a syscall a seccomp filter or tracer skipped */
-  __u32 index = abi * PTK_PLAN_NR_MAX + (nr < PTK_PLAN_NR_MAX ? nr : PTK_PLAN_NR_MAX - 1);
+  __u32 index = plan_index(abi, nr);
   return bpf_map_lookup_elem(&plans, &index);
 }
 
@@ -92,7 +96,7 @@ static __noinline int emit_pending_signal(struct ptk_thread* t) {
 }
 
 /* Starts a syscall record in the scratch area; the items append their chunks. */
-static __always_inline struct ptk_scratch* begin_syscall(__u16 abi, long nr, const __u64* args,
+static __always_inline struct ptk_scratch* begin_syscall(__u16 abi, const __u64* args, __u64 sp,
                                                          __s64 ret, int at_exit) {
   struct ptk_scratch* s = get_scratch();
   if (!s) return 0;
@@ -103,14 +107,21 @@ static __always_inline struct ptk_scratch* begin_syscall(__u16 abi, long nr, con
   s->st.at_exit = at_exit;
   s->st.ret = ret;
   for (int i = 0; i < 6; i++) s->st.args[i] = args[i];
+  s->st.sp = sp;
   return s;
 }
 
-static __always_inline void run_items(const struct ptk_cap_plan* plan, __u8 when) {
+/* Runs the plan's items for `when`, and the items of `retry` (a bit per item) again. Returns
+ * the items whose reads failed. */
+static __always_inline __u32 run_items(__u32 index, const struct ptk_cap_plan* plan, __u8 when,
+                                       __u32 retry) {
+  __u32 failed = 0;
   for (int i = 0; i < PTK_PLAN_MAX_ITEMS; i++) {
     if (i >= plan->nitems) break;
-    if (plan->items[i].when & when) run_item(&plan->items[i]);
+    if (((plan->items[i].when & when) || (retry & (1u << i))) && run_item(index, i))
+      failed |= 1u << i;
   }
+  return failed;
 }
 
 static __always_inline void add_user_stack(void* ctx) {
@@ -165,8 +176,15 @@ static __always_inline int handle_enter(void* ctx, struct pt_regs* regs, long nr
   t->abi = abi;
   t->in_call = 1;
 
-  if (!begin_syscall(abi, nr, args, 0, 0)) return 0;
-  run_items(plan, PTK_AT_ENTRY);
+  struct ptk_scratch* s = begin_syscall(abi, args, regs->sp, 0, 0);
+  if (!s) return 0;
+  /* A tracepoint cannot fault pages in: what failed is read again at the exit, once the
+   * syscall itself has touched it. */
+  t->retry_items = run_items(plan_index(abi, nr), plan, PTK_AT_ENTRY, 0);
+  if (t->retry_items) {
+    s = get_scratch();
+    if (s) s->st.flags |= PTK_SC_RETRY_AT_EXIT;
+  }
   if (user_stacks) add_user_stack(ctx);
   finish_syscall(PTK_EV_SYSCALL_ENTRY, abi, nr, regs);
   return 0;
@@ -182,8 +200,9 @@ static __always_inline int handle_exit(void* ctx, struct pt_regs* regs, long ret
     __u16 abi = t->abi;
     long nr = t->nr;
     const struct ptk_cap_plan* plan = plan_of(abi, nr);
-    if (plan && begin_syscall(abi, nr, t->args, ret, 1)) {
-      run_items(plan, PTK_AT_EXIT);
+    if (plan && begin_syscall(abi, t->args, regs->sp, ret, 1)) {
+      run_items(plan_index(abi, nr), plan, PTK_AT_EXIT, t->retry_items);
+      t->retry_items = 0;
       finish_syscall(PTK_EV_SYSCALL_EXIT, abi, nr, regs);
     }
   }

@@ -27,7 +27,7 @@ struct ptk_thread {
   /* A signal the kernel discarded because it is ignored (see on_signal_generate). */
   __u32 sig_pending;
   __s32 sig;
-  __u32 pad;
+  __u32 retry_items; /* entry items to read again at the exit (PTK_SC_RETRY_AT_EXIT) */
   __u8 siginfo[PTK_KSIGINFO_SIZE];
 };
 
