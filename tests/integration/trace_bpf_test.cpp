@@ -4,6 +4,8 @@
 // numbered in order of appearance, addresses masked and the values that change from one run
 // to the next (clocks, free space, rusage) masked. Plus what only the eBPF backend does: the
 // options that need stops refused with one line, --backend=auto falling back to ptrace.
+// (signal_calls is not among the tracees: a syscall a seccomp filter traps never reaches the
+// syscall tracepoints, so the eBPF backend shows its SIGSYS without the call; docs/trace.md.)
 #include <regex>
 #include <unordered_map>
 
@@ -112,7 +114,7 @@ INSTANTIATE_TEST_SUITE_P(Tracees, TraceBpfVsPtrace,
                          ::testing::Values(Case{"file_ops", {"{dir}"}}, Case{"desc_calls", {}},
                                            Case{"network_calls", {}}, Case{"memory_ops", {}},
                                            Case{"thread_pool", {}}, Case{"exec_thread", {}},
-                                           Case{"signals", {}}, Case{"signal_calls", {}}),
+                                           Case{"signals", {}}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(TraceBpf, OptionsThatNeedStopsAreRefusedWithOneLine) {
