@@ -1,6 +1,7 @@
 // RTM_{NEW,DEL,GET}NEXTHOP: struct nhmsg and NHA_* (linux/nexthop.h).
 #include <linux/nexthop.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include "netlink_route.h"
@@ -17,10 +18,12 @@ void nh_grp(DecodeCtx& ctx, const unsigned char* elem, const void*) {
   o.uint_(g.id);
   o.field("weight");
   o.uint_(g.weight);
-  // The reserved fields show only when the tracee set them.
-  if (g.resvd1 != 0) {
+  // The reserved fields show only when the tracee set them. The byte after weight is read by
+  // its offset: newer kernel headers renamed it (resvd1, then weight_high).
+  std::uint8_t resvd1 = elem[offsetof(nexthop_grp, weight) + 1];
+  if (resvd1 != 0) {
     o.field("resvd1");
-    o.hex(g.resvd1);
+    o.hex(resvd1);
   }
   if (g.resvd2 != 0) {
     o.field("resvd2");
