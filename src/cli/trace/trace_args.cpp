@@ -42,6 +42,7 @@ enum LongOnly : int {
   kExpr,
   kBreak,
   kBreakBt,
+  kRecord,
 };
 
 // clang-format off
@@ -116,6 +117,7 @@ constexpr TraceOptionSpec kSpecs[] = {
   {kTips, "tips", ArgMode::Optional, "ID", "Print a tip about ptk at the end"},
   {kJson, "json", ArgMode::None, nullptr, "Write JSON Lines (docs/json-schema.md) instead of text"},
   {kPerfetto, "perfetto", ArgMode::Required, "FILE", "Also write a trace for ui.perfetto.dev to FILE"},
+  {kRecord, "record", ArgMode::Required, "FILE", "Record the raw events to FILE instead of printing (render with ptk show FILE; not with -o, -c, -C, --json, --perfetto, -k, --break or tampering)"},
   {kWholeLines, "whole-lines", ArgMode::None, nullptr, "One complete line per syscall, printed at its exit (no unfinished/resumed)"},
   // Breakpoints in the same run (ptk/engine: one engine for every job).
   {kBreak, "break", ArgMode::Required, "LOCATION", "Also stop at LOCATION (symbol, lib:symbol, file:line, 0xADDR) in each traced program; each hit is a line of the trace (repeatable)"},
@@ -427,6 +429,9 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       break;
     case kPerfetto:
       o.perfetto = v;
+      break;
+    case kRecord:
+      o.record = v;
       break;
     case kWholeLines:
       o.whole_lines = true;

@@ -34,6 +34,7 @@
 #include "trace/trace_live.h"
 #include "trace/trace_options.h"
 #include "trace/trace_printer.h"
+#include "trace/trace_record.h"
 #include "trace/trace_stack.h"
 #include "trace/trace_summary.h"
 #include "trace/trace_tips.h"
@@ -168,6 +169,7 @@ class TraceRun final : public engine::Part {
 int run_trace(TraceOptions& o) {
   if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
   for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
+  if (!o.record.empty()) return run_record(o);
   bool spawning = !o.command.empty();
   bool follow = o.follow > 0;
   bool summarize = o.summary || o.summary_too;
