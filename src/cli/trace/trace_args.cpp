@@ -453,8 +453,8 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
   return ok_status();
 }
 
-const TraceOptionSpec* find_spec(int id) {
-  for (const TraceOptionSpec& s : kSpecs) {
+const TraceOptionSpec* find_spec(std::span<const TraceOptionSpec> specs, int id) {
+  for (const TraceOptionSpec& s : specs) {
     if (s.id == id) return &s;
   }
   return nullptr;
@@ -465,9 +465,15 @@ const TraceOptionSpec* find_spec(int id) {
 std::span<const TraceOptionSpec> trace_option_specs() { return kSpecs; }
 
 Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
+  return parse_option_table(kSpecs, "trace", argc, argv, o);
+}
+
+Result<TraceRequest> parse_option_table(std::span<const TraceOptionSpec> specs,
+                                        std::string_view cmd, int argc, char** argv,
+                                        TraceOptions& o) {
   std::string optstring = "+:";  // options end at the command; ':' reports a missing value
   std::vector<option> longs;
-  for (const TraceOptionSpec& s : kSpecs) {
+  for (const TraceOptionSpec& s : specs) {
     // A letter once: the rows after the first are other long names of the same option.
     if (s.id < 256 && optstring.find(static_cast<char>(s.id), 2) == std::string::npos) {
       optstring += static_cast<char>(s.id);
@@ -495,10 +501,12 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
       std::string what = optopt != 0 && optopt < 256 ? fmt::format("-{}", static_cast<char>(optopt))
                                                      : std::string(argv[optind - 1]);
       if (optopt > 255) {
-        if (const TraceOptionSpec* s = find_spec(optopt)) what = fmt::format("--{}", s->long_name);
+        if (const TraceOptionSpec* s = find_spec(specs, optopt)) {
+          what = fmt::format("--{}", s->long_name);
+        }
       }
-      return bad(what, c == ':' ? "this option needs a value (see ptk trace --help)"
-                                : "unknown option (see ptk trace --help)");
+      return bad(what, c == ':' ? fmt::format("this option needs a value (see ptk {} --help)", cmd)
+                                : fmt::format("unknown option (see ptk {} --help)", cmd));
     }
     if (c == 'h') request = TraceRequest::Help;
     if (c == 'V') request = TraceRequest::Version;
@@ -509,10 +517,14 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
 }
 
 std::string trace_help() {
-  std::string out =
-      "Trace system calls and signals, like strace\n\n"
-      "Usage: ptk trace [OPTIONS] { -p PID | [--] COMMAND [ARGS...] }\n\nOptions:\n";
-  for (const TraceOptionSpec& s : kSpecs) {
+  return option_table_help(kSpecs,
+                           "Trace system calls and signals, like strace\n\n"
+                           "Usage: ptk trace [OPTIONS] { -p PID | [--] COMMAND [ARGS...] }\n");
+}
+
+std::string option_table_help(std::span<const TraceOptionSpec> specs, std::string_view head) {
+  std::string out = fmt::format("{}\nOptions:\n", head);
+  for (const TraceOptionSpec& s : specs) {
     if (s.help == nullptr) continue;
     std::string names;
     if (s.id < 256) names = fmt::format("-{}", static_cast<char>(s.id));
