@@ -19,7 +19,7 @@ install(TARGETS ${PTK_LAYERS} ptk_library EXPORT ptkTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ptk DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 # The CMake package. The exported targets name fmt::fmt and the PkgConfig::PTK_* targets of
-# src/sys and src/debug: ptkConfig.cmake finds them again on the user's machine.
+# src/sys, src/debug and src/bpf: ptkConfig.cmake finds them again on the user's machine.
 set(PTK_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/ptk)
 install(EXPORT ptkTargets NAMESPACE ptk:: DESTINATION ${PTK_CMAKE_INSTALL_DIR})
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/ptkConfig.cmake.in
@@ -48,7 +48,7 @@ else()
 endif()
 # The archives in link order, each before the layers it uses.
 set(PTK_PC_LIBS "")
-foreach(layer ptk_engine ptk_inject ptk_tamper ptk_debug ptk_sys ptk_core ptk_arch ptk_base)
+foreach(layer ptk_engine ptk_bpf ptk_inject ptk_tamper ptk_debug ptk_sys ptk_core ptk_arch ptk_base)
   get_target_property(type ${layer} TYPE)
   if(type STREQUAL "STATIC_LIBRARY")  # a layer without sources yet is an INTERFACE target
     string(APPEND PTK_PC_LIBS " -l${layer}")

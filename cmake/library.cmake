@@ -10,12 +10,12 @@
 #   the CMake package's version check (same minor version) already says for a static build;
 # - a program links only the objects it uses, so it needs libdw, libelf and libseccomp only
 #   for the parts it calls (the link line names them all, the linker drops the rest).
-set(PTK_LAYERS ptk_base ptk_arch ptk_core ptk_sys ptk_debug ptk_tamper ptk_inject ptk_engine)
+set(PTK_LAYERS ptk_base ptk_arch ptk_core ptk_sys ptk_debug ptk_tamper ptk_bpf ptk_inject ptk_engine)
 
 add_library(ptk_library INTERFACE)
 # The engine sits on top of the others (engine -> tamper, inject -> debug -> sys -> core -> arch
-# -> base).
-target_link_libraries(ptk_library INTERFACE ptk_engine)
+# -> base); the eBPF backend (bpf -> sys) beside it.
+target_link_libraries(ptk_library INTERFACE ptk_engine ptk_bpf)
 set_target_properties(ptk_library PROPERTIES EXPORT_NAME ptk)
 add_library(ptk::ptk ALIAS ptk_library)
 

@@ -16,6 +16,7 @@ PTK_DEB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gcc-multilib g++-multilib clang clang-format libclang-rt-14-dev
   strace gdb ltrace jq procps util-linux bsdutils file binutils
+  libbpf-dev bpftool
   scdoc man-db zsh fish
   pybind11-dev python3-dev python3-pytest python3-ptrace
 )

@@ -82,6 +82,12 @@ std::size_t Memory::read_peek(std::uint64_t addr, std::span<std::byte> out) {
 
 Result<std::size_t> Memory::read(RemoteAddr addr, std::span<std::byte> out) {
   if (out.empty()) return std::size_t{0};
+  if (source_ != nullptr) {
+    std::size_t got = source_->read(addr.addr(), out);
+    if (got == 0) return bad_address(pid_, addr.addr(), out.size());
+    if (read_filter_) read_filter_(addr.addr(), out.first(got));
+    return got;
+  }
   std::size_t done = read_vm(addr.addr(), out);
   if (done < out.size()) done += read_proc_mem(addr.addr() + done, out.subspan(done));
   if (done < out.size()) done += read_peek(addr.addr() + done, out.subspan(done));
@@ -93,7 +99,9 @@ Result<std::size_t> Memory::read(RemoteAddr addr, std::span<std::byte> out) {
 Status Memory::read_exact(RemoteAddr addr, std::span<std::byte> out) {
   PTK_ASSIGN_OR_RETURN(std::size_t n, read(addr, out));
   if (n != out.size()) {
-    return tracee_gone_if_ending(pid_, bad_address(pid_, addr.addr() + n, out.size() - n));
+    Error short_read = bad_address(pid_, addr.addr() + n, out.size() - n);
+    if (source_ != nullptr) return short_read;
+    return tracee_gone_if_ending(pid_, std::move(short_read));
   }
   return ok_status();
 }
@@ -126,6 +134,12 @@ Result<RemoteString> Memory::read_string(RemoteAddr addr, std::size_t max_len) {
 }
 
 Status Memory::write(RemoteAddr addr, std::span<const std::byte> data) {
+  if (source_ != nullptr) {
+    return Error(
+        ErrorKind::Unsupported,
+        fmt::format("write of {} bytes at {:#x} in process {}", data.size(), addr.addr(), pid_), 0,
+        "its memory is a trace's capture, not a live process");
+  }
   std::size_t done = 0;
   if (open_mem()) {
     while (done < data.size()) {

@@ -19,9 +19,13 @@ namespace ptk::engine {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
+// The same, for loops that take an atomic (a lock-free store is async-signal-safe).
+std::atomic<bool> g_stop_atomic{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 void on_stop_signal(int sig, siginfo_t*, void* ucontext) {
   if (g_stop == 0) g_stop = sig;
+  g_stop_atomic.store(true, std::memory_order_relaxed);
   interrupt_wait_from_handler(ucontext);
 }
 
@@ -108,6 +112,8 @@ void set_child_signals(SpawnOptions& spawn) {
 }
 
 volatile std::sig_atomic_t* stop_flag() { return &g_stop; }
+
+const std::atomic<bool>& stop_requested() { return g_stop_atomic; }
 
 void forward_stop_signal(pid_t command) {
   // The process the user started died (kill -9): nobody asked for the command to end.

@@ -62,7 +62,22 @@ std::string read_fd_link(pid_t pid, int fd) {
 }  // namespace
 
 Tracer::Tracer(Session& session, TracerOptions options, TraceSink& sink)
-    : session_(session), options_(std::move(options)), sink_(sink) {
+    : session_(&session), options_(std::move(options)), sink_(sink) {
+  init();
+}
+
+Tracer::Tracer(MemoryFn memory, TracerOptions options, TraceSink& sink)
+    : memory_(std::move(memory)), options_(std::move(options)), sink_(sink) {
+  // Nothing of a process that is not stopped can be changed: no hooks run.
+  options_.hooks.clear();
+  init();
+}
+
+Memory& Tracer::memory(pid_t tid) {
+  return session_ != nullptr ? session_->memory(tid) : memory_(tid);
+}
+
+void Tracer::init() {
   if (options_.fd_paths) options_.decode.fd_paths = true;
   // -P needs descriptor paths as well, to match read(3, ...) on a file opened by name.
   // Under `unshare -p` without a remount of /proc (strace's suite does this), a tracee's /proc
@@ -125,16 +140,15 @@ void Tracer::on_entry(const Event& ev) {
   sc.raw_args = stop.args;
   sc.ip = stop.ip;
   sc.sp = stop.sp;
-  sc.entry_ns = now_ns();
+  sc.entry_ns = ev.time_ns != 0 ? ev.time_ns : now_ns();
   sc.entry_stime_ns = ev.stime_ns;
   if (reported && !options_.paths.empty() &&
-      !options_.paths.matches(sc, session_.memory(ev.tid), fd_path_)) {
+      !options_.paths.matches(sc, memory(ev.tid), fd_path_)) {
     reported = false;
     if (wanted == 0) return;
   }
   // Decode first: the output and the hooks see the arguments the program passed.
-  decode_entry(sc, session_.memory(ev.tid), options_.decode,
-               options_.fd_paths ? &fd_text_ : nullptr);
+  decode_entry(sc, memory(ev.tid), options_.decode, options_.fd_paths ? &fd_text_ : nullptr);
   if (sc.spec != nullptr && sc.spec->name == "restart_syscall" && !ts.interrupted.empty()) {
     // Only the tracer knows what is being resumed: strace's "<... resuming interrupted X ...>".
     sc.args.raw(fmt::format("<... resuming interrupted {} ...>", ts.interrupted));
@@ -146,14 +160,13 @@ void Tracer::on_entry(const Event& ev) {
                  ? (n_hooks == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n_hooks) - 1)
                  : wanted;
   for (std::size_t i = 0; i < n_hooks; ++i) {
-    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_entry(session_, sc);
+    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_entry(*session_, sc);
   }
   if (sc.args_poked) {
     // An entry poke (inject=...:poke_enter=) changed what the arguments point to: strace
     // decodes after tampering, so the line shows the data the call gets.
     sc.args_poked = false;
-    decode_entry(sc, session_.memory(ev.tid), options_.decode,
-                 options_.fd_paths ? &fd_text_ : nullptr);
+    decode_entry(sc, memory(ev.tid), options_.decode, options_.fd_paths ? &fd_text_ : nullptr);
   }
   ts.active = true;
   ts.reported = reported;
@@ -165,14 +178,14 @@ void Tracer::on_exit(const Event& ev) {
   if (it == threads_.end() || !it->second.active) return;
   ThreadState& ts = it->second;
   DecodedSyscall& sc = ts.sc;
-  sc.exit_ns = now_ns();
+  sc.exit_ns = ev.time_ns != 0 ? ev.time_ns : now_ns();
   sc.exit_stime_ns = ev.stime_ns;
   sc.ret = ev.syscall.ret;
   sc.is_error = ev.syscall.is_error;
   // Hooks first, then decoding: the output shows the result the program gets.
   std::size_t n_hooks = std::min(options_.hooks.size(), kMaxHooks);
   for (std::size_t i = 0; i < n_hooks; ++i) {
-    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_exit(session_, sc);
+    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_exit(*session_, sc);
   }
   ts.hooks = 0;
   // The syscalls that cannot fail (getpid, geteuid, ...): any value, even an injected one in
@@ -186,8 +199,7 @@ void Tracer::on_exit(const Event& ev) {
     ts.interrupted.clear();
   }
   if (!ts.reported) return;
-  decode_exit(sc, session_.memory(ev.tid), options_.decode,
-              options_.fd_paths ? &fd_text_ : nullptr);
+  decode_exit(sc, memory(ev.tid), options_.decode, options_.fd_paths ? &fd_text_ : nullptr);
   // A value past INT_MAX is no descriptor (an injected one): strace prints just the number.
   if (options_.fd_paths && sc.ret_type == RetType::Fd && !sc.is_error && sc.ret >= 0 &&
       sc.ret <= INT32_MAX) {
@@ -202,7 +214,7 @@ void Tracer::on_exit(const Event& ev) {
 void Tracer::abandon(pid_t tid, ThreadState& ts) {
   std::size_t n_hooks = std::min(options_.hooks.size(), kMaxHooks);
   for (std::size_t i = 0; i < n_hooks; ++i) {
-    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_abandon(session_, tid);
+    if (ts.hooks & (std::uint64_t{1} << i)) options_.hooks[i]->on_abandon(*session_, tid);
   }
   ts.hooks = 0;
 }
@@ -215,7 +227,7 @@ void Tracer::on_gone(const Event& ev) {
     abandon(ev.tid, it->second);
     if (it->second.reported) pending = &it->second.sc;
   }
-  for (SyscallHook* h : options_.hooks) h->on_thread_exit(session_, ev.tid);
+  for (SyscallHook* h : options_.hooks) h->on_thread_exit(*session_, ev.tid);
   if (options_.decode.pidns != nullptr) options_.decode.pidns->forget(ev.tid);
   if (ev.kind == EventKind::ExecFailed) {
     sink_.exec_failed(ev);
@@ -250,7 +262,7 @@ void Tracer::on_exec(const Event& ev) {
       threads_.insert(std::move(node));
     }
   }
-  for (SyscallHook* h : options_.hooks) h->on_exec(session_, ev);
+  for (SyscallHook* h : options_.hooks) h->on_exec(*session_, ev);
   sink_.exec(ev);
 }
 
@@ -264,7 +276,7 @@ bool Tracer::drain() {
     if (!draining_) {
       // A thread blocked in the call returns from it (-ERESTART*, to be restarted as the
       // program made it once the hooks undid their changes); a running one stops soon after.
-      (void)session_.interrupt(tid);
+      (void)session_->interrupt(tid);
     }
     held = true;
   }
@@ -279,7 +291,7 @@ Status Tracer::release_delayed(bool all) {
       ++it;
       continue;
     }
-    Status s = session_.resume(it->ev);
+    Status s = session_->resume(it->ev);
     it = delayed_.erase(it);
     if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return s;
   }
@@ -330,6 +342,9 @@ std::chrono::microseconds Tracer::take_delay(pid_t tid) {
 }
 
 Status Tracer::run(const volatile std::sig_atomic_t* stop) {
+  if (session_ == nullptr) {
+    return Error(ErrorKind::Internal, "Tracer::run of a replay tracer, which has no session");
+  }
   for (;;) {
     bool stopping = (stop != nullptr && *stop) || stop_requested_;
     PTK_TRY(release_delayed(stopping));  // on a stop request the delays end at once
@@ -338,7 +353,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
     Result<std::optional<Event>> next = std::optional<Event>();
     sink_.before_wait();
     if (delayed_.empty()) {
-      auto w = session_.wait();
+      auto w = session_->wait();
       if (w.ok()) {
         next = std::optional<Event>(std::move(*w));
       } else {
@@ -347,7 +362,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
     } else {
       auto first = std::min_element(delayed_.begin(), delayed_.end(),
                                     [](auto& a, auto& b) { return a.until < b.until; });
-      next = session_.wait_until(first->until);
+      next = session_->wait_until(first->until);
     }
     sink_.after_wait();
     if (!next.ok()) {
@@ -365,7 +380,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
         continue;
       }
     }
-    Status s = session_.resume(*ev);
+    Status s = session_->resume(*ev);
     if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone) return s;
   }
 }

@@ -63,6 +63,9 @@ struct Event {
   // rusage of the wait4 that reported it, when WaitPolicy::want_rusage; else -1. Only the stops
   // wait() and wait_until() take from the kernel carry it (not those queued by other calls).
   std::int64_t stime_ns = -1;
+  // A replayed event's time (CLOCK_REALTIME, ns: the eBPF backend's, or a recorded trace's);
+  // 0 for a live stop, whose time is when the tracer sees it.
+  std::int64_t time_ns = 0;
 
   // Whether the thread is in a ptrace-stop waiting to be resumed.
   bool stopped() const {

@@ -25,11 +25,24 @@ struct RemoteString {
   bool terminated = false;  // false when the bound or an unreadable page came first
 };
 
+// What a Memory reads instead of a live process: the user memory a trace captured (the eBPF
+// backend's events and recorded files, see ptk/sys/record_memory.h), so that the decoders that
+// read a stopped tracee read a captured one the same way.
+class MemorySource {
+ public:
+  virtual ~MemorySource() = default;
+  // Copies what it holds of [addr, addr + out.size()) from addr on, stopping at the first byte
+  // it does not hold; returns the count (0: not even the first byte).
+  virtual std::size_t read(std::uint64_t addr, std::span<std::byte> out) const = 0;
+};
+
 // A Session owns the Memory of each process it traces (shared_ptr), and drops it when the process
 // ends: what keeps a Memory& past a call (PatchedBytes) holds weak_from_this() to know.
 class Memory : public std::enable_shared_from_this<Memory> {
  public:
   explicit Memory(pid_t pid) : pid_(pid) {}
+  // Reads come from `source` (not owned, outlives this) and never from the process; writes fail.
+  Memory(pid_t pid, const MemorySource* source) : pid_(pid), source_(source) {}
 
   pid_t pid() const { return pid_; }
   // The thread used for PEEK/POKE fallbacks: those requests need a thread in a ptrace-stop.
@@ -73,6 +86,7 @@ class Memory : public std::enable_shared_from_this<Memory> {
   bool open_mem();
 
   pid_t pid_;
+  const MemorySource* source_ = nullptr;
   pid_t stopped_tid_ = 0;
   UniqueFd mem_fd_;
   bool vm_unavailable_ = false;  // process_vm_readv answered ENOSYS/EPERM once: skip it

@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <span>
@@ -49,6 +50,8 @@ void set_child_signals(SpawnOptions& spawn);
 // Nonzero once one of those signals came: the first one's number. Hand it to
 // WaitPolicy::interrupt and to the loops that take a stop flag.
 volatile std::sig_atomic_t* stop_flag();
+// True once one of them came, for loops that take an atomic flag (the eBPF backend's).
+const std::atomic<bool>& stop_requested();
 
 // After a stop signal, before ptk lets go of the command it started: SIGCONT (a stopped
 // command must see the signal) and the stop signal itself, to that one process (not its

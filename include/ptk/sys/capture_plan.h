@@ -1,7 +1,9 @@
-// STAND-IN for the lead's capture plan generator (issue 18): the interface as agreed, with an
-// implementation that only carries the -e trace= filter (PTK_PLAN_TRACE) and copies no memory.
-// The real header and src/sys/capture_plan.cpp replace these two files when branch caps is
-// merged.
+// Capture plans (capture_abi.h) for every syscall of every ABI: which user memory the eBPF
+// backend and the recorder copy at entry and exit so that the decoders can print the syscall
+// later as strace would from the stopped tracee. Derived from the syscall table's argument
+// types (a Path is a string, an OutBuf the bytes its length argument says, a struct its size),
+// with the nested shapes the table cannot say (iovec arrays, msghdr, sockaddr lengths behind a
+// pointer, getdents buffers) named here, and bounded by the decoding options (-s, -v).
 #pragma once
 
 #include <cstdint>
@@ -17,12 +19,19 @@ namespace ptk::sys {
 
 class CapturePlans {
  public:
+  // `filter` decides PTK_PLAN_TRACE: the syscalls reported (the kernel program drops others).
   static CapturePlans build(const SyscallFilter& filter, const DecodeOptions& decode);
+
+  // nullptr for a number past the table (PTK_PLAN_NR_MAX).
   const ptk_cap_plan* find(Arch arch, std::int64_t nr) const;
+  // PTK_PLAN_ABIS * PTK_PLAN_NR_MAX plans, indexed abi * PTK_PLAN_NR_MAX + nr (the map's layout).
   std::span<const ptk_cap_plan> table() const { return table_; }
 
  private:
   std::vector<ptk_cap_plan> table_;
 };
+
+// The PTK_ABI_* of an Arch, and back (false for an ABI ptk does not decode).
+std::uint16_t abi_of(Arch arch);
 
 }  // namespace ptk::sys

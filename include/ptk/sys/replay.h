@@ -10,6 +10,8 @@
 #include <unordered_map>
 
 #include "ptk/base/result.h"
+#include "ptk/sys/raw_event.h"
+#include "ptk/sys/record_memory.h"
 #include "ptk/sys/tracer.h"
 
 namespace ptk::sys {
@@ -41,10 +43,13 @@ class Replayer {
  private:
   struct Thread;
   Status feed_syscall(std::span<const std::byte> record, bool exit);
-  Thread& thread(pid_t tid, pid_t pid);
+  Thread& thread(pid_t tid);
+  Event event_of(const ptk_ev_header& h, EventKind kind) const;
 
-  TracerOptions options_;
   TraceSink& sink_;
+  RecordMemory source_;             // the chunks of the record being decoded
+  std::shared_ptr<Memory> memory_;  // reads source_
+  Tracer tracer_;                   // the decoding and filtering of a ptrace trace
   std::int64_t clock_offset_ = 0;
   std::uint64_t lost_ = 0;
   std::unordered_map<pid_t, std::unique_ptr<Thread>> threads_;

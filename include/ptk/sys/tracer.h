@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -97,6 +98,11 @@ SyscallFilter stop_filter(const TracerOptions& options);
 class Tracer {
  public:
   Tracer(Session& session, TracerOptions options, TraceSink& sink);
+  // A tracer of events that come from elsewhere than a Session (replay.h: the eBPF backend, a
+  // recorded trace), reading the memory `memory` gives for a thread. It only dispatches: no
+  // hooks (options.hooks is ignored), no run(), no delays.
+  using MemoryFn = std::function<Memory&(pid_t tid)>;
+  Tracer(MemoryFn memory, TracerOptions options, TraceSink& sink);
 
   // Runs until no tracee is left, or until *stop becomes nonzero. Then the threads a hook
   // holds (SyscallHook::holds: a tampered syscall in progress) are interrupted and run to
@@ -133,6 +139,8 @@ class Tracer {
     std::string interrupted;
   };
 
+  void init();
+  Memory& memory(pid_t tid);
   void on_entry(const Event& ev);
   void on_exit(const Event& ev);
   void on_gone(const Event& ev);
@@ -148,7 +156,8 @@ class Tracer {
     Event ev;
   };
 
-  Session& session_;
+  Session* session_ = nullptr;  // null for a replay tracer
+  MemoryFn memory_;
   TracerOptions options_;
   TraceSink& sink_;
   FdPathFn fd_path_;  // the plain path, for -P

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,7 @@
 #include "ptk/sys/record.h"
 #include "ptk/sys/replay.h"
 #include "trace/trace_args.h"
-#include "trace/trace_render.h"
+#include "trace/trace_renderers.h"
 
 namespace ptk::cli {
 namespace {
@@ -27,26 +28,6 @@ std::string refused_option(const TraceOptions& o) {
   if (o.kvm_vcpu) return "-e kvm=vcpu";
   if (o.decode_pids != 0) return "-e decode-pids=";
   return {};
-}
-
-// The decoding options of ptk trace (trace_cmd.cpp's tracer_options) that apply to a replay.
-sys::TracerOptions replay_options(const TraceOptions& o) {
-  sys::TracerOptions to;
-  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
-  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
-  to.decode.verbose = o.verbose;
-  to.decode.xlevel = o.xlevel;
-  to.decode.const_names = o.const_style == ConstStyle::Raw       ? sys::ConstNames::Raw
-                          : o.const_style == ConstStyle::Verbose ? sys::ConstNames::Verbose
-                                                                 : sys::ConstNames::Abbrev;
-  if (o.raw_set) to.decode.raw_set = &*o.raw_set;
-  if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
-  if (o.abbrev_set && !o.verbose) to.decode.abbrev_set = &*o.abbrev_set;
-  to.fd_paths = o.decode_fds != 0;
-  to.decode_fds = o.decode_fds;
-  to.filter = o.filter;
-  for (const std::string& p : o.paths) (void)to.paths.add(p);
-  return to;
 }
 
 // Parses the command line with the recording's -s and -v as the defaults (a recording holds
@@ -98,19 +79,20 @@ int show_main(int argc, char** argv) {
     return fail("show", fmt::format("{} needs the live processes: not with ptk show", refused),
                 kExitUsage);
   }
-  bool follow = o.follow > 0 || (info.flags & sys::kRecordFollow) != 0;
-  sys::TracerOptions to = replay_options(o);
+  // -f's layout (a pid on each line with -o) for a recording of -f without asking again.
+  if ((info.flags & sys::kRecordFollow) != 0 && o.follow == 0) o.follow = 1;
+  sys::TracerOptions to = tracer_options(o);
   TraceRenderers r(o);
-  if (Status s = r.open(follow, to); !s.ok()) return fail("show", s.error());
+  if (Status s = r.open(to); !s.ok()) return fail("show", s.error());
   // As at the start of a live trace: one thread, or each attached process's.
   std::size_t tracees = 1;
   if (info.flags & sys::kRecordAttached) {
     tracees =
         static_cast<std::size_t>(std::count(info.target.begin(), info.target.end(), '\0')) + 1;
   }
-  r.text.set_tracee_count(tracees);
+  r.text().set_tracee_count(tracees);
 
-  sys::Replayer replayer(to, r.sinks);
+  sys::Replayer replayer(to, r.sinks());
   replayer.set_clock_offset(info.clock_offset_ns);
   Status status = ok_status();
   for (;;) {
@@ -128,9 +110,12 @@ int show_main(int argc, char** argv) {
     }
   }
   replayer.finish();
-  r.text.finish();
-  r.write_summary();
+  r.text().finish();
   r.close();
+  if (replayer.lost_events() != 0) {
+    fmt::print(stderr, "ptk show: {} events were lost while recording (the trace says where)\n",
+               replayer.lost_events());
+  }
   if (!status.ok()) return fail("show", status.error());
   return 0;
 }

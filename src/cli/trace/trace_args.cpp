@@ -42,6 +42,7 @@ enum LongOnly : int {
   kExpr,
   kBreak,
   kBreakBt,
+  kBackend,
   kRecord,
 };
 
@@ -122,6 +123,8 @@ constexpr TraceOptionSpec kSpecs[] = {
   // Breakpoints in the same run (ptk/engine: one engine for every job).
   {kBreak, "break", ArgMode::Required, "LOCATION", "Also stop at LOCATION (symbol, lib:symbol, file:line, 0xADDR) in each traced program; each hit is a line of the trace (repeatable)"},
   {kBreakBt, "bt", ArgMode::None, nullptr, "With --break: the stack at each hit, as -k shows a syscall's"},
+  // Backends.
+  {kBackend, "backend", ArgMode::Required, "NAME", "ptrace (the default: stops at each syscall; every option), bpf (an eBPF program copies each syscall's data without stopping the tracee; tracing options only), auto (bpf when it is allowed and the options need no stops, else ptrace)"},
   {kSpinUs, "spin-us", ArgMode::Required, "US", "Poll for the next stop this long before sleeping (0: always sleep)"},
   {'h', "help", ArgMode::None, nullptr, "Print this help"},
   {'V', "version", ArgMode::None, nullptr, "Print the version"},
@@ -441,6 +444,17 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
       break;
     case kBreakBt:
       o.break_bt = true;
+      break;
+    case kBackend:
+      if (v == "ptrace") {
+        o.backend = TraceBackend::Ptrace;
+      } else if (v == "bpf" || v == "ebpf") {
+        o.backend = TraceBackend::Bpf;
+      } else if (v == "auto") {
+        o.backend = TraceBackend::Auto;
+      } else {
+        return bad("--backend", fmt::format("'{}' is not a backend: ptrace, bpf or auto", v));
+      }
       break;
     case kSpinUs:
       if (!parse_number(v, o.spin_us) || o.spin_us < 0) {

@@ -29,12 +29,14 @@
 #include "ptk/sys/tracer.h"
 #include "ptk/tamper/tamperer.h"
 #include "trace/trace_args.h"
+#include "trace/trace_bpf.h"
 #include "trace/trace_break.h"
 #include "trace/trace_json.h"
 #include "trace/trace_live.h"
 #include "trace/trace_options.h"
 #include "trace/trace_printer.h"
 #include "trace/trace_record.h"
+#include "trace/trace_renderers.h"
 #include "trace/trace_stack.h"
 #include "trace/trace_summary.h"
 #include "trace/trace_tips.h"
@@ -74,38 +76,6 @@ class ExitWatcher final : public sys::TraceSink {
   bool exec_failed_ = false;
   Event last_{.kind = EventKind::Exited};
 };
-
-// What the decoders and the tracer take from the options.
-sys::TracerOptions tracer_options(const TraceOptions& o) {
-  sys::TracerOptions to;
-  to.decode.string_limit = static_cast<std::size_t>(o.string_limit);
-  to.decode.abbrev_array = static_cast<std::size_t>(o.string_limit);
-  to.decode.verbose = o.verbose;
-  to.decode.kvm_vcpu = o.kvm_vcpu;
-  to.decode.xlevel = o.xlevel;
-  to.decode.pid_comm = (o.decode_pids & kDecodePidComm) != 0;
-  to.decode.const_names = o.const_style == ConstStyle::Raw       ? sys::ConstNames::Raw
-                          : o.const_style == ConstStyle::Verbose ? sys::ConstNames::Verbose
-                                                                 : sys::ConstNames::Abbrev;
-  if (o.raw_set) to.decode.raw_set = &*o.raw_set;
-  if (o.verbose_set) to.decode.verbose_set = &*o.verbose_set;
-  if (o.abbrev_set && !o.verbose) to.decode.abbrev_set = &*o.abbrev_set;
-  to.fd_paths = o.decode_fds != 0;  // any of -y's details needs the descriptors' links
-  to.decode_fds = o.decode_fds;
-  to.filter = o.filter;
-  for (const std::string& p : o.paths) {
-    // As strace: the path's canonical form is selected too (a descriptor's link is absolute),
-    // and said unless -e quiet=path-resolution.
-    std::string resolved = to.paths.add(p);
-    if (!resolved.empty() && !(o.quiet & kQuietPathResolution)) {
-      std::string from, into;
-      sys::append_quoted(from, p, 0, false);
-      sys::append_quoted(into, resolved, 0, false);
-      fmt::print(stderr, "ptk trace: Requested path {} resolved into {}\n", from, into);
-    }
-  }
-  return to;
-}
 
 // What ptk trace does around the engine's run besides printing syscalls: once the command is
 // spawned and the -p processes attached, the printers learn the tracees and the output thread
@@ -169,7 +139,18 @@ class TraceRun final : public engine::Part {
 int run_trace(TraceOptions& o) {
   if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
   for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
-  if (!o.record.empty()) return run_record(o);
+  if (!o.record.empty()) {
+    // The ptrace backend records (--backend=auto too); the eBPF backend does not yet.
+    if (o.backend == TraceBackend::Bpf) {
+      return fail("trace", "--record: the eBPF backend cannot record yet (use --backend=ptrace)",
+                  kExitUsage);
+    }
+    return run_record(o);
+  }
+  if (o.backend != TraceBackend::Ptrace) {
+    // --backend=auto falls back to ptrace when eBPF may not run here or the options need stops.
+    if (int status = run_trace_bpf(o); status >= 0) return status;
+  }
   bool spawning = !o.command.empty();
   bool follow = o.follow > 0;
   bool summarize = o.summary || o.summary_too;
@@ -204,17 +185,11 @@ int run_trace(TraceOptions& o) {
     }
   }
 
-  TraceOutput out;
-  if (Status s = out.open(o.output, o.output_separately, o.append); !s.ok()) {
-    return fail("trace", s.error());
-  }
-  TraceOutput::Prefix prefix{.pid_column = !o.output.empty() && follow,
-                             .pid_brackets = o.output.empty(),
-                             .timestamps = o.timestamps,
-                             .timestamp_digits = o.timestamp_digits,
-                             .relative = o.relative,
-                             .relative_digits = o.relative_digits};
-  out.set_prefix(prefix);
+  TraceRenderers renderers(o);
+  if (Status s = renderers.open(to); !s.ok()) return fail("trace", s.error());
+  TraceOutput& out = renderers.out();
+  TextPrinter& text = renderers.text();
+  FanOut& sinks = renderers.sinks();
 
   engine::EngineOptions eo;
   eo.command = o.command;
@@ -259,28 +234,6 @@ int run_trace(TraceOptions& o) {
   engine::Engine engine(std::move(eo));
   Session& session = engine.session();
 
-  TextPrinter text(out, o);
-  text.set_palette(out.palette(o.color));
-  JsonPrinter json(out, o);
-  // --decode-pids=pidns: one translator (and its cache) for the decoders and the printer.
-  std::optional<sys::PidTranslator> pidns;
-  if ((o.decode_pids & kDecodePidNs) != 0) {
-    to.decode.pidns = &pidns.emplace();
-    text.set_pidns(to.decode.pidns);
-  }
-  SummarySink summary(o.summary_opts);
-  PerfettoWriter perfetto;
-  FanOut sinks;
-  if (o.json) {
-    sinks.add(&json);
-  } else if (!o.summary || o.summary_too) {
-    sinks.add(&text);
-  }
-  if (o.summary || o.summary_too) sinks.add(&summary);
-  if (!o.perfetto.empty()) {
-    if (Status s = perfetto.open(o.perfetto); !s.ok()) return fail("trace", s.error());
-    sinks.add(&perfetto);
-  }
   // -e read=/write=: the data dumped after the line, before -k's stack (as strace).
   std::unique_ptr<sys::IoDumps> dumps;
   if (o.read_fds || o.write_fds) {
@@ -323,11 +276,7 @@ int run_trace(TraceOptions& o) {
   engine::install_stop_handlers(stops_how);
   ExitWatcher watcher;
   if (spawning) sinks.add(&watcher);
-  LiveFlusher live([&] {
-    bool more = o.json && json.write_old_entries(
-                              sys::now_ns(), std::chrono::nanoseconds(LiveFlusher::kTick).count());
-    return out.flush() || more;
-  });
+  LiveFlusher& live = renderers.live();
   sinks.add(&live);
   std::unique_ptr<engine::DetachOnExec> detach_on_exec;
   if (o.detach_on_execve) {
@@ -341,7 +290,7 @@ int run_trace(TraceOptions& o) {
   engine::SyscallLimit limit(o.syscall_limit, [&engine] { engine.request_stop(); });
   if (o.syscall_limit != 0) sinks.add(&limit);
 
-  TraceRun run(o, out, prefix, text, live, program != nullptr);
+  TraceRun run(o, out, renderers.prefix(), text, live, program != nullptr);
   run.on_spawned = [&](pid_t command) {
     watcher.set_pid(command);
     if (stacks) stacks->set_spawned(command);
@@ -375,10 +324,7 @@ int run_trace(TraceOptions& o) {
       }
     }
   }
-  if (o.summary || o.summary_too) out.write_raw(summary.table());
-  if (o.tips) out.write_raw(tip_of_the_run(static_cast<unsigned>(::getpid())));
-  perfetto.close();
-  out.close();  // before any exit below: they run no destructors
+  renderers.close();  // before any exit below: they run no destructors
   if (!end.ok()) return fail("trace", end.error());
   // As strace: the failed execve is in the trace, its cause on stderr, and the status is 1.
   if (watcher.exec_failed() && session.launch_failure()) {

@@ -55,6 +55,8 @@ enum QuietFlag : unsigned {  // -q, -qq, -qqq, -e quiet=
 
 enum class ConstStyle : std::uint8_t { Abbrev, Raw, Verbose };  // -X
 
+enum class TraceBackend : std::uint8_t { Ptrace, Bpf, Auto };  // --backend
+
 struct TraceOptions {
   // As given on the command line.
   int follow = 0;                     // -f, -ff
@@ -104,6 +106,7 @@ struct TraceOptions {
   int spin_us = -1;                 // --spin-us (-1: the default)
   std::vector<std::string> breaks;  // --break LOCATION
   bool break_bt = false;            // --bt
+  TraceBackend backend = TraceBackend::Ptrace;  // --backend
   std::vector<std::string> command;
 
   // ---- Tampering. The hooks ptk trace runs, in order, under one tamper::Tamperer: finish()

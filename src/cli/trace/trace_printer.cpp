@@ -10,6 +10,14 @@
 
 namespace ptk::cli {
 
+namespace {
+
+// A replayed event's own time (the eBPF backend's, a recorded trace's), else now: the stop is
+// being handled as it happens.
+std::int64_t event_ns(const Event& ev) { return ev.time_ns != 0 ? ev.time_ns : sys::now_ns(); }
+
+}  // namespace
+
 TextPrinter::TextPrinter(TraceOutput& out, const TraceOptions& opts) : out_(out), opts_(opts) {
   text_.xlevel = opts.xlevel;
   text_.acolumn = static_cast<std::size_t>(opts.acolumn);
@@ -54,6 +62,13 @@ void TextPrinter::start_line(std::string& line, pid_t tid, std::int64_t ns,
 }
 
 void TextPrinter::emit(pid_t tid) { out_.write_line(tid, line_); }
+
+void TextPrinter::lost(std::uint64_t count) {
+  // Not a thread's line: the events of any thread may be among those lost. Said where it
+  // happened, as strace's +++ lines say what became of a process.
+  close_open_line();
+  out_.write_raw(fmt::format("+++ {} event{} lost +++\n", count, count == 1 ? "" : "s"));
+}
 
 void TextPrinter::paint_syscall(const sys::DecodedSyscall& sc, std::size_t name_at) {
   if (!palette_.on()) return;
@@ -159,7 +174,7 @@ void TextPrinter::signal(const Event& ev) {
     return;
   }
   close_open_line();
-  start_line(line_, ev.tid, sys::now_ns(), nullptr);
+  start_line(line_, ev.tid, event_ns(ev), nullptr);
   sys::TokenList info;
   sys::decode_siginfo(info, ev.siginfo, ev.syscall.arch, sys::SiginfoEnv{{pidns_, ev.tid}});
   line_ += "--- ";
@@ -182,7 +197,7 @@ void TextPrinter::event_line(pid_t tid, std::string_view text, std::string_view 
 
 void TextPrinter::group_stop(const Event& ev) {
   close_open_line();
-  start_line(line_, ev.tid, sys::now_ns(), nullptr);
+  start_line(line_, ev.tid, event_ns(ev), nullptr);
   line_ += "--- stopped by ";
   line_ += palette_.paint(Style::Signal, signal_name(ev.signal));
   line_ += " ---";
@@ -214,7 +229,7 @@ void TextPrinter::exec(const Event& ev) {
   }
   if (!(opts_.quiet & kQuietThreadExecve)) {
     close_open_line();
-    start_line(line_, ev.tid, sys::now_ns(), nullptr);
+    start_line(line_, ev.tid, event_ns(ev), nullptr);
     fmt::format_to(std::back_inserter(line_), "+++ superseded by execve in pid {} +++", ev.old_tid);
     emit(ev.tid);
   }
@@ -279,7 +294,7 @@ void TextPrinter::thread_gone(const Event& ev, sys::DecodedSyscall* pending) {
   // -qq hides exits; a death by a signal stays, as in strace.
   if (ev.kind != EventKind::Exited || !(opts_.quiet & kQuietExit)) {
     close_open_line();
-    start_line(line_, ev.tid, sys::now_ns(), nullptr);
+    start_line(line_, ev.tid, event_ns(ev), nullptr);
     if (ev.kind == EventKind::Exited) {
       line_ += palette_.paint(Style::Exit, fmt::format("+++ exited with {} +++", ev.exit_code));
     } else {

@@ -34,6 +34,7 @@ class TextPrinter final : public sys::TraceSink {
   void thread_exiting(const Event& ev, sys::DecodedSyscall& pending) override;
   void thread_start(const Event& ev) override;
   void exec(const Event& ev) override;
+  void lost(std::uint64_t count) override;
 
   // Ends the output: an open line as strace ends it at a detach.
   void finish();

@@ -73,6 +73,9 @@ class FanOut final : public sys::TraceSink {
   void thread_start(const Event& ev) override {
     for (auto* s : sinks_) s->thread_start(ev);
   }
+  void lost(std::uint64_t count) override {
+    for (auto* s : sinks_) s->lost(count);
+  }
   void before_wait() override {
     for (auto* s : sinks_) s->before_wait();
   }

@@ -1,7 +1,7 @@
 // RTM_{NEW,DEL,GET}NEXTHOP: struct nhmsg and NHA_* (linux/nexthop.h).
 #include <linux/nexthop.h>
 
-#include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "netlink_route.h"
@@ -9,8 +9,19 @@
 namespace ptk::sys::nl {
 namespace {
 
+// struct nexthop_grp as Linux 6.1's uapi header and strace 6.1 name its bytes. Later headers
+// (linux-libc-dev 6.1.192, from Linux 6.12) call byte 5 weight_high instead of resvd1, so the
+// decoder keeps its own copy of the layout rather than build differently on each.
+struct NexthopGrp {
+  std::uint32_t id;
+  std::uint8_t weight;
+  std::uint8_t resvd1;
+  std::uint16_t resvd2;
+};
+static_assert(sizeof(NexthopGrp) == sizeof(nexthop_grp));
+
 void nh_grp(DecodeCtx& ctx, const unsigned char* elem, const void*) {
-  nexthop_grp g;
+  NexthopGrp g;
   std::memcpy(&g, elem, sizeof g);
   TokenList& o = ctx.out();
   o.begin_struct();
@@ -18,12 +29,10 @@ void nh_grp(DecodeCtx& ctx, const unsigned char* elem, const void*) {
   o.uint_(g.id);
   o.field("weight");
   o.uint_(g.weight);
-  // The reserved fields show only when the tracee set them. The byte after weight is read by
-  // its offset: newer kernel headers renamed it (resvd1, then weight_high).
-  std::uint8_t resvd1 = elem[offsetof(nexthop_grp, weight) + 1];
-  if (resvd1 != 0) {
+  // The reserved fields show only when the tracee set them.
+  if (g.resvd1 != 0) {
     o.field("resvd1");
-    o.hex(resvd1);
+    o.hex(g.resvd1);
   }
   if (g.resvd2 != 0) {
     o.field("resvd2");
@@ -33,9 +42,9 @@ void nh_grp(DecodeCtx& ctx, const unsigned char* elem, const void*) {
 }
 
 bool group(DecodeCtx& ctx, std::uint64_t addr, std::uint32_t len, const void*) {
-  std::size_t n = len / sizeof(nexthop_grp);
+  std::size_t n = len / sizeof(NexthopGrp);
   if (n == 0) return false;
-  print_array(ctx, addr, n, sizeof(nexthop_grp), nh_grp);
+  print_array(ctx, addr, n, sizeof(NexthopGrp), nh_grp);
   return true;
 }
 

@@ -1,0 +1,180 @@
+// Backend::open: loading the kernel program with the caller's options and plans, and the traced
+// set's bookkeeping.
+#include "ptk/bpf/backend.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "impl.h"
+#include "prog/thread.h"
+
+#ifdef PTK_BPF_HAVE_PROGRAM
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ptk_trace.skel.h"
+#endif
+
+namespace ptk::bpf {
+
+namespace {
+
+// A power of two of at least one page, as the kernel's ring buffer wants.
+std::size_t ring_size(std::size_t wanted) {
+  std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  while (size < wanted && size < (std::size_t{1} << 40)) size <<= 1;
+  return size;
+}
+
+#ifdef PTK_BPF_HAVE_PROGRAM
+// libbpf's messages while loading, kept for the error line (the verifier's last words).
+std::string* g_libbpf_log = nullptr;
+
+int keep_libbpf_message(enum libbpf_print_level level, const char* format, va_list args) {
+  if (g_libbpf_log == nullptr || level == LIBBPF_DEBUG) return 0;
+  char line[1024];
+  int n = std::vsnprintf(line, sizeof line, format, args);
+  if (n > 0 && g_libbpf_log->size() < (std::size_t{1} << 20)) g_libbpf_log->append(line);
+  return 0;
+}
+
+Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
+  std::string log;
+  g_libbpf_log = &log;
+  libbpf_print_fn_t old_print = libbpf_set_print(keep_libbpf_message);
+  struct Restore {
+    libbpf_print_fn_t print;
+    ~Restore() {
+      libbpf_set_print(print);
+      g_libbpf_log = nullptr;
+    }
+  } restore{old_print};
+
+  impl.skel = ptk_trace__open();
+  if (impl.skel == nullptr) return load_error(errno, log);
+  ptk_trace* skel = impl.skel;
+  skel->rodata->follow_forks = options.follow_forks ? 1 : 0;
+  skel->rodata->user_stacks = options.user_stacks ? 1 : 0;
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return Error::from_errno(-cpus, "eBPF tracing: counting the CPUs");
+  int err = bpf_map__set_max_entries(skel->maps.scratch, static_cast<unsigned>(cpus));
+  if (err == 0) {
+    err = bpf_map__set_max_entries(skel->maps.events,
+                                   static_cast<unsigned>(ring_size(options.ring_bytes)));
+  }
+  if (err != 0) return load_error(-err, log);
+  impl.follow_forks = options.follow_forks;
+  impl.lost_slots = std::min(static_cast<unsigned>(cpus), 256u);
+  err = ptk_trace__load(skel);
+  if (err != 0) return load_error(-err, log);
+  impl.traced_fd = bpf_map__fd(skel->maps.traced);
+
+  std::size_t max_plans = std::size_t{PTK_PLAN_ABIS} * PTK_PLAN_NR_MAX;
+  if (options.plans.size() > max_plans) {
+    return Error(ErrorKind::InvalidArgument, "eBPF tracing", 0,
+                 fmt::format("{} capture plans, at most {}", options.plans.size(), max_plans));
+  }
+  int plans_fd = bpf_map__fd(skel->maps.plans);
+  for (std::uint32_t i = 0; i < options.plans.size(); ++i) {
+    if (options.plans[i].flags == 0 && options.plans[i].nitems == 0) continue;  // already zero
+    if (bpf_map_update_elem(plans_fd, &i, &options.plans[i], BPF_ANY) != 0) {
+      return Error::from_errno(errno, "eBPF tracing: writing the capture plans");
+    }
+  }
+  err = ptk_trace__attach(skel);
+  if (err != 0) return load_error(-err, log);
+  return {};
+}
+#endif
+
+}  // namespace
+
+Backend::Backend(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Backend::~Backend() = default;
+
+Result<std::unique_ptr<Backend>> Backend::open(const BackendOptions& options) {
+#ifndef PTK_BPF_HAVE_PROGRAM
+  (void)options;
+  (void)ring_size;
+  return Error(ErrorKind::Unsupported,
+               std::string("ptk was built without the eBPF backend: ") + PTK_BPF_MISSING);
+#else
+  if (auto ok = check_privilege(); !ok) return ok.error();
+  auto impl = std::make_unique<Impl>();
+  if (auto ok = load(*impl, options); !ok) return ok.error();
+  return std::unique_ptr<Backend>(new Backend(std::move(impl)));
+#endif
+}
+
+int Backend::exec_error() const { return impl_->exec_errno; }
+std::int64_t Backend::live_threads() const { return impl_->live(); }
+
+Backend::Impl::~Impl() {
+#ifdef PTK_BPF_HAVE_PROGRAM
+  ring_buffer__free(ring);
+  ptk_trace__destroy(skel);  // detaches every program and closes the maps
+#endif
+}
+
+#ifdef PTK_BPF_HAVE_PROGRAM
+Result<void> Backend::Impl::track(pid_t tid, std::uint32_t flags) {
+  ptk_thread value{};
+  value.flags = flags;
+  auto key = static_cast<std::uint32_t>(tid);
+  if (bpf_map_update_elem(traced_fd, &key, &value, BPF_NOEXIST) != 0) {
+    if (errno == EEXIST) return {};
+    return Error::from_errno(errno, fmt::format("eBPF tracing: adding thread {}", tid));
+  }
+  __atomic_fetch_add(&skel->bss->live_threads, 1, __ATOMIC_SEQ_CST);
+  return {};
+}
+
+bool Backend::Impl::untrack(pid_t tid) {
+  auto key = static_cast<std::uint32_t>(tid);
+  if (bpf_map_delete_elem(traced_fd, &key) != 0) return false;
+  __atomic_fetch_sub(&skel->bss->live_threads, 1, __ATOMIC_SEQ_CST);
+  return true;
+}
+
+void Backend::Impl::sweep() {
+  std::vector<std::uint32_t> gone;
+  std::uint32_t key = 0;
+  std::uint32_t next = 0;
+  const std::uint32_t* prev = nullptr;
+  while (bpf_map_get_next_key(traced_fd, prev, &next) == 0) {
+    // /proc/TID exists for every thread id, not only for processes.
+    if (::access(fmt::format("/proc/{}", next).c_str(), F_OK) != 0 && errno == ENOENT) {
+      gone.push_back(next);
+    }
+    key = next;
+    prev = &key;
+  }
+  for (std::uint32_t tid : gone) untrack(static_cast<pid_t>(tid));
+}
+
+std::int64_t Backend::Impl::live() const {
+  return __atomic_load_n(&skel->bss->live_threads, __ATOMIC_SEQ_CST);
+}
+
+std::uint64_t Backend::Impl::lost_total() const {
+  std::uint64_t sum = 0;
+  for (unsigned i = 0; i < lost_slots; ++i)
+    sum += __atomic_load_n(&skel->bss->lost[i], __ATOMIC_RELAXED);
+  return sum;
+}
+#else
+Result<void> Backend::Impl::track(pid_t, std::uint32_t) {
+  return Error(ErrorKind::Unsupported, "eBPF tracing");
+}
+bool Backend::Impl::untrack(pid_t) { return false; }
+void Backend::Impl::sweep() {}
+std::int64_t Backend::Impl::live() const { return 0; }
+std::uint64_t Backend::Impl::lost_total() const { return 0; }
+#endif
+
+}  // namespace ptk::bpf

@@ -1,0 +1,147 @@
+// The eBPF backend's syscall records: registers, the chunks of user memory the plans ask for,
+// the kernel-side filter, loss accounting, and attach errors.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <string>
+
+#include "bpf_test_util.h"
+
+namespace ptk_bpf_test {
+namespace {
+
+using ptk::bpf::BackendOptions;
+
+BackendOptions with_plans(const std::vector<ptk_cap_plan>& plans) {
+  BackendOptions options;
+  options.ring_bytes = std::size_t{16} << 20;
+  options.plans = plans;
+  return options;
+}
+
+TEST(BpfSyscalls, ExecveEntryCarriesPathArgvAndEnvp) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  std::string path = tracee("exit_with");
+  auto run = trace_command({path, "exit", "3"}, with_plans(plans));
+  ASSERT_FALSE(run.records.empty());
+  // The first record is the command's execve: nothing of ptk's wait before it.
+  const Record& first = run.records.front();
+  ASSERT_TRUE(first.is_syscall(PTK_EV_SYSCALL_ENTRY, kExecve)) << first.h.type;
+  EXPECT_EQ(first.h.tid, static_cast<std::uint32_t>(run.pid));
+  EXPECT_EQ(first.h.abi, PTK_ABI_X86_64);
+  ASSERT_EQ(first.chunks.size(), 6u);  // path, argv[], 3 strings, envp[]
+  EXPECT_EQ(first.chunks[0].addr, first.sc.args[0]);
+  EXPECT_EQ(first.chunks[0].bytes, path + std::string(1, '\0'));
+  EXPECT_EQ(first.chunks[1].addr, first.sc.args[1]);
+  EXPECT_EQ(first.chunks[1].bytes.size(), 4 * 8u);  // three pointers and the NULL
+  EXPECT_EQ(first.chunks[2].bytes, path + std::string(1, '\0'));
+  EXPECT_EQ(first.chunks[3].bytes, std::string("exit", 5));
+  EXPECT_EQ(first.chunks[4].bytes, std::string("3", 2));
+  EXPECT_EQ(first.chunks[5].addr, first.sc.args[2]);
+  EXPECT_EQ(first.chunks[5].bytes.size(), 3 * 8u);  // two variables and the NULL
+  // Its exit carries the entry's registers and 0.
+  auto exits = run.of(PTK_EV_SYSCALL_EXIT, kExecve);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->sc.ret, 0);
+  EXPECT_EQ(exits[0]->sc.args[1], first.sc.args[1]);
+  ASSERT_TRUE(run.result.status.has_value());
+  EXPECT_TRUE(WIFEXITED(*run.result.status) && WEXITSTATUS(*run.result.status) == 3);
+  EXPECT_EQ(run.result.lost, 0u);
+}
+
+TEST(BpfSyscalls, OpenatPathAndReadBufferOfRetBytes) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  auto run = trace_command({tracee("exit_with"), "exit", "0"}, with_plans(plans));
+  bool saw_cache = false;
+  for (const Record* r : run.of(PTK_EV_SYSCALL_ENTRY, kOpenat)) {
+    ASSERT_EQ(r->chunks.size(), 1u);
+    EXPECT_EQ(r->chunks[0].addr, r->sc.args[1]);
+    if (r->chunks[0].bytes == std::string("/etc/ld.so.cache", 17)) saw_cache = true;
+  }
+  EXPECT_TRUE(saw_cache) << "the dynamic loader's openat of /etc/ld.so.cache";
+  auto reads = run.of(PTK_EV_SYSCALL_EXIT, kRead);
+  ASSERT_FALSE(reads.empty());
+  bool saw_elf = false;
+  for (const Record* r : reads) {
+    if (r->sc.ret <= 0) {
+      EXPECT_TRUE(r->chunks.empty());
+      continue;
+    }
+    ASSERT_EQ(r->chunks.size(), 1u);
+    EXPECT_EQ(r->chunks[0].addr, r->sc.args[1]);
+    EXPECT_EQ(r->chunks[0].bytes.size(), static_cast<std::size_t>(r->sc.ret));
+    if (r->chunks[0].bytes.rfind("\x7f"
+                                 "ELF",
+                                 0) == 0)
+      saw_elf = true;
+  }
+  EXPECT_TRUE(saw_elf) << "the loader reads libc's ELF header";
+  // Entries only carry entry items: no read buffer before the kernel filled it.
+  for (const Record* r : run.of(PTK_EV_SYSCALL_ENTRY, kRead)) EXPECT_TRUE(r->chunks.empty());
+}
+
+TEST(BpfSyscalls, OnlyPlansWithTraceAreReported) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = bare_plans(false);
+  plans[kExitGroup].flags = PTK_PLAN_TRACE;
+  plans[kExecve].flags = PTK_PLAN_TRACE;
+  auto run = trace_command({tracee("exit_with"), "exit", "4"}, with_plans(plans));
+  std::vector<long> seen;
+  for (const Record& r : run.records) {
+    if (r.h.type == PTK_EV_SYSCALL_ENTRY || r.h.type == PTK_EV_SYSCALL_EXIT)
+      seen.push_back(r.sc.nr);
+  }
+  // execve's entry and exit, exit_group's entry (it does not return).
+  EXPECT_EQ(seen, (std::vector<long>{kExecve, kExecve, kExitGroup}));
+  auto exits = run.of(PTK_EV_EXIT);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->exit.status, 4 << 8);
+  EXPECT_EQ(exits[0]->exit.flags, static_cast<std::uint32_t>(PTK_EXIT_GROUP_DEAD));
+}
+
+TEST(BpfSyscalls, FullRingCountsLostRecordsAndSaysWhere) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  BackendOptions options = with_plans(plans);
+  options.ring_bytes = 4096;  // one page: the loader's syscalls alone overflow it
+  auto run = trace_command({tracee("exit_with"), "exit", "0"}, options, /*wait_first=*/true);
+  ASSERT_GT(run.result.lost, 0u);
+  ASSERT_FALSE(run.records.empty());
+  // Nothing was read before the tracee ended: the loss is reported before the first record.
+  EXPECT_EQ(run.records.front().h.type, PTK_EV_LOST);
+  std::uint64_t reported = 0;
+  for (const Record* r : run.of(PTK_EV_LOST)) reported += r->lost.count;
+  EXPECT_EQ(reported, run.result.lost);
+  ASSERT_TRUE(run.result.status.has_value());
+  EXPECT_EQ(*run.result.status, 0);
+}
+
+TEST(BpfSyscalls, FailedExecIsRecordedWithItsError) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  // A file that exists but cannot be executed: PATH search finds no such problem beforehand.
+  auto run = trace_command({std::string(PTK_SOURCE_DIR) + "/README.md"}, with_plans(plans));
+  EXPECT_EQ(run.exec_errno, EACCES);
+  auto exits = run.of(PTK_EV_SYSCALL_EXIT, kExecve);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->sc.ret, -EACCES);
+  ASSERT_TRUE(run.result.status.has_value());
+  EXPECT_TRUE(WIFEXITED(*run.result.status) && WEXITSTATUS(*run.result.status) == 127);
+}
+
+TEST(BpfSyscalls, AttachingToAMissingPidIsOneClearError) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  auto backend = ptk::bpf::Backend::open(with_plans(plans));
+  ASSERT_TRUE(backend.ok()) << backend.error().message();
+  auto ok = backend.value()->attach({0x3ffffff0});
+  ASSERT_FALSE(ok.ok());
+  EXPECT_EQ(ok.error().kind(), ptk::ErrorKind::NoSuchProcess);
+  EXPECT_EQ(ok.error().message(), "attaching to 1073741808: No such process");
+  EXPECT_EQ(backend.value()->live_threads(), 0);
+}
+
+}  // namespace
+}  // namespace ptk_bpf_test
