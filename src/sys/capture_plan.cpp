@@ -16,6 +16,9 @@ constexpr std::uint32_t kSockaddrMax = 128;  // sizeof(struct sockaddr_storage)
 // A struct whose size the table does not give, or an argument a decoder may read as one:
 // copied up to this much, or to the end of its page (PTK_CAP_PAGE_OK).
 constexpr std::uint32_t kUnknownStruct = 512;
+// From the stack pointer at rt_sigreturn: the frame's ucontext up to its signal mask and beyond
+// (x86_64's rt_sigframe puts uc_sigmask 304 bytes in).
+constexpr std::uint32_t kSignalFrame = 1024;
 
 // The size of the structs the table names, the larger of the two x86 layouts (the decoders read
 // one struct of the ABI's size; a larger copy is only more bytes).
@@ -212,6 +215,13 @@ void plan_syscall(ptk_cap_plan& plan, const SyscallSpec& spec, const Limits& lim
       default:
         break;
     }
+  }
+  if (spec.name == "rt_sigreturn" || spec.name == "sigreturn") {
+    // The signal frame the decoders show the mask of is at the stack pointer.
+    auto it = with_len(item(PTK_CAP_BUF, PTK_ARG_SP, PTK_AT_ENTRY, kSignalFrame), PTK_LEN_CONST,
+                       0, kSignalFrame);
+    it.flags = PTK_CAP_PAGE_OK;
+    b.add(it);
   }
   // A syscall with its own decoder may read through any pointer-like argument (ioctl's and
   // fcntl's arg, prctl's): copy what is there at both ends, as far as one page allows.

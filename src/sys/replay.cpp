@@ -64,6 +64,9 @@ Status add_chunks(std::span<const std::byte> record, std::uint16_t count, Record
 struct Replayer::Thread {
   std::vector<std::byte> entry;
   bool in_syscall = false;
+  // The entry waits for its exit record, which carries what the entry could not read yet
+  // (PTK_SC_RETRY_AT_EXIT).
+  bool deferred = false;
 };
 
 Replayer::Replayer(TracerOptions options, TraceSink& sink)
@@ -104,6 +107,7 @@ Status Replayer::feed(std::span<const std::byte> record) {
     }
     return ok_status();
   };
+  if (h.type != PTK_EV_SYSCALL_EXIT) flush_deferred(static_cast<pid_t>(h.tid));
   switch (h.type) {
     case PTK_EV_SYSCALL_ENTRY:
     case PTK_EV_SYSCALL_EXIT:
@@ -140,6 +144,7 @@ Status Replayer::feed(std::span<const std::byte> record) {
       auto ex = load<ptk_ev_exec>(record);
       Event ev = event_of(h, EventKind::Exec);
       ev.old_tid = static_cast<pid_t>(ex.old_tid);
+      flush_deferred(ev.old_tid);
       if (ev.old_tid != ev.tid) {
         // A non-leader thread's execve: it goes on as the leader, with its syscall in progress.
         auto node = threads_.extract(ev.old_tid);
@@ -173,40 +178,80 @@ Status Replayer::feed(std::span<const std::byte> record) {
   }
 }
 
-Status Replayer::feed_syscall(std::span<const std::byte> record, bool exit) {
-  auto sc = load<ptk_ev_syscall>(record);
-  PTK_ASSIGN_OR_RETURN(Arch arch, abi_arch(sc.h.abi));
-  Thread& t = thread(static_cast<pid_t>(sc.h.tid));
-  source_.clear();
+Event Replayer::syscall_event(const ptk_ev_syscall& sc, Arch arch, bool exit) const {
   Event ev = event_of(sc.h, exit ? EventKind::SyscallExit : EventKind::SyscallEntry);
   ev.syscall.arch = arch;
   ev.syscall.nr = sc.nr;
   std::memcpy(ev.syscall.args.data(), sc.args, sizeof sc.args);
   ev.syscall.ip = sc.ip;
   ev.syscall.sp = sc.sp;
+  if (exit) {
+    ev.syscall.ret = sc.ret;
+    // IS_ERR_VALUE: the last page of values are -errno.
+    ev.syscall.is_error = sc.ret < 0 && sc.ret >= -4095;
+  }
+  return ev;
+}
+
+Status Replayer::feed_syscall(std::span<const std::byte> record, bool exit) {
+  auto sc = load<ptk_ev_syscall>(record);
+  PTK_ASSIGN_OR_RETURN(Arch arch, abi_arch(sc.h.abi));
+  auto tid = static_cast<pid_t>(sc.h.tid);
+  Thread& t = thread(tid);
+  source_.clear();
   if (!exit) {
+    if (t.deferred) flush_deferred(tid);
     // Keep the entry: the exit's decoders read what the entry captured too (a read's buffer
     // address came in at entry; the struct an ioctl passes in).
     t.entry.assign(record.begin(), record.end());
     Status chunks = add_chunks(t.entry, sc.nchunks, source_);
     t.in_syscall = chunks.ok();
     PTK_TRY(std::move(chunks));
-  } else {
-    ev.syscall.ret = sc.ret;
-    // IS_ERR_VALUE: the last page of values are -errno.
-    ev.syscall.is_error = sc.ret < 0 && sc.ret >= -4095;
-    if (t.in_syscall) {
-      auto entry = load<ptk_ev_syscall>(t.entry);
-      PTK_TRY(add_chunks(t.entry, entry.nchunks, source_));
+    if ((sc.flags & PTK_SC_RETRY_AT_EXIT) != 0) {
+      t.deferred = true;
+      source_.clear();
+      return ok_status();
     }
-    PTK_TRY(add_chunks(record, sc.nchunks, source_));
-    t.in_syscall = false;
+    tracer_.dispatch(syscall_event(sc, arch, false));
+    source_.clear();
+    return ok_status();
   }
-  tracer_.dispatch(ev);
+  // The exit's chunks over the entry's: the memory as the syscall left it.
+  if (t.in_syscall) {
+    auto entry = load<ptk_ev_syscall>(t.entry);
+    PTK_TRY(add_chunks(t.entry, entry.nchunks, source_));
+  }
+  PTK_TRY(add_chunks(record, sc.nchunks, source_));
+  if (t.deferred) {
+    // The entry is decoded now, with what the exit read again too.
+    t.deferred = false;
+    auto entry = load<ptk_ev_syscall>(t.entry);
+    PTK_ASSIGN_OR_RETURN(Arch entry_arch, abi_arch(entry.h.abi));
+    tracer_.dispatch(syscall_event(entry, entry_arch, false));
+  }
+  t.in_syscall = false;
+  tracer_.dispatch(syscall_event(sc, arch, true));
   source_.clear();
   return ok_status();
 }
 
-void Replayer::finish() { threads_.clear(); }
+void Replayer::flush_deferred(pid_t tid) {
+  auto it = threads_.find(tid);
+  if (it == threads_.end() || !it->second->deferred) return;
+  Thread& t = *it->second;
+  t.deferred = false;
+  auto entry = load<ptk_ev_syscall>(t.entry);
+  auto arch = abi_arch(entry.h.abi);
+  if (!arch.ok()) return;  // refused when it came
+  source_.clear();
+  (void)add_chunks(t.entry, entry.nchunks, source_);
+  tracer_.dispatch(syscall_event(entry, *arch, false));
+  source_.clear();
+}
+
+void Replayer::finish() {
+  for (auto& [tid, t] : threads_) flush_deferred(tid);
+  threads_.clear();
+}
 
 }  // namespace ptk::sys

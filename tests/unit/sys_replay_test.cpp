@@ -190,6 +190,32 @@ TEST(Replay, SignalsExitsExecAndLoss) {
   EXPECT_EQ(sink.lines, want);
 }
 
+TEST(Replay, AnEntryItCouldNotReadYetWaitsForItsExit) {
+  LineSink sink;
+  Replayer replay({}, sink);
+  // The path's page was not faulted in at entry: the exit record carries it.
+  SyscallRecord entry(false, "openat", {~99ull, 0x1000, 0, 0, 0, 0});
+  auto bytes = entry.bytes();
+  std::vector<std::byte> flagged(bytes.begin(), bytes.end());
+  reinterpret_cast<ptk_ev_syscall*>(flagged.data())->flags = PTK_SC_RETRY_AT_EXIT;
+  ASSERT_TRUE(replay.feed(flagged).ok());
+  EXPECT_TRUE(sink.lines.empty());
+  std::string path("/etc/hosts\0", 11);
+  ASSERT_TRUE(replay
+                  .feed(SyscallRecord(true, "openat", {~99ull, 0x1000, 0, 0, 0, 0}, 100, 3)
+                            .chunk(0x1000, path)
+                            .bytes())
+                  .ok());
+  ASSERT_EQ(sink.lines.size(), 1u);
+  EXPECT_EQ(sink.lines[0], "openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY) = 3");
+  // An entry whose exit never comes is handed on as it is when the thread is gone.
+  ASSERT_TRUE(replay.feed(flagged).ok());
+  ptk_ev_exit gone{};
+  ASSERT_TRUE(replay.feed(record_of(gone, PTK_EV_EXIT)).ok());
+  ASSERT_EQ(sink.lines.size(), 2u);
+  EXPECT_EQ(sink.lines[1], "exited 0 pending openat");
+}
+
 TEST(Replay, RefusesMalformedRecordsWithAReason) {
   LineSink sink;
   Replayer replay({}, sink);
@@ -252,6 +278,11 @@ TEST(CapturePlans, FollowTheTableAndTheFilter) {
   EXPECT_EQ(readv->items[0].kind, PTK_CAP_IOVEC);
   EXPECT_EQ(readv->items[0].len_arg, 2);
   EXPECT_EQ(plans.find(Arch::X86_64, PTK_PLAN_NR_MAX), nullptr);
+  // rt_sigreturn: the signal frame at the stack pointer.
+  const ptk_cap_plan* sigreturn = plans.find(Arch::X86_64, 15);
+  ASSERT_EQ(sigreturn->nitems, 1);
+  EXPECT_EQ(sigreturn->items[0].arg, PTK_ARG_SP);
+  EXPECT_EQ(sigreturn->items[0].flags, PTK_CAP_PAGE_OK);
 }
 
 }  // namespace

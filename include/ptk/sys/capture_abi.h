@@ -44,6 +44,9 @@ enum ptk_cap_len_rule {
   PTK_LEN_ARG_U32 = 3, /* the u32 args[len_arg] points to, * size (a socklen_t *) */
 };
 
+/* ptk_cap_item.arg: the address is the user stack pointer (rt_sigreturn's signal frame). */
+#define PTK_ARG_SP 6
+
 /* ptk_cap_item.when */
 #define PTK_AT_ENTRY 0x1
 #define PTK_AT_EXIT 0x2
@@ -55,7 +58,7 @@ enum ptk_cap_len_rule {
 
 struct ptk_cap_item {
   __u8 kind;     /* enum ptk_cap_kind */
-  __u8 arg;      /* the argument holding the address: 0..5 */
+  __u8 arg;      /* the argument holding the address: 0..5, or PTK_ARG_SP */
   __u8 when;     /* PTK_AT_* */
   __u8 len_rule; /* enum ptk_cap_len_rule */
   __u8 len_arg;  /* the argument the length rule reads */

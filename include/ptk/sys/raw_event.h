@@ -45,6 +45,10 @@ struct ptk_ev_header {
 
 /* ptk_ev_syscall.flags */
 #define PTK_SC_CAPTURE_FULL 0x1 /* the record's room ran out: chunks of the plan are missing */
+/* At entry: an item could not be read yet (its page was not faulted in: a tracepoint cannot
+ * fault, the kernel faults it in when the syscall reads it). It is read again at the exit, into
+ * the exit record, and the entry is decoded once the exit came, with those chunks too. */
+#define PTK_SC_RETRY_AT_EXIT 0x2
 
 struct ptk_ev_syscall {
   struct ptk_ev_header h;

@@ -45,6 +45,10 @@ class Replayer {
   Status feed_syscall(std::span<const std::byte> record, bool exit);
   Thread& thread(pid_t tid);
   Event event_of(const ptk_ev_header& h, EventKind kind) const;
+  Event syscall_event(const ptk_ev_syscall& sc, Arch arch, bool exit) const;
+  // Hands on the thread's entry that waits for its exit (PTK_SC_RETRY_AT_EXIT), with what it
+  // captured: something else of the thread came first, or the stream ended.
+  void flush_deferred(pid_t tid);
 
   TraceSink& sink_;
   RecordMemory source_;             // the chunks of the record being decoded

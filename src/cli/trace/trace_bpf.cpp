@@ -9,7 +9,6 @@
 #include "common/cli_util.h"
 #include "ptk/bpf/backend.h"
 #include "ptk/core/tracer_child.h"
-#include "ptk/core/wait_status.h"
 #include "ptk/engine/command_start.h"
 #include "ptk/engine/stop_signals.h"
 #include "ptk/engine/trace_controls.h"
@@ -89,7 +88,6 @@ int run_trace_bpf(TraceOptions& o) {
 
   sys::Replayer replay(to, sinks);
   replay.set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
-  engine::install_stop_handlers(engine::stop_signals_for(!o.command.empty(), !o.output.empty()));
   if (!o.command.empty()) {
     auto pid = (*backend)->spawn(o.command, engine::command_environment(o.env));
     if (!pid.ok()) return fail("trace", pid.error());
@@ -98,6 +96,9 @@ int run_trace_bpf(TraceOptions& o) {
     if (auto s = (*backend)->attach(o.pids); !s.ok()) return fail("trace", s.error());
     renderers.text().set_tracee_count(o.pids.size());
   }
+  // After the spawn: a command inherits ignored dispositions through its execve (a handler is
+  // reset), and it must start with those ptk was started with, as under ptrace.
+  engine::install_stop_handlers(engine::stop_signals_for(!o.command.empty(), !o.output.empty()));
 
   // The stop flag: a stop signal, or --syscall-limit's count reached.
   std::atomic<bool> stop{false};
