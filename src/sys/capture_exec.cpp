@@ -158,8 +158,8 @@ struct CaptureBuilder::Ctx {
 CaptureBuilder::CaptureBuilder() : buf_(PTK_EV_MAX_SIZE) {}
 
 void CaptureBuilder::run_item(Ctx& ctx, const ptk_cap_item& item) {
-  if (item.arg > 5) return;
-  std::uint64_t addr = ctx.stop.args[item.arg];
+  if (item.arg > 5 && item.arg != PTK_ARG_SP) return;
+  std::uint64_t addr = item.arg == PTK_ARG_SP ? ctx.stop.sp : ctx.stop.args[item.arg];
   if (ctx.word == 4) addr &= 0xffffffffu;
   // The item's length (bytes, or elements for the array kinds).
   std::uint64_t len = 0;
