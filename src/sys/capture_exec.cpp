@@ -66,8 +66,7 @@ struct CaptureBuilder::Ctx {
       close(addr, static_cast<std::uint32_t>(first), PTK_CHUNK_FAULT);
       return out;
     }
-    close(addr, 0, PTK_CHUNK_FAULT);  // says the address could not be read
-    return nullptr;
+    return nullptr;  // no chunk: the address reads as unmapped, as in the eBPF program
   }
 
   // A NUL-terminated string: at most `max` bytes, the NUL included when within them.
@@ -93,7 +92,7 @@ struct CaptureBuilder::Ctx {
         break;
       }
     }
-    close(addr, static_cast<std::uint32_t>(got), flags);
+    if (got > 0) close(addr, static_cast<std::uint32_t>(got), flags);
   }
 
   std::uint64_t word_at(const std::byte* p, std::size_t i) const {
