@@ -79,6 +79,9 @@ int show_main(int argc, char** argv) {
     return fail("show", fmt::format("{} needs the live processes: not with ptk show", refused),
                 kExitUsage);
   }
+  // -c counts each syscall's system time in a live trace (the rusage of each stop); a
+  // recording has its entry and exit times only: the wall-clock time, as -w counts it.
+  o.summary_opts.wall_clock = true;
   // -f's layout (a pid on each line with -o) for a recording of -f without asking again.
   if ((info.flags & sys::kRecordFollow) != 0 && o.follow == 0) o.follow = 1;
   sys::TracerOptions to = tracer_options(o);
