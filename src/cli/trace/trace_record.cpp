@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <string>
 
 #include "common/cli_util.h"
@@ -14,6 +15,7 @@
 #include "ptk/sys/capture_plan.h"
 #include "ptk/sys/raw_event.h"
 #include "ptk/sys/record.h"
+#include "ptk/sys/seccomp.h"
 
 namespace ptk::cli {
 namespace {
@@ -45,7 +47,8 @@ sys::RecordInfo record_info(const TraceOptions& o) {
 #endif
   info.backend = sys::RecordBackend::Ptrace;
   info.string_limit = static_cast<std::uint32_t>(o.string_limit);
-  info.flags = (o.verbose ? sys::kRecordVerbose : 0) | (o.follow > 0 ? sys::kRecordFollow : 0);
+  info.flags = (o.verbose ? sys::kRecordVerbose : 0) |
+               (o.follow > 0 || o.seccomp_bpf ? sys::kRecordFollow : 0);
   if (o.command.empty()) {
     info.flags |= sys::kRecordAttached;
     for (pid_t pid : o.pids) {
@@ -81,19 +84,33 @@ int run_record(TraceOptions& o) {
   auto writer = sys::RecordWriter::create(o.record, record_info(o));
   if (!writer.ok()) return fail("trace", writer.error());
 
+  // As ptk trace: with -f (or --seccomp-bpf) and a filter, a spawned command runs under a
+  // seccomp filter that stops it only at the recorded syscalls.
+  bool follow = o.follow > 0 || o.seccomp_bpf;
+  std::unique_ptr<sys::SeccompProgram> program;
+  if (spawning && o.pids.empty() && !o.filter.selects_all() && follow) {
+    auto p = sys::SeccompProgram::build(o.filter);
+    if (p.ok()) {
+      program = std::make_unique<sys::SeccompProgram>(std::move(*p));
+    } else if (o.seccomp_bpf) {
+      return fail("trace", p.error());
+    }
+  }
+
   engine::EngineOptions eo;
   eo.command = o.command;
   eo.pids = o.pids;
-  eo.follow_forks = o.follow > 0;
+  eo.follow_forks = follow;
   eo.start = engine::SpawnStart::BeforeExec;
   engine::CommandStart start{.argv = o.command,
                              .env_changes = o.env,
                              .user = o.user,
+                             .seccomp = program.get(),
                              .daemonize = o.daemonize,
                              .release_stdio = true};
   eo.spawn = [&start](Session& session) { return engine::spawn_command(session, start); };
-  eo.session.syscall_stops = SyscallStops::All;
-  eo.session.follow_threads = o.follow > 0 || !spawning;
+  eo.session.syscall_stops = program ? SyscallStops::Seccomp : SyscallStops::All;
+  eo.session.follow_threads = follow || !spawning;
   if (o.spin_us >= 0) eo.session.wait_policy.spin_us = static_cast<std::uint32_t>(o.spin_us);
   eo.stop = engine::stop_flag();
   eo.report = [](const Error& e) { fail("trace", e); };
