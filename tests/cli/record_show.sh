@@ -76,3 +76,11 @@ rc=0
 [[ $rc -eq 2 ]] || fail "--record with -o exited $rc, want 2"
 grep -q "not with -o" "$tmp/err" || fail "--record with -o said: $(cat "$tmp/err")"
 echo "ok: --record refuses -o"
+
+# Options after the file, as getopt permutes them; a bad command line is status 2.
+"$ptk" show "$rec" -c 2>"$tmp/c2" || fail "ptk show FILE -c exited $?"
+cmp -s "$tmp/c" "$tmp/c2" || fail "ptk show FILE -c differs from ptk show -c FILE"
+rc=0
+"$ptk" show "$rec" "$rec" 2>"$tmp/err" || rc=$?
+[[ $rc -eq 2 ]] || fail "ptk show of two files exited $rc, want 2"
+echo "ok: ptk show FILE -c; two files: $(cat "$tmp/err")"

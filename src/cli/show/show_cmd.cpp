@@ -38,10 +38,10 @@ Result<TraceRequest> parse(int argc, char** argv, TraceOptions& o, const sys::Re
     o.verbose = (info->flags & sys::kRecordVerbose) != 0;
   }
   PTK_ASSIGN_OR_RETURN(TraceRequest request,
-                       parse_option_table(show_option_specs(), "show", argc, argv, o));
+                       parse_option_table(show_option_specs(), "show", argc, argv, o, false));
   if (request != TraceRequest::Trace) return request;
   if (o.command.size() != 1) {
-    return Error(ErrorKind::InvalidArgument, "ptk show", 0,
+    return Error(ErrorKind::InvalidArgument,
                  o.command.empty() ? "give the record file to show (ptk trace --record FILE)"
                                    : "one record file at a time");
   }

@@ -484,12 +484,15 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
 
 Result<TraceRequest> parse_option_table(std::span<const TraceOptionSpec> specs,
                                         std::string_view cmd, int argc, char** argv,
-                                        TraceOptions& o) {
-  std::string optstring = "+:";  // options end at the command; ':' reports a missing value
+                                        TraceOptions& o, bool options_end_at_first_word) {
+  // "+": options end at the command (else getopt takes them anywhere); ':' reports a missing
+  // value.
+  std::string optstring = options_end_at_first_word ? "+:" : ":";
   std::vector<option> longs;
   for (const TraceOptionSpec& s : specs) {
     // A letter once: the rows after the first are other long names of the same option.
-    if (s.id < 256 && optstring.find(static_cast<char>(s.id), 2) == std::string::npos) {
+    if (s.id < 256 && optstring.find(static_cast<char>(s.id), options_end_at_first_word ? 2 : 1) ==
+                          std::string::npos) {
       optstring += static_cast<char>(s.id);
       if (s.arg == ArgMode::Required) optstring += ':';
       // A letter never takes an optional value (strace: -qq is -q twice, not -q=q); only the

@@ -34,10 +34,11 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o);
 std::string trace_help();
 
 // The same parser and help over another table of the same options (ptk show's subset); `cmd`
-// names the subcommand in messages.
+// names the subcommand in messages. Without `options_end_at_first_word`, options may also
+// follow the other words (ptk show FILE -c).
 Result<TraceRequest> parse_option_table(std::span<const TraceOptionSpec> specs,
                                         std::string_view cmd, int argc, char** argv,
-                                        TraceOptions& o);
+                                        TraceOptions& o, bool options_end_at_first_word = true);
 std::string option_table_help(std::span<const TraceOptionSpec> specs, std::string_view head);
 
 }  // namespace ptk::cli
