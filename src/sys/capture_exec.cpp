@@ -72,6 +72,14 @@ struct CaptureBuilder::Ctx {
   // A NUL-terminated string: at most `max` bytes, the NUL included when within them.
   void cstr(std::uint64_t addr, std::uint32_t max) {
     if (addr == 0 || max == 0) return;
+    // Short of room, the string is cut to what fits (as the eBPF program cuts it).
+    std::size_t fits =
+        room() > sizeof(ptk_ev_chunk) + 8 ? (room() - sizeof(ptk_ev_chunk)) & ~7u : 0;
+    if (max > fits) {
+      full = true;
+      max = static_cast<std::uint32_t>(fits);
+      if (max == 0) return;
+    }
     std::byte* out = open(max);
     if (out == nullptr) return;
     std::uint64_t got = 0;

@@ -257,5 +257,21 @@ TEST_F(CaptureTest, FullRecordDropsChunksAndSaysSo) {
   EXPECT_LE(p.sc.h.size, PTK_EV_MAX_SIZE);
 }
 
+TEST_F(CaptureTest, FullRecordCutsAString) {
+  std::vector<char> big(PTK_EV_MAX_SIZE - 200, 'q');
+  std::string path(1000, 'p');
+  stop_.args[0] = addr_of(path.c_str());
+  stop_.args[1] = addr_of(big.data());
+  stop_.args[2] = big.size();
+  auto p = run(plan_of({{PTK_CAP_BUF, 1, PTK_AT_ENTRY, PTK_LEN_ARG, 2, 0, 0, 1, 1u << 20},
+                        {PTK_CAP_CSTR, 0, PTK_AT_ENTRY, 0, 0, 0, 0, 0, 4096}}));
+  ASSERT_EQ(p.chunks.size(), 2u);
+  EXPECT_EQ(p.sc.flags, PTK_SC_CAPTURE_FULL);
+  EXPECT_GT(p.chunks[1].bytes.size(), 0u);
+  EXPECT_LT(p.chunks[1].bytes.size(), 200u);
+  EXPECT_EQ(p.chunks[1].bytes, path.substr(0, p.chunks[1].bytes.size()));
+  EXPECT_EQ(p.sc.h.size, PTK_EV_MAX_SIZE);
+}
+
 }  // namespace
 }  // namespace ptk::sys
