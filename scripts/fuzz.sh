@@ -17,7 +17,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds == 0)); then
   exit 2
 fi
 build=${PTK_FUZZ_BUILD:-build/fuzz}  # PTK_FUZZ_BUILD: another build tree
-targets=(rewrite_rule trace_expr)
+targets=(rewrite_rule trace_expr record_reader)
 
 # A tree already configured for the fuzzers (test.sh passes build/asan, whose preset has
 # PTK_FUZZ=ON) is used as it is; otherwise a clang, ASan + UBSan tree is configured here.

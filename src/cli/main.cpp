@@ -22,6 +22,7 @@
 #include "inspect/regs_cmd.h"
 #include "ptk/core/tracer_child.h"
 #include "ptk/engine/stop_signals.h"
+#include "show/show_cmd.h"
 #include "step/step_cmd.h"
 #include "trace/trace_cmd.h"
 
@@ -30,6 +31,9 @@ int main(int argc, char** argv) {
   // the first non-option), not with CLI11.
   if (argc >= 2 && std::string_view(argv[1]) == "trace") {
     return ptk::cli::trace_main(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "show") {  // trace's options: the same parser
+    return ptk::cli::show_main(argc - 1, argv + 1);
   }
   CLI::App app{"ptk - the ptrace toolkit: trace, tamper with, debug and inject into processes"};
   app.set_version_flag("--version", std::string("ptk ") + PTK_VERSION);
@@ -55,6 +59,7 @@ int main(int argc, char** argv) {
   // Before parsing: an error in the command line itself is then colored (or not) as it asks.
   if (auto when = ptk::cli::color_when_in_args(own_args, argv)) ptk::cli::set_color_when(*when);
   ptk::cli::register_trace(app);
+  ptk::cli::register_show(app);
   ptk::cli::register_step(app, command, exit_code);
   ptk::cli::register_inject(app, exit_code);
   ptk::cli::register_call(app, exit_code);

@@ -86,7 +86,8 @@ Event Replayer::event_of(const ptk_ev_header& h, EventKind kind) const {
   Event ev{.kind = kind};
   ev.tid = static_cast<pid_t>(h.tid);
   ev.pid = static_cast<pid_t>(h.pid);
-  ev.time_ns = static_cast<std::int64_t>(h.time_ns) + clock_offset_;
+  // In unsigned arithmetic: a damaged record's time must not overflow (fuzz_record_reader).
+  ev.time_ns = static_cast<std::int64_t>(h.time_ns + static_cast<std::uint64_t>(clock_offset_));
   if (ev.time_ns == 0) ev.time_ns = 1;  // 0 would mean "now" to the tracer
   return ev;
 }

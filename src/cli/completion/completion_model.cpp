@@ -7,6 +7,7 @@
 #include "ptk/arch/syscalls.h"
 #include "ptk/core/host.h"
 #include "ptk/core/wait_status.h"
+#include "show/show_cmd.h"
 #include "trace/trace_args.h"
 
 namespace ptk::cli {
@@ -52,14 +53,17 @@ CompletionOption from_cli11(const CLI::Option& opt) {
   return out;
 }
 
-// ptk trace's options come from its getopt table, aliases (no help of their own) included.
+// ptk trace's options come from its getopt table, aliases (no help of their own) included;
+// ptk show's from its part of the same table (it runs no command: it takes a file).
 CompletionCommand trace_command(const CLI::App& stub, CompletionModel& model) {
   CompletionCommand cmd;
   cmd.name = stub.get_name();
   cmd.help = stub.get_description();
-  cmd.runs_command = true;
-  cmd.command_at_first_word = true;  // getopt's "+": the options end at the command
-  for (const TraceOptionSpec& s : trace_option_specs()) {
+  bool show = cmd.name == "show";
+  cmd.runs_command = !show;
+  cmd.command_at_first_word = !show;  // getopt's "+": the options end at the command
+  if (show) cmd.positional = ValueKind::File;
+  for (const TraceOptionSpec& s : show ? show_option_specs() : trace_option_specs()) {
     CompletionOption o;
     if (s.id < 256) o.names.push_back(std::string("-") + static_cast<char>(s.id));
     if (s.long_name != nullptr) o.names.push_back(std::string("--") + s.long_name);
@@ -68,7 +72,7 @@ CompletionCommand trace_command(const CLI::App& stub, CompletionModel& model) {
       o.value = kind_of(s.long_name != nullptr ? s.long_name : "", s.metavar);
       o.value_optional = s.arg == ArgMode::Optional;
     }
-    if (s.id == 'e' && s.help != nullptr) {
+    if (s.id == 'e' && s.help != nullptr && !show) {
       // The keys -e takes are the words of its help that end in '=' ("trace=, signal=, ...").
       std::string_view h = s.help;
       for (std::size_t eq = h.find('='); eq != std::string_view::npos; eq = h.find('=', eq + 1)) {
@@ -118,8 +122,8 @@ CompletionModel build_completion_model(const CLI::App& app) {
   }
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     if (sub->get_group().empty()) continue;  // hidden (ptk completion itself)
-    model.commands.push_back(sub->get_name() == "trace" ? trace_command(*sub, model)
-                                                        : cli11_command(*sub));
+    bool getopt = sub->get_name() == "trace" || sub->get_name() == "show";
+    model.commands.push_back(getopt ? trace_command(*sub, model) : cli11_command(*sub));
   }
   std::set<std::string> syscalls;
   for (Arch arch : kAllArches) {

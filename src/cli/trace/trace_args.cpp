@@ -43,6 +43,7 @@ enum LongOnly : int {
   kBreak,
   kBreakBt,
   kBackend,
+  kRecord,
 };
 
 // clang-format off
@@ -117,6 +118,7 @@ constexpr TraceOptionSpec kSpecs[] = {
   {kTips, "tips", ArgMode::Optional, "ID", "Print a tip about ptk at the end"},
   {kJson, "json", ArgMode::None, nullptr, "Write JSON Lines (docs/json-schema.md) instead of text"},
   {kPerfetto, "perfetto", ArgMode::Required, "FILE", "Also write a trace for ui.perfetto.dev to FILE"},
+  {kRecord, "record", ArgMode::Required, "FILE", "Record the raw events to FILE instead of printing (render with ptk show FILE; not with -o, -c, -C, --json, --perfetto, -k, --break or tampering)"},
   {kWholeLines, "whole-lines", ArgMode::None, nullptr, "One complete line per syscall, printed at its exit (no unfinished/resumed)"},
   // Breakpoints in the same run (ptk/engine: one engine for every job).
   {kBreak, "break", ArgMode::Required, "LOCATION", "Also stop at LOCATION (symbol, lib:symbol, file:line, 0xADDR) in each traced program; each hit is a line of the trace (repeatable)"},
@@ -431,6 +433,9 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
     case kPerfetto:
       o.perfetto = v;
       break;
+    case kRecord:
+      o.record = v;
+      break;
     case kWholeLines:
       o.whole_lines = true;
       break;
@@ -462,8 +467,8 @@ Status apply(int id, const char* optarg, TraceOptions& o) {
   return ok_status();
 }
 
-const TraceOptionSpec* find_spec(int id) {
-  for (const TraceOptionSpec& s : kSpecs) {
+const TraceOptionSpec* find_spec(std::span<const TraceOptionSpec> specs, int id) {
+  for (const TraceOptionSpec& s : specs) {
     if (s.id == id) return &s;
   }
   return nullptr;
@@ -474,11 +479,20 @@ const TraceOptionSpec* find_spec(int id) {
 std::span<const TraceOptionSpec> trace_option_specs() { return kSpecs; }
 
 Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
-  std::string optstring = "+:";  // options end at the command; ':' reports a missing value
+  return parse_option_table(kSpecs, "trace", argc, argv, o);
+}
+
+Result<TraceRequest> parse_option_table(std::span<const TraceOptionSpec> specs,
+                                        std::string_view cmd, int argc, char** argv,
+                                        TraceOptions& o, bool options_end_at_first_word) {
+  // "+": options end at the command (else getopt takes them anywhere); ':' reports a missing
+  // value.
+  std::string optstring = options_end_at_first_word ? "+:" : ":";
   std::vector<option> longs;
-  for (const TraceOptionSpec& s : kSpecs) {
+  for (const TraceOptionSpec& s : specs) {
     // A letter once: the rows after the first are other long names of the same option.
-    if (s.id < 256 && optstring.find(static_cast<char>(s.id), 2) == std::string::npos) {
+    if (s.id < 256 && optstring.find(static_cast<char>(s.id), options_end_at_first_word ? 2 : 1) ==
+                          std::string::npos) {
       optstring += static_cast<char>(s.id);
       if (s.arg == ArgMode::Required) optstring += ':';
       // A letter never takes an optional value (strace: -qq is -q twice, not -q=q); only the
@@ -504,10 +518,12 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
       std::string what = optopt != 0 && optopt < 256 ? fmt::format("-{}", static_cast<char>(optopt))
                                                      : std::string(argv[optind - 1]);
       if (optopt > 255) {
-        if (const TraceOptionSpec* s = find_spec(optopt)) what = fmt::format("--{}", s->long_name);
+        if (const TraceOptionSpec* s = find_spec(specs, optopt)) {
+          what = fmt::format("--{}", s->long_name);
+        }
       }
-      return bad(what, c == ':' ? "this option needs a value (see ptk trace --help)"
-                                : "unknown option (see ptk trace --help)");
+      return bad(what, c == ':' ? fmt::format("this option needs a value (see ptk {} --help)", cmd)
+                                : fmt::format("unknown option (see ptk {} --help)", cmd));
     }
     if (c == 'h') request = TraceRequest::Help;
     if (c == 'V') request = TraceRequest::Version;
@@ -518,10 +534,14 @@ Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o) {
 }
 
 std::string trace_help() {
-  std::string out =
-      "Trace system calls and signals, like strace\n\n"
-      "Usage: ptk trace [OPTIONS] { -p PID | [--] COMMAND [ARGS...] }\n\nOptions:\n";
-  for (const TraceOptionSpec& s : kSpecs) {
+  return option_table_help(kSpecs,
+                           "Trace system calls and signals, like strace\n\n"
+                           "Usage: ptk trace [OPTIONS] { -p PID | [--] COMMAND [ARGS...] }\n");
+}
+
+std::string option_table_help(std::span<const TraceOptionSpec> specs, std::string_view head) {
+  std::string out = fmt::format("{}\nOptions:\n", head);
+  for (const TraceOptionSpec& s : specs) {
     if (s.help == nullptr) continue;
     std::string names;
     if (s.id < 256) names = fmt::format("-{}", static_cast<char>(s.id));

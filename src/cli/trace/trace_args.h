@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "ptk/base/result.h"
 #include "trace/trace_options.h"
@@ -31,5 +32,13 @@ enum class TraceRequest : std::uint8_t { Trace, Help, Version };
 Result<TraceRequest> parse_trace_args(int argc, char** argv, TraceOptions& o);
 
 std::string trace_help();
+
+// The same parser and help over another table of the same options (ptk show's subset); `cmd`
+// names the subcommand in messages. Without `options_end_at_first_word`, options may also
+// follow the other words (ptk show FILE -c).
+Result<TraceRequest> parse_option_table(std::span<const TraceOptionSpec> specs,
+                                        std::string_view cmd, int argc, char** argv,
+                                        TraceOptions& o, bool options_end_at_first_word = true);
+std::string option_table_help(std::span<const TraceOptionSpec> specs, std::string_view head);
 
 }  // namespace ptk::cli

@@ -35,6 +35,7 @@
 #include "trace/trace_live.h"
 #include "trace/trace_options.h"
 #include "trace/trace_printer.h"
+#include "trace/trace_record.h"
 #include "trace/trace_renderers.h"
 #include "trace/trace_stack.h"
 #include "trace/trace_summary.h"
@@ -138,6 +139,14 @@ class TraceRun final : public engine::Part {
 int run_trace(TraceOptions& o) {
   if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
   for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
+  if (!o.record.empty()) {
+    // The ptrace backend records (--backend=auto too); the eBPF backend does not yet.
+    if (o.backend == TraceBackend::Bpf) {
+      return fail("trace", "--record: the eBPF backend cannot record yet (use --backend=ptrace)",
+                  kExitUsage);
+    }
+    return run_record(o);
+  }
   if (o.backend != TraceBackend::Ptrace) {
     // --backend=auto falls back to ptrace when eBPF may not run here or the options need stops.
     if (int status = run_trace_bpf(o); status >= 0) return status;

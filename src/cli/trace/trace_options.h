@@ -101,6 +101,7 @@ struct TraceOptions {
   bool tips = false;                // --tips
   bool json = false;                // --json
   std::string perfetto;             // --perfetto FILE
+  std::string record;               // --record FILE (trace_record.h)
   bool whole_lines = false;         // --whole-lines
   int spin_us = -1;                 // --spin-us (-1: the default)
   std::vector<std::string> breaks;  // --break LOCATION
