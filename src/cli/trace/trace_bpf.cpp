@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 
 #include "common/cli_util.h"
 #include "ptk/bpf/backend.h"
@@ -15,8 +16,10 @@
 #include "ptk/engine/stop_signals.h"
 #include "ptk/engine/trace_controls.h"
 #include "ptk/sys/capture_plan.h"
+#include "ptk/sys/record.h"
 #include "ptk/sys/record_pump.h"
 #include "ptk/sys/replay.h"
+#include "trace/trace_record.h"
 #include "trace/trace_renderers.h"
 
 namespace ptk::cli {
@@ -55,6 +58,55 @@ class TickFlusher final : public sys::TraceSink {
   std::int64_t last_ns_ = 0;
 };
 
+// Starts the command or attaches the pids, then installs the stop handlers: a command
+// inherits ignored dispositions through its execve (a handler is reset), and it must start with
+// those ptk was started with, as under ptrace. Returns an exit status on failure.
+std::optional<int> start_tracees(const TraceOptions& o, bpf::Backend& backend) {
+  if (!o.command.empty()) {
+    auto pid = backend.spawn(o.command, engine::command_environment(o.env));
+    if (!pid.ok()) return fail("trace", pid.error());
+  } else if (auto s = backend.attach(o.pids); !s.ok()) {
+    return fail("trace", s.error());
+  }
+  engine::install_stop_handlers(engine::stop_signals_for(!o.command.empty(), !o.output.empty()));
+  return std::nullopt;
+}
+
+// The exit status at the end of a run: ptk's own failures, else the traced command's.
+int end_status(const TraceOptions& o, bpf::Backend& backend, const Result<bpf::RunResult>& end,
+               std::uint64_t dropped) {
+  if (!end.ok()) return fail("trace", end.error());
+  if (std::uint64_t lost = end->lost + dropped; lost != 0) {
+    fmt::print(stderr, "ptk trace: {} events were lost: {} (the trace says where)\n", lost,
+               dropped != 0 ? "decoding fell too far behind the traced program"
+                            : "the ring buffer was full");
+    return kExitFailure;
+  }
+  if (int err = backend.exec_error(); err != 0) {
+    return fail("trace", fmt::format("exec {}: {}", o.command.front(), std::strerror(err)));
+  }
+  if (engine::stop_requested()) engine::die_of_stop_signal();
+  if (end->status) ptk::exit_like(*end->status);
+  return 0;
+}
+
+// --record: the ring's records go to the file as they are, nothing decoded.
+int record_bpf(const TraceOptions& o, bpf::Backend& backend) {
+  auto writer = sys::RecordWriter::create(o.record, record_info(o, sys::RecordBackend::Bpf));
+  if (!writer.ok()) return fail("trace", writer.error());
+  if (auto failed = start_tracees(o, backend)) return *failed;
+  std::atomic<bool> stop{false};
+  const std::atomic<bool>& signalled = engine::stop_requested();
+  auto end = backend.run(
+      [&](std::span<const std::byte> record) {
+        (*writer)->append(record);
+        if (signalled) stop = true;
+      },
+      stop);
+  if (Status s = (*writer)->close(); !s.ok()) return fail("trace", s.error());
+  return end_status(o, backend, end, 0);
+}
+
 }  // namespace
 
 std::string bpf_refusal(const TraceOptions& o) {
@@ -76,6 +128,15 @@ int run_trace_bpf(TraceOptions& o) {
     if (automatic) return -1;
     return fail("trace", fmt::format("--backend=bpf: {}; use --backend=ptrace", why), kExitUsage);
   }
+  if (!o.record.empty()) {
+    if (std::string refused = refused_option(o); !refused.empty()) {
+      return fail("trace",
+                  fmt::format("--record writes raw events, not a trace: not with {} (give it to "
+                              "ptk show FILE)",
+                              refused),
+                  kExitUsage);
+    }
+  }
   sys::TracerOptions to = tracer_options(o);
   sys::CapturePlans plans = sys::CapturePlans::build(to.filter, to.decode);
   bpf::BackendOptions bo;
@@ -86,6 +147,7 @@ int run_trace_bpf(TraceOptions& o) {
     if (automatic) return -1;
     return fail("trace", backend.error());
   }
+  if (!o.record.empty()) return record_bpf(o, **backend);
   TraceRenderers renderers(o);
   if (Status s = renderers.open(to); !s.ok()) return fail("trace", s.error());
   FanOut& sinks = renderers.sinks();
@@ -97,17 +159,8 @@ int run_trace_bpf(TraceOptions& o) {
 
   sys::Replayer replay(to, sinks);
   replay.set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
-  if (!o.command.empty()) {
-    auto pid = (*backend)->spawn(o.command, engine::command_environment(o.env));
-    if (!pid.ok()) return fail("trace", pid.error());
-    renderers.text().set_tracee_count(1);
-  } else {
-    if (auto s = (*backend)->attach(o.pids); !s.ok()) return fail("trace", s.error());
-    renderers.text().set_tracee_count(o.pids.size());
-  }
-  // After the spawn: a command inherits ignored dispositions through its execve (a handler is
-  // reset), and it must start with those ptk was started with, as under ptrace.
-  engine::install_stop_handlers(engine::stop_signals_for(!o.command.empty(), !o.output.empty()));
+  if (auto failed = start_tracees(o, **backend)) return *failed;
+  renderers.text().set_tracee_count(o.command.empty() ? o.pids.size() : 1);
 
   // The stop flag: a stop signal, or --syscall-limit's count reached.
   std::atomic<bool> stop{false};
@@ -135,23 +188,11 @@ int run_trace_bpf(TraceOptions& o) {
   replay.finish();
   renderers.text().finish();
   renderers.close();
-  if (!end.ok()) return fail("trace", end.error());
-  if (bad_records != 0) {
+  if (end.ok() && bad_records != 0) {
     fmt::print(stderr, "ptk trace: {} records could not be decoded; the first: {}\n", bad_records,
                first_bad);
   }
-  if (std::uint64_t lost = end->lost + pump.dropped(); lost != 0) {
-    fmt::print(stderr, "ptk trace: {} events were lost: {} (the trace says where)\n", lost,
-               pump.dropped() != 0 ? "decoding fell too far behind the traced program"
-                                   : "the ring buffer was full");
-    return kExitFailure;
-  }
-  if (int err = (*backend)->exec_error(); err != 0) {
-    return fail("trace", fmt::format("exec {}: {}", o.command.front(), std::strerror(err)));
-  }
-  if (signalled) engine::die_of_stop_signal();
-  if (end->status) ptk::exit_like(*end->status);
-  return 0;
+  return end_status(o, **backend, end, pump.dropped());
 }
 
 }  // namespace ptk::cli

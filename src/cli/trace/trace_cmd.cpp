@@ -139,18 +139,11 @@ class TraceRun final : public engine::Part {
 int run_trace(TraceOptions& o) {
   if (Status s = o.finish(); !s.ok()) return fail("trace", s.error(), kExitUsage);
   for (const std::string& w : o.tamper_warnings) fmt::print(stderr, "ptk trace: warning: {}\n", w);
-  if (!o.record.empty()) {
-    // The ptrace backend records (--backend=auto too); the eBPF backend does not yet.
-    if (o.backend == TraceBackend::Bpf) {
-      return fail("trace", "--record: the eBPF backend cannot record yet (use --backend=ptrace)",
-                  kExitUsage);
-    }
-    return run_record(o);
-  }
   if (o.backend != TraceBackend::Ptrace) {
     // --backend=auto falls back to ptrace when eBPF may not run here or the options need stops.
     if (int status = run_trace_bpf(o); status >= 0) return status;
   }
+  if (!o.record.empty()) return run_record(o);
   bool spawning = !o.command.empty();
   bool follow = o.follow > 0;
   bool summarize = o.summary || o.summary_too;

@@ -18,7 +18,6 @@
 #include "ptk/sys/seccomp.h"
 
 namespace ptk::cli {
-namespace {
 
 // The options that make no sense when nothing is printed now, or that change the tracees
 // (a recording observes only); empty when none is given.
@@ -36,7 +35,7 @@ std::string refused_option(const TraceOptions& o) {
   return {};
 }
 
-sys::RecordInfo record_info(const TraceOptions& o) {
+sys::RecordInfo record_info(const TraceOptions& o, sys::RecordBackend backend) {
   sys::RecordInfo info;
   info.clock_offset_ns = engine::realtime_minus_monotonic_ns();
   info.start_ns = static_cast<std::int64_t>(engine::monotonic_ns()) + info.clock_offset_ns;
@@ -45,7 +44,7 @@ sys::RecordInfo record_info(const TraceOptions& o) {
 #else
   info.host_abi = PTK_ABI_X86_64;
 #endif
-  info.backend = sys::RecordBackend::Ptrace;
+  info.backend = backend;
   info.string_limit = static_cast<std::uint32_t>(o.string_limit);
   info.flags = (o.verbose ? sys::kRecordVerbose : 0) |
                (o.follow > 0 || o.seccomp_bpf ? sys::kRecordFollow : 0);
@@ -64,8 +63,6 @@ sys::RecordInfo record_info(const TraceOptions& o) {
   return info;
 }
 
-}  // namespace
-
 int run_record(TraceOptions& o) {
   if (std::string refused = refused_option(o); !refused.empty()) {
     return fail("trace",
@@ -81,7 +78,7 @@ int run_record(TraceOptions& o) {
   decode.verbose = o.verbose;
   sys::CapturePlans plans = sys::CapturePlans::build(o.filter, decode);
 
-  auto writer = sys::RecordWriter::create(o.record, record_info(o));
+  auto writer = sys::RecordWriter::create(o.record, record_info(o, sys::RecordBackend::Ptrace));
   if (!writer.ok()) return fail("trace", writer.error());
 
   // As ptk trace: with -f (or --seccomp-bpf) and a filter, a spawned command runs under a

@@ -2,9 +2,17 @@
 // decoding TraceJob and its printers; `ptk show FILE` renders the file later.
 #pragma once
 
+#include <string>
+
+#include "ptk/sys/record.h"
 #include "trace/trace_options.h"
 
 namespace ptk::cli {
+
+// The option given that --record refuses (it prints nothing now, and only observes), or empty.
+std::string refused_option(const TraceOptions& o);
+// The file header of a recording of these options by `backend`.
+sys::RecordInfo record_info(const TraceOptions& o, sys::RecordBackend backend);
 
 // After TraceOptions::finish(). The exit status is the traced command's, as without --record.
 int run_record(TraceOptions& o);
