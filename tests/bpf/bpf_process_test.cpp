@@ -158,3 +158,23 @@ TEST(BpfProcess, ExecFromANonLeaderThreadMovesItToTheLeadersTid) {
 
 }  // namespace
 }  // namespace ptk_bpf_test
+
+namespace ptk_bpf_test {
+namespace {
+
+TEST(BpfProcess, TheCommandStartsWithNoSignalBlocked) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  sigset_t term;
+  sigset_t old;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ASSERT_EQ(::sigprocmask(SIG_BLOCK, &term, &old), 0);
+  auto run = trace_command({tracee("exit_with"), "signal", "15"}, options_for(plans, false));
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  ASSERT_TRUE(run.result.status.has_value());
+  EXPECT_TRUE(WIFSIGNALED(*run.result.status) && WTERMSIG(*run.result.status) == SIGTERM);
+}
+
+}  // namespace
+}  // namespace ptk_bpf_test
