@@ -178,3 +178,26 @@ TEST(BpfProcess, TheCommandStartsWithNoSignalBlocked) {
 
 }  // namespace
 }  // namespace ptk_bpf_test
+
+namespace ptk_bpf_test {
+namespace {
+
+TEST(BpfProcess, ASyscallASeccompFilterTrapsIsStillReported) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  constexpr long kGetppid = 110;
+  auto plans = test_plans();
+  // signal_calls ends with a seccomp filter that makes getppid raise SIGSYS: the kernel skips
+  // the syscall before its sys_enter tracepoint, but a ptrace tracer sees its entry.
+  auto run = trace_command({tracee("signal_calls")}, options_for(plans, false));
+  auto entries = run.of(PTK_EV_SYSCALL_ENTRY, kGetppid);
+  auto exits = run.of(PTK_EV_SYSCALL_EXIT, kGetppid);
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_EQ(exits.size(), 1u);
+  std::size_t at = static_cast<std::size_t>(exits[0] - run.records.data());
+  ASSERT_LT(at + 1, run.records.size());
+  EXPECT_EQ(run.records[at + 1].h.type, PTK_EV_SIGNAL);
+  EXPECT_EQ(run.records[at + 1].sig.sig, SIGSYS);
+}
+
+}  // namespace
+}  // namespace ptk_bpf_test

@@ -15,9 +15,11 @@
 /* A spawned command before its execve: its syscalls until then (the end of its wait for the
  * go-ahead) are ptk's, not the command's, and are not reported. */
 #define PTK_THREAD_WAIT_EXEC 0x1
+/* Set by the program: the thread has entered a syscall since it is traced. */
+#define PTK_THREAD_ENTERED 0x2
 
 struct ptk_thread {
-  __u32 flags; /* PTK_THREAD_*; the only field the user side sets */
+  __u32 flags; /* PTK_THREAD_*; the user side sets PTK_THREAD_WAIT_EXEC or nothing */
   __u32 abi;
   /* The entry's registers: the exit record carries them (execve's are gone at its exit). A
    * non-leader exec moves the value to the leader's tid with the thread. */
