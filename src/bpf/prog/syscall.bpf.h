@@ -162,7 +162,7 @@ static __always_inline void record_entry(void* ctx, struct ptk_thread* t, struct
   t->nr = nr;
   for (int i = 0; i < 6; i++) t->args[i] = args[i];
   t->abi = abi;
-  t->in_call = 1;
+  t->in_call = PTK_CALL_REPORTED;
 
   struct ptk_scratch* s = begin_syscall(abi, args, regs->sp, 0, 0);
   if (!s) return;
@@ -190,13 +190,12 @@ static __always_inline int handle_enter(void* ctx, struct pt_regs* regs, long nr
   __u32 tid = current_tid();
   struct ptk_thread* t = bpf_map_lookup_elem(&traced, &tid);
   if (!t) return 0;
+  t->in_call = PTK_CALL_UNREPORTED;
   if (t->flags & PTK_THREAD_WAIT_EXEC) {
     if (!is_execve(nr)) return 0;
     t->flags &= ~PTK_THREAD_WAIT_EXEC;
   }
-  t->flags |= PTK_THREAD_ENTERED;
   if (t->sig_pending) emit_pending_signal(t);
-  t->in_call = 0;
   if (abi == PTK_ABI_CURRENT) abi = current_abi(bpf_get_current_task_btf());
   const struct ptk_cap_plan* plan = plan_of(abi, nr);
   if (!plan || !(plan->flags & PTK_PLAN_TRACE)) return 0;
@@ -206,20 +205,23 @@ static __always_inline int handle_enter(void* ctx, struct pt_regs* regs, long nr
 
 /* A syscall's exit: the record of one whose entry was recorded, with the entry's registers.
  * From the sys_exit tracepoint (tracepoint), an exit without an entry of a thread that has
- * entered syscalls before is one the kernel skipped before the sys_enter tracepoint (a seccomp
- * filter's SECCOMP_RET_TRAP or ERRNO): a ptrace tracer sees its entry, so it is recorded now. */
+ * entered syscalls before (PTK_CALL_NONE, not PTK_CALL_FRESH: a new child's return from clone,
+ * a syscall in progress at attach) is one the kernel skipped before the sys_enter tracepoint (a
+ * seccomp filter's SECCOMP_RET_TRAP or ERRNO): a ptrace tracer sees its entry, so it is
+ * recorded now. */
 static __always_inline int handle_exit(void* ctx, struct pt_regs* regs, long ret, int tracepoint) {
   __u32 tid = current_tid();
   struct ptk_thread* t = bpf_map_lookup_elem(&traced, &tid);
   if (!t) return 0;
-  if (!t->in_call && tracepoint && (t->flags & PTK_THREAD_ENTERED)) {
+  if (t->in_call == PTK_CALL_NONE && tracepoint) {
     long nr = regs_nr(regs);
     __u16 abi = current_abi(bpf_get_current_task_btf());
     const struct ptk_cap_plan* plan = plan_of(abi, nr);
     if (plan && (plan->flags & PTK_PLAN_TRACE)) record_entry(ctx, t, regs, nr, abi, plan);
   }
-  if (t->in_call) {
-    t->in_call = 0;
+  __u32 state = t->in_call;
+  t->in_call = PTK_CALL_NONE;
+  if (state == PTK_CALL_REPORTED) {
     __u16 abi = t->abi;
     long nr = t->nr;
     const struct ptk_cap_plan* plan = plan_of(abi, nr);

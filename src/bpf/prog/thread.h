@@ -15,8 +15,12 @@
 /* A spawned command before its execve: its syscalls until then (the end of its wait for the
  * go-ahead) are ptk's, not the command's, and are not reported. */
 #define PTK_THREAD_WAIT_EXEC 0x1
-/* Set by the program: the thread has entered a syscall since it is traced. */
-#define PTK_THREAD_ENTERED 0x2
+
+/* ptk_thread.in_call */
+#define PTK_CALL_FRESH 0      /* no syscall entered since the thread is traced */
+#define PTK_CALL_REPORTED 1   /* in a syscall whose entry was recorded: its exit is due */
+#define PTK_CALL_UNREPORTED 2 /* in a syscall its plan does not report */
+#define PTK_CALL_NONE 3       /* between syscalls */
 
 struct ptk_thread {
   __u32 flags; /* PTK_THREAD_*; the user side sets PTK_THREAD_WAIT_EXEC or nothing */
@@ -25,7 +29,7 @@ struct ptk_thread {
    * non-leader exec moves the value to the leader's tid with the thread. */
   __s64 nr;
   __u64 args[6];
-  __u32 in_call; /* an entry was recorded and its exit is due */
+  __u32 in_call; /* PTK_CALL_* */
   /* A signal the kernel discarded because it is ignored (see on_signal_generate). */
   __u32 sig_pending;
   __s32 sig;
