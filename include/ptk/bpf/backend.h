@@ -87,7 +87,7 @@ class Backend {
   Result<void> attach(const std::vector<pid_t>& pids);
 
   // Hands every record to on_record until every traced thread is gone (and the spawned command
-  // is reaped) or `stop` is set (noticed within 100 ms). A PTK_EV_LOST record comes before the
+  // is reaped) or `stop` is set (noticed within 10 ms). A PTK_EV_LOST record comes before the
   // first record after a loss. With nothing traced it returns at once.
   Result<RunResult> run(const RecordCallback& on_record, const std::atomic<bool>& stop);
 
