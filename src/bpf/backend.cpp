@@ -95,12 +95,13 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
     return Error(ErrorKind::InvalidArgument, "eBPF tracing", 0,
                  fmt::format("{} capture plans, at most {}", options.plans.size(), max_plans));
   }
-  int plans_fd = bpf_map__fd(skel->maps.plans);
-  for (std::uint32_t i = 0; i < options.plans.size(); ++i) {
-    if (options.plans[i].flags == 0 && options.plans[i].nitems == 0) continue;  // already zero
-    if (bpf_map_update_elem(plans_fd, &i, &options.plans[i], BPF_ANY) != 0) {
-      return Error::from_errno(errno, "eBPF tracing: writing the capture plans");
-    }
+  // One batch: a syscall per plan took longer than loading the program.
+  std::vector<std::uint32_t> keys(options.plans.size());
+  for (std::uint32_t i = 0; i < keys.size(); ++i) keys[i] = i;
+  auto count = static_cast<std::uint32_t>(keys.size());
+  if (count > 0 && bpf_map_update_batch(bpf_map__fd(skel->maps.plans), keys.data(),
+                                        options.plans.data(), &count, nullptr) != 0) {
+    return Error::from_errno(errno, "eBPF tracing: writing the capture plans");
   }
   if (!hooks.empty() && !load_hooks(impl, hooks)) {
     // A kernel without kprobes (CONFIG_KPROBES is off here): the tracepoints then.

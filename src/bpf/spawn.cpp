@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,6 +96,10 @@ Result<pid_t> Backend::spawn(const std::vector<std::string>& argv,
   if (pid == 0) {
     // Only async-signal-safe calls from here. The syscalls before the go-ahead's execve are
     // not reported (PTK_THREAD_WAIT_EXEC); a failed execve is, then the report and _exit.
+    // The command starts with no signal blocked, whatever ptk blocks for itself.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     char go_ahead = 0;
     if (read_retrying(go[0], &go_ahead, 1) == 1) {
       ::execve(path->c_str(), args.data(), envp.data());

@@ -158,3 +158,46 @@ TEST(BpfProcess, ExecFromANonLeaderThreadMovesItToTheLeadersTid) {
 
 }  // namespace
 }  // namespace ptk_bpf_test
+
+namespace ptk_bpf_test {
+namespace {
+
+TEST(BpfProcess, TheCommandStartsWithNoSignalBlocked) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  auto plans = test_plans();
+  sigset_t term;
+  sigset_t old;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ASSERT_EQ(::sigprocmask(SIG_BLOCK, &term, &old), 0);
+  auto run = trace_command({tracee("exit_with"), "signal", "15"}, options_for(plans, false));
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  ASSERT_TRUE(run.result.status.has_value());
+  EXPECT_TRUE(WIFSIGNALED(*run.result.status) && WTERMSIG(*run.result.status) == SIGTERM);
+}
+
+}  // namespace
+}  // namespace ptk_bpf_test
+
+namespace ptk_bpf_test {
+namespace {
+
+TEST(BpfProcess, ASyscallASeccompFilterTrapsIsStillReported) {
+  PTK_BPF_SKIP_UNLESS_PERMITTED();
+  constexpr long kGetppid = 110;
+  auto plans = test_plans();
+  // signal_calls ends with a seccomp filter that makes getppid raise SIGSYS: the kernel skips
+  // the syscall before its sys_enter tracepoint, but a ptrace tracer sees its entry.
+  auto run = trace_command({tracee("signal_calls")}, options_for(plans, false));
+  auto entries = run.of(PTK_EV_SYSCALL_ENTRY, kGetppid);
+  auto exits = run.of(PTK_EV_SYSCALL_EXIT, kGetppid);
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_EQ(exits.size(), 1u);
+  std::size_t at = static_cast<std::size_t>(exits[0] - run.records.data());
+  ASSERT_LT(at + 1, run.records.size());
+  EXPECT_EQ(run.records[at + 1].h.type, PTK_EV_SIGNAL);
+  EXPECT_EQ(run.records[at + 1].sig.sig, SIGSYS);
+}
+
+}  // namespace
+}  // namespace ptk_bpf_test

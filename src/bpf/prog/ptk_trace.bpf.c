@@ -21,7 +21,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs* regs, long nr) {
 }
 
 SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) { return handle_exit(ctx, regs, ret); }
+int BPF_PROG(on_sys_exit, struct pt_regs* regs, long ret) { return handle_exit(ctx, regs, ret, 1); }
 
 /* Function hooks: the same records from kprobes on a few syscalls' functions (__x64_sys_NAME,
  * ...), attached by the user side instead of the two tracepoints above, which put every syscall
@@ -37,7 +37,7 @@ int on_syscall_function(struct pt_regs* ctx) {
 SEC("kretprobe")
 int on_syscall_function_return(struct pt_regs* ctx) {
   struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
-  return handle_exit(ctx, regs, PT_REGS_RC(ctx));
+  return handle_exit(ctx, regs, PT_REGS_RC(ctx), 0);
 }
 
 /* The siginfo a signal_generate tracepoint passes, as the thread's handler would get it. */

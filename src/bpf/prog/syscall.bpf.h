@@ -154,30 +154,18 @@ static __always_inline void finish_syscall(__u16 type, __u16 abi, long nr, struc
 /* handle_enter's abi when the caller does not know it: found from the thread, only when traced. */
 #define PTK_ABI_CURRENT 0xffff
 
-/* A syscall's entry: the record of a traced thread's syscall whose plan reports it. */
-static __always_inline int handle_enter(void* ctx, struct pt_regs* regs, long nr, __u16 abi) {
-  __u32 tid = current_tid();
-  struct ptk_thread* t = bpf_map_lookup_elem(&traced, &tid);
-  if (!t) return 0;
-  if (t->flags & PTK_THREAD_WAIT_EXEC) {
-    if (!is_execve(nr)) return 0;
-    t->flags &= ~PTK_THREAD_WAIT_EXEC;
-  }
-  if (t->sig_pending) emit_pending_signal(t);
-  t->in_call = 0;
-  if (abi == PTK_ABI_CURRENT) abi = current_abi(bpf_get_current_task_btf());
-  const struct ptk_cap_plan* plan = plan_of(abi, nr);
-  if (!plan || !(plan->flags & PTK_PLAN_TRACE)) return 0;
-
+/* Records the entry of a syscall the plan reports, and stashes its registers for the exit. */
+static __always_inline void record_entry(void* ctx, struct ptk_thread* t, struct pt_regs* regs,
+                                         long nr, __u16 abi, const struct ptk_cap_plan* plan) {
   __u64 args[6];
   read_args(regs, abi, args);
   t->nr = nr;
   for (int i = 0; i < 6; i++) t->args[i] = args[i];
   t->abi = abi;
-  t->in_call = 1;
+  t->in_call = PTK_CALL_REPORTED;
 
   struct ptk_scratch* s = begin_syscall(abi, args, regs->sp, 0, 0);
-  if (!s) return 0;
+  if (!s) return;
   /* A tracepoint cannot fault pages in: what failed is read again at the exit, once the
    * syscall itself has touched it. */
   t->retry_items = run_items(plan_index(abi, nr), plan, PTK_AT_ENTRY, 0);
@@ -187,16 +175,53 @@ static __always_inline int handle_enter(void* ctx, struct pt_regs* regs, long nr
   }
   if (user_stacks) add_user_stack(ctx);
   finish_syscall(PTK_EV_SYSCALL_ENTRY, abi, nr, regs);
-  return 0;
 }
 
-/* A syscall's exit: the record of one whose entry was recorded, with the entry's registers. */
-static __always_inline int handle_exit(void* ctx, struct pt_regs* regs, long ret) {
+/* The number of the syscall the user registers are in. */
+static __always_inline long regs_nr(struct pt_regs* regs) {
+#if defined(__TARGET_ARCH_x86)
+  return (long)regs->orig_ax;
+#else
+  return (long)regs->syscallno;
+#endif
+}
+
+static __always_inline int handle_enter(void* ctx, struct pt_regs* regs, long nr, __u16 abi) {
   __u32 tid = current_tid();
   struct ptk_thread* t = bpf_map_lookup_elem(&traced, &tid);
   if (!t) return 0;
-  if (t->in_call) {
-    t->in_call = 0;
+  t->in_call = PTK_CALL_UNREPORTED;
+  if (t->flags & PTK_THREAD_WAIT_EXEC) {
+    if (!is_execve(nr)) return 0;
+    t->flags &= ~PTK_THREAD_WAIT_EXEC;
+  }
+  if (t->sig_pending) emit_pending_signal(t);
+  if (abi == PTK_ABI_CURRENT) abi = current_abi(bpf_get_current_task_btf());
+  const struct ptk_cap_plan* plan = plan_of(abi, nr);
+  if (!plan || !(plan->flags & PTK_PLAN_TRACE)) return 0;
+  record_entry(ctx, t, regs, nr, abi, plan);
+  return 0;
+}
+
+/* A syscall's exit: the record of one whose entry was recorded, with the entry's registers.
+ * From the sys_exit tracepoint (tracepoint), an exit without an entry of a thread that has
+ * entered syscalls before (PTK_CALL_NONE, not PTK_CALL_FRESH: a new child's return from clone,
+ * a syscall in progress at attach) is one the kernel skipped before the sys_enter tracepoint (a
+ * seccomp filter's SECCOMP_RET_TRAP or ERRNO): a ptrace tracer sees its entry, so it is
+ * recorded now. */
+static __always_inline int handle_exit(void* ctx, struct pt_regs* regs, long ret, int tracepoint) {
+  __u32 tid = current_tid();
+  struct ptk_thread* t = bpf_map_lookup_elem(&traced, &tid);
+  if (!t) return 0;
+  if (t->in_call == PTK_CALL_NONE && tracepoint) {
+    long nr = regs_nr(regs);
+    __u16 abi = current_abi(bpf_get_current_task_btf());
+    const struct ptk_cap_plan* plan = plan_of(abi, nr);
+    if (plan && (plan->flags & PTK_PLAN_TRACE)) record_entry(ctx, t, regs, nr, abi, plan);
+  }
+  __u32 state = t->in_call;
+  t->in_call = PTK_CALL_NONE;
+  if (state == PTK_CALL_REPORTED) {
     __u16 abi = t->abi;
     long nr = t->nr;
     const struct ptk_cap_plan* plan = plan_of(abi, nr);

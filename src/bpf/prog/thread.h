@@ -16,14 +16,20 @@
  * go-ahead) are ptk's, not the command's, and are not reported. */
 #define PTK_THREAD_WAIT_EXEC 0x1
 
+/* ptk_thread.in_call */
+#define PTK_CALL_FRESH 0      /* no syscall entered since the thread is traced */
+#define PTK_CALL_REPORTED 1   /* in a syscall whose entry was recorded: its exit is due */
+#define PTK_CALL_UNREPORTED 2 /* in a syscall its plan does not report */
+#define PTK_CALL_NONE 3       /* between syscalls */
+
 struct ptk_thread {
-  __u32 flags; /* PTK_THREAD_*; the only field the user side sets */
+  __u32 flags; /* PTK_THREAD_*; the user side sets PTK_THREAD_WAIT_EXEC or nothing */
   __u32 abi;
   /* The entry's registers: the exit record carries them (execve's are gone at its exit). A
    * non-leader exec moves the value to the leader's tid with the thread. */
   __s64 nr;
   __u64 args[6];
-  __u32 in_call; /* an entry was recorded and its exit is due */
+  __u32 in_call; /* PTK_CALL_* */
   /* A signal the kernel discarded because it is ignored (see on_signal_generate). */
   __u32 sig_pending;
   __s32 sig;
