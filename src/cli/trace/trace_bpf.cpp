@@ -110,6 +110,10 @@ int record_bpf(const TraceOptions& o, bpf::Backend& backend) {
 }  // namespace
 
 std::string bpf_refusal(const TraceOptions& o) {
+  // -y's paths come from /proc/PID/fd at the stop; decoded later, the descriptor may be
+  // closed or the process gone, and -P matches descriptors by those paths too.
+  if (o.decode_fds != 0) return "-y reads each descriptor's path from /proc while the call stops";
+  if (!o.paths.empty()) return "-P matches descriptors by their /proc paths while the call stops";
   if (!o.hooks.empty()) {
     return "tampering (-e inject=, fault=, --rewrite, --rules) changes syscalls at their stops";
   }
@@ -148,6 +152,9 @@ int run_trace_bpf(TraceOptions& o) {
     return fail("trace", backend.error());
   }
   if (!o.record.empty()) return record_bpf(o, **backend);
+  // -c counts system time from the rusage of each stop; without stops, a call's time is from
+  // its entry to its exit, as -w counts it (and as ptk show counts a recording's).
+  o.summary_opts.wall_clock = true;
   TraceRenderers renderers(o);
   if (Status s = renderers.open(to); !s.ok()) return fail("trace", s.error());
   FanOut& sinks = renderers.sinks();
