@@ -136,7 +136,9 @@ TEST(TraceBpf, OptionsThatNeedStopsAreRefusedWithOneLine) {
                                         {"--break", "main"},
                                         {"-k"},
                                         {"-e", "write=1"},
-                                        {"-b", "execve"}}) {
+                                        {"-b", "execve"},
+                                        {"-y"},
+                                        {"-P", "/etc"}}) {
     std::vector<std::string> argv = {PTK_CLI, "trace", "--backend=bpf"};
     argv.insert(argv.end(), opts.begin(), opts.end());
     argv.insert(argv.end(), {"--", "/bin/true"});
