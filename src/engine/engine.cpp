@@ -110,7 +110,7 @@ RunEnd Engine::let_go() {
   for (Part* p : parts_) p->finish(*this, true);
   // Every process is let go as it was, the command ptk started too (see stop_signals.h): at a
   // stop signal it gets the signal once the breakpoints are out and runs on untraced.
-  RunEnd end{.exit_code = 0, .interrupted = interrupted, .let_go = true};
+  RunEnd end{.exit_code = 0, .interrupted = interrupted};
   auto failed = [&](const Status& s) {
     if (s.ok()) return;
     report(s.error());

@@ -346,7 +346,7 @@ Status Tracer::run(const volatile std::sig_atomic_t* stop) {
     return Error(ErrorKind::Internal, "Tracer::run of a replay tracer, which has no session");
   }
   for (;;) {
-    bool stopping = (stop != nullptr && *stop) || stop_requested_;
+    bool stopping = stop != nullptr && *stop;
     PTK_TRY(release_delayed(stopping));  // on a stop request the delays end at once
     if (stopping && !drain()) return ok_status();
     // While threads are delayed, wait for the others only until the first delay ends.

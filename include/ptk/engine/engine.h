@@ -142,8 +142,6 @@ struct RunEnd {
   // A stop signal came: every process was let go, the command ptk started too (after
   // forward_stop_signal). A tool then ends as strace does (die_of_stop_signal).
   bool interrupted = false;
-  // The processes were let go (a stop signal, or request_stop()), not run to their end.
-  bool let_go = false;
 };
 
 class Engine {

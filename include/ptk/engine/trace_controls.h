@@ -43,7 +43,6 @@ class SyscallLimit final : public sys::TraceSink {
   void thread_gone(const Event&, sys::DecodedSyscall* pending) override {
     if (pending != nullptr) count();  // a call that never returned was printed all the same
   }
-  bool reached() const { return left_ == 0; }
 
  private:
   void count() {

@@ -124,8 +124,6 @@ class Tracer {
   // run()) so that they reach that syscall's exit, and from then on hooks no new syscall. True
   // while any is held: the caller goes on dispatching until it says false.
   bool drain();
-  // Ends run() as `stop` does, from a sink or hook on the tracer's thread (--syscall-limit).
-  void request_stop() { stop_requested_ = true; }
 
   const TracerOptions& options() const { return options_; }
 
@@ -164,7 +162,6 @@ class Tracer {
   FdPathFn fd_text_;  // what -y and -yy print (fd_details)
   std::unordered_map<pid_t, ThreadState> threads_;
   bool draining_ = false;
-  bool stop_requested_ = false;
   std::vector<Delayed> delayed_;
 };
 
