@@ -133,13 +133,7 @@ int run_trace_bpf(TraceOptions& o) {
     return fail("trace", fmt::format("--backend=bpf: {}; use --backend=ptrace", why), kExitUsage);
   }
   if (!o.record.empty()) {
-    if (std::string refused = refused_option(o); !refused.empty()) {
-      return fail("trace",
-                  fmt::format("--record writes raw events, not a trace: not with {} (give it to "
-                              "ptk show FILE)",
-                              refused),
-                  kExitUsage);
-    }
+    if (auto refused = refuse_record_options(o)) return *refused;
   }
   sys::TracerOptions to = tracer_options(o);
   sys::CapturePlans plans = sys::CapturePlans::build(to.filter, to.decode);

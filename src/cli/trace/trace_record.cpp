@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/cli_util.h"
@@ -63,14 +64,18 @@ sys::RecordInfo record_info(const TraceOptions& o, sys::RecordBackend backend) {
   return info;
 }
 
+std::optional<int> refuse_record_options(const TraceOptions& o) {
+  std::string refused = refused_option(o);
+  if (refused.empty()) return std::nullopt;
+  return fail("trace",
+              fmt::format("--record writes raw events, not a trace: not with {} (give it to "
+                          "ptk show FILE)",
+                          refused),
+              kExitUsage);
+}
+
 int run_record(TraceOptions& o) {
-  if (std::string refused = refused_option(o); !refused.empty()) {
-    return fail("trace",
-                fmt::format("--record writes raw events, not a trace: not with {} (give it to "
-                            "ptk show FILE)",
-                            refused),
-                kExitUsage);
-  }
+  if (auto refused = refuse_record_options(o)) return *refused;
   bool spawning = !o.command.empty();
   sys::DecodeOptions decode;
   decode.string_limit = static_cast<std::size_t>(o.string_limit);
