@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -13,6 +12,7 @@
 #include "ptk/bpf/backend.h"
 #include "ptk/core/tracer_child.h"
 #include "ptk/engine/command_start.h"
+#include "ptk/engine/record_job.h"
 #include "ptk/engine/stop_signals.h"
 #include "ptk/engine/trace_controls.h"
 #include "ptk/sys/capture_plan.h"
@@ -31,12 +31,6 @@ constexpr std::size_t kMaxWaitingBytes = std::size_t{2} << 30;
 
 // ptk's threads outweigh a nice-0 program's ~9 to 1 (CFS weights) when they compete for a CPU.
 constexpr int kTracerNice = -10;
-
-std::int64_t clock_ns(clockid_t clock) {
-  timespec ts{};
-  ::clock_gettime(clock, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 // Writes the buffered trace out at most every LiveFlusher::kTick as records come: the eBPF
 // backend has no wait to flush around, as the ptrace backend's LiveFlusher does.
@@ -159,7 +153,7 @@ int run_trace_bpf(TraceOptions& o) {
   if (o.syscall_limit != 0) sinks.add(&limit);
 
   sys::Replayer replay(to, sinks);
-  replay.set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
+  replay.set_clock_offset(engine::realtime_minus_monotonic_ns());
   if (auto failed = start_tracees(o, **backend)) return *failed;
   renderers.text().set_tracee_count(o.command.empty() ? o.pids.size() : 1);
 
