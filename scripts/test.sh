@@ -49,7 +49,7 @@ for arg in "$@"; do
   esac
 done
 if ((force_vm)); then
-  export PTK_TEST_ASSUME_MISSING=i386,debug-register-traps
+  export PTK_TEST_ASSUME_MISSING=i386,debug-register-traps,kprobes
 fi
 
 passed=0

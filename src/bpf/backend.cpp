@@ -103,13 +103,17 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
                                         options.plans.data(), &count, nullptr) != 0) {
     return Error::from_errno(errno, "eBPF tracing: writing the capture plans");
   }
-  if (!hooks.empty() && !load_hooks(impl, hooks)) {
-    // A kernel without kprobes (CONFIG_KPROBES is off here): the tracepoints then.
-    destroy_hooks(impl);
-    skel->links.on_sys_enter = bpf_program__attach(skel->progs.on_sys_enter);
-    if (skel->links.on_sys_enter == nullptr) return load_error(errno, log);
-    skel->links.on_sys_exit = bpf_program__attach(skel->progs.on_sys_exit);
-    if (skel->links.on_sys_exit == nullptr) return load_error(errno, log);
+  if (!hooks.empty()) {
+    if (load_hooks(impl, hooks)) {
+      skel->bss->syscall_hooks = 1;
+    } else {
+      // A kernel without kprobes (CONFIG_KPROBES is off here): the tracepoints then.
+      destroy_hooks(impl);
+      skel->links.on_sys_enter = bpf_program__attach(skel->progs.on_sys_enter);
+      if (skel->links.on_sys_enter == nullptr) return load_error(errno, log);
+      skel->links.on_sys_exit = bpf_program__attach(skel->progs.on_sys_exit);
+      if (skel->links.on_sys_exit == nullptr) return load_error(errno, log);
+    }
   }
   err = ptk_trace__attach(skel);
   if (err != 0) return load_error(-err, log);

@@ -8,7 +8,6 @@
 #include "ptk/sys/raw_event.h"
 
 #ifdef PTK_BPF_HAVE_PROGRAM
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "ptk_trace.skel.h"
@@ -19,20 +18,23 @@ namespace ptk::bpf {
 #ifdef PTK_BPF_HAVE_PROGRAM
 namespace {
 
-// The kernel function of a syscall: the entry points the syscall tables name (x86's
-// __x64_sys_NAME; for i386 the compat wrapper when there is one, else __ia32_sys_NAME).
-std::string function_of(const struct btf* btf, std::uint16_t abi, std::string_view name) {
-  std::vector<std::string> candidates;
-  if (abi == PTK_ABI_X86_64) {
-    candidates.push_back(fmt::format("__x64_sys_{}", name));
-  } else if (abi == PTK_ABI_I386) {
-    candidates.push_back(fmt::format("__ia32_compat_sys_{}", name));
-    candidates.push_back(fmt::format("__ia32_sys_{}", name));
-  }
-  for (const std::string& candidate : candidates) {
-    if (btf__find_by_name_kind(btf, candidate.c_str(), BTF_KIND_FUNC) > 0) return candidate;
+// Not from the kernel's BTF: it leaves out the syscalls without arguments (SYSCALL_DEFINE0's
+// __x64_sys_getpid is missing from Debian 12's), and parsing it costs milliseconds. Whether a
+// name exists is learnt by attaching to it.
+std::vector<std::string> functions_of(std::uint16_t abi, std::string_view name) {
+  if (abi == PTK_ABI_X86_64) return {fmt::format("__x64_sys_{}", name)};
+  if (abi == PTK_ABI_I386) {
+    return {fmt::format("__ia32_compat_sys_{}", name), fmt::format("__ia32_sys_{}", name)};
   }
   return {};
+}
+
+bpf_link* attach(bpf_program* prog, const std::string& function, const HookTarget& target,
+                 bool retprobe) {
+  LIBBPF_OPTS(bpf_kprobe_opts, opts);
+  opts.bpf_cookie = (std::uint64_t{target.abi} << 32) | static_cast<std::uint32_t>(target.nr);
+  opts.retprobe = retprobe;
+  return bpf_program__attach_kprobe_opts(prog, function.c_str(), &opts);
 }
 
 }  // namespace
@@ -45,45 +47,37 @@ std::vector<HookTarget> hook_targets(std::span<const ptk_cap_plan> plans) {
     auto nr = static_cast<std::int64_t>(i % PTK_PLAN_NR_MAX);
     // The fallback plan reports numbers past the table: only the tracepoints see those.
     if (nr == PTK_PLAN_NR_MAX - 1 || targets.size() == kMaxHookedFunctions) return {};
-    targets.push_back({{}, nr, abi});
-  }
-  if (targets.empty()) return {};
-  struct btf* btf = btf__load_vmlinux_btf();
-  if (btf == nullptr) return {};
-  for (HookTarget& target : targets) {
     const SyscallSpec* spec = nullptr;
-    if (target.abi == PTK_ABI_X86_64) spec = find_syscall(Arch::X86_64, target.nr);
-    if (target.abi == PTK_ABI_I386) spec = find_syscall(Arch::I386, target.nr);
-    if (spec != nullptr) target.function = function_of(btf, target.abi, spec->name);
-    if (target.function.empty()) {
-      targets.clear();
-      break;
-    }
-  }
-  btf__free(btf);
-  // One function for two numbers would leave the number to report ambiguous.
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    for (std::size_t j = i + 1; j < targets.size(); ++j) {
-      if (targets[i].function == targets[j].function) return {};
-    }
+    if (abi == PTK_ABI_X86_64) spec = find_syscall(Arch::X86_64, nr);
+    if (abi == PTK_ABI_I386) spec = find_syscall(Arch::I386, nr);
+    if (spec == nullptr) return {};
+    targets.push_back({functions_of(abi, spec->name), nr, abi});
+    if (targets.back().functions.empty()) return {};
   }
   return targets;
 }
 
 Result<void> load_hooks(Backend::Impl& impl, const std::vector<HookTarget>& targets) {
   for (const HookTarget& target : targets) {
-    for (bool retprobe : {false, true}) {
-      LIBBPF_OPTS(bpf_kprobe_opts, opts);
-      opts.bpf_cookie = (std::uint64_t{target.abi} << 32) | static_cast<std::uint32_t>(target.nr);
-      opts.retprobe = retprobe;
-      bpf_program* prog = retprobe ? impl.skel->progs.on_syscall_function_return
-                                   : impl.skel->progs.on_syscall_function;
-      bpf_link* link = bpf_program__attach_kprobe_opts(prog, target.function.c_str(), &opts);
-      if (link == nullptr) {
-        return Error::from_errno(errno, fmt::format("eBPF tracing: hooking {}", target.function));
+    bpf_link* entry = nullptr;
+    std::string function;
+    for (const std::string& candidate : target.functions) {
+      entry = attach(impl.skel->progs.on_syscall_function, candidate, target, false);
+      if (entry != nullptr) {
+        function = candidate;
+        break;
       }
-      impl.hook_links.push_back(link);
     }
+    if (entry == nullptr) {
+      return Error::from_errno(errno,
+                               fmt::format("eBPF tracing: hooking {}", target.functions.front()));
+    }
+    impl.hook_links.push_back(entry);
+    bpf_link* exit = attach(impl.skel->progs.on_syscall_function_return, function, target, true);
+    if (exit == nullptr) {
+      return Error::from_errno(errno, fmt::format("eBPF tracing: hooking {}'s return", function));
+    }
+    impl.hook_links.push_back(exit);
   }
   return {};
 }

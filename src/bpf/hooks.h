@@ -14,7 +14,9 @@
 namespace ptk::bpf {
 
 struct HookTarget {
-  std::string function;  // __x64_sys_openat, __ia32_compat_sys_openat, ...
+  // The kernel functions that may run the syscall, in the order to try: x86's __x64_sys_NAME;
+  // for i386 the compat wrapper when the kernel has one, else __ia32_sys_NAME.
+  std::vector<std::string> functions;
   std::int64_t nr;
   std::uint16_t abi;
 };
@@ -23,11 +25,11 @@ struct HookTarget {
 inline constexpr std::size_t kMaxHookedFunctions = 8;
 
 // The functions of the syscalls the plans report, when hooks can replace the tracepoints: few
-// syscalls, none beyond the table (the fallback plan), each with a function the kernel's BTF
-// names. Empty otherwise.
+// syscalls, none beyond the table (the fallback plan). Empty otherwise.
 std::vector<HookTarget> hook_targets(std::span<const ptk_cap_plan> plans);
 
-// Attaches the loaded program's kprobe and kretprobe to each target.
+// Attaches the loaded program's kprobe and kretprobe to each target's first function the
+// kernel has.
 Result<void> load_hooks(Backend::Impl& impl, const std::vector<HookTarget>& targets);
 
 // Detaches them.

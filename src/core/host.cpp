@@ -30,6 +30,8 @@ std::string_view to_string(HostCapability capability) {
       return "i386";
     case HostCapability::DebugRegisterTraps:
       return "debug-register-traps";
+    case HostCapability::Kprobes:
+      return "kprobes";
   }
   return "unknown";
 }
@@ -47,6 +49,8 @@ std::string_view describe(HostCapability capability) {
       return "32-bit x86 programs run (IA32 emulation)";
     case HostCapability::DebugRegisterTraps:
       return "debug-register traps arrive (hardware watchpoints fire)";
+    case HostCapability::Kprobes:
+      return "kprobes exist (an eBPF trace of a few syscalls hooks only those)";
   }
   return "unknown capability";
 }
@@ -58,6 +62,9 @@ std::string_view missing_reason(HostCapability capability) {
     case HostCapability::DebugRegisterTraps:
       return "this machine never delivers debug-register traps: a hardware watchpoint would be "
              "set but never fire (a hypervisor without debug-register support)";
+    case HostCapability::Kprobes:
+      return "this kernel has no kprobes (CONFIG_KPROBES is off): an eBPF trace of a few "
+             "syscalls uses the raw syscall tracepoints, which every syscall pays for";
   }
   return "unknown capability";
 }
@@ -71,6 +78,10 @@ bool host_has(HostCapability capability) {
     }
     case HostCapability::DebugRegisterTraps: {
       static const bool present = detail::probe_debug_register_traps() != detail::Probe::Missing;
+      return present;
+    }
+    case HostCapability::Kprobes: {
+      static const bool present = detail::probe_kprobes() != detail::Probe::Missing;
       return present;
     }
   }

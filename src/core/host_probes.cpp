@@ -170,4 +170,13 @@ Probe probe_debug_register_traps() {
   return trapped ? Probe::Present : Probe::Unknown;
 }
 
+Probe probe_kprobes() {
+  for (const char* path :
+       {"/sys/bus/event_source/devices/kprobe/type", "/sys/kernel/tracing/kprobe_events",
+        "/sys/kernel/debug/tracing/kprobe_events"}) {
+    if (::access(path, F_OK) == 0) return Probe::Present;
+  }
+  return Probe::Missing;
+}
+
 }  // namespace ptk::detail

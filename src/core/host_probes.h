@@ -25,4 +25,9 @@ Probe probe_i386_programs();
 // continued: Present when it stops with SIGTRAP, Missing when it writes and exits untrapped.
 Probe probe_debug_register_traps();
 
+// Whether the kernel offers kprobes to perf_event_open(2) and eBPF: its "kprobe" event source
+// (Linux 4.17+), else the legacy tracefs control file. Only files are read: attaching one
+// needs root and would leave the kernel patched if ptk died in between.
+Probe probe_kprobes();
+
 }  // namespace ptk::detail

@@ -105,7 +105,8 @@ TEST(HostCapabilities, PtkHostPrintsEachAnswer) {
   EXPECT_TRUE(one.out.starts_with("i386 ")) << one.out;
   CommandResult bad = run_command({PTK_CLI, "host", "sse9"});
   EXPECT_EQ(describe_status(bad.status), "exited with 2");
-  EXPECT_EQ(bad.err, "ptk host: unknown capability 'sse9' (known: i386 debug-register-traps)\n");
+  EXPECT_EQ(bad.err,
+            "ptk host: unknown capability 'sse9' (known: i386 debug-register-traps kprobes)\n");
 }
 
 // A program the kernel refuses (ENOEXEC on any host): the trace shows its execve failing and

@@ -41,9 +41,10 @@ struct BackendOptions {
   // When the plans report only a few syscalls (at most 8 kernel functions, nothing past the
   // table), record them from kprobes on their functions instead of the raw syscall
   // tracepoints, so that the others cost nothing; the tracepoints when the kernel refuses the
-  // kprobes. Then an ignored signal kept for the thread's next syscall (a SIGCHLD) waits for
-  // its next reported one. Off by default: ptk's build machine has no kprobes, so this path
-  // has only been seen falling back.
+  // kprobes. Then an ignored signal (a SIGCHLD) is reported when it is sent, or at the exit of
+  // the reported syscall the thread is in. `ptk trace` asks for them; off by default here so
+  // that a test sees the tracepoints unless it asks. The tests that need kprobes run in the
+  // VM lane where the host has none (HostCapability::Kprobes).
   bool function_hooks = false;
   // Plans indexed abi * PTK_PLAN_NR_MAX + nr, at most PTK_PLAN_ABIS * PTK_PLAN_NR_MAX of them;
   // syscalls past the end have no plan and are not reported.

@@ -23,12 +23,13 @@ namespace ptk {
 enum class HostCapability : std::uint8_t {
   I386Programs,        // runs 32-bit x86 programs (execve of an i386 ELF, int $0x80)
   DebugRegisterTraps,  // a thread hits a debug-register watchpoint: SIGTRAP, TRAP_HWBKPT
+  Kprobes,             // eBPF programs can hook kernel functions (the eBPF trace's filters)
 };
 
-inline constexpr std::array<HostCapability, 2> kHostCapabilities = {
-    HostCapability::I386Programs, HostCapability::DebugRegisterTraps};
+inline constexpr std::array<HostCapability, 3> kHostCapabilities = {
+    HostCapability::I386Programs, HostCapability::DebugRegisterTraps, HostCapability::Kprobes};
 
-// Its short name, as tests and scripts name it: "i386", "debug-register-traps".
+// Its short name, as tests and scripts name it: "i386", "debug-register-traps", "kprobes".
 std::string_view to_string(HostCapability capability);
 // The capability of that short name.
 std::optional<HostCapability> parse_host_capability(std::string_view name);

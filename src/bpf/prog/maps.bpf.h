@@ -70,6 +70,10 @@ const volatile __u64 wake_bytes = 1 << 20;
 /* Read by the user side through the skeleton's mapping of .bss. */
 __s64 live_threads = 0;          /* entries of `traced` */
 __u64 lost[PTK_LOST_SLOTS] = {}; /* records the ring buffer had no room for, per CPU */
+/* Written by the user side: nonzero once the syscalls come from kprobes on a few syscall
+ * functions instead of the raw syscall tracepoints (hooks.cpp). Not rodata: the loader knows
+ * only after loading whether the kernel lets it attach them. */
+__u32 syscall_hooks = 0;
 
 static __always_inline struct ptk_scratch* get_scratch(void) {
   __u32 cpu = bpf_get_smp_processor_id();

@@ -58,7 +58,10 @@ static __always_inline void fill_siginfo(__u8* out, int sig, struct kernel_sigin
 
 /* A signal a ptrace tracer would see that never reaches signal_deliver:
  * - one the kernel discards because it is ignored (SIGCHLD's default): kept on the thread
- *   until its next syscall event, where the tracer would have seen it;
+ *   until its next syscall event, where the tracer would have seen it. With syscall hooks only
+ *   the traced syscalls are seen, so it is reported at once unless the thread is inside one of
+ *   them (a ptrace tracer stops the thread for it on its way back to user mode, which is soon:
+ *   an ignored signal still wakes a traced thread, kernel/signal.c sig_ignored());
  * - a fatal one the kernel turns into a group exit at once (SIGTERM's default): reported now,
  *   as the tracer sees it before the process dies. */
 SEC("tp_btf/signal_generate")
@@ -81,8 +84,17 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo* info, struct ta
     output(&rec, sizeof(rec), 1);
     return 0;
   }
+  if (result != PTK_SIGNAL_IGNORED) return 0;
+  if (syscall_hooks && t->in_call != PTK_CALL_REPORTED) {
+    struct ptk_ev_signal rec = {};
+    fill_header(&rec.h, sizeof(rec), PTK_EV_SIGNAL, 0, tid, BPF_CORE_READ(task, tgid));
+    rec.sig = sig;
+    fill_siginfo(rec.siginfo, sig, info);
+    output(&rec, sizeof(rec), 1);
+    return 0;
+  }
   /* One at a time: a standard signal already pending is not queued again either. */
-  if (result != PTK_SIGNAL_IGNORED || t->sig_pending) return 0;
+  if (t->sig_pending) return 0;
   __builtin_memset(t->siginfo, 0, PTK_KSIGINFO_SIZE);
   fill_siginfo(t->siginfo, sig, info);
   t->sig = sig;

@@ -51,7 +51,8 @@ void register_host(CLI::App& app, int& exit_code) {
       "host", "What this machine can do for ptk (32-bit programs, watchpoints), probed for real");
   sub->footer(
       "With CAPABILITY names, shows only those and exits 1 if one is missing (for scripts).");
-  sub->add_option("capability", *names, "i386, debug-register-traps")->type_name("CAPABILITY");
+  sub->add_option("capability", *names, "i386, debug-register-traps, kprobes")
+      ->type_name("CAPABILITY");
   add_color_option(*sub);
   sub->callback([names, &exit_code] { exit_code = run_host(*names); });
 }

@@ -134,6 +134,9 @@ int run_trace_bpf(TraceOptions& o) {
   bpf::BackendOptions bo;
   bo.follow_forks = o.follow > 0;
   bo.plans = plans.table();
+  // A trace of a few syscalls (-e trace=openat) hooks only their kernel functions where the
+  // kernel allows kprobes, so that the others cost nothing; the raw tracepoints otherwise.
+  bo.function_hooks = true;
   auto backend = bpf::Backend::open(bo);
   if (!backend.ok()) {
     if (automatic) return -1;
