@@ -66,7 +66,10 @@ std::string_view selector_role(std::uint64_t selector) {
 }
 
 SegmentBases segment_bases(const Registers& regs) {
-  // The host block always holds both bases as 64-bit values, whatever the thread's ABI.
+  // aarch64 has no segments; its TLS pointer (TPIDR_EL0) is a regset of its own (NT_ARM_TLS),
+  // not in the block.
+  if (regs.arch() == Arch::Aarch64) return SegmentBases{};
+  // The x86 block always holds both bases as 64-bit values, whatever the thread's ABI.
   return SegmentBases{.fs_base = regs.get(host::q(host::kFsBase)),
                       .gs_base = regs.get(host::q(host::kGsBase))};
 }

@@ -12,6 +12,7 @@ namespace ptk {
 namespace {
 
 static_assert(sizeof(user_regs_struct) == kHostRegsSize);
+static_assert(sizeof(user_regs_struct) == kX86RegsBlockSize);
 
 // A host block with a distinct value in every slot: slot i holds 0xa0a0a0a0'00000000 + i*0x11
 // so that upper and lower halves can be told apart.
@@ -216,6 +217,7 @@ TEST(Registers, ArchOfHostBlockFromCs) {
   EXPECT_EQ(Registers::arch_of_host_block(block_of(u)), Arch::I386);
   u.cs = 0x33;  // __USER_CS: 64-bit mode
   EXPECT_EQ(Registers::arch_of_host_block(block_of(u)), Arch::X86_64);
+  EXPECT_EQ(Registers::arch_of_x86_block(block_of(u)), Arch::X86_64);
 }
 
 TEST(Registers, EqualityComparesArchAndEveryByte) {

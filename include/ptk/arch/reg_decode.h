@@ -35,6 +35,7 @@ struct SegmentBases {
   std::uint64_t fs_base = 0;
   std::uint64_t gs_base = 0;
 };
+// Zero for an aarch64 thread, which has no segments.
 SegmentBases segment_bases(const Registers& regs);
 
 // One register as the thread's ABI names it, with its value zero-extended.
