@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "ptk/arch/arch.h"
@@ -149,6 +151,21 @@ TEST(AbiAarch64, RegisterNamesAndAliases) {
   EXPECT_EQ(list.size(), a.registers.size());
   EXPECT_EQ(list.back().name, "syscallno");
   EXPECT_EQ(segment_bases(r).fs_base, 0u);
+}
+
+TEST(AbiAarch64, PstateNames) {
+  auto joined = [](std::uint64_t pstate) {
+    std::string out;
+    for (std::string_view n : pstate_flag_names(pstate)) out += std::string(n) + " ";
+    return out;
+  };
+  // A user thread after a compare that found equality: Z and C (0x60000000), EL0t (M = 0).
+  EXPECT_EQ(joined(0x60000000), "C Z ");
+  EXPECT_EQ(pstate_el(0x60000000), 0);
+  EXPECT_EQ(joined(0x800003c5), "F I A D N ");  // EL1h with DAIF masked, as a kernel runs
+  EXPECT_EQ(pstate_el(0x800003c5), 1);
+  EXPECT_EQ(joined(1u << 21 | 1u << 12), "SSBS SS ");  // single-step armed
+  EXPECT_EQ(joined(0xc00), "");                        // BTYPE is a field, not flags
 }
 
 TEST(AbiAarch64, SvcEntersTheKernel) {

@@ -26,7 +26,6 @@
 // zero and mean nothing.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
