@@ -110,6 +110,17 @@ void Registers::assign_i386(const I386UserRegs& r) {
   assign(d_signed(kOrigRax), r.orig_eax);
 }
 
+void store_aarch64_syscallno(Registers::HostBlock& block, std::int32_t nr) {
+  const auto wide = static_cast<std::int64_t>(nr);
+  std::memcpy(block.data() + kAarch64SyscallNoOffset, &wide, sizeof wide);
+}
+
+std::int32_t load_aarch64_syscallno(const Registers::HostBlock& block) {
+  std::uint64_t wide = 0;
+  std::memcpy(&wide, block.data() + kAarch64SyscallNoOffset, sizeof wide);
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(wide));
+}
+
 std::string eflags_names(std::uint64_t flags) {
   // Bit positions from the Intel SDM vol. 1, 3.4.3; names as gdb prints them.
   static constexpr std::pair<int, const char*> kBits[] = {

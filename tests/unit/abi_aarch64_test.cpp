@@ -127,6 +127,20 @@ TEST(AbiAarch64, WritesTouchOnlyTheirWordAndRoundTrip) {
   }
 }
 
+TEST(AbiAarch64, SyscallNoSlotAndTheRegsetInt) {
+  Registers::HostBlock b{};
+  store_aarch64_syscallno(b, -1);  // "skip the call"
+  Registers r(Arch::Aarch64, b);
+  EXPECT_EQ(static_cast<std::int64_t>(r.syscall_no()), -1);
+  EXPECT_EQ(load_aarch64_syscallno(r.host_block()), -1);
+  store_aarch64_syscallno(r.host_block(), 221);
+  EXPECT_EQ(r.syscall_no(), 221u);
+  EXPECT_EQ(r.orig_syscall_no(), 221u);
+  r.set_syscall_no(172);  // a tracer's change, for the core to write back
+  EXPECT_EQ(load_aarch64_syscallno(r.host_block()), 172);
+  EXPECT_EQ(r.get(word(8)), 0u) << "x8 is a register like the others, not the number";
+}
+
 TEST(AbiAarch64, RegisterNamesAndAliases) {
   const AbiInfo& a = abi(Arch::Aarch64);
   ASSERT_EQ(a.registers.size(), 31u + 4u);  // x0-x30, sp, pc, pstate, syscallno

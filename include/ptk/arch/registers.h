@@ -114,6 +114,12 @@ class Registers {
   HostBlock host_{};
 };
 
+// The aarch64 block's syscall-number slot and the int NT_ARM_SYSTEM_CALL moves: the slot holds
+// it sign-extended, so -1 (skip the call) reads as -1 through the role's 8-byte slot, and a value
+// written through the role goes back to the regset as its low 32 bits.
+void store_aarch64_syscallno(Registers::HostBlock& block, std::int32_t nr);
+std::int32_t load_aarch64_syscallno(const Registers::HostBlock& block);
+
 // Names of the set bits of an x86 EFLAGS value, as gdb prints them: "[ ZF PF IF ]".
 std::string eflags_names(std::uint64_t flags);
 
