@@ -2,14 +2,22 @@
 """Generates ptk's syscall tables from data/syscalls.txt.
 
 Reads the data file (its header describes the format), validates it against itself and against
-the kernel's <asm/unistd_64.h> / <asm/unistd_32.h>, and writes into the build tree:
+the kernel's headers, and writes into the build tree:
 
-  syscall_table_x86_64.inc, syscall_table_i386.inc
+  syscall_table_x86_64.inc, syscall_table_i386.inc, syscall_table_aarch64.inc
       constexpr tables for src/arch/syscalls.cpp: the specs sorted by number, a dense
       number -> index array and a name-sorted index array.
-  syscall_check_x86_64.cpp, syscall_check_i386.cpp
+  syscall_check_x86_64.cpp, syscall_check_i386.cpp, syscall_check_aarch64.cpp
       translation units that static_assert every number against the header the compiler sees
-      (one per ABI: both headers define the same macro names).
+      (one per ABI: the headers define the same macro names).
+
+x86_64 and i386 numbers are read from <asm/unistd_64.h> and <asm/unistd_32.h>, which list them
+as plain #defines. aarch64 has no such list: its <asm/unistd.h> sets a few __ARCH_WANT_* macros
+and includes the generic <asm-generic/unistd.h>, whose numbers depend on them and on the word
+size. The generator runs the C preprocessor (--cpp) over that generic header with the arm64
+macros (AARCH64_WANTS) to get the numbers, on any host; the aarch64 check TU includes it the
+same way. When the real arm64 header is available (--unistd-aarch64, Debian's
+linux-libc-dev:arm64 or an aarch64 host), its macros must equal AARCH64_WANTS.
 
 A number marked '+' in the data file (a syscall that may be newer than the installed headers, its
 number taken from the kernel's arch/x86/entry/syscalls/syscall_{64,32}.tbl) is checked against the
@@ -29,12 +37,23 @@ import argparse
 import dataclasses
 import os
 import re
+import shlex
+import subprocess
 import sys
 
 MAX_REGS = 6
 
 # The ABIs in data-file column order: (column name, prefix of the generated C++ identifiers).
-ABIS = (("x86_64", "X86_64"), ("i386", "I386"))
+ABIS = (("x86_64", "X86_64"), ("i386", "I386"), ("aarch64", "Aarch64"))
+
+# What arch/arm64/include/uapi/asm/unistd.h defines before including the generic table.
+AARCH64_WANTS = ("__ARCH_WANT_RENAMEAT", "__ARCH_WANT_NEW_STAT", "__ARCH_WANT_SET_GET_RLIMIT",
+                 "__ARCH_WANT_TIME32_SYSCALLS", "__ARCH_WANT_SYS_CLONE3",
+                 "__ARCH_WANT_MEMFD_SECRET")
+# Names the generic header defines that are not syscalls: the table's size and the first number
+# of a range an architecture may use for its own calls (arm64 uses none).
+GENERIC_NOT_SYSCALLS = ("syscalls", "arch_specific_syscall")
+GENERIC_HEADER = "asm-generic/unistd.h"
 
 CLASSES = {
     "file": "kClassFile",
@@ -102,6 +121,8 @@ IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 ARG = re.compile(r"(?P<name>[^:]+):(?P<type>[A-Za-z]+)"
                  r"(?:\((?P<param>[^()]*)\))?(?:@(?P<suffix>\w+))?\Z")
 HEADER_DEFINE = re.compile(r"^\s*#\s*define\s+__NR_(\w+)\s+(\d+)\s*$")
+MACRO_DEFINE = re.compile(r"^#define\s+(\w+)\s+(\w+)\s*$")
+WANT_DEFINE = re.compile(r"^\s*#\s*define\s+(__ARCH_WANT_\w+)\b")
 
 
 class DataError(Exception):
@@ -206,22 +227,25 @@ def parse_arg(text: str, line: int, rep: Reporter) -> Arg | None:
 
 
 def parse_row(fields: list[str], line: int, rep: Reporter) -> Row | None:
-    if len(fields) < 5:
-        rep.error(line, "expected: name x86_64 i386 classes ret [arg...]")
+    fixed = 1 + len(ABIS) + 2
+    if len(fields) < fixed:
+        rep.error(line, f"expected: name {' '.join(abi for abi, _ in ABIS)} classes ret [arg...]")
         return None
-    name, nr64, nr32, classes_field, ret = fields[:5]
+    name = fields[0]
+    number_fields = fields[1:1 + len(ABIS)]
+    classes_field, ret = fields[1 + len(ABIS):fixed]
     errors_before = len(rep.errors)
     if not IDENT.match(name):
         rep.error(line, f"syscall name '{name}' is not an identifier")
     numbers = {}
     from_table = set()
-    for (abi, _), field in zip(ABIS, (nr64, nr32)):
+    for (abi, _), field in zip(ABIS, number_fields):
         nr, marked = parse_number(field, abi, line, rep)
         if nr is not None:
             numbers[abi] = nr
             if marked:
                 from_table.add(abi)
-    if nr64 == "-" and nr32 == "-":
+    if all(field == "-" for field in number_fields):
         rep.error(line, f"{name}: has no number on any ABI")
     classes = [] if classes_field == "-" else classes_field.split(",")
     for cls in classes:
@@ -231,7 +255,7 @@ def parse_row(fields: list[str], line: int, rep: Reporter) -> Row | None:
         rep.error(line, f"{name}: a class is listed twice")
     if ret not in RET_TYPES:
         rep.error(line, f"{name}: unknown return type '{ret}' (known: {', '.join(RET_TYPES)})")
-    args = [parse_arg(text, line, rep) for text in fields[5:]]
+    args = [parse_arg(text, line, rep) for text in fields[fixed:]]
     if len(rep.errors) != errors_before:
         return None
     row = Row(line, name, numbers, from_table, classes, ret, args)
@@ -300,9 +324,56 @@ def parse_header(path: str) -> dict[str, tuple[int, int]]:
     return numbers
 
 
-def check_against_header(rows: list[Row], abi: str, header: str, rep: Reporter) -> list[Row]:
+def generic_prelude() -> str:
+    """The lines that make <asm-generic/unistd.h> number the syscalls as arm64 does."""
+    return "".join(f"#define {want}\n" for want in AARCH64_WANTS) + f"#include <{GENERIC_HEADER}>\n"
+
+
+def aarch64_numbers(cpp: list[str], rep: Reporter) -> dict[str, tuple[int, int]]:
+    """The aarch64 __NR_* numbers (line 0: they come from the preprocessor, not a file line)."""
+    try:
+        out = subprocess.run(cpp + ["-E", "-dM", "-x", "c", "-"], input=generic_prelude(),
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        detail = getattr(e, "stderr", "") or str(e)
+        rep.error_at(GENERIC_HEADER, 0, f"preprocessing for aarch64 failed: {detail.strip()}")
+        return {}
+    macros = dict(m.groups() for m in map(MACRO_DEFINE.match, out.splitlines()) if m)
+
+    def resolve(value: str) -> int | None:
+        for _ in range(8):  # __NR_fcntl -> __NR3264_fcntl -> 25
+            if value.isdigit():
+                return int(value)
+            value = macros.get(value, "")
+        return None
+
+    numbers = {}
+    for macro, value in macros.items():
+        name = macro[len("__NR_"):]
+        if not macro.startswith("__NR_") or name in GENERIC_NOT_SYSCALLS:
+            continue
+        nr = resolve(value)
+        if nr is None:
+            rep.error_at(GENERIC_HEADER, 0, f"{macro} is not a number: {value}")
+        else:
+            numbers[name] = (nr, 0)
+    return numbers
+
+
+def check_aarch64_wants(header: str, rep: Reporter) -> None:
+    """The real arm64 <asm/unistd.h> must ask the generic table for what AARCH64_WANTS says."""
+    with open(header, encoding="utf-8") as f:
+        wants = {m[1] for m in map(WANT_DEFINE.match, f) if m}
+    if wants != set(AARCH64_WANTS):
+        rep.error_at(header, 1, f"defines {', '.join(sorted(wants))}; tools/gen_syscalls.py's "
+                     f"AARCH64_WANTS says {', '.join(sorted(AARCH64_WANTS))}")
+
+
+def check_against_header(rows: list[Row], abi: str, header: str, rep: Reporter,
+                         kernel: dict[str, tuple[int, int]] | None = None) -> list[Row]:
     """Checks every number against the header; returns the '+' rows the header does not know."""
-    kernel = parse_header(header)
+    if kernel is None:
+        kernel = parse_header(header)
     if not kernel:
         rep.error_at(header, 1, "defines no __NR_* numbers")
         return []
@@ -366,11 +437,11 @@ def generate_table(rows: list[Row], abi: str, prefix: str, data_name: str) -> st
     return "".join(out)
 
 
-def generate_check(rows: list[Row], abi: str, header_include: str, data_name: str) -> str:
+def generate_check(rows: list[Row], abi: str, include: str, data_name: str) -> str:
     out = [f"// Generated by tools/gen_syscalls.py from {data_name}: do not edit.\n",
            f"// Fails to compile when {data_name} and the kernel header the compiler sees\n",
            f"// disagree on an {abi} syscall number.\n",
-           f"#include <{header_include}>\n\n"]
+           include, "\n"]
     for row in sorted((r for r in rows if abi in r.numbers), key=lambda r: r.numbers[abi]):
         nr = row.numbers[abi]
         check = (f"static_assert(__NR_{row.name} == {nr}, "
@@ -403,16 +474,24 @@ def main() -> int:
     parser.add_argument("--data", required=True, help="data/syscalls.txt")
     parser.add_argument("--unistd64", required=True, help="path of asm/unistd_64.h")
     parser.add_argument("--unistd32", required=True, help="path of asm/unistd_32.h")
+    parser.add_argument("--cpp", required=True,
+                        help="C compiler (and flags) to preprocess asm-generic/unistd.h with")
+    parser.add_argument("--unistd-aarch64", default="",
+                        help="path of the arm64 asm/unistd.h, to check AARCH64_WANTS against")
     parser.add_argument("--out-dir", required=True, help="directory for the generated files")
     args = parser.parse_args()
 
     rep = Reporter(args.data)
     rows = parse_data(args.data, rep)
-    headers = {"x86_64": args.unistd64, "i386": args.unistd32}
+    headers = {"x86_64": args.unistd64, "i386": args.unistd32,
+               "aarch64": f"{GENERIC_HEADER} (as arm64 includes it)"}
     beyond: dict[str, list[Row]] = {}
+    if args.unistd_aarch64:
+        check_aarch64_wants(args.unistd_aarch64, rep)
     if not rep.errors:
+        known = {"aarch64": aarch64_numbers(shlex.split(args.cpp), rep)}
         for abi, _ in ABIS:
-            beyond[abi] = check_against_header(rows, abi, headers[abi], rep)
+            beyond[abi] = check_against_header(rows, abi, headers[abi], rep, known.get(abi))
     if rep.errors:
         for message in rep.errors:
             print(message, file=sys.stderr)
@@ -428,7 +507,8 @@ def main() -> int:
 
     os.makedirs(args.out_dir, exist_ok=True)
     data_name = "data/syscalls.txt"
-    includes = {"x86_64": "asm/unistd_64.h", "i386": "asm/unistd_32.h"}
+    includes = {"x86_64": "#include <asm/unistd_64.h>\n", "i386": "#include <asm/unistd_32.h>\n",
+                "aarch64": generic_prelude()}
     for abi, prefix in ABIS:
         write_if_changed(os.path.join(args.out_dir, f"syscall_table_{abi}.inc"),
                          generate_table(rows, abi, prefix, data_name))

@@ -35,19 +35,21 @@ const AbiInfo kAbiI386 = {
     .name = "i386",
     .audit_arch = 0x40000003,  // AUDIT_ARCH_I386 = EM_386 | __AUDIT_ARCH_LE
     .word_size = 4,
+    .regs_block_size = kX86RegsBlockSize,
     // eax and orig_eax are widened as signed: the kernel keeps a compat task's -ERESTART*
     // values and the "no syscall" marker (-1) sign-extended in the 64-bit pt_regs
     // (arch/x86/kernel/ptrace.c, putreg32).
     .roles = {d_signed(kRax), d_signed(kOrigRax), d_signed(kRax), d(kRip), d(kRsp), d(kRbp),
               d(kEflags), d(kRbx), d(kRcx), d(kRdx), d(kRsi), d(kRdi), d(kRbp)},
-    .syscall_insn = {0xcd, 0x80},
-    .breakpoint_opcode = 0xcc,
+    .syscall_insn = {{0xcd, 0x80}, 2},
+    .breakpoint_insn = {{0xcc}, 1},  // int3
     .breakpoint_pc_adjust = 1,
     .red_zone = 0,  // the i386 SysV ABI has none
     .stack_align =
         16,  // what GCC has assumed since the i386 psABI update (-mpreferred-stack-boundary=4)
     .call = {.int_arg_regs = {}, .reg_args = 0, .ret = d_signed(kRax)},
     .registers = kRegs,
+    .aliases = {},
 };
 
 }  // namespace ptk

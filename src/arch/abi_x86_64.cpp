@@ -44,12 +44,13 @@ const AbiInfo kAbiX86_64 = {
     .name = "x86_64",
     .audit_arch = 0xc000003e,  // AUDIT_ARCH_X86_64 = EM_X86_64 | __AUDIT_ARCH_64BIT | LE
     .word_size = 8,
+    .regs_block_size = kX86RegsBlockSize,
     .roles = {q(kRax), q(kOrigRax), q(kRax), q(kRip), q(kRsp), q(kRbp), q(kEflags),
               // The kernel takes the 4th syscall argument in r10, not rcx: `syscall`
               // overwrites rcx with the return address.
               q(kRdi), q(kRsi), q(kRdx), q(kR10), q(kR8), q(kR9)},
-    .syscall_insn = {0x0f, 0x05},
-    .breakpoint_opcode = 0xcc,
+    .syscall_insn = {{0x0f, 0x05}, 2},
+    .breakpoint_insn = {{0xcc}, 1},  // int3
     .breakpoint_pc_adjust = 1,
     .red_zone = 128,  // SysV AMD64 ABI 3.2.2
     .stack_align = 16,
@@ -57,6 +58,7 @@ const AbiInfo kAbiX86_64 = {
              .reg_args = 6,
              .ret = q(kRax)},
     .registers = kRegs,
+    .aliases = {},
 };
 
 }  // namespace ptk

@@ -1,34 +1,88 @@
-// Byte offsets of each register in the x86_64 host transport block (struct user_regs_struct
-// from <sys/user.h>). Both ABIs' tables are written over these, so they live in one place.
+// Byte offsets of each register in the hosts' transport blocks (registers.h describes them).
+// The ABI tables are written over these, so they live in one place. The numbers are the
+// kernel's fixed user ABI; on the host whose header defines the struct they are also checked
+// against it, so this file builds on either host.
 #pragma once
 
-#include <sys/user.h>
-
 #include <cstddef>
+#include <cstdint>
 
 #include "ptk/arch/arch.h"
 #include "ptk/arch/registers.h"
 
+#if defined(__x86_64__)
+#include <sys/user.h>
+#elif defined(__aarch64__)
+#include <asm/ptrace.h>
+#endif
+
 namespace ptk::host {
 
-static_assert(sizeof(user_regs_struct) == kHostRegsSize);
+// x86_64: struct user_regs_struct, one 8-byte word per field in this order.
+enum X86Word : std::uint16_t {
+  kR15W,
+  kR14W,
+  kR13W,
+  kR12W,
+  kRbpW,
+  kRbxW,
+  kR11W,
+  kR10W,
+  kR9W,
+  kR8W,
+  kRaxW,
+  kRcxW,
+  kRdxW,
+  kRsiW,
+  kRdiW,
+  kOrigRaxW,
+  kRipW,
+  kCsW,
+  kEflagsW,
+  kRspW,
+  kSsW,
+  kFsBaseW,
+  kGsBaseW,
+  kDsW,
+  kEsW,
+  kFsW,
+  kGsW,
+  kX86Words
+};
+static_assert(kX86Words * 8 == kX86RegsBlockSize);
 
-#define PTK_HOST_OFFSET(reg) static_cast<std::uint16_t>(offsetof(user_regs_struct, reg))
-inline constexpr std::uint16_t kR15 = PTK_HOST_OFFSET(r15), kR14 = PTK_HOST_OFFSET(r14),
-                               kR13 = PTK_HOST_OFFSET(r13), kR12 = PTK_HOST_OFFSET(r12),
-                               kRbp = PTK_HOST_OFFSET(rbp), kRbx = PTK_HOST_OFFSET(rbx),
-                               kR11 = PTK_HOST_OFFSET(r11), kR10 = PTK_HOST_OFFSET(r10),
-                               kR9 = PTK_HOST_OFFSET(r9), kR8 = PTK_HOST_OFFSET(r8),
-                               kRax = PTK_HOST_OFFSET(rax), kRcx = PTK_HOST_OFFSET(rcx),
-                               kRdx = PTK_HOST_OFFSET(rdx), kRsi = PTK_HOST_OFFSET(rsi),
-                               kRdi = PTK_HOST_OFFSET(rdi), kOrigRax = PTK_HOST_OFFSET(orig_rax),
-                               kRip = PTK_HOST_OFFSET(rip), kCs = PTK_HOST_OFFSET(cs),
-                               kEflags = PTK_HOST_OFFSET(eflags), kRsp = PTK_HOST_OFFSET(rsp),
-                               kSs = PTK_HOST_OFFSET(ss), kFsBase = PTK_HOST_OFFSET(fs_base),
-                               kGsBase = PTK_HOST_OFFSET(gs_base), kDs = PTK_HOST_OFFSET(ds),
-                               kEs = PTK_HOST_OFFSET(es), kFs = PTK_HOST_OFFSET(fs),
-                               kGs = PTK_HOST_OFFSET(gs);
-#undef PTK_HOST_OFFSET
+constexpr std::uint16_t x86(X86Word w) { return static_cast<std::uint16_t>(w * 8); }
+inline constexpr std::uint16_t kR15 = x86(kR15W), kR14 = x86(kR14W), kR13 = x86(kR13W),
+                               kR12 = x86(kR12W), kRbp = x86(kRbpW), kRbx = x86(kRbxW),
+                               kR11 = x86(kR11W), kR10 = x86(kR10W), kR9 = x86(kR9W),
+                               kR8 = x86(kR8W), kRax = x86(kRaxW), kRcx = x86(kRcxW),
+                               kRdx = x86(kRdxW), kRsi = x86(kRsiW), kRdi = x86(kRdiW),
+                               kOrigRax = x86(kOrigRaxW), kRip = x86(kRipW), kCs = x86(kCsW),
+                               kEflags = x86(kEflagsW), kRsp = x86(kRspW), kSs = x86(kSsW),
+                               kFsBase = x86(kFsBaseW), kGsBase = x86(kGsBaseW), kDs = x86(kDsW),
+                               kEs = x86(kEsW), kFs = x86(kFsW), kGs = x86(kGsW);
+
+#if defined(__x86_64__)
+static_assert(sizeof(user_regs_struct) == kX86RegsBlockSize);
+static_assert(offsetof(user_regs_struct, r15) == kR15 && offsetof(user_regs_struct, rax) == kRax);
+static_assert(offsetof(user_regs_struct, orig_rax) == kOrigRax);
+static_assert(offsetof(user_regs_struct, rip) == kRip && offsetof(user_regs_struct, cs) == kCs);
+static_assert(offsetof(user_regs_struct, fs_base) == kFsBase);
+static_assert(offsetof(user_regs_struct, gs) == kGs);
+#endif
+
+// aarch64: struct user_pt_regs (x0..x30, sp, pc, pstate), then the syscall number's slot.
+constexpr std::uint16_t xreg(int n) { return static_cast<std::uint16_t>(n * 8); }
+inline constexpr std::uint16_t kA64Sp = xreg(31), kA64Pc = xreg(32), kA64Pstate = xreg(33),
+                               kA64SyscallNo = static_cast<std::uint16_t>(kAarch64SyscallNoOffset);
+static_assert(kA64SyscallNo == xreg(34) && kA64SyscallNo + 8 == kAarch64RegsBlockSize);
+
+#if defined(__aarch64__)
+static_assert(sizeof(struct user_pt_regs) == kAarch64PtRegsSize);
+static_assert(offsetof(struct user_pt_regs, sp) == kA64Sp);
+static_assert(offsetof(struct user_pt_regs, pc) == kA64Pc);
+static_assert(offsetof(struct user_pt_regs, pstate) == kA64Pstate);
+#endif
 
 constexpr RegSlot q(std::uint16_t off) { return RegSlot{off, 8, false}; }
 constexpr RegSlot d(std::uint16_t off) { return RegSlot{off, 4, false}; }

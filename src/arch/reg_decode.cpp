@@ -14,6 +14,13 @@ constexpr std::pair<int, std::string_view> kEflagsBits[] = {
     {9, "IF"},  {10, "DF"},  {11, "OF"},  {14, "NT"}, {16, "RF"}, {17, "VM"},
     {18, "AC"}, {19, "VIF"}, {20, "VIP"}, {21, "ID"}};
 
+// PSTATE as an SPSR (Arm ARM C5.2.18, the AArch64-state layout); names as the Arm ARM spells
+// them. BTYPE (bits 10-11) and M (bits 0-4) are fields, not flags.
+constexpr std::pair<int, std::string_view> kPstateBits[] = {
+    {6, "F"},    {7, "I"},   {8, "A"},    {9, "D"},    {12, "SSBS"},
+    {20, "IL"},  {21, "SS"}, {22, "PAN"}, {23, "UAO"}, {24, "DIT"},
+    {25, "TCO"}, {28, "V"},  {29, "C"},   {30, "Z"},   {31, "N"}};
+
 // GDT entries of an x86_64 kernel that user space sees (arch/x86/include/asm/segment.h,
 // the CONFIG_X86_64 part): the selector is index * 8 + RPL 3.
 constexpr std::uint16_t kGdtUser32Cs = 4;
@@ -35,6 +42,16 @@ std::vector<std::string_view> eflags_flag_names(std::uint64_t flags) {
 }
 
 int eflags_iopl(std::uint64_t flags) { return static_cast<int>((flags >> 12) & 3); }
+
+std::vector<std::string_view> pstate_flag_names(std::uint64_t pstate) {
+  std::vector<std::string_view> names;
+  for (auto [bit, name] : kPstateBits) {
+    if (pstate & (1ull << bit)) names.push_back(name);
+  }
+  return names;
+}
+
+int pstate_el(std::uint64_t pstate) { return static_cast<int>((pstate >> 2) & 3); }
 
 SegmentSelector decode_selector(std::uint64_t selector) {
   return SegmentSelector{.index = static_cast<std::uint16_t>((selector >> 3) & 0x1fff),
@@ -66,7 +83,10 @@ std::string_view selector_role(std::uint64_t selector) {
 }
 
 SegmentBases segment_bases(const Registers& regs) {
-  // The host block always holds both bases as 64-bit values, whatever the thread's ABI.
+  // aarch64 has no segments; its TLS pointer (TPIDR_EL0) is a regset of its own (NT_ARM_TLS),
+  // not in the block.
+  if (regs.arch() == Arch::Aarch64) return SegmentBases{};
+  // The x86 block always holds both bases as 64-bit values, whatever the thread's ABI.
   return SegmentBases{.fs_base = regs.get(host::q(host::kFsBase)),
                       .gs_base = regs.get(host::q(host::kGsBase))};
 }

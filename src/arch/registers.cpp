@@ -1,15 +1,25 @@
 #include "ptk/arch/registers.h"
 
 #include <cstring>
+#include <initializer_list>
 
 #include "host_layout.h"
 
 namespace ptk {
 
-Arch Registers::arch_of_host_block(const HostBlock& host) {
+Arch Registers::arch_of_x86_block(const HostBlock& host) {
   std::uint64_t cs = 0;
   std::memcpy(&cs, host.data() + host::kCs, sizeof cs);
   return cs == host::kUser32Cs ? Arch::I386 : Arch::X86_64;
+}
+
+Arch Registers::arch_of_host_block(const HostBlock& host) {
+#if defined(__x86_64__)
+  return arch_of_x86_block(host);
+#else
+  (void)host;
+  return Arch::Aarch64;
+#endif
 }
 
 std::uint64_t Registers::get(RegSlot slot) const {
@@ -50,21 +60,29 @@ std::int64_t Registers::retval() const {
   return static_cast<std::int64_t>(raw);
 }
 
-std::optional<std::uint64_t> Registers::by_name(std::string_view name) const {
-  for (const NamedReg& r : abi_info().registers) {
-    if (r.name == name) return get(r.slot);
+namespace {
+
+const NamedReg* find_named(const AbiInfo& abi, std::string_view name) {
+  for (const auto& list : {abi.registers, abi.aliases}) {
+    for (const NamedReg& r : list) {
+      if (r.name == name) return &r;
+    }
   }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> Registers::by_name(std::string_view name) const {
+  if (const NamedReg* r = find_named(abi_info(), name)) return get(r->slot);
   return std::nullopt;
 }
 
 bool Registers::set_by_name(std::string_view name, std::uint64_t value) {
-  for (const NamedReg& r : abi_info().registers) {
-    if (r.name == name) {
-      set(r.slot, value);
-      return true;
-    }
-  }
-  return false;
+  const NamedReg* r = find_named(abi_info(), name);
+  if (r == nullptr) return false;
+  set(r->slot, value);
+  return true;
 }
 
 I386UserRegs Registers::to_i386() const {
@@ -90,6 +108,17 @@ void Registers::assign_i386(const I386UserRegs& r) {
   for (auto [off, v] : fields) assign(d(off), v);
   assign(d_signed(kRax), r.eax);
   assign(d_signed(kOrigRax), r.orig_eax);
+}
+
+void store_aarch64_syscallno(Registers::HostBlock& block, std::int32_t nr) {
+  const auto wide = static_cast<std::int64_t>(nr);
+  std::memcpy(block.data() + kAarch64SyscallNoOffset, &wide, sizeof wide);
+}
+
+std::int32_t load_aarch64_syscallno(const Registers::HostBlock& block) {
+  std::uint64_t wide = 0;
+  std::memcpy(&wide, block.data() + kAarch64SyscallNoOffset, sizeof wide);
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(wide));
 }
 
 std::string eflags_names(std::uint64_t flags) {

@@ -8,7 +8,8 @@
 namespace ptk {
 namespace {
 
-// The generated files define kX86_64Specs/ByNr/ByName and kI386Specs/ByNr/ByName.
+// The generated files define k<Abi>Specs/ByNr/ByName for X86_64, I386 and Aarch64.
+#include "syscall_table_aarch64.inc"
 #include "syscall_table_i386.inc"
 #include "syscall_table_x86_64.inc"
 
@@ -19,13 +20,15 @@ struct Table {
 };
 
 // Indexed by Arch; the static_asserts fail when an ABI is added without a table here.
-constexpr std::array<Table, 2> kTables = {{
+constexpr std::array<Table, kArchCount> kTables = {{
     {kX86_64Specs, kX86_64ByNr, kX86_64ByName},
     {kI386Specs, kI386ByNr, kI386ByName},
+    {kAarch64Specs, kAarch64ByNr, kAarch64ByName},
 }};
-static_assert(kTables.size() == kAllArches.size());
+static_assert(kTables.size() == kKnownArches.size());
 static_assert(static_cast<std::size_t>(Arch::X86_64) == 0);
 static_assert(static_cast<std::size_t>(Arch::I386) == 1);
+static_assert(static_cast<std::size_t>(Arch::Aarch64) == 2);
 
 const Table& table(Arch arch) { return kTables[static_cast<std::size_t>(arch)]; }
 

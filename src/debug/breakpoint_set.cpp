@@ -132,12 +132,17 @@ Status BreakpointSet::insert(pid_t tid, std::uint64_t address) {
     ++it->second.refs;
     return ok_status();
   }
+  // Breakpoint::saved holds a one-byte int3; aarch64's 4-byte brk is not ported here yet.
+  const std::span<const std::byte> trap = abi(arch).breakpoint_insn.bytes();
+  if (trap.size() != 1) {
+    return Error(ErrorKind::Unsupported, fmt::format("breakpoint at {:#x}", address), 0,
+                 fmt::format("not yet supported on {}", to_string(arch)));
+  }
   PTK_TRY(check_executable(pid, address));
   Breakpoint bp{.address = address, .refs = 1};
   PTK_TRY(plan(tid, pb, bp, arch));
   // The slot is complete before the int3 that leads threads to it exists.
-  const std::byte int3{abi(arch).breakpoint_opcode};
-  PTK_TRY(session_.memory(tid).write(RemoteAddr(address), std::span(&int3, 1)));
+  PTK_TRY(session_.memory(tid).write(RemoteAddr(address), trap));
   pb.points.emplace(address, bp);
   pb.removed.erase(address);
   install_filter(pid);

@@ -12,6 +12,12 @@ Result<TempBreakpoint> TempBreakpoint::insert(Session& session, pid_t tid, std::
   if (t == nullptr) {
     return session.untraced(tid, fmt::format("breakpoint in thread {}", tid));
   }
+  // The byte saved below holds a one-byte int3; aarch64's 4-byte brk is not ported here yet.
+  const std::span<const std::byte> trap = abi(t->arch).breakpoint_insn.bytes();
+  if (trap.size() != 1) {
+    return Error(ErrorKind::Unsupported, fmt::format("breakpoint at {:#x}", address), 0,
+                 fmt::format("not yet supported on {}", to_string(t->arch)));
+  }
   Memory& mem = session.memory(tid);
   std::byte saved{};
   if (Status s = mem.read_exact(RemoteAddr(address), std::span(&saved, 1)); !s.ok()) {
@@ -19,10 +25,8 @@ Result<TempBreakpoint> TempBreakpoint::insert(Session& session, pid_t tid, std::
     return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", address), 0,
                  "the address cannot be read in process " + std::to_string(t->pid));
   }
-  // Both ABIs use the same one-byte int3 (AbiInfo::breakpoint_opcode).
-  const std::byte int3{abi(t->arch).breakpoint_opcode};
   // Memory::write goes through /proc/PID/mem, which may write read-only text (FOLL_FORCE).
-  PTK_TRY(mem.write(RemoteAddr(address), std::span(&int3, 1)));
+  PTK_TRY(mem.write(RemoteAddr(address), trap));
   return TempBreakpoint(session, t->pid, address, saved);
 }
 

@@ -27,7 +27,8 @@ Result<ShellcodeReport> run_shellcode(RemoteSyscalls& remote, const ShellcodeOpt
   }
   const AbiInfo& abi = remote.abi_info();
   std::vector<std::byte> image = options.code;
-  image.push_back(std::byte{abi.breakpoint_opcode});
+  const std::span<const std::byte> brk = abi.breakpoint_insn.bytes();
+  image.insert(image.end(), brk.begin(), brk.end());
   // Foreign code may use the x87/SSE/AVX registers that a syscall leaves alone.
   PTK_TRY(remote.save_extended_state());
   Memory& memory = remote.session().memory(remote.tid());
@@ -51,7 +52,7 @@ Result<ShellcodeReport> run_shellcode(RemoteSyscalls& remote, const ShellcodeOpt
                          PatchedBytes::write(memory, RemoteAddr(report.code_addr), image));
     patch.emplace(std::move(p));
   }
-  const std::uint64_t trap = report.code_addr + image.size() - 1;
+  const std::uint64_t trap = report.code_addr + image.size() - brk.size();
 
   const Thread* t = remote.session().thread(remote.tid());
   PTK_ASSIGN_OR_RETURN(PatchedBytes window,

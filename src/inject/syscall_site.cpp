@@ -32,14 +32,14 @@ std::uint64_t find_in_vdso(Memory& memory, pid_t pid, std::span<const std::byte>
 
 Status RemoteSyscalls::find_syscall_site() {
   if (syscall_site_ != 0) return ok_status();
-  const auto& raw = abi_info().syscall_insn;
-  std::array<std::byte, 2> insn{std::byte{raw[0]}, std::byte{raw[1]}};
+  const std::span<const std::byte> insn = abi_info().syscall_insn.bytes();
   Memory& memory = session_->memory(tid_);
   // 1. A thread stopped in or just after a syscall has the instruction right before its ip.
   std::uint64_t ip = saved_regs_.ip();
-  std::array<std::byte, 2> before{};
-  if (ip >= 2 && memory.read_exact(RemoteAddr(ip - 2), before).ok() && before == insn) {
-    syscall_site_ = ip - 2;
+  std::vector<std::byte> before(insn.size());
+  if (ip >= insn.size() && memory.read_exact(RemoteAddr(ip - insn.size()), before).ok() &&
+      std::ranges::equal(before, insn)) {
+    syscall_site_ = ip - insn.size();
     return ok_status();
   }
   // 2. One in the vDSO.

@@ -3,11 +3,12 @@
 #include "ptk/arch/reg_decode.h"
 
 #include <gtest/gtest.h>
-#include <sys/user.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string>
+
+#include "x86_user_regs.h"
 
 namespace ptk {
 namespace {
@@ -53,7 +54,7 @@ TEST(RegDecode, SelectorFieldsAndRoles) {
 }
 
 Registers regs_with(Arch arch, std::uint64_t cs, std::uint64_t fs_base, std::uint64_t gs_base) {
-  user_regs_struct u{};
+  X86UserRegs u{};
   u.cs = cs;
   u.fs_base = fs_base;
   u.gs_base = gs_base;

@@ -1,35 +1,35 @@
 // Registers: the ABI views over the host transport block (struct user_regs_struct), i386
 // widening rules, the i386 user_regs view, names, and the ABI of a block from its cs.
 #include <gtest/gtest.h>
-#include <sys/user.h>
 
 #include <cstddef>
 #include <cstring>
 
 #include "ptk/arch/registers.h"
+#include "x86_user_regs.h"
 
 namespace ptk {
 namespace {
 
-static_assert(sizeof(user_regs_struct) == kHostRegsSize);
+static_assert(sizeof(X86UserRegs) == kX86RegsBlockSize);
 
 // A host block with a distinct value in every slot: slot i holds 0xa0a0a0a0'00000000 + i*0x11
 // so that upper and lower halves can be told apart.
-user_regs_struct distinct_regs() {
-  user_regs_struct u{};
+X86UserRegs distinct_regs() {
+  X86UserRegs u{};
   auto* words = reinterpret_cast<unsigned long long*>(&u);
   for (std::size_t i = 0; i < sizeof u / 8; ++i) words[i] = 0xa0a0a0a000000000ull + i * 0x11;
   return u;
 }
 
-Registers::HostBlock block_of(const user_regs_struct& u) {
+Registers::HostBlock block_of(const X86UserRegs& u) {
   Registers::HostBlock b{};
   std::memcpy(b.data(), &u, sizeof u);
   return b;
 }
 
-user_regs_struct regs_of(const Registers& r) {
-  user_regs_struct u{};
+X86UserRegs regs_of(const Registers& r) {
+  X86UserRegs u{};
   std::memcpy(&u, r.host_block().data(), sizeof u);
   return u;
 }
@@ -37,7 +37,7 @@ user_regs_struct regs_of(const Registers& r) {
 constexpr std::uint64_t low(unsigned long long v) { return v & 0xffffffffu; }
 
 TEST(Registers, X86_64AccessorsReadTheirSlots) {
-  user_regs_struct u = distinct_regs();
+  X86UserRegs u = distinct_regs();
   Registers r(Arch::X86_64, block_of(u));
   EXPECT_EQ(r.arch(), Arch::X86_64);
   EXPECT_EQ(r.syscall_no(), u.rax);
@@ -56,7 +56,7 @@ TEST(Registers, X86_64AccessorsReadTheirSlots) {
 }
 
 TEST(Registers, I386AccessorsReadTheLowHalves) {
-  user_regs_struct u = distinct_regs();
+  X86UserRegs u = distinct_regs();
   Registers r(Arch::I386, block_of(u));
   EXPECT_EQ(r.syscall_no(), low(u.rax));
   EXPECT_EQ(r.orig_syscall_no(), low(u.orig_rax));
@@ -72,7 +72,7 @@ TEST(Registers, I386AccessorsReadTheLowHalves) {
 }
 
 TEST(Registers, I386RetvalIsSignExtendedFromEax) {
-  user_regs_struct u{};
+  X86UserRegs u{};
   u.rax = 0xfffffffe;  // -ENOENT as a 32-bit value, upper half clear
   EXPECT_EQ(Registers(Arch::I386, block_of(u)).retval(), -2);
   u.rax = 0xfffffffffffffffeull;  // as the kernel keeps it sign-extended
@@ -93,7 +93,7 @@ TEST(Registers, X86_64SettersWriteTheirSlots) {
   r.set_sp(0x7ffd0000);
   r.set_flags(0x246);
   for (int i = 0; i < 6; ++i) EXPECT_EQ(r.arg(i), 0x1000000000ull + static_cast<std::uint64_t>(i));
-  user_regs_struct u = regs_of(r);
+  X86UserRegs u = regs_of(r);
   EXPECT_EQ(u.rdi, 0x1000000000ull);
   EXPECT_EQ(u.r10, 0x1000000003ull);
   EXPECT_EQ(u.rcx, 0u);
@@ -129,7 +129,7 @@ TEST(Registers, I386SettersWidenPerSlot) {
 }
 
 TEST(Registers, ToI386MapsEveryField) {
-  user_regs_struct u = distinct_regs();
+  X86UserRegs u = distinct_regs();
   I386UserRegs i = Registers(Arch::I386, block_of(u)).to_i386();
   EXPECT_EQ(i.ebx, low(u.rbx));
   EXPECT_EQ(i.ecx, low(u.rcx));
@@ -161,10 +161,10 @@ TEST(Registers, AssignI386ThenToI386RoundTrips) {
   I386UserRegs out = r.to_i386();
   EXPECT_EQ(std::memcmp(&in, &out, sizeof in), 0);
   // Slots the i386 view does not name keep their host values.
-  user_regs_struct before = distinct_regs();
+  X86UserRegs before = distinct_regs();
   Registers full(Arch::I386, block_of(before));
   full.assign_i386(in);
-  user_regs_struct after = regs_of(full);
+  X86UserRegs after = regs_of(full);
   EXPECT_EQ(after.r8, before.r8);
   EXPECT_EQ(after.r15, before.r15);
   EXPECT_EQ(after.fs_base, before.fs_base);
@@ -175,7 +175,7 @@ TEST(Registers, AssignI386ThenToI386RoundTrips) {
 // keeps the syscall's long result, zero-extended. Writing back the unchanged i386 view must
 // leave the block bit-identical ("upper halves keep their host values").
 TEST(Registers, AssignI386OfTheUnchangedViewKeepsTheBlock) {
-  user_regs_struct u{};
+  X86UserRegs u{};
   u.rax = 0xf7f4e000u;
   u.orig_rax = 192;  // mmap2
   u.cs = 0x23;
@@ -187,7 +187,7 @@ TEST(Registers, AssignI386OfTheUnchangedViewKeepsTheBlock) {
 }
 
 TEST(Registers, ByNameAndSetByName) {
-  user_regs_struct u = distinct_regs();
+  X86UserRegs u = distinct_regs();
   Registers r64(Arch::X86_64, block_of(u));
   EXPECT_EQ(r64.by_name("rax"), u.rax);
   EXPECT_EQ(r64.by_name("r10"), u.r10);
@@ -211,11 +211,17 @@ TEST(Registers, ByNameAndSetByName) {
 }
 
 TEST(Registers, ArchOfHostBlockFromCs) {
-  user_regs_struct u{};
+  X86UserRegs u{};
   u.cs = 0x23;  // __USER32_CS: compat mode
-  EXPECT_EQ(Registers::arch_of_host_block(block_of(u)), Arch::I386);
+  EXPECT_EQ(Registers::arch_of_x86_block(block_of(u)), Arch::I386);
+#if defined(__x86_64__)
+  EXPECT_EQ(Registers::arch_of_host_block(block_of(u)), Arch::I386);  // the x86_64 host's rule
+#endif
   u.cs = 0x33;  // __USER_CS: 64-bit mode
+  EXPECT_EQ(Registers::arch_of_x86_block(block_of(u)), Arch::X86_64);
+#if defined(__x86_64__)
   EXPECT_EQ(Registers::arch_of_host_block(block_of(u)), Arch::X86_64);
+#endif
 }
 
 TEST(Registers, EqualityComparesArchAndEveryByte) {

@@ -1,5 +1,6 @@
-// Whether an instruction enters the kernel: `syscall` (0f 05), `sysenter` (0f 34) or
-// `int $0x80` (cd 80), after any prefixes. Pure byte arithmetic, no ptrace.
+// Whether an instruction enters the kernel: on x86 `syscall` (0f 05), `sysenter` (0f 34) or
+// `int $0x80` (cd 80), after any prefixes; on aarch64 `svc #imm` (one 4-byte word). Pure byte
+// arithmetic, no ptrace.
 //
 // The single-stepper asks it before each step: a thread about to make a syscall must find its
 // own state (its CPU affinity, see debug/cpu_pin.h) as it was, whatever ptk changed meanwhile.
@@ -15,8 +16,8 @@
 
 namespace ptk {
 
-// The longest x86 instruction; read this many bytes (or up to the end of the readable memory)
-// before asking.
+// The longest x86 instruction (aarch64's are 4 bytes); read this many bytes (or up to the end
+// of the readable memory) before asking.
 inline constexpr std::size_t kMaxInstructionBytes = 15;
 
 // `code` holds the bytes at the instruction pointer (possibly fewer than a whole instruction,

@@ -1,5 +1,6 @@
 // Decoding register values for display (`ptk regs`, the debugger): EFLAGS bits, segment
-// selectors, the fs/gs bases of both ABIs, and every register of a thread in display order.
+// selectors, the fs/gs bases of the x86 ABIs, aarch64's PSTATE bits, and every register of a
+// thread in display order.
 // Pure functions over Registers values.
 #pragma once
 
@@ -16,6 +17,13 @@ namespace ptk {
 std::vector<std::string_view> eflags_flag_names(std::uint64_t flags);
 // The I/O privilege level field (bits 12-13).
 int eflags_iopl(std::uint64_t flags);
+
+// The names of the set single-bit fields of an aarch64 PSTATE value as ptrace shows it (the
+// SPSR_EL1 layout, Arm ARM C5.2.18), lowest bit first: "F", "I", "A", "D", "SSBS", "IL", "SS",
+// "PAN", "UAO", "DIT", "TCO", "V", "C", "Z", "N".
+std::vector<std::string_view> pstate_flag_names(std::uint64_t pstate);
+// The exception level field (M[3:2]): 0 for user code.
+int pstate_el(std::uint64_t pstate);
 
 // A segment selector's fields (Intel SDM vol. 3, 3.4.2).
 struct SegmentSelector {
@@ -35,6 +43,7 @@ struct SegmentBases {
   std::uint64_t fs_base = 0;
   std::uint64_t gs_base = 0;
 };
+// Zero for an aarch64 thread, which has no segments.
 SegmentBases segment_bases(const Registers& regs);
 
 // One register as the thread's ABI names it, with its value zero-extended.
