@@ -56,6 +56,17 @@ static __always_inline void fill_siginfo(__u8* out, int sig, struct kernel_sigin
   }
 }
 
+/* A PTK_EV_SIGNAL record for `task`'s thread `tid`, from the sender's context. */
+static __always_inline int emit_signal_now(struct task_struct* task, __u32 tid, int sig,
+                                           struct kernel_siginfo* info) {
+  struct ptk_ev_signal rec = {};
+  fill_header(&rec.h, sizeof(rec), PTK_EV_SIGNAL, 0, tid, BPF_CORE_READ(task, tgid));
+  rec.sig = sig;
+  fill_siginfo(rec.siginfo, sig, info);
+  output(&rec, sizeof(rec), 1);
+  return 0;
+}
+
 /* A signal a ptrace tracer would see that never reaches signal_deliver:
  * - one the kernel discards because it is ignored (SIGCHLD's default): kept on the thread
  *   until its next syscall event, where the tracer would have seen it. With syscall hooks only
@@ -77,22 +88,11 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo* info, struct ta
     if (!(BPF_CORE_READ(signal, flags) & PTK_SIGNAL_GROUP_EXIT) ||
         BPF_CORE_READ(signal, group_exit_code) != sig)
       return 0;
-    struct ptk_ev_signal rec = {};
-    fill_header(&rec.h, sizeof(rec), PTK_EV_SIGNAL, 0, tid, BPF_CORE_READ(task, tgid));
-    rec.sig = sig;
-    fill_siginfo(rec.siginfo, sig, info);
-    output(&rec, sizeof(rec), 1);
-    return 0;
+    return emit_signal_now(task, tid, sig, info);
   }
   if (result != PTK_SIGNAL_IGNORED) return 0;
-  if (syscall_hooks && t->in_call != PTK_CALL_REPORTED) {
-    struct ptk_ev_signal rec = {};
-    fill_header(&rec.h, sizeof(rec), PTK_EV_SIGNAL, 0, tid, BPF_CORE_READ(task, tgid));
-    rec.sig = sig;
-    fill_siginfo(rec.siginfo, sig, info);
-    output(&rec, sizeof(rec), 1);
-    return 0;
-  }
+  if (syscall_hooks && t->in_call != PTK_CALL_REPORTED)
+    return emit_signal_now(task, tid, sig, info);
   /* One at a time: a standard signal already pending is not queued again either. */
   if (t->sig_pending) return 0;
   __builtin_memset(t->siginfo, 0, PTK_KSIGINFO_SIZE);
