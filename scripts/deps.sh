@@ -35,7 +35,7 @@ PTK_VM_DEB_PACKAGES=(busybox-static e2fsprogs)
 PTK_AARCH64_DEB_PACKAGES=(
   binutils-aarch64-linux-gnu libc6-dev:arm64 libstdc++-12-dev:arm64
   libfmt-dev:arm64 libseccomp-dev:arm64 libcapstone-dev:arm64 libelf-dev:arm64 libdw-dev:arm64
-  libgtest-dev:arm64 libgmock-dev:arm64 libpython3.11-dev:arm64
+  libgtest-dev:arm64 libgmock-dev:arm64 libpython3.11-dev:arm64 libbpf-dev:arm64
 )
 
 ptk_deps() {

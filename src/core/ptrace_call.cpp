@@ -24,6 +24,7 @@ const char* request_name(int request) {
       return "PTRACE_KILL";
     case PTRACE_SINGLESTEP:
       return "PTRACE_SINGLESTEP";
+#if defined(__x86_64__)  // the arm64 kernel has regsets only
     case PTRACE_GETREGS:
       return "PTRACE_GETREGS";
     case PTRACE_SETREGS:
@@ -32,6 +33,7 @@ const char* request_name(int request) {
       return "PTRACE_GETFPREGS";
     case PTRACE_SETFPREGS:
       return "PTRACE_SETFPREGS";
+#endif
     case PTRACE_ATTACH:
       return "PTRACE_ATTACH";
     case PTRACE_DETACH:

@@ -1,12 +1,11 @@
 // Session: thread bookkeeping, the event loop and resuming. Translation of wait statuses into
-// events is in session_events.cpp; spawn and attach/detach have files of their own.
+// events is in session_events.cpp, register I/O in session_regs.cpp; spawn and attach/detach
+// have files of their own.
 #include "ptk/core/session.h"
 
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/uio.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,9 +22,6 @@
 namespace ptk {
 
 using detail::ptrace_call;
-
-// NT_X86_XSTATE of <elf.h>: the regset of the XSAVE area (x87, SSE, AVX, ... state).
-constexpr std::uint64_t kNtX86Xstate = 0x202;
 
 Session::Session(SessionOptions options) : options_(options) {}
 
@@ -380,20 +376,6 @@ Status Session::kill(pid_t pid, int sig) {
   return ok_status();
 }
 
-Result<Registers> Session::get_regs(pid_t tid) {
-  Registers::HostBlock block{};
-  PTK_TRY(ptrace_call(PTRACE_GETREGS, tid, 0, reinterpret_cast<std::uint64_t>(block.data())));
-  Arch arch = Registers::arch_of_host_block(block);
-  if (auto it = threads_.find(tid); it != threads_.end()) it->second.arch = arch;
-  return Registers(arch, block);
-}
-
-Status Session::set_regs(pid_t tid, const Registers& regs) {
-  PTK_TRY(ptrace_call(PTRACE_SETREGS, tid, 0,
-                      reinterpret_cast<std::uint64_t>(regs.host_block().data())));
-  return ok_status();
-}
-
 Memory& Session::memory(pid_t tid) {
   auto it = threads_.find(tid);
   pid_t pid = it == threads_.end() ? tid : it->second.pid;
@@ -454,46 +436,6 @@ Status Session::set_pending_signal(pid_t tid, int sig) {
                  "the thread is not a stopped thread of this session");
   }
   it->second.pending_signal = sig;
-  return ok_status();
-}
-
-Result<std::vector<std::byte>> Session::get_xstate(pid_t tid) {
-  // The XSAVE area's size depends on the CPU's features (AVX-512: 2.7 KiB, AMX: 11 KiB); the
-  // kernel shortens iov_len to what it wrote.
-  std::vector<std::byte> image(16384);
-  iovec iov{image.data(), image.size()};
-  PTK_TRY(ptrace_call(PTRACE_GETREGSET, tid, kNtX86Xstate, reinterpret_cast<std::uint64_t>(&iov)));
-  image.resize(iov.iov_len);
-  return image;
-}
-
-Status Session::set_xstate(pid_t tid, const std::vector<std::byte>& image) {
-  std::vector<std::byte> copy = image;  // PTRACE_SETREGSET takes a non-const buffer
-  iovec iov{copy.data(), copy.size()};
-  PTK_TRY(ptrace_call(PTRACE_SETREGSET, tid, kNtX86Xstate, reinterpret_cast<std::uint64_t>(&iov)));
-  return ok_status();
-}
-
-// The debug registers live in struct user of the 64-bit tracer's ABI; the kernel maps the same
-// offsets for a 32-bit tracee (arch/x86/kernel/ptrace.c, ptrace_get_debugreg), so one offset
-// table serves both.
-static Result<std::uint64_t> debugreg_offset(pid_t tid, int index) {
-  if (index < 0 || index > 7 || index == 4 || index == 5) {
-    return Error(ErrorKind::InvalidArgument, fmt::format("debug register {} of {}", index, tid), 0,
-                 "DR0-DR3, DR6 and DR7 only");
-  }
-  return offsetof(struct user, u_debugreg) + static_cast<std::uint64_t>(index) * sizeof(long);
-}
-
-Result<std::uint64_t> Session::get_debugreg(pid_t tid, int index) {
-  PTK_ASSIGN_OR_RETURN(std::uint64_t offset, debugreg_offset(tid, index));
-  PTK_ASSIGN_OR_RETURN(long word, detail::ptrace_peek_user(tid, offset));
-  return static_cast<std::uint64_t>(word);
-}
-
-Status Session::set_debugreg(pid_t tid, int index, std::uint64_t value) {
-  PTK_ASSIGN_OR_RETURN(std::uint64_t offset, debugreg_offset(tid, index));
-  PTK_TRY(ptrace_call(PTRACE_POKEUSER, tid, offset, value));
   return ok_status();
 }
 

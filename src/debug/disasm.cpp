@@ -39,7 +39,11 @@ std::string Instruction::hex_bytes() const {
 
 Result<Instruction> Disassembler::decode(Arch arch, std::uint64_t address,
                                          std::span<const std::byte> code) {
-  auto& h = handles_[arch == Arch::I386 ? 1 : 0];
+  // Capstone is opened for x86 only: an aarch64 instruction must not decode as x86 bytes.
+  if (arch == Arch::Aarch64) {
+    return Error(ErrorKind::Unsupported, "disassembling aarch64 code is not yet supported");
+  }
+  auto& h = handles_[static_cast<std::size_t>(arch)];
   if (!h) {
     auto fresh = std::make_unique<Handle>();
     cs_mode mode = arch == Arch::I386 ? CS_MODE_32 : CS_MODE_64;

@@ -17,7 +17,7 @@ namespace {
 // each ABI's decoders are looked up once, by number.
 DecoderFn decoder_of(Arch arch, const SyscallSpec& spec) {
   static const auto kTables = [] {
-    std::array<std::vector<DecoderFn>, kAllArches.size()> tables;
+    std::array<std::vector<DecoderFn>, kArchCount> tables;  // indexed by Arch
     for (Arch a : kAllArches) {
       auto& t = tables[static_cast<std::size_t>(a)];
       for (const SyscallSpec& each : syscall_table(a)) {

@@ -32,13 +32,13 @@ namespace {
 
 std::size_t idx(Arch a) { return static_cast<std::size_t>(a); }
 
-std::string_view abi_name(Arch a) { return a == Arch::X86_64 ? "x86_64" : "i386"; }
+std::string_view abi_name(Arch a) { return to_string(a); }
 
 // The ABIs one element applies to: every ABI, or the one its personality suffix names. @x32 is
 // an ABI strace knows and ptk does not trace: its names are checked against x86_64's (x32
 // numbers the same calls) and it selects nothing.
 struct Scope {
-  std::array<bool, 2> on{true, true};  // selects on this ABI (indexed by Arch)
+  std::array<bool, kArchCount> on = per_arch(true);  // selects on this ABI (indexed by Arch)
   bool x32 = false;
 
   // Whether the element is looked up in this ABI's table.
@@ -74,12 +74,14 @@ class Parser {
     if (std::size_t at = item.rfind('@'); at != std::string_view::npos) {
       e.body = item.substr(0, at);
       std::string_view p = item.substr(at + 1);
+      e.scope.on = per_arch(false);
       if (p == "64") {
-        e.scope.on = {true, false};
+        // The host's 64-bit personality: x86_64, or aarch64 on an arm64 host.
+        e.scope.on[idx(Arch::X86_64)] = true;
+        e.scope.on[idx(Arch::Aarch64)] = true;
       } else if (p == "32") {
-        e.scope.on = {false, true};
+        e.scope.on[idx(Arch::I386)] = true;
       } else if (p == "x32") {
-        e.scope.on = {false, false};
         e.scope.x32 = true;
       } else {
         return bad(

@@ -365,7 +365,7 @@ Result<InjectSpec> parse_inject_spec(std::string_view text, bool fault) {
         fmt::format("syscall={} is ignored without error= or retval=: the original call runs",
                     *spec.substitute));
     spec.substitute.reset();
-    spec.substitute_nr = {-1, -1};
+    spec.substitute_nr = per_arch<std::int64_t>(-1);
   }
   if (!acts) {
     if (!fault) {

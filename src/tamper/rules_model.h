@@ -91,7 +91,8 @@ struct RuleData {
   std::vector<Action> actions;
 
   std::vector<Binding> bindings;
-  std::array<std::vector<std::int16_t>, 2> by_nr;  // per ABI: nr -> index in bindings, or -1
+  // Per ABI (indexed by Arch): nr -> index in bindings, or -1.
+  std::array<std::vector<std::int16_t>, kArchCount> by_nr;
 
   const Binding* binding(Arch arch, const SyscallSpec* spec) const;
   bool skips() const;  // deny or skip: the call does not run

@@ -74,6 +74,15 @@ TEST(DebugDisasm, InvalidOrTruncatedBytesAreErrors) {
   EXPECT_TRUE(d.decode(Arch::I386, 0, code({0x06})).ok()) << "push %es is valid in 32-bit mode";
 }
 
+// Until capstone's ARM64 mode is wired up, aarch64 code is refused, never decoded as x86 bytes.
+TEST(DebugDisasm, Aarch64IsRefusedNotDecodedAsX86) {
+  Disassembler d;
+  auto svc = d.decode(Arch::Aarch64, 0, code({0x01, 0x00, 0x00, 0xd4}));
+  ASSERT_FALSE(svc.ok());
+  EXPECT_EQ(svc.error().kind(), ptk::ErrorKind::Unsupported);
+  EXPECT_TRUE(d.decode(Arch::X86_64, 0, code({0x0f, 0x05})).ok());
+}
+
 TEST(DebugSymbolNames, DemangleCxxNamesOnly) {
   EXPECT_EQ(ptk::debug::demangle("_ZN2ns1fEi"), "ns::f(int)");
   EXPECT_EQ(ptk::debug::demangle("main"), "");

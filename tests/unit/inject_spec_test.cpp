@@ -128,7 +128,7 @@ TEST(InjectSpec, SubstituteWithoutAResultIsDroppedWithAWarning) {
   InjectSpec s = good("chdir:signal=USR1:syscall=gettid");
   EXPECT_EQ(s.signal, SIGUSR1);
   EXPECT_FALSE(s.substitute.has_value());
-  EXPECT_EQ(s.substitute_nr[0], -1);
+  for (Arch arch : kKnownArches) EXPECT_EQ(s.substitute_nr[static_cast<std::size_t>(arch)], -1);
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_TRUE(contains_text(s.warnings[0], "syscall=gettid is ignored")) << s.warnings[0];
 }

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ptk/sys/filter.h"
 
@@ -297,6 +298,22 @@ TEST(SyscallFilter, DecimalNumbers) {
   for (std::string_view bad : {"-1", "+59"}) {
     EXPECT_NE(parse_error(bad).find("invalid system call"), std::string::npos) << bad;
   }
+}
+
+// One set per ABI ptk knows, whatever the host's: aarch64's numbers (221 is its execve) neither
+// spill into nor come from the x86 sets.
+TEST(SyscallFilter, EveryKnownAbiHasASetOfItsOwn) {
+  SyscallFilter f;
+  f.none();
+  f.set(Arch::Aarch64, 221, true);
+  EXPECT_TRUE(f.selects(Arch::Aarch64, 221));
+  EXPECT_FALSE(f.selects(k64, 221));
+  EXPECT_FALSE(f.selects(k32, 221));
+  EXPECT_EQ(f.selected(Arch::Aarch64), std::vector<int>{221});
+  f.set(k32, 11, true);
+  EXPECT_FALSE(f.selects(Arch::Aarch64, 11));
+  f.all();
+  EXPECT_EQ(count(f, Arch::Aarch64), SyscallFilter::kMaxNr);
 }
 
 TEST(SyscallFilter, AllAndNone) {

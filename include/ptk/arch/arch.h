@@ -36,6 +36,15 @@ inline constexpr std::array<Arch, 1> kHostArches = {Arch::Aarch64};
 // ABI ptk knows use kKnownArches.
 inline constexpr auto kAllArches = kHostArches;
 
+// A table with one entry per ABI ptk knows, indexed by the Arch value (so any Arch indexes it
+// safely, whatever the host), every entry `value`.
+template <class T>
+constexpr std::array<T, kArchCount> per_arch(T value) {
+  std::array<T, kArchCount> table{};
+  table.fill(value);
+  return table;
+}
+
 constexpr bool is_host_arch(Arch arch) {
   for (Arch a : kHostArches) {
     if (a == arch) return true;

@@ -95,7 +95,7 @@ struct Thread {
   pid_t tid = 0;
   pid_t pid = 0;  // thread group
   ThreadState state = ThreadState::Running;
-  Arch arch = Arch::X86_64;    // as of the last stop that told us
+  Arch arch = kHostArches[0];  // as of the last stop that told us
   bool in_syscall = false;     // between a SyscallEntry and its SyscallExit
   bool seccomp_entry = false;  // the current syscall stopped through seccomp
   SyscallStop last_entry{};    // what SyscallExit pairs with

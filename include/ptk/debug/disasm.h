@@ -49,7 +49,7 @@ class Disassembler {
  private:
   struct Handle;  // a capstone handle and its instruction buffer, opened on first use per ABI
   AsmSyntax syntax_;
-  std::array<std::unique_ptr<Handle>, 2> handles_;
+  std::array<std::unique_ptr<Handle>, kArchCount> handles_;  // indexed by Arch
 };
 
 }  // namespace ptk::debug

@@ -47,7 +47,7 @@ class SyscallFilter {
   static Result<SyscallFilter> parse(std::string_view expr);
 
  private:
-  std::bitset<kMaxNr> sets_[2];
+  std::bitset<kMaxNr> sets_[kArchCount];  // indexed by Arch
   bool everything_ = true;
 };
 

@@ -52,7 +52,7 @@ struct InjectSpec {
   int signal = 0;  // signal=: 0 for none
   // syscall=: the substitute's number on each ABI (indexed by Arch), run instead of the call.
   std::optional<std::string> substitute;
-  std::array<std::int64_t, 2> substitute_nr{-1, -1};
+  std::array<std::int64_t, kArchCount> substitute_nr = per_arch<std::int64_t>(-1);
   std::optional<std::chrono::nanoseconds> delay_enter, delay_exit;
   std::vector<InjectPoke> poke_enter, poke_exit;
   InjectWhen when;

@@ -78,7 +78,7 @@ class Tamperer final : public sys::SyscallHook {
 
   std::vector<Hook*> hooks_;
   std::vector<std::unique_ptr<Hook>> owned_;
-  std::bitset<sys::SyscallFilter::kMaxNr> wanted_[2];  // any hook wants (arch, nr)
+  std::bitset<sys::SyscallFilter::kMaxNr> wanted_[kArchCount];  // any hook wants (arch, nr)
   std::unordered_map<pid_t, std::unique_ptr<InFlight>> in_flight_;
   std::function<void(const Error&)> on_error_;
   std::unordered_map<pid_t, std::chrono::microseconds> delays_;  // asked for at the last stop
