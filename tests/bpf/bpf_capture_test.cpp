@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "../integration/host_skip.h"
+#include "../integration/serial_ebpf.h"
 #include "bpf_test_util.h"
 #include "ptk/sys/capture_plan.h"
 #include "ptk/sys/decode.h"
@@ -68,6 +70,8 @@ TEST(BpfCapture, MmsghdrArrayWithEachMessagesIovec) {
 
 TEST(BpfCapture, I386MmsghdrHasThe32BitLayout) {
   PTK_BPF_SKIP_UNLESS_PERMITTED();
+  PTK_REQUIRE_HOST(ptk::HostCapability::I386Programs);
+  ptk_test::SerialEbpfTest serial;  // the VM lane runs it
   RealPlans plans;
   // (i386's sendmsg goes through socketcall; sendmmsg has its own number.)
   auto run = trace_command({std::string(PTK_TRACEE_DIR) + "/network_calls_32"}, plans.options());
@@ -83,6 +87,8 @@ TEST(BpfCapture, I386MmsghdrHasThe32BitLayout) {
 
 TEST(BpfCapture, I386ExecveArgvHas32BitPointers) {
   PTK_BPF_SKIP_UNLESS_PERMITTED();
+  PTK_REQUIRE_HOST(ptk::HostCapability::I386Programs);
+  ptk_test::SerialEbpfTest serial;  // the VM lane runs it
   RealPlans plans;
   std::string target = std::string(PTK_TRACEE_DIR) + "/exit_with_32";
   auto run = trace_command({std::string(PTK_TRACEE_DIR) + "/exec_thread_32", target, "exit", "2"},

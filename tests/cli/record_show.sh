@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # `ptk trace --record FILE` then `ptk show FILE` prints the lines a direct `ptk trace` of the
-# same deterministic program prints (64-bit and i386); ptk show's other outputs run; a record
-# file that is empty, garbage, truncated or of a newer version is one line and exit status 1;
-# --record refuses the options that print.
-# usage: record_show.sh PTK TRACEES_DIR
+# same deterministic program prints; ptk show's other outputs run; a record file that is empty,
+# garbage, truncated or of a newer version is one line and exit status 1; --record refuses the
+# options that print.
+# usage: record_show.sh PTK TRACEES_DIR [i386]
+#   i386: only the comparison, on the i386 build of the program. Where the host cannot run
+#   32-bit programs it exits 77 (ctest's skip) saying "needs host capability: i386", the words
+#   scripts/test.sh looks for to run it again in the VM lane.
 set -euo pipefail
-ptk=$1 tracees=$2
+ptk=$1 tracees=$2 abi=${3:-x86_64}
 tmp=$(mktemp -d /tmp/ptk-record-show.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fail() {
@@ -38,8 +41,24 @@ compare() {  # compare TRACEE: record and show, against a direct trace
   fi
   echo "ok: $1: ptk show prints the $(wc -l <"$tmp/$1.trace") lines of ptk trace"
 }
+if [[ $abi == i386 ]]; then
+  # PTK_TEST_ASSUME_MISSING: as tests/integration/host_skip.h reads it.
+  if [[ ,${PTK_TEST_ASSUME_MISSING-}, == *,i386,* ]]; then
+    echo "needs host capability: i386 (PTK_TEST_ASSUME_MISSING names it)"
+    exit 77
+  fi
+  if ! why=$("$ptk" host i386); then
+    echo "needs host capability: i386 ($(echo "$why" | sed -E 's/^i386 +no +//')); scripts/vm-test.sh runs it in a VM"
+    exit 77
+  fi
+  if [[ ! -x $tracees/file_ops_32 ]]; then
+    echo "no i386 build of the test programs here (gcc-multilib builds them)"
+    exit 77
+  fi
+  compare file_ops_32
+  exit 0
+fi
 compare file_ops_64
-if [[ -x $tracees/file_ops_32 ]]; then compare file_ops_32; fi
 
 rec=$tmp/file_ops_64.rec
 # The other outputs of the same recording.

@@ -14,6 +14,7 @@
 #include "ptk/sys/capture_plan.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/filter.h"
+#include "serial_ebpf.h"
 #include "test_util.h"
 #include "trace_compare_util.h"
 
@@ -175,13 +176,12 @@ TEST(TraceBpf, FilteredTracesAreThePtraceBackends) {
 }
 
 // Where the kernel has kprobes, a filtered trace hooks only its syscalls' functions, and says
-// the same. The only test that needs kprobes, so that the VM lane never runs two eBPF tracers
-// at once: under QEMU's software emulation, attaching the raw syscall tracepoints while
-// another CPU enters syscalls has hung Debian 12's kernel (both CPUs stuck at the static
-// branch in syscall_trace_enter), which no kernel on real CPUs does.
+// the same. It runs in the VM lane on a host without kprobes, one eBPF test at a time there
+// (SerialEbpfTest says why).
 TEST(TraceBpf, FilteredTracesHookOnlyTheirSyscalls) {
   PTK_REQUIRE_BPF();
   PTK_REQUIRE_HOST(ptk::HostCapability::Kprobes);
+  ptk_test::SerialEbpfTest serial;
   {
     auto filter = ptk::sys::SyscallFilter::parse("getpid,wait4");
     ASSERT_TRUE(filter.ok()) << filter.error().message();
