@@ -3,10 +3,12 @@
 #include "ptk/bpf/backend.h"
 
 #include <fmt/format.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,17 @@ int keep_libbpf_message(enum libbpf_print_level level, const char* format, va_li
   return 0;
 }
 
+// The running kernel's release is at least major.minor (false when it cannot be read).
+bool kernel_at_least(int major, int minor) {
+  utsname u{};
+  int got_major = 0;
+  int got_minor = 0;
+  if (::uname(&u) != 0 || std::sscanf(u.release, "%d.%d", &got_major, &got_minor) != 2) {
+    return false;
+  }
+  return got_major > major || (got_major == major && got_minor >= minor);
+}
+
 Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
   std::string log;
   g_libbpf_log = &log;
@@ -69,6 +82,14 @@ Result<void> load(Backend::Impl& impl, const BackendOptions& options) {
   int err = bpf_map__set_max_entries(skel->maps.scratch, static_cast<unsigned>(cpus));
   if (err == 0) {
     err = bpf_map__set_max_entries(skel->maps.events, static_cast<unsigned>(ring));
+  }
+  // Preallocated, the traced-thread map costs all its PTK_MAX_THREADS elements at creation
+  // (~5 MiB zeroed and threaded onto per-CPU free lists, a tenth of ptk's start-up); allocated
+  // as threads are added, it costs nothing up front. Before 6.1 (bpf_mem_alloc) a kprobe
+  // program using such a map makes the kernel warn (WARN_ONCE in check_map_prog_compatibility).
+  if (err == 0 && kernel_at_least(6, 1)) {
+    err = bpf_map__set_map_flags(skel->maps.traced,
+                                 bpf_map__map_flags(skel->maps.traced) | BPF_F_NO_PREALLOC);
   }
   if (err != 0) return load_error(-err, log);
   impl.follow_forks = options.follow_forks;
