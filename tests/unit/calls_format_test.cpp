@@ -11,6 +11,7 @@
 #include "low_map.h"
 #include "ptk/debug/call_args.h"
 #include "ptk/debug/call_prototypes.h"
+#include "x86_host.h"
 
 namespace {
 
@@ -155,6 +156,7 @@ TEST(CallFormat, ArgumentsByAbi) {
 }
 
 TEST(CallFormat, FloatingPointArgumentsAndResultsByAbi) {
+  PTK_REQUIRE_X86_HOST();
   ptk::Memory mem(::getpid());
   ptk::debug::CallFormat f;
   auto proto = ptk::debug::parse_prototype("double ldexp(double, int)");

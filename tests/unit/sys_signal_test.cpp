@@ -19,6 +19,7 @@
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
 #include "ptk/sys/siginfo.h"
+#include "x86_host.h"
 
 namespace ptk::sys {
 namespace {
@@ -147,6 +148,7 @@ TEST(SysSignal, SiginfoFromTheKernel) {
 }
 
 TEST(SysSignal, SiginfoOfSeccomp) {
+  PTK_REQUIRE_X86_HOST();
   siginfo_t si{};
   si.si_signo = SIGSYS;
   si.si_code = 1;  // SYS_SECCOMP
