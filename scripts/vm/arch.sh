@@ -59,7 +59,10 @@ vm_arch_select() {
       VM_KERNEL_META=linux-image-arm64
       VM_KERNEL_IMAGE='boot/vmlinuz-*'
       # Debian's arm64 kernel builds the same drivers as modules (the PCI host bridge is built in).
-      VM_MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p overlay ext4 crc32c_generic)
+      # The sock_diag modules too: the guest's image root has no /lib/modules to load them from
+      # on demand, and ptk's socket details (-yy, netlink decoding) ask them.
+      VM_MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p overlay ext4 crc32c_generic
+        unix_diag netlink_diag inet_diag tcp_diag udp_diag)
       VM_BUSYBOX=
       VM_BUSYBOX_PACKAGE=busybox-static
       VM_ROOT=image

@@ -19,8 +19,8 @@ VM_ROOTFS_MIRROR=${PTK_VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # `ip` without iproute2), and the libraries ptk and its tests link.
 VM_ROOTFS_PACKAGES=(
   bash coreutils findutils procps util-linux tar gzip busybox-static
-  strace cmake python3
-  libfmt9 libseccomp2 libcapstone4 libdw1 libelf1 libstdc++6 libgcc-s1
+  strace cmake python3 jq
+  libfmt9 libseccomp2 libcapstone4 libdw1 libelf1 libbpf1 libstdc++6 libgcc-s1
 )
 # The second stage's deadline: it took 476 s here.
 VM_ROOTFS_TIMEOUT=${PTK_VM_ROOTFS_TIMEOUT:-2400}

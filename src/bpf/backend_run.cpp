@@ -19,9 +19,11 @@ namespace ptk::bpf {
 
 namespace {
 
+#ifdef PTK_BPF_HAVE_PROGRAM
 // The program wakes the consumer only for bursts and rare records: the timeout paces the rest.
 constexpr int kPollMs = 10;
 constexpr auto kSweepEvery = std::chrono::seconds(1);
+#endif
 
 std::uint64_t monotonic_ns() {
   timespec ts{};

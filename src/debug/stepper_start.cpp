@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,9 +35,9 @@ Error ended_before(const Event& ev, pid_t pid, std::string_view what) {
 }
 
 Status check_syscall_name(const std::string& name) {
-  if (find_syscall(Arch::X86_64, name) != nullptr || find_syscall(Arch::I386, name) != nullptr) {
-    return ok_status();
-  }
+  // A name of any ABI a tracee of this host can be in (x86_64 and i386, or aarch64).
+  auto known = [&](Arch a) { return find_syscall(a, name) != nullptr; };
+  if (std::any_of(kAllArches.begin(), kAllArches.end(), known)) return ok_status();
   std::set<std::string> names;
   for (Arch arch : kAllArches) {
     for (const SyscallSpec& s : syscall_table(arch)) names.emplace(s.name);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ptk/sys/capture_plan.h"
 #include "ptk/sys/raw_event.h"
 
 namespace ptk::sys {
@@ -16,7 +17,7 @@ constexpr std::uint32_t kNameMax = 128;  // msg_name: at most a sockaddr_storage
 
 }  // namespace
 
-std::uint16_t raw_abi(Arch arch) { return arch == Arch::I386 ? PTK_ABI_I386 : PTK_ABI_X86_64; }
+std::uint16_t raw_abi(Arch arch) { return abi_of(arch); }
 
 struct CaptureBuilder::Ctx {
   Memory& mem;
@@ -242,7 +243,7 @@ std::span<const std::byte> CaptureBuilder::build(Memory& mem, const ptk_cap_plan
   sc.ip = stop.ip;
   sc.sp = stop.sp;
 
-  Ctx ctx{mem, stop, exit, stop.arch == Arch::I386 ? 4u : 8u, buf_.data(), sizeof sc};
+  Ctx ctx{mem, stop, exit, abi(stop.arch).word_size, buf_.data(), sizeof sc};
   if (plan != nullptr) {
     std::uint8_t when = exit ? PTK_AT_EXIT : PTK_AT_ENTRY;
     std::size_t items = std::min<std::size_t>(plan->nitems, PTK_PLAN_MAX_ITEMS);

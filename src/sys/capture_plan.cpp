@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "ptk/arch/struct_layouts.h"
 #include "ptk/arch/syscalls.h"
 #include "ptk/sys/raw_event.h"
 
@@ -20,7 +21,7 @@ constexpr std::uint32_t kUnknownStruct = 512;
 // (x86_64's rt_sigframe puts uc_sigmask 304 bytes in).
 constexpr std::uint32_t kSignalFrame = 1024;
 
-// The size of the structs the table names, the larger of the two x86 layouts (the decoders read
+// The size of the structs the table names, the largest of the ABIs' layouts (the decoders read
 // one struct of the ABI's size; a larger copy is only more bytes).
 std::uint32_t struct_size(std::string_view type) {
   struct Size {
@@ -57,7 +58,6 @@ std::uint32_t struct_size(std::string_view type) {
       {"sched_param", 4},
       {"stack_t", 24},
       {"timex", 208},
-      {"epoll_event", 12},
       {"user_desc", 16},
       {"open_how", 24},
       {"sel_arg_struct", 20},
@@ -123,9 +123,10 @@ int arg_index(const SyscallSpec& spec, std::string_view name) {
 }
 
 struct Limits {
-  std::uint32_t string;     // a string or buffer the decoders show: -s, one more for "..."
-  std::uint16_t argv;       // argv elements shown (one more tells there are more)
-  std::uint16_t array_max;  // any array ever read
+  std::uint32_t string;      // a string or buffer the decoders show: -s, one more for "..."
+  std::uint16_t argv;        // argv elements shown (one more tells there are more)
+  std::uint16_t array_max;   // any array ever read
+  std::uint8_t epoll_event;  // the ABI's sizeof(struct epoll_event)
 };
 
 // A struct argument whose shape the table's name tells.
@@ -167,11 +168,12 @@ void struct_arg(PlanBuilder& b, const SyscallSpec& spec, int i, const Limits& li
   } else if (type == "linux_dirent" || type == "linux_dirent64") {
     b.add(with_len(item(PTK_CAP_BUF, i, PTK_AT_EXIT, kBigBuffer), PTK_LEN_RET, 0, 1));
   } else if (type == "epoll_event" && a.type == ArgType::StructOut) {
-    b.add(with_len(item(PTK_CAP_BUF, i, PTK_AT_EXIT, 12 * lim.array_max), PTK_LEN_RET, 0, 12));
+    std::uint32_t size = lim.epoll_event;
+    b.add(with_len(item(PTK_CAP_BUF, i, PTK_AT_EXIT, size * lim.array_max), PTK_LEN_RET, 0, size));
   } else if (type == "clone_args" && next >= 0) {
     b.add(with_len(item(PTK_CAP_BUF, i, when, 256), PTK_LEN_ARG, next, 1));
   } else {
-    std::uint32_t size = struct_size(type);
+    std::uint32_t size = type == "epoll_event" ? lim.epoll_event : struct_size(type);
     auto it = with_len(item(PTK_CAP_BUF, i, when, size), PTK_LEN_CONST, 0, size);
     it.flags = PTK_CAP_PAGE_OK;
     b.add(it);
@@ -242,7 +244,15 @@ void plan_syscall(ptk_cap_plan& plan, const SyscallSpec& spec, const Limits& lim
 }  // namespace
 
 std::uint16_t abi_of(Arch arch) {
-  return arch == Arch::I386 ? std::uint16_t{PTK_ABI_I386} : std::uint16_t{PTK_ABI_X86_64};
+  switch (arch) {
+    case Arch::X86_64:
+      return PTK_ABI_X86_64;
+    case Arch::I386:
+      return PTK_ABI_I386;
+    case Arch::Aarch64:
+      return PTK_ABI_AARCH64;
+  }
+  return PTK_ABI_X86_64;
 }
 
 CapturePlans CapturePlans::build(const SyscallFilter& filter, const DecodeOptions& decode) {
@@ -256,8 +266,10 @@ CapturePlans CapturePlans::build(const SyscallFilter& filter, const DecodeOption
                              : static_cast<std::uint16_t>(
                                    std::min<std::size_t>(decode.abbrev_array + 1, array_max)),
       .array_max = array_max,
+      .epoll_event = 0,
   };
   for (Arch arch : kAllArches) {
+    lim.epoll_event = struct_layouts(arch).epoll_event_size;
     std::size_t base = std::size_t{abi_of(arch)} * PTK_PLAN_NR_MAX;
     for (std::int64_t nr = 0; nr < PTK_PLAN_NR_MAX; ++nr) {
       ptk_cap_plan& plan = plans.table_[base + static_cast<std::size_t>(nr)];

@@ -31,6 +31,8 @@ Result<Arch> abi_arch(std::uint16_t abi) {
       return Arch::X86_64;
     case PTK_ABI_I386:
       return Arch::I386;
+    case PTK_ABI_AARCH64:
+      return Arch::Aarch64;
     default:
       return bad_record(fmt::format("syscall ABI {} is not one this ptk decodes", abi));
   }

@@ -22,10 +22,13 @@ Result<SeccompProgram> SeccompProgram::build(const SyscallFilter& filter) {
   std::unique_ptr<void, void (*)(scmp_filter_ctx)> ctx(seccomp_init(SCMP_ACT_ALLOW),
                                                        seccomp_release);
   if (!ctx) return Error(ErrorKind::Internal, "seccomp_init");
-  // Accept i386 syscalls too: a 64-bit program can make them with int $0x80, and 32-bit
-  // programs are traced under the same filter.
-  if (int rc = seccomp_arch_add(ctx.get(), SCMP_ARCH_X86); rc != 0 && rc != -EEXIST) {
-    return Error::from_errno(-rc, "seccomp_arch_add(SCMP_ARCH_X86)");
+  // On an x86_64 host, accept i386 syscalls too: a 64-bit program can make them with
+  // int $0x80, and 32-bit programs are traced under the same filter.
+  constexpr bool kI386 = is_host_arch(Arch::I386);
+  if (kI386) {
+    if (int rc = seccomp_arch_add(ctx.get(), SCMP_ARCH_X86); rc != 0 && rc != -EEXIST) {
+      return Error::from_errno(-rc, "seccomp_arch_add(SCMP_ARCH_X86)");
+    }
   }
   // libseccomp takes rules by native syscall number and translates them by NAME to the other
   // ABIs of the filter (i386-only calls get pseudo numbers), so rules are added per name.
@@ -37,8 +40,8 @@ Result<SeccompProgram> SeccompProgram::build(const SyscallFilter& filter) {
       names.insert(spec->name);
       // i386 programs may reach a socket or IPC call through its multiplexer instead; the
       // tracer picks the wanted sub-calls out (see selects_subcall in tracer.cpp).
-      if (spec->classes & kClassNetwork) names.insert("socketcall");
-      if (spec->classes & kClassIpc) names.insert("ipc");
+      if (kI386 && (spec->classes & kClassNetwork)) names.insert("socketcall");
+      if (kI386 && (spec->classes & kClassIpc)) names.insert("ipc");
     }
   }
   for (std::string_view name : names) {

@@ -81,7 +81,9 @@ Status Parser::match(RuleData& r) {
   }
   std::string_view name = sc_.word();
   if (name.empty()) return sc_.expected("a syscall name or %class");
-  if (find_syscall(Arch::X86_64, name) == nullptr && find_syscall(Arch::I386, name) == nullptr) {
+  // A name of any ABI a tracee of this host can be in (x86_64 and i386, or aarch64).
+  auto known = [&](Arch a) { return find_syscall(a, name) != nullptr; };
+  if (std::none_of(kAllArches.begin(), kAllArches.end(), known)) {
     std::string hint;
     auto near = sys::nearest_syscall_names(name);
     if (!near.empty()) hint = fmt::format("did you mean {}?", fmt::join(near, ", "));

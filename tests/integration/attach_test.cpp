@@ -81,7 +81,7 @@ TEST_P(AttachTest, AttachesEveryThreadAndDetachLeavesItRunning) {
     EXPECT_EQ(st->tracer_pid, ::getpid());
     auto regs = session.get_regs(tid);
     ASSERT_TRUE(regs.ok()) << regs.error().message();
-    EXPECT_EQ(regs->arch(), GetParam() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386);
+    EXPECT_EQ(regs->arch(), ptk_test::arch_of_bits(GetParam()));
   }
   ASSERT_NE(session.process(pid()), nullptr);
   EXPECT_FALSE(session.process(pid())->spawned);

@@ -42,8 +42,7 @@ TEST_P(BreakMemoryTest, ReadsShowTheOriginalBytesAtEveryHit) {
     EXPECT_TRUE(std::equal(original.begin(), original.end(), around.begin() + 4)) << when;
     EXPECT_EQ(std::to_integer<int>(around_raw[4]), 0xcc) << when;
     ptk::debug::Disassembler dis;
-    auto insn = dis.decode_at(session.memory(*pid),
-                              GetParam() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386, address);
+    auto insn = dis.decode_at(session.memory(*pid), ptk_test::arch_of_bits(GetParam()), address);
     ASSERT_TRUE(insn.ok());
     EXPECT_NE(insn->mnemonic, "int3") << when;
   };

@@ -132,7 +132,7 @@ TEST_P(ExecFromThreadTest, TheExecingThreadTakesTheLeadersTid) {
   auto [from_bits, to_bits] = GetParam();
   PTK_REQUIRE_BITS(from_bits);
   PTK_REQUIRE_BITS(to_bits);
-  ptk::Arch new_arch = to_bits == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386;
+  ptk::Arch new_arch = ptk_test::arch_of_bits(to_bits);
   Pipe out = make_pipe();
   ptk::Session session;
   auto pid = spawn_with_stdio(

@@ -48,6 +48,7 @@ TEST(HostCapabilities, I386AnswerIsWhatSpawningA32BitProgramGets) {
 
 // `int $0x80` from a 64-bit program goes through the same 32-bit gate of the kernel.
 TEST(HostCapabilities, I386AnswerIsWhatInt80From64BitCodeGets) {
+  PTK_REQUIRE_TRACEE("int80");
   CommandResult r = run_command({tracee_path("int80", 64)});
   EXPECT_EQ(describe_status(r.status),
             ptk::host_has(HostCapability::I386Programs) ? "exited with 0" : "killed by SIGSEGV");

@@ -70,8 +70,6 @@ inline void wait_blocked_in(pid_t tid, ptk::Arch arch,
   }
 }
 
-inline ptk::Arch arch_of_bits(int bits) { return bits == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }
-
 // What a restore must leave as it found: the /proc maps text and a window of the stack.
 struct Snapshot {
   std::string maps;

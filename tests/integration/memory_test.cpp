@@ -201,8 +201,8 @@ TEST(MemoryAfterExecTest, ReadsTheNewAddressSpace) {
   auto write = wait_until(
       session,
       [](const ptk::Event& e) {
-        return e.kind == EventKind::SyscallEntry && e.syscall.arch == ptk::Arch::X86_64 &&
-               e.syscall.nr == 1 && e.syscall.args[0] == 1;
+        return e.kind == EventKind::SyscallEntry && e.syscall.arch == arch_of_bits(64) &&
+               e.syscall.nr == SYS_write && e.syscall.args[0] == 1;
       },
       &seen);
   ASSERT_TRUE(write.has_value());

@@ -16,7 +16,7 @@ using ptk::EventKind;
 class SpawnTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
-  ptk::Arch arch() const { return bits() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }
+  ptk::Arch arch() const { return ptk_test::arch_of_bits(bits()); }
   std::string exit_with() const { return tracee_path("exit_with", bits()); }
 
   // Runs argv traced (no syscall stops) to its end; returns how the tracee ended.
@@ -108,10 +108,10 @@ TEST_P(SpawnTest, StopBeforeExecReportsTheExecveEntryFirst) {
   ASSERT_TRUE(pid.ok()) << pid.error().message();
   auto first = session.wait();
   ASSERT_TRUE(first.ok()) << first.error().message();
-  // The exec is made by the forked tracer child, a 64-bit program: execve is 59.
+  // The exec is made by the forked tracer child, a native 64-bit program: its execve.
   EXPECT_EQ(first->kind, EventKind::SyscallEntry) << describe(*first);
-  EXPECT_EQ(first->syscall.arch, ptk::Arch::X86_64);
-  EXPECT_EQ(first->syscall.nr, 59);
+  EXPECT_EQ(first->syscall.arch, arch_of_bits(64));
+  EXPECT_EQ(first->syscall.nr, SYS_execve);
   ASSERT_TRUE(session.resume(*first).ok());
   std::vector<ptk::Event> events = run_to_end(session);
   auto exec =

@@ -64,7 +64,7 @@ struct Traced {
 class SymbolsTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
-  ptk::Arch arch() const { return bits() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }
+  ptk::Arch arch() const { return ptk_test::arch_of_bits(bits()); }
 };
 
 TEST_P(SymbolsTest, ProgramSymbolsAreAtTheirNmAddresses) {

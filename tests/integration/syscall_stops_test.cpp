@@ -20,7 +20,7 @@ struct WriteCall {
 class SyscallStopsTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
-  ptk::Arch arch() const { return bits() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }
+  ptk::Arch arch() const { return ptk_test::arch_of_bits(bits()); }
 };
 
 TEST_P(SyscallStopsTest, WritesOfHelloWritesInTheTraceesAbi) {

@@ -19,7 +19,7 @@ using ptk::tamper::Tamperer;
 class TamperHook : public ptk_test::BitsTest {
  protected:
   std::string prog(std::string_view name) const { return tracee_path(name, GetParam()); }
-  Arch arch() const { return GetParam() == 64 ? Arch::X86_64 : Arch::I386; }
+  Arch arch() const { return ptk_test::arch_of_bits(GetParam()); }
 };
 
 TEST_P(TamperHook, SkipGivesTheValueAndTheKernelRunsNothing) {

@@ -68,6 +68,29 @@ class BitsTest : public ::testing::TestWithParam<int> {
   void SetUp() override { PTK_REQUIRE_BITS(GetParam()); }
 };
 
+// Why the tracee NAME is not built for this target, or "": desc_calls, file_ops and int80 are
+// written around x86's syscall set and instructions (tests/tracees/CMakeLists.txt).
+inline std::string missing_tracee(std::string_view name) {
+#if defined(__x86_64__)
+  (void)name;
+  return {};
+#else
+  if (name == "desc_calls" || name == "file_ops" || name == "int80") {
+    return fmt::format("x86-only: the tracee {} makes x86's syscalls", name);
+  }
+  return {};
+#endif
+}
+#define PTK_REQUIRE_TRACEE(name)                                                           \
+  if (std::string ptk_missing_ = ::ptk_test::missing_tracee(name); ptk_missing_.empty()) { \
+  } else                                                                                   \
+    GTEST_SKIP() << ptk_missing_
+
+// The ABI of a tracee of `bits` bits on this host: x86_64 or i386, or aarch64 (64 only).
+inline ptk::Arch arch_of_bits(int bits) {
+  return bits == 64 ? ptk::kHostArches[0] : ptk::Arch::I386;
+}
+
 // A tracee program of tests/tracees, built as NAME_64 and NAME_32.
 inline std::string tracee_path(std::string_view name, int bits) {
   return fmt::format("{}/{}_{}", PTK_TRACEE_DIR, name, bits);

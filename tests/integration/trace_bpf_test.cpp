@@ -128,6 +128,7 @@ void expect_same_threads(const TraceRun& ptrace_run, const TraceRun& bpf_run) {
 TEST_P(TraceBpfVsPtrace, SameLinesPerThread) {
   PTK_REQUIRE_BPF();
   const Case& c = GetParam();
+  PTK_REQUIRE_TRACEE(c.name);
   ScratchDir dir(fmt::format("/tmp/ptk-bpf-{}-{}", ::getpid(), c.name));
   std::vector<std::string> cmd = {tracee_path(c.name, 64)};
   for (const std::string& a : c.args) cmd.push_back(a == "{dir}" ? dir.path() : a);

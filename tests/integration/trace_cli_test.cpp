@@ -207,7 +207,7 @@ TEST(TraceCliErrors, BadInputIsOneClearLineAndNonzero) {
     std::string expect;
   };
   std::vector<Case> cases = {
-      {{"-e", "trace=opn", "--", "/bin/true"}, "did you mean open"},
+      {{"-e", "trace=opnat", "--", "/bin/true"}, "did you mean openat"},
       {{"-e", "trace=/[", "--", "/bin/true"}, "regular expression"},
       {{"-e", "trace=%bogus", "--", "/bin/true"}, "%bogus"},
       {{"-p", "abc"}, "'abc' is not a process id"},

@@ -60,6 +60,11 @@ std::vector<std::string> own_calls(const std::vector<std::string>& lines) {
 
 class TraceDesc : public ptk_test::BitsTest {
  protected:
+  void SetUp() override {
+    BitsTest::SetUp();
+    if (IsSkipped()) return;
+    PTK_REQUIRE_TRACEE("desc_calls");
+  }
   int bits() const { return GetParam(); }
   std::string prog() const { return tracee_path("desc_calls", bits()); }
 };
@@ -288,6 +293,7 @@ class TraceDescVsStrace
     : public ::testing::TestWithParam<std::tuple<int, std::vector<std::string>>> {};
 
 TEST_P(TraceDescVsStrace, SameLinesAsStrace) {
+  PTK_REQUIRE_TRACEE("desc_calls");
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   auto [bits, opts] = GetParam();
   PTK_REQUIRE_BITS(bits);

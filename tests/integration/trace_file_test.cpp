@@ -73,6 +73,11 @@ std::vector<std::string> own_calls(const std::vector<std::string>& lines) {
 
 class TraceFile : public ptk_test::BitsTest {
  protected:
+  void SetUp() override {
+    BitsTest::SetUp();
+    if (IsSkipped()) return;
+    PTK_REQUIRE_TRACEE("file_ops");
+  }
   int bits() const { return GetParam(); }
   std::string prog() const { return tracee_path("file_ops", bits()); }
 };
@@ -195,6 +200,7 @@ class TraceFileVsStrace
     : public ::testing::TestWithParam<std::tuple<int, std::vector<std::string>>> {};
 
 TEST_P(TraceFileVsStrace, SameLinesAsStrace) {
+  PTK_REQUIRE_TRACEE("file_ops");
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   auto [bits, opts] = GetParam();
   PTK_REQUIRE_BITS(bits);

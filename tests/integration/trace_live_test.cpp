@@ -180,7 +180,7 @@ TEST(TraceLive, AttachToABlockedReadShowsIt) {
   UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
   Child cat({"/bin/cat"}, in.read_end.get(), null.get());
   in.read_end.reset();
-  wait_blocked_in(cat.pid(), ptk::Arch::X86_64, {"read"});
+  wait_blocked_in(cat.pid(), arch_of_bits(64), {"read"});
   Pipe err = make_pipe();
   LivePtk ptk({"trace", "-p", std::to_string(cat.pid())}, err.write_end.get());
   err.write_end.reset();
@@ -209,7 +209,7 @@ TEST(TraceLive, AttachAndCommandBothRun) {
   UniqueFd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
   Child cat({"/bin/cat"}, in.read_end.get(), null.get());
   in.read_end.reset();
-  wait_blocked_in(cat.pid(), ptk::Arch::X86_64, {"read"});
+  wait_blocked_in(cat.pid(), arch_of_bits(64), {"read"});
   Pipe err = make_pipe();
   LivePtk ptk(
       {"trace", "-e", "trace=read,exit_group", "-p", std::to_string(cat.pid()), "--", "/bin/true"},

@@ -50,6 +50,7 @@ TraceRun trace(const std::string& tracer, const std::vector<std::string>& opts,
 class TraceOptionsVsStrace : public ::testing::TestWithParam<std::vector<std::string>> {};
 
 TEST_P(TraceOptionsVsStrace, SameOutputAsStrace) {
+  PTK_REQUIRE_TRACEE("file_ops");
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   Dir dir;
   std::vector<std::string> opts = GetParam();
@@ -143,6 +144,7 @@ TEST(TraceOptions, DetachOnExecveAsStrace) {
 // -e read=/write=: the data in full, in strace's hex dump, after each line: plain and vectored
 // calls, msghdr and mmsghdr vectors; writes dump what they were given even when they fail.
 TEST(TraceOptions, DumpsAsStrace) {
+  PTK_REQUIRE_TRACEE("desc_calls");
   if (::access(kStrace, X_OK) != 0) GTEST_SKIP() << "strace is not installed";
   // A small binary for bytes of every kind, and the tracees of vectored and socket I/O.
   std::vector<std::string> cat = {"/bin/cat", tracee_path("file_ops", 64)};
@@ -215,6 +217,7 @@ TEST(TraceOptions, ClonePtraceChildIsLetGoWithoutF) {
 
 // strace 6.16's -N: each argument by its name.
 TEST(TraceOptions, ArgNames) {
+  PTK_REQUIRE_TRACEE("file_ops");
   Dir dir;
   TraceRun ours = trace(PTK_CLI, {"-N", "-e", "trace=getcwd,fchmod"},
                         {tracee_path("file_ops", 64), dir.path()});

@@ -14,7 +14,7 @@ using ptk::EventKind;
 class TraceeRegistersTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
-  ptk::Arch arch() const { return bits() == 64 ? ptk::Arch::X86_64 : ptk::Arch::I386; }
+  ptk::Arch arch() const { return ptk_test::arch_of_bits(bits()); }
   std::int64_t getpid_nr() const { return bits() == 64 ? 39 : 20; }
   std::int64_t exit_group_nr() const { return bits() == 64 ? 231 : 252; }
 

@@ -15,10 +15,17 @@ __attribute__((noinline)) void thread_target(long v) {
 }
 
 void classic_target(long v);
-/* jz to the next instruction: the same effect taken or not, but a branch ptk must not copy. */
+/* A conditional branch to the next instruction (jz; aarch64: cbz on the argument): the same
+ * effect taken or not, but a pc-relative branch ptk must not copy. */
+#if defined(__aarch64__)
+__asm__(
+    ".text\n.globl classic_target\n.type classic_target,@function\nclassic_target:\n"
+    "  cbz x0, 1f\n1:\n  b thread_target\n.size classic_target,.-classic_target\n");
+#else
 __asm__(
     ".text\n.globl classic_target\n.type classic_target,@function\nclassic_target:\n"
     "  jz 1f\n1:\n  jmp thread_target\n.size classic_target,.-classic_target\n");
+#endif
 
 static void* worker(void* arg) {
   long id = (long)arg;

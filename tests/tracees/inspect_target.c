@@ -6,12 +6,12 @@
 //   else in the process (it is built at run time: no copy in .rodata or on the stack);
 // - answer: a function returning 42, called through a pointer on command 'a' (a test patches
 //   its read-only code);
-// - tls: the thread pointer as the thread itself reads it (%fs:0 on x86_64, %gs:0 on i386),
-//   which ptk must report as fs_base (64-bit) or gs_base (32-bit);
+// - tls: the thread pointer as the thread itself reads it (%fs:0 on x86_64, %gs:0 on i386,
+//   tpidr_el0 on aarch64), which ptk must report as fs_base (64-bit) or gs_base (32-bit);
 // - edge: the end of a readable page after which nothing is mapped;
 // - worker: the id of a second thread named "inspect-worker" (mode "threads"), else 0.
 // Between commands the main thread blocks in a raw read(2) made with known values in
-// registers the syscall leaves alone: r12/r13 (x86_64), esi/edi (i386).
+// registers the syscall leaves alone: r12/r13 (x86_64), esi/edi (i386), x19/x20 (aarch64).
 // Commands: 'p' prints "marker CONTENT", 'a' prints "answer N", 'q' exits; EOF exits.
 // Mode "count" instead writes 0, 1, 2, ... one number a line, forever.
 #define _GNU_SOURCE
@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
 #define KNOWN_A 0x1122334455667788UL
 #define KNOWN_B 0x0123456789abcdefUL
 #else
@@ -50,6 +50,15 @@ __attribute__((noinline)) long raw_read_known(int fd, char* buf) {
                    : "=a"(ret)
                    : "0"((long)SYS_read), "D"((long)fd), "S"(buf), "d"(1L), "r"(a), "r"(b)
                    : "rcx", "r11", "memory");
+#elif defined(__aarch64__)
+  register unsigned long a __asm__("x19") = KNOWN_A;
+  register unsigned long b __asm__("x20") = KNOWN_B;
+  register long x8 __asm__("x8") = SYS_read;
+  register long x0 __asm__("x0") = fd;
+  register char* x1 __asm__("x1") = buf;
+  register long x2 __asm__("x2") = 1;
+  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(a), "r"(b) : "memory");
+  ret = x0;
 #else
   __asm__ volatile("int $0x80"
                    : "=a"(ret)
@@ -64,6 +73,8 @@ static void* thread_pointer(void) {
   void* tp;
 #if defined(__x86_64__)
   __asm__("mov %%fs:0, %0" : "=r"(tp));
+#elif defined(__aarch64__)
+  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
 #else
   __asm__("mov %%gs:0, %0" : "=r"(tp));
 #endif

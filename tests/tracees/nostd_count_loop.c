@@ -1,5 +1,6 @@
 // The article's example 5 tracee: a tiny program without libc that writes one line, then runs
-// a loop whose instruction count is known exactly, then exits 0. The same code for both ABIs:
+// a loop whose instruction count is known exactly, then exits 0. The same code for both x86 ABIs
+// (aarch64's counterpart below has the same counts: mov w1; add, subs, b.ne; mov x8, mov x0, svc):
 //
 //   _start:      write(1, message, 23)      syscall (x86_64) or int $0x80 (i386)
 //   count_loop:  mov $1000, %ecx            1 instruction
@@ -21,7 +22,14 @@ __asm__(
     ".globl _start\n"
     ".type _start, @function\n"
     "_start:\n"
-#if defined(__x86_64__)
+#if defined(__aarch64__)
+    "  mov x8, #64\n"  // write
+    "  mov x0, #1\n"
+    "  adrp x1, message\n"
+    "  add x1, x1, :lo12:message\n"
+    "  mov x2, #message_len\n"
+    "  svc #0\n"
+#elif defined(__x86_64__)
     "  mov $1, %eax\n"  // write
     "  mov $1, %edi\n"
     "  lea message(%rip), %rsi\n"
@@ -38,16 +46,28 @@ __asm__(
     ".globl count_loop\n"
     ".type count_loop, @function\n"
     "count_loop:\n"
+#if defined(__aarch64__)
+    "  mov w1, #1000\n"
+    "1:\n"
+    "  add w2, w2, w1\n"
+    "  subs w1, w1, #1\n"
+    "  b.ne 1b\n"
+#else
     "  mov $1000, %ecx\n"
     "1:\n"
     "  add %ecx, %edx\n"
     "  dec %ecx\n"
     "  jnz 1b\n"
+#endif
     ".size count_loop, . - count_loop\n"
     ".globl exit_now\n"
     ".type exit_now, @function\n"
     "exit_now:\n"
-#if defined(__x86_64__)
+#if defined(__aarch64__)
+    "  mov x8, #93\n"  // exit
+    "  mov x0, #0\n"
+    "  svc #0\n"
+#elif defined(__x86_64__)
     "  mov $60, %eax\n"  // exit
     "  xor %edi, %edi\n"
     "  syscall\n"

@@ -166,6 +166,7 @@ int main(void) {
   sc(SYS_prctl, PR_GET_NAME, 1, 0, 0, 0);
   sc(SYS_prctl, PR_SET_NAME, 1, 0, 0, 0);
 
+#ifdef SYS_arch_prctl  // x86's own call
   unsigned long fs;
   sc(SYS_arch_prctl, 0x1003, P(&fs), 0, 0, 0);   // ARCH_GET_FS
   sc(SYS_arch_prctl, 0x1004, 1, 0, 0, 0);        // ARCH_GET_GS
@@ -173,6 +174,7 @@ int main(void) {
   sc(SYS_arch_prctl, 0x1011, 0, 0, 0, 0);        // ARCH_GET_CPUID
   sc(SYS_arch_prctl, 0x1021, P(&r64), 0, 0, 0);  // ARCH_GET_XCOMP_SUPP
   sc(SYS_arch_prctl, 0x9999, 0x1234, 0, 0, 0);
+#endif
 
   int tidw;
   sc(SYS_set_tid_address, P(&tidw), 0, 0, 0, 0);

@@ -71,7 +71,9 @@ int main(void) {
   syscall(SYS_setitimer, ITIMER_REAL, &iv, &ov);
   syscall(SYS_setitimer, ITIMER_REAL, &ov, 0);
   syscall(SYS_getitimer, 5, 0);
+#ifdef SYS_alarm  // the generic table (aarch64) has no alarm: libc makes it with setitimer
   syscall(SYS_alarm, 0);
+#endif
   syscall(SYS_times, 0);
   syscall(SYS_adjtimex, 0);
 

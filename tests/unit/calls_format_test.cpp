@@ -8,8 +8,10 @@
 #include <bit>
 #include <cstring>
 
+#include "low_map.h"
 #include "ptk/debug/call_args.h"
 #include "ptk/debug/call_prototypes.h"
+#include "x86_host.h"
 
 namespace {
 
@@ -139,8 +141,7 @@ TEST(CallFormat, ArgumentsByAbi) {
   // 32-bit value, so the "stack" is a page mapped below 2 GiB.
   auto add = ptk::debug::parse_prototype("int add(int, uint, hex)");
   ASSERT_TRUE(add.ok());
-  void* page =
-      ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  void* page = ptk_test::map_low(4096);
   ASSERT_NE(page, MAP_FAILED);
   const std::array<std::uint32_t, 4> stack = {0xdeadbeef, 0xfffffffd, 4000000000U, 0x10};
   std::memcpy(page, stack.data(), sizeof stack);
@@ -155,6 +156,7 @@ TEST(CallFormat, ArgumentsByAbi) {
 }
 
 TEST(CallFormat, FloatingPointArgumentsAndResultsByAbi) {
+  PTK_REQUIRE_X86_HOST();
   ptk::Memory mem(::getpid());
   ptk::debug::CallFormat f;
   auto proto = ptk::debug::parse_prototype("double ldexp(double, int)");
@@ -175,8 +177,7 @@ TEST(CallFormat, FloatingPointArgumentsAndResultsByAbi) {
   // Without the register state the value is unknown, not made up.
   EXPECT_EQ(ptk::debug::decode_args(*proto, r64, mem, f)[0].text, "?");
   // i386: the double takes two stack words; the result is the x87 st(0) (byte 32, 80-bit).
-  void* page =
-      ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  void* page = ptk_test::map_low(4096);
   ASSERT_NE(page, MAP_FAILED);
   std::array<std::uint32_t, 4> stack{};
   stack[0] = 0x1234;  // the return address

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "low_map.h"
 #include "ptk/sys/capture_exec.h"
 #include "ptk/sys/raw_event.h"
 
@@ -186,8 +187,7 @@ TEST_F(CaptureTest, StringAndPointerArrays) {
 }
 
 TEST_F(CaptureTest, I386WordsAreFourBytes) {
-  void* low =
-      ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  void* low = ptk_test::map_low(4096);
   ASSERT_NE(low, MAP_FAILED);
   auto* words = static_cast<std::uint32_t*>(low);
   char* str = static_cast<char*>(low) + 64;

@@ -30,7 +30,7 @@ Outcome run(std::string_view spec_text, std::array<std::uint64_t, 6> args) {
   InjectHook hook({*spec});
   Outcome r;
   hook.set_warn([&](const std::string& w) { r.warnings.push_back(w); });
-  FakeContext ctx(Arch::X86_64, "chdir", args);
+  FakeContext ctx(kHostArches[0], "chdir", args);
   hook.on_entry(ctx);
   r.poked_at_entry = ctx.was_args_poked();
   ctx.exit_with(0);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ptk/tamper/inject_spec.h"
+#include "x86_host.h"
 
 namespace ptk::tamper {
 namespace {
@@ -34,6 +35,7 @@ std::int64_t nr(std::string_view name, Arch arch = Arch::X86_64) {
 }
 
 TEST(InjectSpec, ErrorByNameOrNumber) {
+  PTK_REQUIRE_X86_HOST();
   InjectSpec s = good("openat:error=ENOENT");
   EXPECT_EQ(s.error, ENOENT);
   EXPECT_FALSE(s.retval.has_value());
@@ -101,6 +103,7 @@ TEST(InjectSpec, WhenSelectsInvocations) {
 }
 
 TEST(InjectSpec, SyscallSetsAsTraceSpellsThem) {
+  PTK_REQUIRE_X86_HOST();
   InjectSpec s = good("%file:error=EACCES");
   EXPECT_TRUE(s.syscalls.selects(Arch::X86_64, nr("openat")));
   EXPECT_FALSE(s.syscalls.selects(Arch::X86_64, nr("read")));
@@ -113,6 +116,7 @@ TEST(InjectSpec, SyscallSetsAsTraceSpellsThem) {
 }
 
 TEST(InjectSpec, SubstituteNeedsAPureSyscall) {
+  PTK_REQUIRE_X86_HOST();
   InjectSpec s = good("unlink:syscall=getpid:retval=0");
   EXPECT_EQ(s.substitute, "getpid");
   EXPECT_EQ(s.substitute_nr[0], 39);  // x86_64 getpid
@@ -136,6 +140,7 @@ TEST(InjectSpec, SubstituteWithoutAResultIsDroppedWithAWarning) {
 // qual_fault-exit_group: `fault=all:error=ENOSYS` then `fault=exit:error=1:when=2+` leaves the
 // first exit alone; strace keeps only the last rule naming a syscall.
 TEST(InjectSpec, TheLastRuleOfASyscallWins) {
+  PTK_REQUIRE_X86_HOST();
   std::vector<InjectSpec> specs = {good("all:error=ENOSYS"), good("exit:error=1:when=2+"),
                                    good("read,write:error=EIO"), good("write:retval=1")};
   keep_last_rule_per_syscall(specs);
@@ -166,6 +171,7 @@ TEST(InjectSpec, PokesAndDelays) {
 }
 
 TEST(InjectSpec, FaultDefaultsToEnosysAndTakesFewOptions) {
+  PTK_REQUIRE_X86_HOST();
   InjectSpec f = good("openat", true);
   EXPECT_EQ(f.error, ENOSYS);
   EXPECT_TRUE(f.fault);

@@ -13,6 +13,7 @@
 
 #include "ptk/tamper/rules.h"
 #include "rewrite_fake_context.h"
+#include "x86_host.h"
 
 namespace ptk::tamper {
 namespace {
@@ -47,6 +48,7 @@ std::string bytes_at(std::uint64_t addr, std::size_t n) {
 }
 
 TEST(RewriteHook, WantsOnlyTheCoveredSyscalls) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(openat(path="/a") -> path="/b")", "%signal -> delay=1ms"});
   EXPECT_TRUE(h->hook->wants(Arch::X86_64, find_syscall(Arch::X86_64, "openat")));
   EXPECT_TRUE(h->hook->wants(Arch::I386, find_syscall(Arch::I386, "rt_sigaction")));
@@ -55,6 +57,7 @@ TEST(RewriteHook, WantsOnlyTheCoveredSyscalls) {
 }
 
 TEST(RewriteHook, RedirectsAPath) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(openat(path="/etc/hostname") -> path="/tmp/a/much/longer/path")"});
   char path[] = "/etc/hostname";
   FakeContext ctx(Arch::X86_64, "openat", {kAtFdcwd, addr_of(path), O_RDONLY, 0, 0, 0});
@@ -78,6 +81,7 @@ TEST(RewriteHook, RedirectsAPath) {
 }
 
 TEST(RewriteHook, SaysOnceWhenTheRedirectedCallFails) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(openat(path="/etc/hostname") -> path="/tmp/myhost")"});
   for (int i = 0; i < 2; ++i) {
     char path[] = "/etc/hostname";
@@ -91,6 +95,7 @@ TEST(RewriteHook, SaysOnceWhenTheRedirectedCallFails) {
 }
 
 TEST(RewriteHook, SubstitutesInAPath) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(openat -> path=s/^\/etc\//\/tmp\//)"});
   char path[] = "/etc/etc/x";
   FakeContext ctx(Arch::X86_64, "openat", {kAtFdcwd, addr_of(path), 0, 0, 0, 0});
@@ -99,6 +104,7 @@ TEST(RewriteHook, SubstitutesInAPath) {
 }
 
 TEST(RewriteHook, ReversesAWriteAndReportsTheOriginalCount) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"write if fd=1 -> buf=reverse"});
   char buf[] = "hello\n";
   FakeContext ctx(Arch::X86_64, "write", {1, addr_of(buf), 6, 0, 0, 0});
@@ -116,6 +122,7 @@ TEST(RewriteHook, ReversesAWriteAndReportsTheOriginalCount) {
 }
 
 TEST(RewriteHook, ALongerWriteStillReturnsTheProgramsCount) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(write -> buf=replace("l", "LLL"))"});
   char buf[] = "hello";
   FakeContext ctx(Arch::X86_64, "write", {1, addr_of(buf), 5, 0, 0, 0});
@@ -139,6 +146,7 @@ TEST(RewriteHook, ALongerWriteStillReturnsTheProgramsCount) {
 }
 
 TEST(RewriteHook, RewritesWhatAReadReturned) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"read if fd=0 -> buf=s/l+/<&>/g"});
   char buf[32] = "xxxxxxxxxxxxxxxxxxxx";
   FakeContext ctx(Arch::X86_64, "read", {0, addr_of(buf), sizeof buf, 0, 0, 0});
@@ -154,6 +162,7 @@ TEST(RewriteHook, RewritesWhatAReadReturned) {
 }
 
 TEST(RewriteHook, TruncatesARewrittenReadToTheBuffer) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(read -> buf=replace("a", "xyz"))"});
   char buf[5] = "abcd";
   FakeContext ctx(Arch::X86_64, "read", {0, addr_of(buf), 4, 0, 0, 0});
@@ -180,6 +189,7 @@ TEST(RewriteHook, FailedReadIsLeftAlone) {
 }
 
 TEST(RewriteHook, DenySkipAndReturn) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"unlink -> deny=EPERM", "getpid -> return=42", "getppid -> skip=7"});
   FakeContext u(Arch::X86_64, "unlink", {0, 0, 0, 0, 0, 0});
   h->hook->on_entry(u);
@@ -205,6 +215,7 @@ TEST(RewriteHook, DenySkipAndReturn) {
 }
 
 TEST(RewriteHook, SetsRegistersIncludingSplitHalves) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"openat -> flags=0", "pread64 if pos=0x100000002 -> pos=0x300000004"});
   char path[] = "/x";
   FakeContext o(Arch::X86_64, "openat", {kAtFdcwd, addr_of(path), O_CREAT | O_WRONLY, 0644});
@@ -223,6 +234,7 @@ TEST(RewriteHook, SetsRegistersIncludingSplitHalves) {
 }
 
 TEST(RewriteHook, ComparesNumbersByTheirCType) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"lseek if offset<0 -> deny=EINVAL", "read if count>100 -> deny=EIO",
                  "openat if dfd=-100 -> deny=ENOENT"});
   FakeContext l(Arch::X86_64, "lseek", {3, static_cast<std::uint64_t>(-5), 0});
@@ -241,6 +253,7 @@ TEST(RewriteHook, ComparesNumbersByTheirCType) {
 }
 
 TEST(RewriteHook, CountsTheNthMatch) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"getpid if #2 -> return=7", "getppid if #2+ -> return=8"});
   std::vector<std::int64_t> got, got_plus;
   for (int i = 0; i < 4; ++i) {
@@ -260,6 +273,7 @@ TEST(RewriteHook, CountsTheNthMatch) {
 }
 
 TEST(RewriteHook, MatchesADescriptorsPath) {
+  PTK_REQUIRE_X86_HOST();
   char name[] = "/tmp/ptk-rewrite-fd-XXXXXX";
   int fd = ::mkstemp(name);
   ASSERT_GE(fd, 0);
@@ -282,6 +296,7 @@ TEST(RewriteHook, MatchesADescriptorsPath) {
 }
 
 TEST(RewriteHook, PathAliasMatchesAnyOfSeveralPaths) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(renameat if path="/b" -> deny=EXDEV)", R"(renameat if path!="/c" -> skip=0)"});
   char a[] = "/a", b[] = "/b", c[] = "/c";
   FakeContext r(Arch::X86_64, "renameat", {kAtFdcwd, addr_of(a), kAtFdcwd, addr_of(b)});
@@ -294,6 +309,7 @@ TEST(RewriteHook, PathAliasMatchesAnyOfSeveralPaths) {
 }
 
 TEST(RewriteHook, MatchesWriteContent) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"write if buf=~/err(or)?/ -> deny=EIO"});
   char yes[] = "an error here", no[] = "all good";
   FakeContext y(Arch::X86_64, "write", {2, addr_of(yes), sizeof yes - 1});
@@ -305,6 +321,7 @@ TEST(RewriteHook, MatchesWriteContent) {
 }
 
 TEST(RewriteHook, RulesApplyInOrderAndASkipEndsTheList) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(openat(path="/etc/hostname") -> path="/tmp/myhost")",
                  R"(openat(path="/tmp/myhost") -> deny=EACCES)", "openat -> flags=1"});
   char path[] = "/etc/hostname";
@@ -316,6 +333,7 @@ TEST(RewriteHook, RulesApplyInOrderAndASkipEndsTheList) {
 }
 
 TEST(RewriteHook, DelayAndSignal) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({"getpid -> delay=5ms, signal=SIGUSR1"});
   FakeContext g(Arch::X86_64, "getpid", {});
   h->hook->on_entry(g);
@@ -325,6 +343,7 @@ TEST(RewriteHook, DelayAndSignal) {
 }
 
 TEST(RewriteHook, ReportsWhatCouldNotBeDone) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(openat -> path="/x")", "write -> buf=reverse"});
   char path[] = "/a";
   FakeContext o(Arch::X86_64, "openat", {kAtFdcwd, addr_of(path), 0, 0});
@@ -344,6 +363,7 @@ TEST(RewriteHook, ReportsWhatCouldNotBeDone) {
 }
 
 TEST(RewriteHook, AbandonedSyscallLeavesNoState) {
+  PTK_REQUIRE_X86_HOST();
   auto h = make({R"(write -> buf=replace("a", "aaa"))"});
   char buf[] = "ab";
   FakeContext w(Arch::X86_64, "write", {1, addr_of(buf), 2});

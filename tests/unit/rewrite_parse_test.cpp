@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ptk/tamper/rules.h"
+#include "x86_host.h"
 
 namespace ptk::tamper {
 namespace {
@@ -22,6 +23,7 @@ std::string error_of(std::string_view text) {
 }
 
 TEST(RewriteParse, GoodRules) {
+  PTK_REQUIRE_X86_HOST();
   // The issue's example: an equality in the match's parentheses is a condition.
   EXPECT_EQ(canonical(R"(openat(path="/etc/hostname") -> path="/tmp/myhost")"),
             R"(openat if path="/etc/hostname" -> path="/tmp/myhost")");
@@ -55,6 +57,7 @@ TEST(RewriteParse, RuleKeepsItsText) {
 }
 
 TEST(RewriteParse, CoversTheMatchedSyscallsOnEachAbi) {
+  PTK_REQUIRE_X86_HOST();
   auto r = parse_rule(R"(openat(path="/a") -> path="/b")");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->covers(Arch::X86_64, find_syscall(Arch::X86_64, "openat")));
@@ -184,6 +187,7 @@ TEST(RewriteParse, SyntaxErrors) {
 }
 
 TEST(RewriteParse, RulesText) {
+  PTK_REQUIRE_X86_HOST();
   auto ok = parse_rules_text(
       "# a comment\n\n  write if fd=1 -> buf=reverse  \n"
       "   # indented comment\nunlink -> deny=EPERM\n",

@@ -21,7 +21,7 @@ std::string rewrite(std::string_view action, std::string_view input) {
   std::vector<Rule> rules{std::move(rule).value()};
   auto hook = make_rules_hook(std::move(rules), {.warn = [](const std::string&) {}});
   std::vector<char> buf(256, '#');
-  FakeContext ctx(Arch::X86_64, "read", {0, addr_of(buf.data()), buf.size(), 0, 0, 0});
+  FakeContext ctx(kHostArches[0], "read", {0, addr_of(buf.data()), buf.size(), 0, 0, 0});
   hook->on_entry(ctx);
   std::copy(input.begin(), input.end(), buf.begin());
   ctx.exit_with(static_cast<std::int64_t>(input.size()));

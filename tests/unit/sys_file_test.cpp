@@ -15,10 +15,12 @@
 #include <vector>
 
 #include "decoded_line.h"
+#include "low_map.h"
 #include "ptk/core/memory.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
 #include "ptk/sys/xlat.h"
+#include "x86_host.h"
 
 namespace ptk::sys {
 namespace {
@@ -34,8 +36,7 @@ std::string line(Arch arch, std::string_view name, Args args, std::int64_t ret,
 class LowPage {
  public:
   LowPage() {
-    void* p = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
-                     -1, 0);
+    void* p = ptk_test::map_low(4096);
     EXPECT_NE(p, MAP_FAILED);
     p_ = static_cast<unsigned char*>(p);
   }
@@ -48,6 +49,7 @@ class LowPage {
 };
 
 TEST(SysFileTables, ValuesStraceShows) {
+  PTK_REQUIRE_X86_HOST();
   // x86_64's glibc defines O_LARGEFILE as 0; the kernel's bit is what strace shows.
   const Xlat* open = find_xlat("open_flags");
   ASSERT_NE(open, nullptr);
@@ -74,6 +76,7 @@ TEST(SysFileTables, ValuesStraceShows) {
 }
 
 TEST(SysFileDecoders, OpenFlagsAndMode) {
+  PTK_REQUIRE_X86_HOST();
   const char* path = "/x";
   EXPECT_EQ(line(Arch::X86_64, "openat",
                  {static_cast<std::uint64_t>(-100), addr_of(path),
@@ -86,6 +89,7 @@ TEST(SysFileDecoders, OpenFlagsAndMode) {
 }
 
 TEST(SysFileDecoders, StatOfBothAbis) {
+  PTK_REQUIRE_X86_HOST();
   struct stat st {};
   ASSERT_EQ(::stat("/dev/null", &st), 0);
   const char* path = "/dev/null";

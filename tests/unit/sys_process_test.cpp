@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "decoded_line.h"
+#include "low_map.h"
 #include "ptk/core/memory.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
@@ -33,8 +34,7 @@ std::string line(Arch arch, std::string_view name, Args args, std::int64_t ret,
 class EdgePage {
  public:
   EdgePage() {
-    void* p = ::mmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
-                     -1, 0);
+    void* p = ptk_test::map_low(8192);
     EXPECT_NE(p, MAP_FAILED);
     p_ = static_cast<unsigned char*>(p);
     ::munmap(p_ + 4096, 4096);

@@ -10,6 +10,7 @@
 #include "ptk/core/memory.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
+#include "x86_host.h"
 
 namespace ptk::sys {
 namespace {
@@ -50,6 +51,7 @@ TEST(Ptrace, PeeksiginfoArgumentsWithoutFlagNamesInVerbose) {
 }
 
 TEST(Ptrace, SyscallInfoAsFarAsTheKernelWrote) {
+  PTK_REQUIRE_X86_HOST();
   ptrace_syscall_info info{};
   info.op = PTRACE_SYSCALL_INFO_EXIT;
   info.arch = 0xc000003e;

@@ -13,6 +13,7 @@
 #include "ptk/sys/raw_event.h"
 #include "ptk/sys/render.h"
 #include "ptk/sys/replay.h"
+#include "x86_host.h"
 
 namespace ptk::sys {
 namespace {
@@ -247,6 +248,7 @@ TEST(Replay, RefusesMalformedRecordsWithAReason) {
 }
 
 TEST(CapturePlans, FollowTheTableAndTheFilter) {
+  PTK_REQUIRE_X86_HOST();
   auto filter = SyscallFilter::parse("read,execve");
   ASSERT_TRUE(filter.ok());
   DecodeOptions opts;

@@ -13,11 +13,13 @@
 #include <string>
 
 #include "decoded_line.h"
+#include "low_map.h"
 #include "ptk/core/memory.h"
 #include "ptk/core/wait_status.h"
 #include "ptk/sys/decode.h"
 #include "ptk/sys/render.h"
 #include "ptk/sys/siginfo.h"
+#include "x86_host.h"
 
 namespace ptk::sys {
 namespace {
@@ -50,8 +52,7 @@ std::string line(Arch arch, std::string_view name, Args args, std::int64_t ret) 
 class LowPage {
  public:
   LowPage() {
-    void* p = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
-                     -1, 0);
+    void* p = ptk_test::map_low(4096);
     EXPECT_NE(p, MAP_FAILED);
     p_ = static_cast<unsigned char*>(p);
   }
@@ -147,6 +148,7 @@ TEST(SysSignal, SiginfoFromTheKernel) {
 }
 
 TEST(SysSignal, SiginfoOfSeccomp) {
+  PTK_REQUIRE_X86_HOST();
   siginfo_t si{};
   si.si_signo = SIGSYS;
   si.si_code = 1;  // SYS_SECCOMP

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ptk/sys/filter.h"
+#include "x86_host.h"
 
 namespace ptk::sys {
 namespace {
@@ -36,6 +37,7 @@ bool selects(const SyscallFilter& f, Arch arch, std::string_view name) {
 std::size_t count(const SyscallFilter& f, Arch arch) { return f.selected(arch).size(); }
 
 TEST(SyscallFilter, NamesSelectOnEveryAbiThatHasThem) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter f = parse_ok("open,mmap2");
   EXPECT_TRUE(selects(f, k64, "open"));
   EXPECT_TRUE(selects(f, k32, "open"));
@@ -47,6 +49,7 @@ TEST(SyscallFilter, NamesSelectOnEveryAbiThatHasThem) {
 }
 
 TEST(SyscallFilter, NamesPastTheInstalledHeaders) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter f = parse_ok("mseal,futex_wake,map_shadow_stack");
   EXPECT_TRUE(f.selects(k64, 462));
   EXPECT_TRUE(f.selects(k32, 462));
@@ -59,6 +62,7 @@ TEST(SyscallFilter, NamesPastTheInstalledHeaders) {
 }
 
 TEST(SyscallFilter, EmptyElementsAreSkipped) {
+  PTK_REQUIRE_X86_HOST();
   for (std::string_view expr : {",mmap", "mmap,", "mmap,,", ",,mmap,,"}) {
     SyscallFilter f = parse_ok(expr);
     EXPECT_TRUE(selects(f, k64, "mmap")) << expr;
@@ -77,6 +81,7 @@ TEST(SyscallFilter, AnEmptySetIsRefused) {
 }
 
 TEST(SyscallFilter, NegationFlipsTheWholeSetOncePerBang) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter f = parse_ok("!mmap");
   EXPECT_FALSE(selects(f, k64, "mmap"));
   EXPECT_FALSE(selects(f, k32, "mmap"));
@@ -94,6 +99,7 @@ TEST(SyscallFilter, NegationFlipsTheWholeSetOncePerBang) {
 }
 
 TEST(SyscallFilter, QuestionMarkMakesNoMatchNoError) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter f = parse_ok("?no_such_call,close");
   EXPECT_EQ(count(f, k64), 1u);
   EXPECT_EQ(count(parse_ok("?no_such_call"), k64), 0u);
@@ -110,6 +116,7 @@ TEST(SyscallFilter, QuestionMarkMakesNoMatchNoError) {
 }
 
 TEST(SyscallFilter, PersonalitySuffixesLimitAnElementToOneAbi) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter f64 = parse_ok("mmap@64");
   EXPECT_TRUE(selects(f64, k64, "mmap"));
   EXPECT_FALSE(selects(f64, k32, "mmap"));
@@ -142,6 +149,7 @@ TEST(SyscallFilter, PersonalitySuffixesLimitAnElementToOneAbi) {
 }
 
 TEST(SyscallFilter, X32IsAcceptedAndSelectsNothing) {
+  PTK_REQUIRE_X86_HOST();
   // ptk traces no x32 process; x32 numbers x86_64's calls, so its names are checked there.
   for (std::string_view expr : {"mmap@x32", "%file@x32", "/^mm@x32", "9@x32", "all@x32"}) {
     SyscallFilter f = parse_ok(expr);
@@ -153,6 +161,7 @@ TEST(SyscallFilter, X32IsAcceptedAndSelectsNothing) {
 }
 
 TEST(SyscallFilter, PersonalityErrors) {
+  PTK_REQUIRE_X86_HOST();
   std::string e = parse_error("mmap@16");
   EXPECT_NE(e.find("incorrect personality designator '16' in 'mmap@16'"), std::string::npos) << e;
   EXPECT_NE(parse_error("mmap@").find("personality designator ''"), std::string::npos);
@@ -172,6 +181,7 @@ TEST(SyscallFilter, PersonalityErrors) {
 }
 
 TEST(SyscallFilter, ClassesWithPercent) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter file = parse_ok("%file");
   EXPECT_TRUE(selects(file, k64, "openat"));
   EXPECT_TRUE(selects(file, k32, "stat64"));
@@ -199,6 +209,7 @@ TEST(SyscallFilter, ClassesWithPercent) {
 }
 
 TEST(SyscallFilter, StatClasses) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter stat = parse_ok("%stat");
   EXPECT_TRUE(selects(stat, k64, "stat"));
   EXPECT_TRUE(selects(stat, k32, "stat64"));
@@ -237,6 +248,7 @@ TEST(SyscallFilter, StatClasses) {
 }
 
 TEST(SyscallFilter, BareNamesAreStraceSevenDeprecatedClassesOrSyscalls) {
+  PTK_REQUIRE_X86_HOST();
   for (std::string_view c : {"file", "process", "network", "signal", "ipc", "desc", "memory"}) {
     std::string with_percent = "%" + std::string(c);
     EXPECT_EQ(parse_ok(c).selected(k64), parse_ok(with_percent).selected(k64)) << c;
@@ -268,6 +280,7 @@ TEST(SyscallFilter, ClassErrors) {
 }
 
 TEST(SyscallFilter, RegularExpressions) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter f = parse_ok("/^mmap");
   EXPECT_TRUE(selects(f, k64, "mmap"));
   EXPECT_TRUE(selects(f, k32, "mmap"));
@@ -282,6 +295,7 @@ TEST(SyscallFilter, RegularExpressions) {
 }
 
 TEST(SyscallFilter, DecimalNumbers) {
+  PTK_REQUIRE_X86_HOST();
   SyscallFilter f = parse_ok("59");
   EXPECT_TRUE(f.selects(k64, 59));  // execve
   EXPECT_TRUE(f.selects(k32, 59));  // oldolduname
@@ -317,6 +331,7 @@ TEST(SyscallFilter, EveryKnownAbiHasASetOfItsOwn) {
 }
 
 TEST(SyscallFilter, AllAndNone) {
+  PTK_REQUIRE_X86_HOST();
   EXPECT_TRUE(parse_ok("all").selects_all());
   EXPECT_TRUE(parse_ok("all,brk").selects_all());
   EXPECT_TRUE(parse_ok("!none").selects_all());
@@ -336,6 +351,7 @@ TEST(SyscallFilter, AllAndNone) {
 }
 
 TEST(SyscallFilter, UnknownNamesAreOneClearLine) {
+  PTK_REQUIRE_X86_HOST();
   std::string e = parse_error("mmap,opn,close");
   EXPECT_EQ(e.find('\n'), std::string::npos) << e;
   EXPECT_TRUE(e.starts_with("-e trace=mmap,opn,close")) << e;

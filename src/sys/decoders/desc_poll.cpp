@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "desc_util.h"
+#include "ptk/arch/struct_layouts.h"
 #include "ptk/sys/render.h"
 
 namespace ptk::sys::desc {
@@ -243,11 +244,12 @@ void select_common(DecodeCtx& ctx, std::string_view ts_type, bool pselect) {
 
 // ---- epoll ----
 
-void print_epoll_event(TokenList& o, const unsigned char* p) {
+void print_epoll_event(TokenList& o, const unsigned char* p, std::size_t size) {
   std::uint32_t events = 0;
   std::uint64_t data = 0;
   std::memcpy(&events, p, 4);
-  std::memcpy(&data, p + 4, 8);  // packed on x86_64 and naturally 4-aligned on i386: 12 bytes
+  // Packed on x86_64 and naturally 4-aligned on i386 (12 bytes); aligned to 8 elsewhere.
+  std::memcpy(&data, p + (size == 12 ? 4 : 8), 8);
   o.begin_struct();
   o.field("events");
   xflags(o, "epoll_events", events);
@@ -272,8 +274,9 @@ void epoll_wait_common(DecodeCtx& ctx, int kind) {
   if (ctx.failed()) {
     ctx.out().ptr(ctx.u(1));
   } else {
-    array(ctx, ctx.u(1), static_cast<std::uint64_t>(ctx.ret()), 12,
-          [&](const unsigned char* p) { print_epoll_event(ctx.out(), p); });
+    std::size_t size = struct_layouts(ctx.arch()).epoll_event_size;
+    array(ctx, ctx.u(1), static_cast<std::uint64_t>(ctx.ret()), size,
+          [&](const unsigned char* p) { print_epoll_event(ctx.out(), p, size); });
   }
   ctx.arg(2);
   ctx.out().int_(static_cast<std::int32_t>(ctx.u(2)));
@@ -327,12 +330,13 @@ void decode_epoll_ctl(DecodeCtx& ctx) {
   ctx.fd(ctx.s(2));
   ctx.arg(3);
   std::uint64_t addr = ctx.u(3);
-  unsigned char ev[12];
+  unsigned char ev[16];
+  std::size_t size = struct_layouts(ctx.arch()).epoll_event_size;
   constexpr std::uint32_t kCtlDel = 2;  // EPOLL_CTL_DEL ignores the event
-  if (op == kCtlDel || addr == 0 || !ctx.read(addr, ev, sizeof ev)) {
+  if (op == kCtlDel || addr == 0 || !ctx.read(addr, ev, size)) {
     ctx.out().ptr(addr);
   } else {
-    print_epoll_event(ctx.out(), ev);
+    print_epoll_event(ctx.out(), ev, size);
   }
 }
 

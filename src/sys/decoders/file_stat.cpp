@@ -1,9 +1,10 @@
-// The stat family's structs: struct stat of both ABIs, i386's stat64, statx, statfs and
+// The stat family's structs: struct stat of each ABI, i386's stat64, statx, statfs and
 // statfs64, as strace prints them (abbreviated without -v).
 #include <cstring>
 
 #include "file_internal.h"
 #include "file_util.h"
+#include "ptk/arch/struct_layouts.h"
 
 namespace ptk::sys::ffam {
 namespace {
@@ -29,6 +30,29 @@ StatInfo parse_stat_x86_64(const unsigned char* b) {
   s.rdev = load<std::uint64_t>(b + 40);
   s.size = load<std::uint64_t>(b + 48);
   s.blksize = load<std::uint64_t>(b + 56);
+  s.blocks = load<std::uint64_t>(b + 64);
+  s.atime = load<std::int64_t>(b + 72);
+  s.atime_nsec = load<std::uint64_t>(b + 80);
+  s.mtime = load<std::int64_t>(b + 88);
+  s.mtime_nsec = load<std::uint64_t>(b + 96);
+  s.ctime = load<std::int64_t>(b + 104);
+  s.ctime_nsec = load<std::uint64_t>(b + 112);
+  return s;
+}
+
+// The generic 64-bit struct stat (include/uapi/asm-generic/stat.h; aarch64): 128 bytes, mode and
+// nlink 32 bits before the ids, a pad after st_rdev, st_blksize an int.
+StatInfo parse_stat_generic64(const unsigned char* b) {
+  StatInfo s;
+  s.dev = load<std::uint64_t>(b + 0);
+  s.ino = load<std::uint64_t>(b + 8);
+  s.mode = load<std::uint32_t>(b + 16);
+  s.nlink = load<std::uint32_t>(b + 20);
+  s.uid = load<std::uint32_t>(b + 24);
+  s.gid = load<std::uint32_t>(b + 28);
+  s.rdev = load<std::uint64_t>(b + 32);
+  s.size = load<std::uint64_t>(b + 48);
+  s.blksize = load<std::uint32_t>(b + 56);
   s.blocks = load<std::uint64_t>(b + 64);
   s.atime = load<std::int64_t>(b + 72);
   s.atime_nsec = load<std::uint64_t>(b + 80);
@@ -219,12 +243,23 @@ void emit_statfs(DecodeCtx& ctx, const StatfsInfo& f) {
 
 void print_stat(DecodeCtx& ctx, std::uint64_t addr) {
   unsigned char b[144];
-  std::size_t len = ctx.word_size() == 8 ? 144 : 64;
+  StatLayout layout = struct_layouts(ctx.arch()).stat;
+  std::size_t len = layout == StatLayout::X86_64 ? 144 : layout == StatLayout::I386 ? 64 : 128;
   if (!ctx.read(addr, b, len)) {
     ctx.pointer(addr);
     return;
   }
-  emit_stat(ctx, ctx.word_size() == 8 ? parse_stat_x86_64(b) : parse_stat_i386(b));
+  switch (layout) {
+    case StatLayout::X86_64:
+      emit_stat(ctx, parse_stat_x86_64(b));
+      break;
+    case StatLayout::I386:
+      emit_stat(ctx, parse_stat_i386(b));
+      break;
+    case StatLayout::Generic64:
+      emit_stat(ctx, parse_stat_generic64(b));
+      break;
+  }
 }
 
 void print_stat64(DecodeCtx& ctx, std::uint64_t addr) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "process_util.h"
+#include "ptk/arch/struct_layouts.h"
 #include "ptk/sys/siginfo.h"
 #include "signal_decoders.h"
 
@@ -304,12 +305,8 @@ void decode_rt_sigreturn(DecodeCtx& ctx) {
   if (!ctx.entering()) return;
   std::uint64_t sp = stack_pointer(ctx);
   if (sp == 0) return;
-  // The handler's return popped the frame's return address: the rt_sigframe starts one
-  // word below sp. The saved mask is uc.uc_sigmask: at 8 + 296 in the x86_64 frame
-  // (pretcode, then ucontext: flags, link, stack_t, 256-byte sigcontext), at 16 + 128 + 108
-  // in the i386 one (pretcode, sig, pinfo, puc, siginfo, then the 32-bit ucontext).
-  std::uint64_t w = word_len(ctx);
-  std::uint64_t mask_addr = sp - w + (w == 8 ? 8 + 296 : 16 + 128 + 108);
+  // The saved mask is the frame's uc.uc_sigmask, at an offset from sp each ABI's frame decides.
+  std::uint64_t mask_addr = sp + struct_layouts(ctx.arch()).sigreturn_mask_offset;
   ctx.arg_named("");
   TokenList& o = ctx.out();
   o.begin_struct();
