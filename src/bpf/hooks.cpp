@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "ptk/arch/syscalls.h"
+#include "ptk/sys/capture_plan.h"
 #include "ptk/sys/raw_event.h"
 
 #ifdef PTK_BPF_HAVE_PROGRAM
@@ -26,6 +27,7 @@ std::vector<std::string> functions_of(std::uint16_t abi, std::string_view name) 
   if (abi == PTK_ABI_I386) {
     return {fmt::format("__ia32_compat_sys_{}", name), fmt::format("__ia32_sys_{}", name)};
   }
+  if (abi == PTK_ABI_AARCH64) return {fmt::format("__arm64_sys_{}", name)};
   return {};
 }
 
@@ -47,9 +49,8 @@ std::vector<HookTarget> hook_targets(std::span<const ptk_cap_plan> plans) {
     auto nr = static_cast<std::int64_t>(i % PTK_PLAN_NR_MAX);
     // The fallback plan reports numbers past the table: only the tracepoints see those.
     if (nr == PTK_PLAN_NR_MAX - 1 || targets.size() == kMaxHookedFunctions) return {};
-    const SyscallSpec* spec = nullptr;
-    if (abi == PTK_ABI_X86_64) spec = find_syscall(Arch::X86_64, nr);
-    if (abi == PTK_ABI_I386) spec = find_syscall(Arch::I386, nr);
+    auto arch = sys::arch_of_abi(abi);
+    const SyscallSpec* spec = arch ? find_syscall(*arch, nr) : nullptr;
     if (spec == nullptr) return {};
     targets.push_back({functions_of(abi, spec->name), nr, abi});
     if (targets.back().functions.empty()) return {};

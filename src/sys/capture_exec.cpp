@@ -17,8 +17,6 @@ constexpr std::uint32_t kNameMax = 128;  // msg_name: at most a sockaddr_storage
 
 }  // namespace
 
-std::uint16_t raw_abi(Arch arch) { return abi_of(arch); }
-
 struct CaptureBuilder::Ctx {
   Memory& mem;
   const SyscallStop& stop;
@@ -233,7 +231,7 @@ std::span<const std::byte> CaptureBuilder::build(Memory& mem, const ptk_cap_plan
                                                  pid_t pid, std::uint64_t time_ns) {
   ptk_ev_syscall sc{};
   sc.h.type = exit ? PTK_EV_SYSCALL_EXIT : PTK_EV_SYSCALL_ENTRY;
-  sc.h.abi = raw_abi(stop.arch);
+  sc.h.abi = abi_of(stop.arch);
   sc.h.tid = static_cast<__u32>(tid);
   sc.h.pid = static_cast<__u32>(pid);
   sc.h.time_ns = time_ns;

@@ -255,6 +255,13 @@ std::uint16_t abi_of(Arch arch) {
   return PTK_ABI_X86_64;
 }
 
+std::optional<Arch> arch_of_abi(std::uint16_t abi) {
+  for (Arch arch : kKnownArches) {
+    if (abi_of(arch) == abi) return arch;
+  }
+  return std::nullopt;
+}
+
 CapturePlans CapturePlans::build(const SyscallFilter& filter, const DecodeOptions& decode) {
   CapturePlans plans;
   plans.table_.assign(std::size_t{PTK_PLAN_ABIS} * PTK_PLAN_NR_MAX, ptk_cap_plan{});

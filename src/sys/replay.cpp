@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "ptk/sys/capture_plan.h"
 #include "ptk/sys/raw_event.h"
 #include "ptk/sys/record_memory.h"
 
@@ -26,16 +27,8 @@ T load(std::span<const std::byte> bytes, std::size_t offset = 0) {
 }
 
 Result<Arch> abi_arch(std::uint16_t abi) {
-  switch (abi) {
-    case PTK_ABI_X86_64:
-      return Arch::X86_64;
-    case PTK_ABI_I386:
-      return Arch::I386;
-    case PTK_ABI_AARCH64:
-      return Arch::Aarch64;
-    default:
-      return bad_record(fmt::format("syscall ABI {} is not one this ptk decodes", abi));
-  }
+  if (auto arch = arch_of_abi(abi)) return *arch;
+  return bad_record(fmt::format("syscall ABI {} is not one this ptk decodes", abi));
 }
 
 // The chunks of a syscall record, checked to lie within it.

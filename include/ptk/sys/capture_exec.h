@@ -17,9 +17,6 @@
 
 namespace ptk::sys {
 
-// The raw event ABI (enum ptk_ev_abi) of a syscall ABI.
-std::uint16_t raw_abi(Arch arch);
-
 class CaptureBuilder {
  public:
   CaptureBuilder();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -31,7 +32,9 @@ class CapturePlans {
   std::vector<ptk_cap_plan> table_;
 };
 
-// The PTK_ABI_* of an Arch, and back (false for an ABI ptk does not decode).
+// The PTK_ABI_* of an Arch (enum ptk_ev_abi), and back (nullopt for a number ptk does not know:
+// records come from files too).
 std::uint16_t abi_of(Arch arch);
+std::optional<Arch> arch_of_abi(std::uint16_t abi);
 
 }  // namespace ptk::sys
