@@ -45,7 +45,7 @@ std::string masked(std::string l) {
       {std::regex("0x[0-9a-f]{5,}"), "0xADDR"},
       {std::regex(" +="), " ="},
       {std::regex("(tv_sec|tv_nsec|tv_usec|f_bfree|f_bavail|f_ffree|freeram|uptime|si_utime|"
-                  "si_stime)=[0-9]+"),
+                  "si_stime|tms_utime|tms_stime|tms_cutime|tms_cstime)=[0-9]+"),
        "$1=N"},
       {std::regex("f_handle=\"[^\"]*\""), "f_handle=H"},
       {std::regex(" /\\* [0-9.]+ s \\*/"), ""},  // a child's CPU time, as si_utime and si_stime
