@@ -39,12 +39,13 @@ class Dir {
 };
 
 // Numbers that differ between runs become N1, N2, ... in the order they first appear: inodes
-// and ports (four digits and more), and pids wherever the tracee's own pid shows (pidfd_open's
+// and ports (four digits and more, and any inode in a descriptor's ":[...]", which a freshly
+// booted VM numbers in three digits), and pids wherever the tracee's own pid shows (pidfd_open's
 // argument, pid:, a netlink port id). Addresses go first; the padding before " = " follows the
 // width of the numbers, so it is collapsed.
 std::vector<std::string> mask(const std::vector<std::string>& lines) {
   static const std::regex kAddr("0x[0-9a-f]{5,}");
-  static const std::regex kNumber("(pidfd_open\\(|pid:|ROUTE:|nl_pid=)?\\b([0-9]+)\\b");
+  static const std::regex kNumber("(pidfd_open\\(|pid:|ROUTE:|nl_pid=|:\\[)?\\b([0-9]+)\\b");
   static const std::regex kPad(" +=( |$)");
   std::map<std::string, std::string> names;
   std::vector<std::string> out;
