@@ -6,10 +6,12 @@
 #include <sys/wait.h>
 #include <cerrno>
 
+#include "ptk/arch/breakpoint_insn.h"
 #include "ptk/core/proc.h"
 #include "ptk/core/session.h"
 #include "ptk/core/wait_status.h"
 #include "ptrace_call.h"
+#include "step_rearm.h"
 
 namespace ptk {
 
@@ -102,14 +104,25 @@ std::optional<Event> Session::translate(pid_t tid, int raw_status) {
       ev.siginfo = *si;
       ev.kind = EventKind::Signal;
       t.pending_signal = ev.signal;
-      if (ev.signal == SIGTRAP && ev.siginfo.si_code != SI_USER && ev.siginfo.si_code != SI_TKILL &&
-          ev.siginfo.si_code != SI_QUEUE) {
+      // The report of a stepped syscall may look sent (arm64: SI_USER, see kHostTrapCodes). A
+      // kill() names its sender, so si_pid 0 is the kernel's, or a sender's outside the
+      // tracee's pid namespace, whose SIGTRAP then stays pending and is delivered all the same.
+      const bool stepped_syscall = kHostTrapCodes.stepped_syscall == SI_USER &&
+                                   ev.siginfo.si_code == SI_USER && ev.siginfo.si_pid == 0;
+      if (ev.signal == SIGTRAP &&
+          ((ev.siginfo.si_code != SI_USER && ev.siginfo.si_code != SI_TKILL &&
+            ev.siginfo.si_code != SI_QUEUE) ||
+           stepped_syscall)) {
         // A trap the CPU raised: single-step (TRAP_TRACE) and debug-register hits (TRAP_HWBKPT)
         // only happen because a tracer asked, so they are not passed on; an int3 (SI_KERNEL on
         // x86) may be the program's own, so it is, unless the debugger resumes with 0.
         ev.kind = EventKind::Trap;
         if (ev.siginfo.si_code == TRAP_TRACE || ev.siginfo.si_code == TRAP_HWBKPT) {
           t.pending_signal = 0;
+        }
+        if (stepped_syscall) {
+          // A thread gone meanwhile reports its exit next.
+          (void)detail::rearm_step_after_syscall(tid);
         }
       }
       t.last_stop = ev.kind;

@@ -2,6 +2,8 @@
 // instruction branches and where its RIP-relative displacement sits.
 #include "breakpoint_plan.h"
 
+#include "ptk/arch/a64_insn.h"
+
 #include <capstone/capstone.h>
 #include <fmt/format.h>
 
@@ -50,10 +52,45 @@ void put_u32(std::vector<std::byte>& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
 }
 
+std::uint32_t a64_word(std::span<const std::byte> code) {
+  std::uint32_t word = 0;
+  for (int i = 3; i >= 0; --i) word = (word << 8) | std::to_integer<std::uint32_t>(code[i]);
+  return word;
+}
+
+// aarch64: every instruction is one word, and only the ones that read the pc or write the link
+// register cannot run in a slot (a64_insn.h).
+Result<StepOverPlan> plan_a64(std::uint64_t address, std::span<const std::byte> code) {
+  if (code.size() < 4 || address % 4 != 0) {
+    return Error(ErrorKind::InvalidArgument, fmt::format("breakpoint at {:#x}", address), 0,
+                 "aarch64 instructions are 4 bytes at 4-byte aligned addresses");
+  }
+  StepOverPlan plan;
+  plan.length = 4;
+  switch (a64::classify(a64_word(code))) {
+    case a64::PcUse::None:
+      plan.kind = StepOverKind::Slot;
+      break;
+    case a64::PcUse::Simulated:
+      plan.kind = StepOverKind::Emulate;
+      plan.op = EmulateOp::A64;
+      break;
+    case a64::PcUse::Unsimulated:
+      break;  // Classic
+  }
+  return plan;
+}
+
 }  // namespace
+
+std::uint64_t slot_reach(Arch arch) {
+  if (arch == Arch::Aarch64) return a64::kBranchReach - 2 * kScratchPageSize;
+  return (1ULL << 31) - 2 * kScratchPageSize;
+}
 
 Result<StepOverPlan> plan_step_over(Arch arch, std::uint64_t address,
                                     std::span<const std::byte> code) {
+  if (arch == Arch::Aarch64) return plan_a64(address, code);
   DetailHandle h(arch);
   const cs_insn* insn = h.decode(address, code);
   if (insn == nullptr) {
@@ -101,6 +138,12 @@ std::optional<std::vector<std::byte>> slot_code(Arch arch, const StepOverPlan& p
                                                 std::span<const std::byte> code,
                                                 std::uint64_t slot) {
   std::vector<std::byte> out(code.begin(), code.begin() + plan.length);
+  if (arch == Arch::Aarch64) {
+    std::optional<std::uint32_t> back = a64::encode_branch(slot + 4, address + 4);
+    if (!back) return std::nullopt;
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(*back >> (8 * i)));
+    return out;
+  }
   if (plan.disp_offset != 0) {
     // The operand is relative to the end of the instruction, which moved by slot - address.
     std::int32_t disp = 0;

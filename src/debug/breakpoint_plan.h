@@ -14,12 +14,15 @@
 
 namespace ptk::debug {
 
-// Room for the longest instruction (15 bytes) and the longest jump back (14): one slot.
+// Room for the longest x86 instruction (15 bytes) and the longest jump back (14): one slot.
+// aarch64's slot is two words: the instruction and a `b` back.
 inline constexpr std::size_t kSlotSize = 32;
 // What the scratch allocator maps at a time: one page of slots.
 inline constexpr std::uint64_t kScratchPageSize = 4096;
 
-enum class EmulateOp : std::uint8_t { None, CallRel, JmpRel, Ret };
+// CallRel, JmpRel, Ret: x86. A64: an aarch64 instruction that reads the pc or writes the link
+// register, simulated by ptk/arch/a64_insn.h from its word (the breakpoint's saved bytes).
+enum class EmulateOp : std::uint8_t { None, CallRel, JmpRel, Ret, A64 };
 
 struct StepOverPlan {
   StepOverKind kind = StepOverKind::Classic;
@@ -33,8 +36,13 @@ struct StepOverPlan {
 Result<StepOverPlan> plan_step_over(Arch arch, std::uint64_t address,
                                     std::span<const std::byte> code);
 
+// How far from a breakpoint its slot may be: x86_64's RIP-relative operands reach +-2 GiB,
+// aarch64's `b` back +-128 MiB (i386 keeps x86_64's bound, though its jumps wrap around).
+std::uint64_t slot_reach(Arch arch);
+
 // The slot's code at `slot`: the instruction, its RIP-relative displacement adjusted, then a
-// jump to address + length. nullopt when the adjusted displacement does not fit in 32 bits.
+// jump to address + length. nullopt when the adjusted displacement or the jump back does not
+// reach.
 std::optional<std::vector<std::byte>> slot_code(Arch arch, const StepOverPlan& plan,
                                                 std::uint64_t address,
                                                 std::span<const std::byte> code,

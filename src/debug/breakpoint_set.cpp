@@ -6,14 +6,12 @@
 #include <cstdlib>
 
 #include "breakpoint_plan.h"
+#include "ptk/arch/breakpoint_insn.h"
 #include "ptk/core/proc.h"
 #include "ptk/debug/breakpoints.h"
 
 namespace ptk::debug {
 namespace {
-
-// A page this close to a breakpoint keeps any RIP-relative operand within +-2 GiB.
-constexpr std::uint64_t kNear = (1ULL << 31) - 2 * kScratchPageSize;
 
 std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
 
@@ -51,9 +49,15 @@ void BreakpointSet::patch_reads(pid_t pid, std::uint64_t addr, std::span<std::by
   auto pb = procs_.find(pid);
   if (pb == procs_.end()) return;
   const auto& points = pb->second.points;
-  for (auto it = points.lower_bound(addr); it != points.end() && it->first - addr < bytes.size();
+  // A breakpoint instruction may start before `addr` (aarch64's brk is 4 bytes).
+  std::uint64_t from = addr >= InsnBytes::kMax ? addr - (InsnBytes::kMax - 1) : 0;
+  for (auto it = points.lower_bound(from); it != points.end() && it->first < addr + bytes.size();
        ++it) {
-    bytes[it->first - addr] = it->second.saved;
+    const InsnBytes& saved = it->second.saved;
+    for (std::size_t i = 0; i < saved.size(); ++i) {
+      std::uint64_t at = it->first + i;
+      if (at >= addr && at - addr < bytes.size()) bytes[at - addr] = std::byte{saved[i]};
+    }
   }
 }
 
@@ -71,9 +75,10 @@ std::optional<StepOverKind> BreakpointSet::step_over_kind(pid_t pid, std::uint64
 }
 
 Result<std::uint64_t> BreakpointSet::slot_near(pid_t tid, ProcessBreakpoints& pb,
-                                               std::uint64_t address) {
+                                               std::uint64_t address, Arch arch) {
   for (ScratchPage& page : pb.pages) {
-    if (page.used + kSlotSize <= kScratchPageSize && distance(page.address, address) < kNear) {
+    if (page.used + kSlotSize <= kScratchPageSize &&
+        distance(page.address, address) < slot_reach(arch)) {
       std::uint64_t slot = page.address + page.used;
       page.used += kSlotSize;
       return slot;
@@ -96,23 +101,24 @@ Status BreakpointSet::plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Ar
     return Error(ErrorKind::BadAddress, fmt::format("breakpoint at {:#x}", bp.address), 0,
                  "the address cannot be read");
   }
-  if (code[0] == std::byte{0xcc}) {
-    return Error(ErrorKind::InvalidArgument, fmt::format("breakpoint at {:#x}", bp.address), 0,
-                 "the program has an int3 instruction there already");
-  }
   auto bytes = std::span<const std::byte>(code).first(*n);
+  const InsnBytes& trap = abi(arch).breakpoint_insn;
+  if (holds_insn(bytes, trap)) {
+    return Error(ErrorKind::InvalidArgument, fmt::format("breakpoint at {:#x}", bp.address), 0,
+                 "the program has a breakpoint instruction of its own there");
+  }
   PTK_ASSIGN_OR_RETURN(StepOverPlan p, plan_step_over(arch, bp.address, bytes));
-  bp.saved = code[0];
+  bp.saved = insn_bytes_of(bytes, trap.size());
   bp.length = p.length;
   bp.kind = p.kind;
   bp.target = p.target;
   bp.op = static_cast<std::uint8_t>(p.op);
   if (p.kind != StepOverKind::Slot) return ok_status();
   bp.kind = StepOverKind::Classic;  // unless a slot works out below
-  auto slot = slot_near(tid, pb, bp.address);
+  auto slot = slot_near(tid, pb, bp.address, arch);
   if (!slot.ok()) return ok_status();
   auto slot_bytes = slot_code(arch, p, bp.address, bytes, *slot);
-  if (!slot_bytes) return ok_status();  // a RIP-relative operand out of the slot's reach
+  if (!slot_bytes) return ok_status();  // an operand or the jump back out of the slot's reach
   PTK_TRY(mem.write(RemoteAddr(*slot), *slot_bytes));
   bp.kind = StepOverKind::Slot;
   bp.slot = *slot;
@@ -132,16 +138,11 @@ Status BreakpointSet::insert(pid_t tid, std::uint64_t address) {
     ++it->second.refs;
     return ok_status();
   }
-  // Breakpoint::saved holds a one-byte int3; aarch64's 4-byte brk is not ported here yet.
   const std::span<const std::byte> trap = abi(arch).breakpoint_insn.bytes();
-  if (trap.size() != 1) {
-    return Error(ErrorKind::Unsupported, fmt::format("breakpoint at {:#x}", address), 0,
-                 fmt::format("not yet supported on {}", to_string(arch)));
-  }
   PTK_TRY(check_executable(pid, address));
   Breakpoint bp{.address = address, .refs = 1};
   PTK_TRY(plan(tid, pb, bp, arch));
-  // The slot is complete before the int3 that leads threads to it exists.
+  // The slot is complete before the breakpoint instruction that leads threads to it exists.
   PTK_TRY(session_.memory(tid).write(RemoteAddr(address), trap));
   pb.points.emplace(address, bp);
   pb.removed.erase(address);
@@ -154,11 +155,11 @@ Status BreakpointSet::remove(pid_t pid, std::uint64_t address) {
   if (pb == procs_.end()) return ok_status();
   auto it = pb->second.points.find(address);
   if (it == pb->second.points.end() || --it->second.refs > 0) return ok_status();
-  std::byte saved = it->second.saved;
+  InsnBytes saved = it->second.saved;
   pb->second.points.erase(it);
   pb->second.removed.insert(address);
   if (const Process* p = session_.process(pid)) {
-    return p->memory->write(RemoteAddr(address), std::span(&saved, 1));
+    return p->memory->write(RemoteAddr(address), saved.bytes());
   }
   return ok_status();
 }
@@ -167,13 +168,13 @@ Status BreakpointSet::on_fork(pid_t parent, pid_t child, bool follow) {
   auto pb = procs_.find(parent);
   if (pb == procs_.end()) return ok_status();
   if (follow) {
-    // The child's copy of the address space holds the same int3 bytes and scratch pages.
+    // The child's copy of the address space holds the same breakpoint bytes and scratch pages.
     ProcessBreakpoints& copy = procs_[child] = pb->second;
     copy.repeats.clear();  // its one thread is new
     if (!copy.points.empty()) install_filter(child);
     return ok_status();
   }
-  // Not followed: the child must not meet an int3 nobody handles (SIGTRAP would kill it).
+  // Not followed: the child must not meet a breakpoint nobody handles (SIGTRAP would kill it).
   // Writing /proc/CHILD/mem needs no stop; the child has not run yet (auto-attached). Its copy
   // of the scratch pages goes at release(child), before it is let go.
   if (!pb->second.pages.empty()) {
@@ -184,7 +185,7 @@ Status BreakpointSet::on_fork(pid_t parent, pid_t child, bool follow) {
   Memory mem(child);
   Status result = ok_status();
   for (const auto& [address, bp] : pb->second.points) {
-    Status s = mem.write(RemoteAddr(address), std::span(&bp.saved, 1));
+    Status s = mem.write(RemoteAddr(address), bp.saved.bytes());
     if (!s.ok() && result.ok()) result = s;
   }
   return result;

@@ -11,22 +11,32 @@
 #include <string_view>
 
 #include "breakpoint_plan.h"
+#include "ptk/arch/a64_insn.h"
+#include "ptk/arch/breakpoint_insn.h"
 #include "ptk/core/proc.h"
 #include "ptk/debug/breakpoints.h"
 
 namespace ptk::debug {
 namespace {
 
-// An int3 raises #BP, reported as SIGTRAP with si_code SI_KERNEL (x86 do_int3_user);
-// single-steps are TRAP_TRACE and debug-register hits TRAP_HWBKPT.
-bool is_int3_trap(const Event& ev) {
-  return ev.kind == EventKind::Trap && ev.siginfo.si_code == SI_KERNEL;
+// The trap of a breakpoint instruction (kHostTrapCodes); single-steps are TRAP_TRACE and
+// debug-register hits TRAP_HWBKPT.
+bool is_breakpoint_trap(const Event& ev) {
+  return ev.kind == EventKind::Trap && ev.siginfo.si_code == kHostTrapCodes.breakpoint;
+}
+
+std::uint64_t load_le(std::span<const std::byte> bytes) {
+  std::uint64_t value = 0;
+  for (std::size_t i = bytes.size(); i-- > 0;) {
+    value = (value << 8) | std::to_integer<std::uint64_t>(bytes[i]);
+  }
+  return value;
 }
 
 }  // namespace
 
 Result<std::optional<BreakpointHit>> BreakpointSet::match(const Event& ev) {
-  if (!is_int3_trap(ev)) return std::optional<BreakpointHit>{};
+  if (!is_breakpoint_trap(ev)) return std::optional<BreakpointHit>{};
   auto pb = procs_.find(ev.pid);
   if (pb == procs_.end()) return std::optional<BreakpointHit>{};
   PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(ev.tid));
@@ -43,15 +53,18 @@ Result<std::optional<BreakpointHit>> BreakpointSet::match(const Event& ev) {
 }
 
 Result<bool> BreakpointSet::absorb_stale_trap(const Event& ev) {
-  if (!is_int3_trap(ev)) return false;
+  if (!is_breakpoint_trap(ev)) return false;
   auto pb = procs_.find(ev.pid);
   if (pb == procs_.end()) return false;
   PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(ev.tid));
   std::uint64_t address = regs.ip() - regs.abi_info().breakpoint_pc_adjust;
   if (pb->second.removed.count(address) == 0) return false;
-  std::byte now{};
-  PTK_TRY(session_.memory(ev.tid).read_exact(RemoteAddr(address), std::span(&now, 1)));
-  if (now == std::byte{0xcc}) return false;  // an int3 there again: not ours to hide
+  const InsnBytes& trap = regs.abi_info().breakpoint_insn;
+  std::array<std::byte, InsnBytes::kMax> now{};
+  PTK_TRY(
+      session_.memory(ev.tid).read_exact(RemoteAddr(address), std::span(now).first(trap.size())));
+  if (holds_insn(now, trap))
+    return false;  // a breakpoint instruction there again: not ours to hide
   regs.set_ip(address);
   PTK_TRY(session_.set_regs(ev.tid, regs));
   PTK_TRY(session_.resume(ev.tid, Resume::Default, 0));
@@ -76,7 +89,7 @@ Status BreakpointSet::step_over(const BreakpointHit& hit) {
       ++stats_.slot;
       regs.set_ip(bp->slot);
       PTK_TRY(session_.set_regs(hit.tid, regs));
-      // Signal 0: the int3's SIGTRAP is ours, not the program's.
+      // Signal 0: the breakpoint's SIGTRAP is ours, not the program's.
       return session_.resume(hit.tid, Resume::Default, 0);
     case StepOverKind::Emulate:
       ++stats_.emulated;
@@ -116,11 +129,41 @@ Status BreakpointSet::emulate(const BreakpointHit& hit, const Breakpoint& bp) {
       regs.set_sp(regs.sp() + word);
       break;
     }
+    case EmulateOp::A64:
+      PTK_TRY(emulate_a64(bp, regs, mem));
+      break;
     case EmulateOp::None:
       return classic_step(hit, bp);
   }
   PTK_TRY(session_.set_regs(hit.tid, regs));
   return session_.resume(hit.tid, Resume::Default, 0);
+}
+
+Status BreakpointSet::emulate_a64(const Breakpoint& bp, Registers& regs, Memory& mem) {
+  const std::uint32_t word = static_cast<std::uint32_t>(load_le(bp.saved.bytes()));
+  std::optional<a64::Effect> effect = a64::simulate(word, bp.address, regs);
+  if (!effect) {
+    return Error(ErrorKind::Unsupported,
+                 fmt::format("step over the breakpoint at {:#x}", bp.address), 0,
+                 fmt::format("instruction {:#010x} is not one ptk simulates", word));
+  }
+  auto set_x = [&regs](std::uint8_t reg, std::uint64_t value) {
+    if (reg != 31) regs.set_by_name(fmt::format("x{}", reg), value);  // 31: xzr, discarded
+  };
+  if (effect->write_reg) set_x(*effect->write_reg, effect->write_value);
+  if (effect->load) {
+    std::array<std::byte, 8> bytes{};
+    auto loaded = std::span(bytes).first(effect->load->width);
+    PTK_TRY(mem.read_exact(RemoteAddr(effect->load->address), loaded));
+    std::uint64_t value = load_le(loaded);
+    if (effect->load->sign && effect->load->width == 4) {
+      value =
+          static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(value)));
+    }
+    set_x(effect->load->reg, value);
+  }
+  regs.set_ip(effect->next_pc);
+  return ok_status();
 }
 
 Status BreakpointSet::stop_others(pid_t pid, pid_t except, std::vector<pid_t>& stopped) {
@@ -169,7 +212,7 @@ Status BreakpointSet::classic_step(const BreakpointHit& hit, const Breakpoint& b
   std::vector<pid_t> stopped;
   PTK_TRY(stop_others(hit.pid, hit.tid, stopped));
   Memory& mem = session_.memory(hit.tid);
-  PTK_TRY(mem.write(RemoteAddr(bp.address), std::span(&bp.saved, 1)));
+  PTK_TRY(mem.write(RemoteAddr(bp.address), bp.saved.bytes()));
   PTK_TRY(session_.set_regs(hit.tid, hit.regs));
   int held_signal = 0;
   bool resume_hit = true;
@@ -181,7 +224,7 @@ Status BreakpointSet::classic_step(const BreakpointHit& hit, const Breakpoint& b
       if (ev.ok()) deferred_.push_back(*ev);
       break;
     }
-    if (ev->kind == EventKind::Trap) break;  // stepped (TRAP_TRACE, or TRAP_BRKPT after a syscall)
+    if (ev->kind == EventKind::Trap) break;  // stepped (TRAP_TRACE, or a stepped syscall's report)
     if (ev->kind == EventKind::Signal) {
       // A signal came first and the instruction has not run: step it, deliver the signal after.
       held_signal = ev->signal;
@@ -192,10 +235,9 @@ Status BreakpointSet::classic_step(const BreakpointHit& hit, const Breakpoint& b
     resume_hit = false;
     break;
   }
-  const std::byte int3{std::byte{0xcc}};
   Status reinsert = ok_status();
   if (session_.process(hit.pid) != nullptr) {
-    reinsert = mem.write(RemoteAddr(bp.address), std::span(&int3, 1));
+    reinsert = mem.write(RemoteAddr(bp.address), hit.regs.abi_info().breakpoint_insn.bytes());
   }
   for (pid_t tid : stopped) (void)session_.resume(tid, Resume::Default, -1);
   if (resume_hit) PTK_TRY(session_.resume(hit.tid, Resume::Default, held_signal));
@@ -208,11 +250,11 @@ Status BreakpointSet::rewind_if_ours(pid_t tid, ProcessBreakpoints& pb) {
     return ok_status();
   }
   PTK_ASSIGN_OR_RETURN(siginfo_t si, session_.siginfo(tid));
-  if (si.si_code != SI_KERNEL) return ok_status();
+  if (si.si_code != kHostTrapCodes.breakpoint) return ok_status();
   PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(tid));
   std::uint64_t address = regs.ip() - regs.abi_info().breakpoint_pc_adjust;
   if (pb.removed.count(address) == 0) return ok_status();
-  // Its int3 trap was never handled: as far as the program knows it never ran the int3.
+  // Its trap was never handled: as far as the program knows it never ran the breakpoint.
   regs.set_ip(address);
   PTK_TRY(session_.set_regs(tid, regs));
   return session_.set_pending_signal(tid, 0);

@@ -52,13 +52,14 @@ std::string buffer_at(std::uint64_t addr, std::uint64_t len, Memory& mem, const 
   return out;
 }
 
-// The XSAVE image starts with the FXSAVE layout: x87 st(0)..st(7) at byte 32 (16 bytes each,
-// 10 used, in stack order), xmm0..xmm15 at byte 160 (16 bytes each).
-constexpr std::size_t kSt0 = 32, kXmm0 = 160;
+// x86's XSAVE image starts with the FXSAVE layout: x87 st(0)..st(7) at byte 32 (16 bytes each,
+// 10 used, in stack order), xmm0..xmm15 at byte 160 (16 bytes each). aarch64's NT_PRFPREG
+// regset is struct user_fpsimd_state: v0..v31 from byte 0 (16 bytes each), then fpsr and fpcr.
+constexpr std::size_t kSt0 = 32, kXmm0 = 160, kV0 = 0;
 
-// A Double's or Float's bits from vector register `index`.
-bool xmm(std::span<const std::byte> x, int index, ArgType t, std::uint64_t& bits) {
-  std::size_t at = kXmm0 + 16 * static_cast<std::size_t>(index);
+// A Double's or Float's bits from vector register `index` (xmm or v: the low lane).
+bool vreg(std::span<const std::byte> x, Arch arch, int index, ArgType t, std::uint64_t& bits) {
+  std::size_t at = (arch == Arch::Aarch64 ? kV0 : kXmm0) + 16 * static_cast<std::size_t>(index);
   std::size_t size = t == ArgType::Float ? 4 : 8;
   if (x.size() < at + size) return false;
   bits = 0;
@@ -79,7 +80,9 @@ bool st0(std::span<const std::byte> x, ArgType t, std::uint64_t& bits) {
 
 // Walks the arguments of a call at its first instruction. x86_64 SysV: integers in rdi, rsi,
 // rdx, rcx, r8, r9, floating point in xmm0-7, the rest in stack words above the return address
-// in order; i386 cdecl: everything on the stack, a double taking two words.
+// in order; i386 cdecl: everything on the stack, a double taking two words; AAPCS64: integers
+// in x0-x7, floating point in v0-v7, the rest in stack words from sp (the return address is
+// in x30).
 class ArgCursor {
  public:
   ArgCursor(const Registers& regs, Memory& mem, const FloatState& floats)
@@ -97,13 +100,13 @@ class ArgCursor {
       }
       return stack(1);
     }
-    if (abi_.arch == Arch::X86_64 && vecs_ < 8) {
+    if (abi_.arch != Arch::I386 && vecs_ < 8) {
       if (!have_floats_) {
         x_ = floats_ ? floats_() : std::span<const std::byte>();
         have_floats_ = true;
       }
       std::uint64_t bits = 0;
-      missing_ = !xmm(x_, vecs_++, t, bits);
+      missing_ = !vreg(x_, abi_.arch, vecs_++, t, bits);
       return bits;
     }
     // On the stack: a double is 8 bytes (two i386 words), a float 4.
@@ -115,7 +118,8 @@ class ArgCursor {
  private:
   std::uint64_t stack(std::size_t words) {
     std::size_t w = word();
-    std::uint64_t at = regs_.sp() + w * (1 + stack_);
+    const std::size_t return_words = abi_.call.return_in_reg ? 0 : 1;
+    std::uint64_t at = regs_.sp() + w * (return_words + stack_);
     stack_ += words;
     std::array<std::byte, 8> b{};
     if (!mem_.read_exact(RemoteAddr(at), std::span(b).first(w)).ok()) return 0;
@@ -238,7 +242,8 @@ CallValue decode_return(const Prototype& proto, const Registers& regs, Memory& m
   CallValue v{.type = proto.ret, .raw = 0, .text = {}};
   if (proto.ret == ArgType::Double || proto.ret == ArgType::Float) {
     std::span<const std::byte> x = floats ? floats() : std::span<const std::byte>();
-    bool ok = abi.arch == Arch::I386 ? st0(x, proto.ret, v.raw) : xmm(x, 0, proto.ret, v.raw);
+    bool ok =
+        abi.arch == Arch::I386 ? st0(x, proto.ret, v.raw) : vreg(x, abi.arch, 0, proto.ret, v.raw);
     v.text = ok ? format_value(proto.ret, v.raw, abi.word_size, mem, f) : "?";
     return v;
   }

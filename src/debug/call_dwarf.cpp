@@ -57,7 +57,7 @@ std::optional<ArgType> type_of(Dwarf_Die* die) {
         return std::nullopt;
       }
       if (size <= 4) return is_signed ? ArgType::Int : ArgType::UInt;
-      return is_signed ? ArgType::Long : ArgType::ULong;  // 8 bytes: one word on x86_64 only
+      return is_signed ? ArgType::Long : ArgType::ULong;  // 8 bytes: one word on 64-bit ABIs only
     }
     default:
       return std::nullopt;  // structures, unions, arrays by value

@@ -76,7 +76,7 @@ const Prototype* CallTracer::prototype_of(const std::string& name, const Module*
     if (d == dwarf_.end()) d = dwarf_.emplace(definer->path, dwarf_prototypes(definer->path)).first;
     // A 64-bit integer of an i386 object takes two stack words: not shown from DWARF.
     auto p = d->second.find(name);
-    if (p != d->second.end() && (definer->arch == Arch::X86_64 || !has_long(p->second))) {
+    if (p != d->second.end() && (abi(definer->arch).word_size == 8 || !has_long(p->second))) {
       return &p->second;
     }
   }

@@ -63,12 +63,14 @@ bool CallTracer::on_return(const BreakpointHit& hit) {
   auto s = stacks_.find(hit.tid);
   if (s == stacks_.end()) return false;
   std::vector<Frame>& stack = s->second;
-  std::uint64_t word = hit.regs.abi_info().word_size;
+  const AbiInfo& abi = hit.regs.abi_info();
+  // x86's `ret` has popped the return address: sp is one word above the entry's. aarch64's
+  // return address was in x30: sp is back where it was at the entry.
+  const std::uint64_t popped = abi.call.return_in_reg ? 0 : abi.word_size;
   std::uint64_t sp = hit.regs.sp();
   for (std::size_t i = stack.size(); i-- > 0;) {
     const Frame& f = stack[i];
-    // `ret` has popped the return address: sp is one word above the entry's.
-    if (f.return_address != hit.address || f.sp + word != sp) continue;
+    if (f.return_address != hit.address || f.sp + popped != sp) continue;
     // Frames above it were left without returning (longjmp out of a callback).
     while (stack.size() > i + 1) {
       drop_frame(hit.pid, stack.back());
@@ -112,7 +114,11 @@ void CallTracer::on_entry(const Hook& h, const BreakpointHit& hit) {
     drop_frame(hit.pid, stack.back());
     stack.pop_back();
   }
-  std::uint64_t ret = read_word(mem, sp, word);
+  // At the first instruction the return address is on top of the stack (x86's call pushed
+  // it) or in the link register (aarch64's bl set x30).
+  const AbiInfo& abi = hit.regs.abi_info();
+  std::uint64_t ret =
+      abi.call.return_in_reg ? hit.regs.get(abi.call.return_reg) : read_word(mem, sp, word);
   if (h.resolver) {
     if (!bps_.insert(hit.tid, ret).ok()) return;
     Hook target = h;

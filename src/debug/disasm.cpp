@@ -39,20 +39,22 @@ std::string Instruction::hex_bytes() const {
 
 Result<Instruction> Disassembler::decode(Arch arch, std::uint64_t address,
                                          std::span<const std::byte> code) {
-  // Capstone is opened for x86 only: an aarch64 instruction must not decode as x86 bytes.
-  if (arch == Arch::Aarch64) {
-    return Error(ErrorKind::Unsupported, "disassembling aarch64 code is not yet supported");
-  }
   auto& h = handles_[static_cast<std::size_t>(arch)];
   if (!h) {
     auto fresh = std::make_unique<Handle>();
-    cs_mode mode = arch == Arch::I386 ? CS_MODE_32 : CS_MODE_64;
-    if (cs_err err = cs_open(CS_ARCH_X86, mode, &fresh->cs); err != CS_ERR_OK) {
+    const bool a64 = arch == Arch::Aarch64;
+    cs_arch family = a64 ? CS_ARCH_ARM64 : CS_ARCH_X86;
+    cs_mode mode = a64 ? CS_MODE_LITTLE_ENDIAN : arch == Arch::I386 ? CS_MODE_32 : CS_MODE_64;
+    if (cs_err err = cs_open(family, mode, &fresh->cs); err != CS_ERR_OK) {
       return Error(ErrorKind::Internal, fmt::format("cs_open: {}", cs_strerror(err)));
     }
-    cs_opt_value syntax = syntax_ == AsmSyntax::Att ? CS_OPT_SYNTAX_ATT : CS_OPT_SYNTAX_INTEL;
-    if (cs_err err = cs_option(fresh->cs, CS_OPT_SYNTAX, syntax); err != CS_ERR_OK) {
-      return Error(ErrorKind::Unsupported, fmt::format("cs_option(syntax): {}", cs_strerror(err)));
+    // AT&T or Intel is an x86 choice; aarch64 has one syntax, the ARM manual's.
+    if (!a64) {
+      cs_opt_value syntax = syntax_ == AsmSyntax::Att ? CS_OPT_SYNTAX_ATT : CS_OPT_SYNTAX_INTEL;
+      if (cs_err err = cs_option(fresh->cs, CS_OPT_SYNTAX, syntax); err != CS_ERR_OK) {
+        return Error(ErrorKind::Unsupported,
+                     fmt::format("cs_option(syntax): {}", cs_strerror(err)));
+      }
     }
     fresh->insn = cs_malloc(fresh->cs);
     if (fresh->insn == nullptr) return Error(ErrorKind::Internal, "cs_malloc");

@@ -154,11 +154,15 @@ Result<ElfImage> ElfImage::from_memory(std::vector<std::byte> bytes, const std::
 }
 
 std::optional<Arch> elf_arch(Elf* elf) {
-  switch (gelf_getclass(elf)) {
-    case ELFCLASS64:
+  GElf_Ehdr ehdr;
+  if (gelf_getehdr(elf, &ehdr) == nullptr) return std::nullopt;
+  switch (ehdr.e_machine) {
+    case EM_X86_64:
       return Arch::X86_64;
-    case ELFCLASS32:
+    case EM_386:
       return Arch::I386;
+    case EM_AARCH64:
+      return Arch::Aarch64;
     default:
       return std::nullopt;
   }
@@ -201,14 +205,17 @@ void read_plt_symbols(Elf* elf, std::uint64_t bias, std::vector<Symbol>& out) {
   }
   bool have_plt = find_section(elf, ".plt", plt) != nullptr;
   // With IBT (-fcf-protection) the entries a call jumps to are in .plt.sec, one per
-  // relocation; otherwise .plt has a 16-byte header (PLT0) and then one entry per relocation.
+  // relocation; otherwise .plt has a header (PLT0) and then one entry per relocation. The
+  // entries are 16 bytes on x86 and aarch64; the header is 16 bytes on x86, 32 on aarch64
+  // (its PLT0 saves x16/x30 and loads the resolver through adrp: AArch64 ELF ABI, "PLT").
   bool have_sec = find_section(elf, ".plt.sec", plt_sec) != nullptr;
   if (rel_scn == nullptr || rel.sh_entsize == 0 || (!have_plt && !have_sec)) return;
-  constexpr std::uint64_t kEntry = 16;  // lazy PLT entries of both ABIs, and .plt.sec's
+  constexpr std::uint64_t kEntry = 16;
+  const std::uint64_t header = elf_arch(elf) == Arch::Aarch64 ? 32 : kEntry;
   std::size_t count = rel.sh_size / rel.sh_entsize;
-  std::uint64_t first = have_sec ? plt_sec.sh_addr : plt.sh_addr + kEntry;
+  std::uint64_t first = have_sec ? plt_sec.sh_addr : plt.sh_addr + header;
   std::uint64_t room =
-      have_sec ? plt_sec.sh_size : (plt.sh_size > kEntry ? plt.sh_size - kEntry : 0);
+      have_sec ? plt_sec.sh_size : (plt.sh_size > header ? plt.sh_size - header : 0);
   if (room < count * kEntry) return;  // not the layout assumed here: no PLT names
   Elf_Data* data = elf_getdata(rel_scn, nullptr);
   Elf_Scn* dynsym = elf_getscn(elf, rel.sh_link);

@@ -41,7 +41,7 @@ class ElfImage {
   Elf* elf_ = nullptr;
 };
 
-// The ABI of an ELF object (its class: ELFCLASS32 is i386, ELFCLASS64 x86_64).
+// The ABI of an ELF object, by its machine (EM_X86_64, EM_386, EM_AARCH64).
 std::optional<Arch> elf_arch(Elf* elf);
 
 // The load bias of an object one of whose mappings starts at `map_start` with file offset

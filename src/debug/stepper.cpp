@@ -5,6 +5,7 @@
 // WaitPolicy spins briefly before it blocks, which saves waking an idle CPU at each stop).
 // Without an observer or a syscall fence no register or memory is read.
 #include "ptk/debug/stepper.h"
+#include "ptk/arch/breakpoint_insn.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -34,12 +35,12 @@ void Stepper::resume_others(pid_t tid) {
 }
 
 bool Stepper::undo_removed_breakpoint_trap(const Event& ev) {
-  if (!removed_breakpoint_ || !TempBreakpoint::is_int3_trap(ev)) return false;
+  if (!removed_breakpoint_ || !TempBreakpoint::is_breakpoint_trap(ev)) return false;
   auto regs = session_.get_regs(ev.tid);
   if (!regs.ok() || regs->ip() - regs->abi_info().breakpoint_pc_adjust != *removed_breakpoint_) {
     return false;
   }
-  // The thread executed the int3 before it was taken out: back onto the original instruction.
+  // The thread ran the breakpoint before it was taken out: back onto the original instruction.
   regs->set_ip(*removed_breakpoint_);
   return session_.set_regs(ev.tid, *regs).ok();
 }
@@ -58,7 +59,7 @@ int Stepper::program_signal(pid_t tid) const {
   if (t == nullptr) return 0;
   if (auto it = last_.find(tid); it != last_.end()) {
     const Event& ev = it->second;
-    if (ev.kind == EventKind::Trap) return TempBreakpoint::is_int3_trap(ev) ? SIGTRAP : 0;
+    if (ev.kind == EventKind::Trap) return TempBreakpoint::is_breakpoint_trap(ev) ? SIGTRAP : 0;
     if (ev.kind == EventKind::Signal) return ev.signal;
     return t->pending_signal;
   }
@@ -168,17 +169,19 @@ Result<StepOutcome> Stepper::step(pid_t tid, const StepLimits& limits, const Obs
       }
       last_[tid] = *ev;
       switch (ev->kind) {
-        case EventKind::Trap:
-          // TRAP_TRACE: a single-step. TRAP_BRKPT: the kernel's report of a stepped syscall
-          // instruction at the syscall's exit (user_single_step_report, arch/x86). SI_KERNEL:
-          // the program's own int3 ran, and the SIGTRAP it raised is the program's to get. The
-          // stop at a signal handler's entry (si_code SIGTRAP, from ptrace_notify) ran nothing.
-          if (ev->siginfo.si_code == TRAP_BRKPT && inside_syscall) {
+        case EventKind::Trap: {
+          // TRAP_TRACE: a single-step. kHostTrapCodes.stepped_syscall: the kernel's report of
+          // a stepped syscall instruction at the syscall's exit. kHostTrapCodes.breakpoint: the
+          // program's own breakpoint instruction ran, and the SIGTRAP it raised is the
+          // program's to get. The stop at a signal handler's entry (si_code SIGTRAP, from
+          // ptrace_notify) ran nothing.
+          const int code = ev->siginfo.si_code;
+          if (code == kHostTrapCodes.stepped_syscall && inside_syscall) {
             // the report of the syscall stepping started in (see above)
-          } else if (ev->siginfo.si_code == TRAP_TRACE || ev->siginfo.si_code == TRAP_BRKPT) {
+          } else if (code == TRAP_TRACE || code == kHostTrapCodes.stepped_syscall) {
             ++out.steps;
             retired = true;
-          } else if (ev->siginfo.si_code == SI_KERNEL) {
+          } else if (code == kHostTrapCodes.breakpoint) {
             ++out.steps;
             retired = true;
             signal = SIGTRAP;
@@ -186,6 +189,7 @@ Result<StepOutcome> Stepper::step(pid_t tid, const StepLimits& limits, const Obs
           inside_syscall = false;
           in_step = false;
           break;
+        }
         case EventKind::Signal:
           // The instruction did not complete (a fault) or has not started (an asynchronous
           // signal): no step. The signal is delivered with the next single-step.

@@ -1,10 +1,10 @@
 // Letting go of a stepped process without harming it.
 //
 // Two of the kernel's traps are ptk's doing but look like signals the program could receive:
-// the report of a stepped syscall instruction (SIGTRAP, si_code TRAP_BRKPT) and the stop at a
-// signal handler's entry while stepping (SIGTRAP, si_code SIGTRAP). Session keeps such a SIGTRAP
-// as the thread's pending signal, and PTRACE_DETACH would deliver it: the program would die of
-// SIGTRAP. Worse, a step interrupted by PTRACE_INTERRUPT may already have queued its SIGTRAP
+// the report of a stepped syscall instruction (SIGTRAP, kHostTrapCodes.stepped_syscall) and the
+// stop at a signal handler's entry while stepping (SIGTRAP, si_code SIGTRAP). Session keeps such a
+// SIGTRAP as the thread's pending signal, and PTRACE_DETACH would deliver it: the program would die
+// of SIGTRAP. Worse, a step interrupted by PTRACE_INTERRUPT may already have queued its SIGTRAP
 // (the trap is raised when the instruction completes, the interrupt stop is reported first: see
 // get_signal() in kernel/signal.c), and a detach there would deliver that one. So each thread
 // is either left stopped with exactly the signal the program should get, or resumed without
@@ -52,7 +52,7 @@ Status Stepper::release_thread(pid_t tid) {
     t = session_.thread(tid);
     if (t == nullptr) return ok_status();
     if (auto it = last_.find(tid); it != last_.end() && undo_removed_breakpoint_trap(it->second)) {
-      last_.erase(it);  // it never ran the int3, as far as the program can tell
+      last_.erase(it);  // it never ran the breakpoint, as far as the program can tell
     }
     int keep = program_signal(tid);
     bool queued = thread_signal_pending(tid, SIGTRAP);

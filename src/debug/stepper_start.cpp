@@ -1,4 +1,4 @@
-// Where stepping starts: at once, at an address (a one-shot int3), or after a syscall.
+// Where stepping starts: at once, at an address (a one-shot breakpoint), or after a syscall.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -87,13 +87,13 @@ Result<pid_t> Stepper::run_to_address(pid_t tid, std::uint64_t address,
     auto ev = session_.wait();
     if (!ev.ok()) {
       if (!is_stop_requested(stop)) return std::move(ev).error();
-      // Threads may be running into the int3 right now: take it out, and let release() move
+      // Threads may be running into the breakpoint right now: take it out, and let release() move
       // back any thread that executed it meanwhile.
       (void)bp.remove();
       removed_breakpoint_ = address;
       return interrupted(where);
     }
-    if (ev->pid == pid && TempBreakpoint::is_int3_trap(*ev)) {
+    if (ev->pid == pid && TempBreakpoint::is_breakpoint_trap(*ev)) {
       PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(ev->tid));
       if (bp.is_hit(*ev, regs)) {
         PTK_TRY(bp.finish_hit(ev->tid, regs));
@@ -104,7 +104,7 @@ Result<pid_t> Stepper::run_to_address(pid_t tid, std::uint64_t address,
       }
     }
     if (ev->pid == pid && ev->kind == EventKind::Exec) {
-      bp.forget();  // the old address space, and the int3 with it, are gone
+      bp.forget();  // the old address space, and the breakpoint with it, are gone
       return Error(ErrorKind::NotFound,
                    fmt::format("process {} executed a new program before reaching {}", pid, where));
     }

@@ -107,7 +107,7 @@ Result<std::unique_ptr<Module>> load_module(const MappedObject& o, Memory* memor
   m->name = o.path == "[vdso]" ? o.path : o.path.substr(o.path.rfind('/') + 1);
   m->start = o.start;
   m->end = o.end;
-  m->arch = detail::elf_arch(image.get()).value_or(Arch::X86_64);
+  m->arch = detail::elf_arch(image.get()).value_or(kHostArches[0]);
   m->bias = detail::load_bias(image.get(), o.start, o.first_offset).value_or(o.start);
   std::size_t before = 0;
   detail::read_symbols(image.get(), m->bias, m->symbols);

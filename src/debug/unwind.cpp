@@ -83,15 +83,23 @@ const Dwfl_Callbacks kDwflCallbacks = {
 };
 
 // The registers of each ABI in DWARF numbering (the psABIs' register mapping tables), by the
-// names ptk_arch gives them. The last one is the return-address column, which holds the pc.
+// names ptk_arch gives them. On x86 the last one is the return-address column, which holds the
+// pc; aarch64's DWARF numbers x0-x30 and sp as 0-31 and gives the pc no column (its return
+// address is x30), so libdwfl takes the pc only from dwfl_thread_state_register_pc.
 constexpr std::array<std::string_view, 17> kDwarfRegsX86_64 = {
     "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8",
     "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
 constexpr std::array<std::string_view, 9> kDwarfRegsI386 = {"eax", "ecx", "edx", "ebx", "esp",
                                                             "ebp", "esi", "edi", "eip"};
+constexpr std::array<std::string_view, 32> kDwarfRegsAarch64 = {
+    "x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",  "x8",  "x9",  "x10",
+    "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21",
+    "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp"};
+constexpr std::size_t kMaxDwarfRegs = kDwarfRegsAarch64.size();
 
 std::span<const std::string_view> dwarf_regs(Arch arch) {
   if (arch == Arch::I386) return kDwarfRegsI386;
+  if (arch == Arch::Aarch64) return kDwarfRegsAarch64;
   return kDwarfRegsX86_64;
 }
 
@@ -120,7 +128,7 @@ bool get_thread(Dwfl* /*dwfl*/, pid_t tid, void* dwfl_arg, void** thread_argp) {
 
 // One word of the tracee's ABI. libdwfl asks for a Dwarf_Word (64 bits) whatever the ELF
 // class; for a 32-bit tracee only 4 bytes may be read (the next 4 may be unmapped), and they
-// land zero-extended in the low half (x86 is little-endian).
+// land zero-extended in the low half (x86 and aarch64 Linux are little-endian).
 bool memory_read(Dwfl* /*dwfl*/, Dwarf_Addr addr, Dwarf_Word* result, void* dwfl_arg) {
   auto* cache = static_cast<Cache*>(dwfl_arg);
   std::uint64_t word = 0;
@@ -133,13 +141,13 @@ bool memory_read(Dwfl* /*dwfl*/, Dwarf_Addr addr, Dwarf_Word* result, void* dwfl
 bool set_initial_registers(Dwfl_Thread* thread, void* thread_arg) {
   auto* cache = static_cast<Cache*>(thread_arg);
   std::span<const std::string_view> names = dwarf_regs(cache->arch);
-  std::array<Dwarf_Word, kDwarfRegsX86_64.size()> values{};
+  std::array<Dwarf_Word, kMaxDwarfRegs> values{};
   for (std::size_t i = 0; i < names.size(); ++i) {
     values[i] = cache->regs->by_name(names[i]).value_or(0);
   }
-  // The pc is in the block as the return-address column (16 on x86_64, 8 on i386), from
+  // On x86 the pc is in the block as the return-address column (16 on x86_64, 8 on i386), from
   // which libdwfl would derive the first frame's pc (adding the backend's ra_offset, 0 on x86).
-  // Setting it explicitly as well does not depend on that derivation.
+  // Setting it explicitly as well does not depend on that derivation, and aarch64 needs it.
   if (!dwfl_thread_state_registers(thread, 0, static_cast<unsigned>(names.size()), values.data())) {
     return false;
   }

@@ -211,7 +211,11 @@ class Parser {
       }
     }
     auto near = nearest_syscall_names(body);
-    if (near.empty()) return "; no syscall of x86_64 or i386 has that name";
+    if (near.empty()) {
+      std::vector<std::string_view> abis;
+      for (Arch a : kAllArches) abis.push_back(abi_name(a));
+      return fmt::format("; no syscall of {} has that name", fmt::join(abis, " or "));
+    }
     return fmt::format("; did you mean {}?", fmt::join(near, ", "));
   }
 

@@ -50,7 +50,8 @@ TEST_P(BreakCliTest, AttachedBreakpointsHitInADlopenedLibraryAndByAddress) {
 
 TEST_P(BreakCliTest, EightThreadsCountEveryHitAndComputeRightly) {
   // thread_target is reached directly (a slot step-over) and through classic_target's jump
-  // (whose jz takes the classic stop-every-thread path): 2N hits per thread, N at classic.
+  // (whose first instruction takes the classic stop-every-thread path): 2N hits per thread, N
+  // at classic.
   constexpr int kN = 150;
   CommandResult r =
       run_command({PTK_CLI, "break", "--count", "thread_target", "classic_target", "--",

@@ -74,13 +74,21 @@ TEST(DebugDisasm, InvalidOrTruncatedBytesAreErrors) {
   EXPECT_TRUE(d.decode(Arch::I386, 0, code({0x06})).ok()) << "push %es is valid in 32-bit mode";
 }
 
-// Until capstone's ARM64 mode is wired up, aarch64 code is refused, never decoded as x86 bytes.
-TEST(DebugDisasm, Aarch64IsRefusedNotDecodedAsX86) {
+// aarch64 words decode with capstone's ARM64 mode, never as x86 bytes, whatever the syntax.
+TEST(DebugDisasm, Aarch64WordsDecodeAsA64) {
   Disassembler d;
-  auto svc = d.decode(Arch::Aarch64, 0, code({0x01, 0x00, 0x00, 0xd4}));
-  ASSERT_FALSE(svc.ok());
-  EXPECT_EQ(svc.error().kind(), ptk::ErrorKind::Unsupported);
-  EXPECT_TRUE(d.decode(Arch::X86_64, 0, code({0x0f, 0x05})).ok());
+  auto svc = d.decode(Arch::Aarch64, 0x1000, code({0x01, 0x00, 0x00, 0xd4}));
+  ASSERT_TRUE(svc.ok());
+  EXPECT_EQ(svc->text(), "svc #0");
+  EXPECT_EQ(svc->size, 4);
+  auto bl = d.decode(Arch::Aarch64, 0x1000, code({0xfe, 0xff, 0xff, 0x97}));  // bl . - 8
+  ASSERT_TRUE(bl.ok());
+  EXPECT_EQ(bl->text(), "bl #0xff8");
+  auto stp = d.decode(Arch::Aarch64, 0, code({0xfd, 0x7b, 0xbf, 0xa9}));
+  ASSERT_TRUE(stp.ok());
+  EXPECT_EQ(stp->text(), "stp x29, x30, [sp, #-0x10]!");
+  EXPECT_FALSE(d.decode(Arch::Aarch64, 0, code({0x01, 0x00, 0x00})).ok()) << "a cut word";
+  EXPECT_EQ(d.decode(Arch::X86_64, 0, code({0x0f, 0x05}))->text(), "syscall");
 }
 
 TEST(DebugSymbolNames, DemangleCxxNamesOnly) {

@@ -1,14 +1,16 @@
-// Software breakpoints (int3) of every process of a Session, reference counted per address.
+// Software breakpoints (x86's int3, aarch64's brk #0) of every process of a Session, reference
+// counted per address.
 //
-// Step-over without ever taking the int3 out while threads run: when a breakpoint is inserted,
-// the instruction it covers is copied once into a "slot" of a scratch executable page in the
-// tracee, followed by a jump back to the instruction after it (RIP-relative operands adjusted).
+// Step-over without ever taking the breakpoint out while threads run: when a breakpoint is
+// inserted, the instruction it covers is copied once into a "slot" of a scratch executable page in
+// the tracee, followed by a jump back to the instruction after it (RIP-relative operands adjusted).
 // A hit is then one stop: the thread's ip is moved to the slot and it continues. No thread can
 // miss the breakpoint or run a half-restored instruction, and threads may run the slot at the
-// same time (it never changes). Branches are emulated (call rel32, jmp rel8/rel32, ret); what
-// can be neither relocated nor emulated (jcc, indirect branches, a RIP-relative operand too far
-// from the slot, no scratch page) takes the classic path: stop every other thread of the
-// process, put the byte back, single-step, reinsert, resume them.
+// same time (it never changes). Branches are emulated (x86: call rel32, jmp rel8/rel32, ret;
+// aarch64: every instruction that reads the pc or sets the link register, see a64_insn.h); what
+// can be neither relocated nor emulated (jcc, indirect branches, a RIP-relative operand or a
+// jump back too far from the slot, no scratch page) takes the classic path: stop every other
+// thread of the process, put the bytes back, single-step, reinsert, resume them.
 //
 // The scratch page comes from the owner (set_scratch_allocator): mapping memory in the tracee
 // takes an injected mmap, which lives above ptk_debug (ptk_inject); without an allocator every
@@ -19,10 +21,10 @@
 // no signal frame on a stack holds a slot address that the handler's sigreturn would jump to.
 //
 // Memory reads through the Session's Memory of a process with breakpoints show the original
-// bytes (a read filter on Memory), so disassembly, unwinding and `mem` never see an 0xcc.
+// bytes (a read filter on Memory), so disassembly, unwinding and `mem` never see a breakpoint.
 //
-// fork: the child inherits the int3 bytes; on_fork() either tracks them in the child (followed)
-// or writes the original bytes back into it (not followed: the caller then detaches it).
+// fork: the child inherits the breakpoint bytes; on_fork() either tracks them in the child
+// (followed) or writes the original bytes back into it (not followed: the caller then detaches it).
 // execve: on_exec() forgets the process (new address space). Single-threaded, like Session.
 #pragma once
 
@@ -84,15 +86,15 @@ class BreakpointSet {
 
   // Inserts (or counts once more) a breakpoint at `address` in the process of stopped thread
   // `tid`. Fails, leaving nothing inserted, when the address is not in an executable mapping,
-  // already holds an int3, or is not a valid instruction.
+  // already holds a breakpoint instruction, or is not a valid instruction.
   Status insert(pid_t tid, std::uint64_t address);
   // Drops one reference; the original byte goes back with the last one.
   Status remove(pid_t pid, std::uint64_t address);
   bool contains(pid_t pid, std::uint64_t address) const;
   std::optional<StepOverKind> step_over_kind(pid_t pid, std::uint64_t address) const;
 
-  // Whether the stop is a hit of one of our breakpoints (an int3 trap just past it); reads the
-  // thread's registers.
+  // Whether the stop is a hit of one of our breakpoints (its trap, the ip on or just past it);
+  // reads the thread's registers.
   Result<std::optional<BreakpointHit>> match(const Event& ev);
   // Moves the hit thread past the breakpoint and resumes it (PTRACE_CONT). Other threads'
   // events seen meanwhile (classic path) are kept: see next_deferred().
@@ -119,7 +121,7 @@ class BreakpointSet {
   void on_exec(pid_t pid);
   void on_exit(pid_t pid);
   // Before detaching: removes every breakpoint of the process, moves back any stopped thread
-  // whose int3 trap was not handled (its events, queued or deferred, are consumed and its
+  // whose breakpoint trap was not handled (its events, queued or deferred, are consumed and its
   // SIGTRAP dropped) and any thread in a slot, and unmaps the scratch pages. Threads are left
   // stopped for Session::detach.
   Status release(pid_t pid);
@@ -130,7 +132,7 @@ class BreakpointSet {
   struct Breakpoint {
     std::uint64_t address = 0;
     int refs = 0;
-    std::byte saved{};
+    InsnBytes saved{};  // the original bytes under the breakpoint instruction
     StepOverKind kind = StepOverKind::Classic;
     std::uint64_t slot = 0;  // Slot: where the displaced copy runs
     std::uint8_t length = 0;
@@ -153,9 +155,11 @@ class BreakpointSet {
   };
 
   Status plan(pid_t tid, ProcessBreakpoints& pb, Breakpoint& bp, Arch arch);
-  Result<std::uint64_t> slot_near(pid_t tid, ProcessBreakpoints& pb, std::uint64_t address);
+  Result<std::uint64_t> slot_near(pid_t tid, ProcessBreakpoints& pb, std::uint64_t address,
+                                  Arch arch);
   Status classic_step(const BreakpointHit& hit, const Breakpoint& bp);
   Status emulate(const BreakpointHit& hit, const Breakpoint& bp);
+  Status emulate_a64(const Breakpoint& bp, Registers& regs, Memory& mem);
   Status stop_others(pid_t pid, pid_t except, std::vector<pid_t>& stopped);
   void install_filter(pid_t pid);
   Status rewind_if_ours(pid_t tid, ProcessBreakpoints& pb);

@@ -2,10 +2,10 @@
 // the article's example 5 as a library.
 //
 // What counts as a step: an instruction the thread executed. Each single-step trap is one
-// (after a `syscall`, `int $0x80` or `sysenter` the kernel reports it at the syscall's exit,
-// with si_code TRAP_BRKPT instead of TRAP_TRACE: still one instruction). The instruction that
-// ends the thread (an exit syscall) counts too, though no trap follows it. A faulting
-// instruction does not (it did not complete; its signal is passed on).
+// (after a `syscall`, `int $0x80`, `sysenter` or `svc` the kernel reports it at the syscall's
+// exit, with kHostTrapCodes.stepped_syscall instead of TRAP_TRACE: still one instruction). The
+// instruction that ends the thread (an exit syscall) counts too, though no trap follows it. A
+// faulting instruction does not (it did not complete; its signal is passed on).
 //
 // Signals: a signal that arrives while stepping is passed on at the next step. When it has a
 // handler, the kernel builds the handler's frame and, because the thread is being stepped,
@@ -37,7 +37,7 @@ namespace ptk::debug {
 struct StepStart {
   enum class Kind : std::uint8_t {
     Here,          // at the thread's current instruction
-    AtAddress,     // at the first time any thread reaches `address` (a one-shot int3 there)
+    AtAddress,     // at the first time any thread reaches `address` (a one-shot breakpoint there)
     AfterSyscall,  // at the exit of the first syscall named `syscall` (in any thread)
   };
   Kind kind = Kind::Here;
@@ -95,8 +95,8 @@ class Stepper {
   Result<StepOutcome> step(pid_t tid, const StepLimits& limits, const Observer& observer = {});
 
   // Leaves every thread of process `pid` so that Session::detach (or running it to its end)
-  // lets it go unharmed: a step in flight is interrupted, a thread stopped just past the int3 of
-  // a removed start breakpoint is moved back, and no SIGTRAP of ptk's own making stays pending
+  // lets it go unharmed: a step in flight is interrupted, a thread stopped by the trap of a
+  // removed start breakpoint is moved back, and no SIGTRAP of ptk's own making stays pending
   // (a tracer-made trap passed on at detach would kill the process). Threads may be left
   // running. Blocking waits here ignore the stop flag.
   Status release(pid_t pid);
@@ -110,7 +110,8 @@ class Stepper {
   // Lets the process run towards a start condition: `tid` and its other stopped threads.
   Status resume_to_start(pid_t tid);
   // The signal the program itself is to receive when the stopped thread `tid` goes on: that of
-  // a signal-delivery stop, or the SIGTRAP of its own int3, but never a trap of ptk's making.
+  // a signal-delivery stop, or the SIGTRAP of its own breakpoint instruction, but never a trap of
+  // ptk's making.
   int program_signal(pid_t tid) const;
   // The next event of `tid`; other threads' events are passed on meanwhile.
   Result<Event> wait_for(pid_t tid);
@@ -126,7 +127,7 @@ class Stepper {
   SyscallFence fence_;
   std::unordered_map<pid_t, Event> last_;  // the last stop of each thread ptk waited for
   // A one-shot breakpoint removed at its hit: another thread that hit it at the same time
-  // reports its int3 after the byte is back, and must not get a SIGTRAP for it.
+  // reports its breakpoint trap after the bytes are back, and must not get a SIGTRAP for it.
   std::optional<std::uint64_t> removed_breakpoint_{};
 };
 

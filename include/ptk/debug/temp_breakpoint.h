@@ -1,6 +1,7 @@
-// A one-shot software breakpoint, the article's (part II, example 7): save the byte at an
-// address, write int3 (0xcc) over it, and when a thread traps there put the byte back and move
-// the thread's instruction pointer back over the int3 (by the ABI's pc adjustment).
+// A one-shot software breakpoint, the article's (part II, example 7): save the bytes at an
+// address, write the breakpoint instruction (int3, 0xcc; aarch64: brk #0) over them, and when a
+// thread traps there put the bytes back and move the thread's instruction pointer back onto the
+// address (by the ABI's pc adjustment: 1 after an int3, 0 at a brk).
 //
 // Minimal on purpose: one address, removed at its first hit, no hiding from memory reads and no
 // reference counting; the debugger's breakpoints generalise it.
@@ -20,40 +21,41 @@ namespace ptk::debug {
 
 class TempBreakpoint {
  public:
-  // Writes the int3 at `address` in the process of `tid` (a stopped thread of `session`).
+  // Writes the breakpoint instruction at `address` in the process of `tid` (a stopped thread of
+  // `session`).
   static Result<TempBreakpoint> insert(Session& session, pid_t tid, std::uint64_t address);
 
   TempBreakpoint(TempBreakpoint&& other) noexcept;
   TempBreakpoint& operator=(TempBreakpoint&&) = delete;
   TempBreakpoint(const TempBreakpoint&) = delete;
   TempBreakpoint& operator=(const TempBreakpoint&) = delete;
-  // Puts the original byte back if it is still replaced (best effort: the process may be gone).
+  // Puts the original bytes back if they are still replaced (best effort: the process may be gone).
   ~TempBreakpoint();
 
   std::uint64_t address() const { return address_; }
   bool inserted() const { return inserted_; }
 
-  // Whether a stop is this breakpoint's hit: an int3 trap (si_code SI_KERNEL on x86) whose
-  // instruction pointer is just past the address.
-  static bool is_int3_trap(const Event& ev);
+  // Whether a stop is this breakpoint's hit: a breakpoint trap (kHostTrapCodes) whose
+  // instruction pointer is at the address plus the ABI's pc adjustment.
+  static bool is_breakpoint_trap(const Event& ev);
   bool is_hit(const Event& ev, const Registers& regs) const;
 
-  // After a hit: puts the byte back and moves the thread back onto the instruction (regs is
+  // After a hit: puts the bytes back and moves the thread back onto the instruction (regs is
   // updated and written to the thread).
   Status finish_hit(pid_t tid, Registers& regs);
-  // Puts the original byte back.
+  // Puts the original bytes back.
   Status remove();
   // The address space the breakpoint was in is gone (execve): nothing to put back.
   void forget() { inserted_ = false; }
 
  private:
-  TempBreakpoint(Session& session, pid_t pid, std::uint64_t address, std::byte saved)
+  TempBreakpoint(Session& session, pid_t pid, std::uint64_t address, InsnBytes saved)
       : session_(&session), pid_(pid), address_(address), saved_(saved) {}
 
   Session* session_;
   pid_t pid_;
   std::uint64_t address_;
-  std::byte saved_;
+  InsnBytes saved_;
   bool inserted_ = true;
 };
 

@@ -18,6 +18,16 @@ struct StatInfo {
   bool has_nsec = true;  // false for i386's oldest struct, which has whole seconds only
 };
 
+// Both 64-bit layouts below end with the same three {seconds, nanoseconds} pairs of longs at 72.
+void read_times_at_72(const unsigned char* b, StatInfo& s) {
+  s.atime = load<std::int64_t>(b + 72);
+  s.atime_nsec = load<std::uint64_t>(b + 80);
+  s.mtime = load<std::int64_t>(b + 88);
+  s.mtime_nsec = load<std::uint64_t>(b + 96);
+  s.ctime = load<std::int64_t>(b + 104);
+  s.ctime_nsec = load<std::uint64_t>(b + 112);
+}
+
 // x86_64's struct stat (arch/x86/include/uapi/asm/stat.h): 144 bytes.
 StatInfo parse_stat_x86_64(const unsigned char* b) {
   StatInfo s;
@@ -31,12 +41,7 @@ StatInfo parse_stat_x86_64(const unsigned char* b) {
   s.size = load<std::uint64_t>(b + 48);
   s.blksize = load<std::uint64_t>(b + 56);
   s.blocks = load<std::uint64_t>(b + 64);
-  s.atime = load<std::int64_t>(b + 72);
-  s.atime_nsec = load<std::uint64_t>(b + 80);
-  s.mtime = load<std::int64_t>(b + 88);
-  s.mtime_nsec = load<std::uint64_t>(b + 96);
-  s.ctime = load<std::int64_t>(b + 104);
-  s.ctime_nsec = load<std::uint64_t>(b + 112);
+  read_times_at_72(b, s);
   return s;
 }
 
@@ -54,12 +59,7 @@ StatInfo parse_stat_generic64(const unsigned char* b) {
   s.size = load<std::uint64_t>(b + 48);
   s.blksize = load<std::uint32_t>(b + 56);
   s.blocks = load<std::uint64_t>(b + 64);
-  s.atime = load<std::int64_t>(b + 72);
-  s.atime_nsec = load<std::uint64_t>(b + 80);
-  s.mtime = load<std::int64_t>(b + 88);
-  s.mtime_nsec = load<std::uint64_t>(b + 96);
-  s.ctime = load<std::int64_t>(b + 104);
-  s.ctime_nsec = load<std::uint64_t>(b + 112);
+  read_times_at_72(b, s);
   return s;
 }
 
