@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "ex7_int3: process {} ended before reaching the int3\n", pid);
       return 1;
     }
-    if (ptk::debug::TempBreakpoint::is_int3_trap(*ev)) {
+    if (ptk::debug::TempBreakpoint::is_breakpoint_trap(*ev)) {
       auto now = session.get_regs(ev->tid);
       if (!now.ok()) return fail(now.error());
       if (bp->is_hit(*ev, *now)) {

@@ -3,12 +3,13 @@
 //   ex8_inject_hello PID
 //
 // Attaches to PID, writes code that prints "Hello World\n" over its current instruction
-// stream, runs it to the int3 that ends it, puts the original bytes and registers back and
-// detaches. Then the same again in free space: the start of an executable region of the
+// stream, runs it to the breakpoint instruction that ends it, puts the original bytes and registers
+// back and detaches. Then the same again in free space: the start of an executable region of the
 // program, found in /proc/PID/maps. The process runs on as if nothing had happened.
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <span>
 #include <vector>
 
 #include "ptk/core/proc.h"
@@ -17,8 +18,8 @@
 
 namespace {
 
-// write(1, msg, 12); int3; msg. Position independent: the message is found relative to the
-// code (rip-relative on x86_64, call/pop on i386).
+// write(1, msg, 12); int3 (brk #0); msg. Position independent: the message is found relative
+// to the code (rip-relative on x86_64, call/pop on i386, adr on aarch64).
 constexpr unsigned char kHello64[] = {
     0x48, 0x8d, 0x35, 0x12, 0x00, 0x00, 0x00,  // lea rsi, [rip + 0x12]  (msg)
     0xb8, 0x01, 0x00, 0x00, 0x00,              // mov eax, 1            (write)
@@ -38,6 +39,28 @@ constexpr unsigned char kHello32[] = {
     0xcc,                          // int3
     'H',  'e',  'l',  'l',  'o',  ' ', 'W', 'o', 'r', 'l', 'd', '\n'};
 
+// aarch64 instructions are little-endian 32-bit words.
+constexpr unsigned char kHelloA64[] = {0xc1, 0x00, 0x00, 0x10,  // adr x1, msg
+                                       0x20, 0x00, 0x80, 0xd2,  // mov x0, #1
+                                       0x82, 0x01, 0x80, 0xd2,  // mov x2, #12
+                                       0x08, 0x08, 0x80, 0xd2,  // mov x8, #64   (write)
+                                       0x01, 0x00, 0x00, 0xd4,  // svc #0
+                                       0x00, 0x00, 0x20, 0xd4,  // brk #0
+                                       'H',  'e',  'l',  'l',  'o', ' ',
+                                       'W',  'o',  'r',  'l',  'd', '\n'};
+
+std::span<const unsigned char> hello_code(ptk::Arch arch) {
+  switch (arch) {
+    case ptk::Arch::X86_64:
+      return kHello64;
+    case ptk::Arch::I386:
+      return kHello32;
+    case ptk::Arch::Aarch64:
+      return kHelloA64;
+  }
+  return {};
+}
+
 int fail(const ptk::Error& e) {
   fmt::print(stderr, "ex8_inject_hello: {}\n", e.message());
   return 1;
@@ -55,11 +78,9 @@ int main(int argc, char** argv) {
   if (auto s = session.attach(pid); !s.ok()) return fail(s.error());
   auto regs = session.get_regs(pid);
   if (!regs.ok()) return fail(regs.error());
-  const auto* hello = regs->arch() == ptk::Arch::X86_64 ? kHello64 : kHello32;
-  std::size_t size = regs->arch() == ptk::Arch::X86_64 ? sizeof kHello64 : sizeof kHello32;
+  std::span<const std::byte> hello = std::as_bytes(hello_code(regs->arch()));
   ptk::inject::ShellcodeOptions code;
-  code.code.assign(reinterpret_cast<const std::byte*>(hello),
-                   reinterpret_cast<const std::byte*>(hello) + size);
+  code.code.assign(hello.begin(), hello.end());
 
   // 1. Over the instruction stream, where the process stopped.
   code.place = ptk::inject::CodePlace::AtIp;

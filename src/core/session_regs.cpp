@@ -1,5 +1,6 @@
 // Session's register I/O: a thread's general registers as this host's transport block
-// (ptk/arch/registers.h), and the x86-only extended state and debug registers.
+// (ptk/arch/registers.h), the extended (x87/SSE/AVX; FP/SIMD) state, and the x86-only debug
+// registers.
 #include <elf.h>
 #include <fmt/format.h>
 #include <sys/uio.h>
@@ -149,15 +150,25 @@ Status Session::set_debugreg(pid_t tid, int index, std::uint64_t value) {
 
 #elif defined(__aarch64__)
 
-// The XSAVE image and the DR0-DR7 debug registers are x86's. aarch64's counterparts are other
-// regsets (NT_FPSIMD; NT_ARM_HW_BREAK and NT_ARM_HW_WATCH): refused here rather than answered
-// with x86 regset numbers and struct user offsets the arm64 kernel does not have.
+// aarch64's extended state: the FP/SIMD registers, struct user_fpsimd_state (v0-v31, fpsr,
+// fpcr: 528 bytes) through NT_PRFPREG. A thread stopped in a syscall has nothing beyond it: the
+// kernel drops SVE state at syscall entry (arch/arm64/kernel/syscall.c, fp_user_discard), and
+// the SVE registers' low 128 bits are these. Elsewhere, live SVE state loses its upper bits
+// when this image is written back (arch/arm64/kernel/ptrace.c, fpr_set).
 Result<std::vector<std::byte>> Session::get_xstate(pid_t tid) {
-  return x86_only("extended register state", tid, "the x86 XSAVE area (NT_X86_XSTATE)");
+  std::vector<std::byte> image(1024);
+  PTK_ASSIGN_OR_RETURN(std::size_t got,
+                       regset(PTRACE_GETREGSET, tid, NT_PRFPREG, image.data(), image.size()));
+  image.resize(got);
+  return image;
 }
 
-Status Session::set_xstate(pid_t tid, const std::vector<std::byte>&) {
-  return x86_only("set the extended register state", tid, "the x86 XSAVE area (NT_X86_XSTATE)");
+Status Session::set_xstate(pid_t tid, const std::vector<std::byte>& image) {
+  std::vector<std::byte> copy = image;  // PTRACE_SETREGSET takes a non-const buffer
+  PTK_ASSIGN_OR_RETURN(std::size_t put,
+                       regset(PTRACE_SETREGSET, tid, NT_PRFPREG, copy.data(), copy.size()));
+  (void)put;
+  return ok_status();
 }
 
 Result<std::uint64_t> Session::get_debugreg(pid_t tid, int index) {

@@ -17,10 +17,6 @@ namespace {
 
 // The kernel's sigset_t is 64 bits on both ABIs (rt_sigprocmask's sigsetsize must be 8).
 constexpr std::uint64_t kKernelSigsetSize = 8;
-constexpr std::uint64_t kDirectionFlag = 0x400;  // EFLAGS.DF: the ABIs want it clear at a call
-
-constexpr std::array<std::string_view, kMaxCallArgs> kX86_64ArgRegs = {"rdi", "rsi", "rdx",
-                                                                       "rcx", "r8",  "r9"};
 
 void put_word(std::vector<std::byte>& out, std::size_t at, std::uint64_t value, std::size_t word) {
   std::memcpy(out.data() + at, &value, word);  // little-endian: the low `word` bytes
@@ -67,11 +63,11 @@ class SavedMask {
 };
 
 // Everything the call itself needs on the stack, pushed and popped as one scope: the strings,
-// then the frame [padding][return address 0][stack arguments (i386)].
+// then the frame [padding][return address 0 (x86)][stack arguments (i386)].
 struct CallFrame {
   std::optional<StackBytes> strings;
   std::optional<StackBytes> frame;
-  std::uint64_t return_slot = 0;  // where the return address is: the callee's entry sp
+  std::uint64_t entry_sp = 0;  // the callee's sp at entry: on x86 where its return address is
 };
 
 Result<CallFrame> push_frame(RemoteSyscalls& remote, std::span<const CallArg> args,
@@ -93,16 +89,20 @@ Result<CallFrame> push_frame(RemoteSyscalls& remote, std::span<const CallArg> ar
   }
   const AbiInfo& abi = remote.abi_info();
   const std::size_t word = abi.word_size;
-  const std::size_t align = 16;
-  // Pushed at a 16-aligned address A: the return address lands at A + 16 - word, so that at the
-  // callee's entry sp + word (the first stack argument on i386) is 16-aligned, as after a
-  // `call` from code that kept the ABI's alignment.
-  std::size_t stack_args = abi.word_size == 4 ? values.size() : 0;
+  const std::size_t align = abi.stack_align;
+  // Pushed at an aligned address A, the stack arguments start at A + align. On x86 the return
+  // address goes right below them, at A + align - word, so that at the callee's entry sp + word
+  // is aligned, as after a `call` from code that kept the ABI's alignment; aarch64's callee
+  // finds its return address in x30 and starts with sp = A + align.
+  const std::size_t reg_args = abi.call.reg_args;
+  const std::size_t stack_args = values.size() > reg_args ? values.size() - reg_args : 0;
   std::vector<std::byte> frame(align + stack_args * word);
-  put_word(frame, align - word, 0, word);
-  for (std::size_t i = 0; i < stack_args; ++i) put_word(frame, align + i * word, values[i], word);
+  if (!abi.call.return_in_reg) put_word(frame, align - word, 0, word);
+  for (std::size_t i = 0; i < stack_args; ++i) {
+    put_word(frame, align + i * word, values[reg_args + i], word);
+  }
   PTK_ASSIGN_OR_RETURN(StackBytes f, StackBytes::push(remote, frame, align));
-  out.return_slot = f.addr().addr() + align - word;
+  out.entry_sp = f.addr().addr() + align - (abi.call.return_in_reg ? 0 : word);
   out.frame.emplace(std::move(f));
   return out;
 }
@@ -121,7 +121,7 @@ Result<CallResult> remote_call(RemoteSyscalls& remote, std::uint64_t function,
     return Error(ErrorKind::InvalidArgument, call, 0,
                  fmt::format("at most {} arguments", kMaxCallArgs));
   }
-  // The callee may use x87/SSE/AVX registers the interrupted code still needs.
+  // The callee may use x87/SSE/AVX (aarch64: FP/SIMD) registers the interrupted code needs.
   PTK_TRY(remote.save_extended_state());
   PTK_ASSIGN_OR_RETURN(SavedMask mask, SavedMask::save(remote));
   std::vector<std::uint64_t> values;
@@ -130,25 +130,31 @@ Result<CallResult> remote_call(RemoteSyscalls& remote, std::uint64_t function,
   const Thread* t = remote.session().thread(remote.tid());
   PTK_ASSIGN_OR_RETURN(PatchedBytes window,
                        PatchedBytes::save_below(memory, t != nullptr ? t->pid : remote.tid(),
-                                                frame.return_slot, kCallStackWindow));
+                                                frame.entry_sp, kCallStackWindow));
 
+  const AbiInfo& abi = remote.abi_info();
   Registers regs = remote.saved_regs();
   regs.set_ip(function);
-  regs.set_sp(frame.return_slot);
-  regs.set_flags(regs.flags() & ~kDirectionFlag);
-  if (remote.arch() == Arch::X86_64) {
-    for (std::size_t i = 0; i < values.size(); ++i) regs.set_by_name(kX86_64ArgRegs[i], values[i]);
+  regs.set_sp(frame.entry_sp);
+  regs.set_flags(regs.flags() & ~remote_abi(abi.arch).call_clear_flags);
+  // x86_64's al: no vector registers carry a variadic callee's arguments. Set before the
+  // arguments, which overwrite it where the return register is also the first argument (x0).
+  regs.set(RegRole::Ret, 0);
+  for (std::size_t i = 0; i < values.size() && i < abi.call.reg_args; ++i) {
+    regs.set(abi.call.int_arg_regs[i], values[i]);
   }
-  regs.set(RegRole::Ret, 0);  // al: no vector registers used by a variadic callee's arguments
+  if (abi.call.return_in_reg) regs.set(abi.call.return_reg, 0);
   PTK_ASSIGN_OR_RETURN(CodeStop stop, remote.run_code(regs));
 
-  const std::size_t word = remote.abi_info().word_size;
+  const std::size_t word = abi.word_size;
   CallResult result;
-  // The return: `ret` popped our 0 and jumped there (the fault at ip 0 with sp just above the
-  // slot). A null function pointer called inside the callee also faults at 0, but with its own
-  // return address pushed below: sp tells them apart.
+  // The return: `ret` jumped to our 0 (the fault at ip 0), with sp back at its entry value --
+  // just above the popped slot on x86. A null function pointer called inside the callee also
+  // faults at 0, but with its own return address pushed below (x86) or in x30 (aarch64).
+  const std::uint64_t returned_sp = frame.entry_sp + (abi.call.return_in_reg ? 0 : word);
   result.returned = stop.kind == CodeStop::Kind::Fault && stop.signal == SIGSEGV &&
-                    stop.regs.ip() == 0 && stop.regs.sp() == frame.return_slot + word;
+                    stop.regs.ip() == 0 && stop.regs.sp() == returned_sp &&
+                    (!abi.call.return_in_reg || stop.regs.get(abi.call.return_reg) == 0);
   std::uint64_t mask_word = word == 4 ? 0xffffffffu : ~std::uint64_t{0};
   result.value = stop.regs.get(RegRole::Ret) & mask_word;
   result.signed_value = sign_extend(result.value, word);

@@ -1,5 +1,6 @@
-// The shellcode runner: place the code and an int3, push a return address to that int3, run to
-// the trap (or a fault), then undo it all in reverse order.
+// The shellcode runner: place the code and a breakpoint instruction, make that breakpoint the
+// code's return address (pushed on x86, in the link register on aarch64), run to the trap (or a
+// fault), then undo it all in reverse order.
 #include "ptk/inject/shellcode.h"
 
 #include <fmt/format.h>
@@ -58,14 +59,23 @@ Result<ShellcodeReport> run_shellcode(RemoteSyscalls& remote, const ShellcodeOpt
   PTK_ASSIGN_OR_RETURN(PatchedBytes window,
                        PatchedBytes::save_below(memory, t != nullptr ? t->pid : remote.tid(),
                                                 remote.scratch_sp(), kStackWindow));
-  PTK_ASSIGN_OR_RETURN(StackBytes ret, StackBytes::push_return_address(remote, trap));
   Registers regs = remote.saved_regs();
   regs.set_ip(report.code_addr);
-  regs.set_sp(ret.addr().addr());
+  std::optional<StackBytes> ret;
+  if (abi.call.return_in_reg) {
+    // The code's `ret` jumps to the link register (aarch64's x30); the stack stays as found,
+    // aligned below the scope's scratch data.
+    regs.set(abi.call.return_reg, trap);
+    regs.set_sp(remote.scratch_sp() - remote.scratch_sp() % abi.stack_align);
+  } else {
+    PTK_ASSIGN_OR_RETURN(StackBytes pushed, StackBytes::push_return_address(remote, trap));
+    regs.set_sp(pushed.addr().addr());
+    ret.emplace(std::move(pushed));
+  }
   PTK_ASSIGN_OR_RETURN(report.stop, remote.run_code(regs));
 
   // Undo in the reverse order of doing, reporting the first failure.
-  Status undo = ret.restore();
+  Status undo = ret ? ret->restore() : ok_status();
   for (Status s : {window.restore(), patch ? patch->restore() : ok_status(),
                    mapping ? mapping->unmap() : ok_status()}) {
     if (undo.ok() && !s.ok()) undo = s;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "break_util.h"
+#include "inject_code.h"
 #include "inject_util.h"
 #include "ptk/core/wait_status.h"
 
@@ -112,9 +113,8 @@ TEST_P(DetachMapsTest, InjectAndCallLeaveTheMapsAsTheyWere) {
   for (int round = 0; round < 5; ++round) {
     run_trial({"inject", "-p", pid(), "--syscall", "getpid()"});
     run_trial({"inject", "-p", pid(), "--syscall", R"(write(1, "", 0))"});
-    // Machine code in a fresh mapping: getpid, then int3.
-    std::string getpid = GetParam() == 64 ? "b8 27 00 00 00 0f 05 cc" : "b8 14 00 00 00 cd 80 cc";
-    run_trial({"inject", "-p", pid(), "--hex", getpid});
+    // Machine code in a fresh mapping: getpid, then a breakpoint instruction.
+    run_trial({"inject", "-p", pid(), "--hex", getpid_hex(GetParam())});
     run_trial({"call", "-p", pid(), "getpid()"});
     run_trial({"call", "-p", pid(), R"(strlen("abc"))"});
   }

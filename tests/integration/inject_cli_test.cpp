@@ -1,5 +1,6 @@
 // `ptk inject` as a user runs it, and example 8 (ex8_inject_hello), on running processes the
 // test starts: results printed, bad input refused with one line, the process unharmed.
+#include "inject_code.h"
 #include "inject_util.h"
 
 namespace ptk_test {
@@ -24,11 +25,12 @@ TEST_P(InjectCliTest, SyscallResultIsPrintedAsStraceWould) {
   auto failed = ptk_inject(pid(), {"--syscall", "close(9999)"});
   EXPECT_EQ(failed.out, "close(9999) = -1 EBADF (Bad file descriptor)\n") << failed.err;
   auto json = ptk_inject(pid(), {"--syscall", "getpid()", "--json"});
+  const ptk::Arch arch = arch_of_bits(GetParam());
   EXPECT_EQ(json.out,
             fmt::format(R"({{"pid":{0},"tid":{0},"arch":"{1}","syscall":"getpid",)"
                         R"("nr":{2},"args":[],"retval":{0}}})"
                         "\n",
-                        pid(), GetParam() == 64 ? "x86_64" : "i386", GetParam() == 64 ? 39 : 20))
+                        pid(), ptk::to_string(arch), ptk::find_syscall(arch, "getpid")->nr))
       << json.err;
   expect_unharmed();
 }
@@ -49,15 +51,21 @@ TEST_P(InjectCliTest, SyscallWritingPastItsStringLeavesTheStackAlone) {
 }
 
 TEST_P(InjectCliTest, ShellcodeFromHexAndFile) {
-  // mov eax, 42 (the same bytes in both modes); ptk's int3 ends it.
-  auto fresh = ptk_inject(pid(), {"--hex", "b8 2a 00 00 00"});
-  EXPECT_TRUE(contains(fresh.out, "shellcode: 6 bytes at 0x")) << fresh.err;
-  EXPECT_TRUE(contains(fresh.out, GetParam() == 64 ? "rax = 0x2a" : "eax = 0x2a")) << fresh.out;
+  // mov eax, 42 (the same bytes in both modes; aarch64: mov w0, #42); ptk's breakpoint ends it.
+  const ptk::AbiInfo& abi = ptk::abi(arch_of_bits(GetParam()));
+  auto fresh = ptk_inject(pid(), {"--hex", ret42_hex()});
+  EXPECT_TRUE(contains(fresh.out, fmt::format("shellcode: {} bytes at 0x",
+                                              ret42_code().size() + abi.breakpoint_insn.size())))
+      << fresh.out << fresh.err;
+  const std::string_view ret_reg =
+      GetParam() == 64 ? (abi.arch == ptk::Arch::Aarch64 ? "x0" : "rax") : "eax";
+  EXPECT_TRUE(contains(fresh.out, fmt::format("{} = 0x2a", ret_reg))) << fresh.out;
   TempFile file("inject-code");
   {
     std::ofstream f(file.path(), std::ios::binary);
-    const char mov_eax_7[] = {'\xb8', 7, 0, 0, 0};
-    f.write(mov_eax_7, sizeof mov_eax_7);
+    const std::vector<std::byte> mov_7 = ret7_code();
+    f.write(reinterpret_cast<const char*>(mov_7.data()),
+            static_cast<std::streamsize>(mov_7.size()));
   }
   auto at_ip = ptk_inject(pid(), {"--shellcode", file.path(), "--at-ip", "--json"});
   EXPECT_TRUE(contains(at_ip.out, R"("place":"ip")")) << at_ip.err;
@@ -66,8 +74,7 @@ TEST_P(InjectCliTest, ShellcodeFromHexAndFile) {
 }
 
 TEST_P(InjectCliTest, FaultingShellcodeIsOneLineAndTheProcessCarriesOn) {
-  auto r =
-      ptk_inject(pid(), {"--hex", GetParam() == 64 ? "48 8b 04 25 00 00 00 00" : "a1 00 00 00 00"});
+  auto r = ptk_inject(pid(), {"--hex", null_load_hex(GetParam())});
   EXPECT_TRUE(one_line_error(r, "ptk inject: ", "the shellcode faulted (SIGSEGV at 0x0;"));
   expect_unharmed();
 }

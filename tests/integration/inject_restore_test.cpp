@@ -11,6 +11,7 @@
 #include <array>
 #include <filesystem>
 
+#include "inject_code.h"
 #include "inject_util.h"
 #include "ptk/debug/symbols.h"
 #include "ptk/inject/remote_bytes.h"
@@ -89,12 +90,14 @@ class InjectRestoreTest : public ::testing::TestWithParam<Variant> {
     return ::testing::AssertionFailure() << "injection " << i << ": " << what;
   };
   switch (i % 5) {
-    case 0: {  // syscalls: getpid, then open/write/close on /dev/null, then a uname as written
+    case 0: {  // syscalls: getpid, then openat/write/close on /dev/null, then a uname as written
       auto got = remote.syscall("getpid", {});
       if (!got.ok() || *got != pid) return failure("getpid");
       auto path = ptk::inject::StackBytes::push_string(remote, "/dev/null");
       if (!path.ok()) return failure(path.error().message());
-      auto fd = remote.syscall("open", {path->addr().addr(), O_WRONLY, 0});
+      // openat: aarch64 has no open.
+      auto at_cwd = static_cast<std::uint64_t>(static_cast<std::int64_t>(AT_FDCWD));
+      auto fd = remote.syscall("openat", {at_cwd, path->addr().addr(), O_WRONLY, 0});
       if (!fd.ok() || *fd < 0) return failure("open /dev/null");
       auto wrote =
           remote.syscall("write", {static_cast<std::uint64_t>(*fd), path->addr().addr(), 4});
@@ -127,8 +130,7 @@ class InjectRestoreTest : public ::testing::TestWithParam<Variant> {
     }
     case 3: {  // shellcode (mov eax, 42; ret), in a mapping or over the ip
       ptk::inject::ShellcodeOptions code;
-      code.code = {std::byte{0xb8}, std::byte{42}, std::byte{0},
-                   std::byte{0},    std::byte{0},  std::byte{0xc3}};
+      code.code = ret42_returning_code();
       code.place =
           (i / 5) % 2 == 0 ? ptk::inject::CodePlace::FreshMapping : ptk::inject::CodePlace::AtIp;
       auto report = ptk::inject::run_shellcode(remote, code);

@@ -4,6 +4,7 @@
 // output is that of a run without ptk.
 #include <signal.h>
 
+#include "inject_code.h"
 #include "inject_util.h"
 #include "ptk/inject/shellcode.h"
 
@@ -12,25 +13,6 @@ namespace {
 
 using ptk::inject::CodePlace;
 using ptk::inject::CodeStop;
-
-std::vector<std::byte> bytes(std::initializer_list<unsigned char> list) {
-  std::vector<std::byte> out;
-  for (unsigned char b : list) out.push_back(std::byte{b});
-  return out;
-}
-
-// The same bytes mean the same in 64-bit and 32-bit mode: xor ebx,ebx; xor ebp,ebp;
-// pxor xmm0,xmm0; pxor xmm7,xmm7; fldz; push/pop rbx|ebx; mov eax,42; ret -- registers,
-// SSE and x87 state and the stack all touched, and it ends by returning.
-const std::vector<std::byte> kClobber =
-    bytes({0x31, 0xdb, 0x31, 0xed, 0x66, 0x0f, 0xef, 0xc0, 0x66, 0x0f, 0xef,
-           0xff, 0xd9, 0xee, 0x53, 0x5b, 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3});
-
-// mov rax, [0] / mov eax, [0]: a SIGSEGV at address 0.
-std::vector<std::byte> null_load(int bits) {
-  return bits == 64 ? bytes({0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00})
-                    : bytes({0xa1, 0x00, 0x00, 0x00, 0x00});
-}
 
 // The program's whole output for `input` without ptk.
 std::string uninjected_output(const std::string& path, std::string_view input) {
@@ -67,7 +49,7 @@ class InjectShellcodeTest : public ::testing::TestWithParam<std::tuple<int, Code
         ptk::inject::run_shellcode(session, child.pid(), {.code = code, .place = place()});
     EXPECT_TRUE(report.ok()) << report.error().message();
     auto regs_after = session.get_regs(child.pid());
-    EXPECT_EQ(regs_after->host_block(), regs->host_block()) << "registers differ";
+    EXPECT_TRUE(same_registers(*regs_after, *regs));
     EXPECT_EQ(session.get_xstate(child.pid()).value_or({}), *xstate) << "extended state differs";
     EXPECT_TRUE(snapshot(session, child.pid(), *regs) == mem) << "memory or maps differ";
     EXPECT_TRUE(session.detach(child.pid()).ok());
@@ -81,21 +63,24 @@ class InjectShellcodeTest : public ::testing::TestWithParam<std::tuple<int, Code
 };
 
 TEST_P(InjectShellcodeTest, RunsToTheReturnTrapAndRestoresEverything) {
-  auto report = inject_and_finish(kClobber);
+  const std::vector<std::byte> code = clobber_code();
+  auto report = inject_and_finish(code);
+  const ptk::AbiInfo& abi = ptk::abi(arch_of_bits(bits()));
   EXPECT_EQ(report.stop.kind, CodeStop::Kind::Trap);
   EXPECT_EQ(report.stop.regs.get(ptk::RegRole::Ret), 42u);
-  EXPECT_EQ(report.stop.regs.by_name(bits() == 64 ? "rbx" : "ebx"), 0u);
-  EXPECT_EQ(report.size, kClobber.size() + 1);
-  // It returned to ptk's int3, after the code.
-  EXPECT_EQ(report.stop.regs.ip(), report.code_addr + report.size);
+  EXPECT_EQ(report.stop.regs.by_name(clobbered_reg(bits())), 0u);
+  EXPECT_EQ(report.size, code.size() + abi.breakpoint_insn.size());
+  // It returned to ptk's breakpoint, after the code: the ip is past an int3, on a brk.
+  EXPECT_EQ(report.stop.regs.ip() - abi.breakpoint_pc_adjust, report.code_addr + code.size());
 }
 
 TEST_P(InjectShellcodeTest, FaultIsReportedNotDeliveredAndTheProcessCarriesOn) {
-  auto report = inject_and_finish(null_load(bits()));
+  const NullLoad load = null_load(bits());
+  auto report = inject_and_finish(load.code);
   EXPECT_EQ(report.stop.kind, CodeStop::Kind::Fault);
   EXPECT_EQ(report.stop.signal, SIGSEGV);
   EXPECT_EQ(report.stop.address, 0u);
-  EXPECT_EQ(report.stop.regs.ip(), report.code_addr);
+  EXPECT_EQ(report.stop.regs.ip(), report.code_addr + load.fault_offset);
 }
 
 INSTANTIATE_TEST_SUITE_P(Abi, InjectShellcodeTest,

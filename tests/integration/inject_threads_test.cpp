@@ -3,6 +3,7 @@
 // the injection is delivered afterwards.
 #include <signal.h>
 
+#include "inject_code.h"
 #include "inject_util.h"
 #include "ptk/inject/remote_syscalls.h"
 #include "ptk/inject/shellcode.h"
@@ -42,8 +43,7 @@ TEST_P(InjectThreadsTest, EveryThreadCanRunCodeWhileTheOthersStayStopped) {
   ASSERT_TRUE(session.attach(child.pid()).ok());
   std::vector<pid_t> tids = session.process(child.pid())->tids;
   ASSERT_EQ(tids.size(), static_cast<std::size_t>(kWorkers + 1));
-  const std::vector<std::byte> ret42 = {std::byte{0xb8}, std::byte{0x2a}, std::byte{0},
-                                        std::byte{0}, std::byte{0}};  // mov eax, 42
+  const std::vector<std::byte> ret42 = ret42_code();
   for (pid_t tid : tids) {
     auto others = other_regs(session, child.pid(), tid);
     auto before = session.get_regs(tid);
@@ -58,7 +58,7 @@ TEST_P(InjectThreadsTest, EveryThreadCanRunCodeWhileTheOthersStayStopped) {
       ASSERT_TRUE(report.ok()) << report.error().message();
       EXPECT_EQ(report->stop.regs.get(ptk::RegRole::Ret), 42u);
     }
-    EXPECT_EQ(session.get_regs(tid)->host_block(), before->host_block()) << "thread " << tid;
+    EXPECT_TRUE(same_registers(*session.get_regs(tid), *before)) << "thread " << tid;
     EXPECT_EQ(other_regs(session, child.pid(), tid), others) << "another thread moved";
     for (pid_t other : tids) {
       EXPECT_EQ(session.thread(other)->state, ptk::ThreadState::Stopped) << "thread " << other;

@@ -1,6 +1,7 @@
 // `ptk trace -p PID -e inject=...`: tampering with a process ptk attached to. The program is
 // blocked in read(0) when ptk attaches; the read is restarted under ptk and fails as injected
 // (an untampered one would see EOF, its stdin is closed).
+#include "ptk/arch/syscalls.h"
 #include "test_util.h"
 
 namespace ptk_test {
@@ -17,7 +18,7 @@ TEST_P(TamperAttach, InjectIntoAnAttachedProcess) {
     out.write_end.reset();
     // Wait until it sleeps in its read(0, ...): ptk then attaches in the middle of the call
     // (before that, the loader's own reads would fail too).
-    std::string in_read = fmt::format("{} 0x0 ", bits == 64 ? 0 : 3);
+    std::string in_read = fmt::format("{} 0x0 ", ptk::find_syscall(arch_of_bits(bits), "read")->nr);
     for (;;) {
       auto sc = ptk::read_proc_file(prog.pid(), "syscall");
       ASSERT_TRUE(sc.ok());

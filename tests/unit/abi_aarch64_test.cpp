@@ -14,6 +14,7 @@
 #include "ptk/arch/kernel_entry.h"
 #include "ptk/arch/reg_decode.h"
 #include "ptk/arch/registers.h"
+#include "ptk/arch/remote_abi.h"
 
 namespace ptk {
 namespace {
@@ -90,6 +91,28 @@ TEST(AbiAarch64, CallConvention) {
   EXPECT_EQ(c.return_reg, word(30));                   // lr
   EXPECT_FALSE(abi(Arch::X86_64).call.return_in_reg);  // `call` pushes it
   EXPECT_FALSE(abi(Arch::I386).call.return_in_reg);
+}
+
+// What remote syscalls and calls need beyond the roles: the number's register (x8, apart from
+// the kernel's copy the SyscallNo role names), the step report, PSTATE.BTYPE, x7's stop marker.
+TEST(AbiAarch64, RemoteAbiFacts) {
+  const RemoteAbi& a = remote_abi(Arch::Aarch64);
+  EXPECT_EQ(a.syscall_insn_nr, word(8));
+  EXPECT_NE(a.syscall_insn_nr, abi(Arch::Aarch64).role(RegRole::SyscallNo));
+  EXPECT_EQ(a.syscall_step_si_code, 0);  // SI_USER
+  EXPECT_EQ(a.call_clear_flags, 0xc00u);
+  ASSERT_TRUE(a.syscall_stop_clobber.has_value());
+  EXPECT_EQ(*a.syscall_stop_clobber, word(7));
+  EXPECT_TRUE(a.restart_rewound_before_stop);
+  for (Arch x86 : {Arch::X86_64, Arch::I386}) {
+    const RemoteAbi& x = remote_abi(x86);
+    const std::string_view name = abi(x86).name;
+    EXPECT_EQ(x.syscall_insn_nr, abi(x86).role(RegRole::SyscallNo)) << name;  // rax / eax
+    EXPECT_EQ(x.syscall_step_si_code, 1) << name;                             // TRAP_BRKPT
+    EXPECT_EQ(x.call_clear_flags, 0x400u) << name;                            // DF
+    EXPECT_FALSE(x.syscall_stop_clobber.has_value()) << name;
+    EXPECT_FALSE(x.restart_rewound_before_stop) << name;
+  }
 }
 
 TEST(AbiAarch64, AccessorsReadTheirWords) {

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "ptk/arch/registers.h"
+#include "ptk/arch/remote_abi.h"
 #include "ptk/base/remote_ptr.h"
 #include "ptk/base/result.h"
 #include "ptk/core/session.h"
@@ -73,8 +74,8 @@ class RemoteSyscalls {
   // The same by name, looked up in the thread's ABI ("mmap2" exists on i386 only).
   Result<std::int64_t> syscall(std::string_view name, std::initializer_list<std::uint64_t> args);
 
-  // Runs the thread from `regs` (PTRACE_CONT) until it stops on an int3 (a Trap) or a
-  // synchronous fault (not delivered: the fault is reported instead). Signals that arrive
+  // Runs the thread from `regs` (PTRACE_CONT) until it stops on a breakpoint instruction (a Trap)
+  // or a synchronous fault (not delivered: the fault is reported instead). Signals that arrive
   // meanwhile are held back until restore. The registers are restored afterwards as always.
   Result<CodeStop> run_code(const Registers& regs);
 
@@ -107,6 +108,11 @@ class RemoteSyscalls {
   Status find_syscall_site();
   Status resume_and_wait(Resume how, std::optional<Event>& stop);
   bool hold_if_foreign(const Event& ev);
+  // The stop that ends a PTRACE_SINGLESTEP over the syscall instruction, when the kernel
+  // reports it as a signal rather than a trap (aarch64: see RemoteAbi::syscall_step_si_code).
+  bool is_syscall_step_report(const Event& ev) const;
+  void adopt_stop_clobber(const Registers& now);
+  Status reenter_interrupted_call();
   Status restore_signals();
 
   Session* session_ = nullptr;
@@ -122,6 +128,8 @@ class RemoteSyscalls {
   std::uint64_t syscall_site_ = 0;           // address of a syscall instruction, 0 until found
   std::vector<std::byte> site_saved_bytes_;  // when the instruction was written over the ip
   std::vector<siginfo_t> held_;              // signals that arrived meanwhile, in order
+  // The number the rewound call was re-entered with (see reenter_interrupted_call).
+  std::optional<std::uint64_t> reentered_nr_;
 };
 
 }  // namespace ptk::inject

@@ -1,10 +1,12 @@
 // The shellcode runner: raw machine code run in a stopped tracee thread, which is then put back
 // exactly as it was (registers, extended state, bytes, stack, signals).
 //
-// The code ends at an int3 -- its own, or the one ptk appends after it -- or by returning: ptk
-// pushes a return address that points at that int3, so a code that ends with `ret` stops
-// there too. A code that faults (SIGSEGV, SIGILL, ...) is stopped there; the fault is reported,
-// not delivered, and the thread is restored as after a normal end.
+// The code ends at a breakpoint instruction (int3, aarch64's brk #0) -- its own, or the one ptk
+// appends after it -- or by returning: that breakpoint is the code's return address (pushed on
+// x86, in x30 on aarch64), so a code that ends with `ret` stops there too. The stop's ip is
+// past an int3 but on a brk (AbiInfo::breakpoint_pc_adjust). A code that faults (SIGSEGV, SIGILL,
+// ...) is stopped there; the fault is reported, not delivered, and the thread is restored as after
+// a normal end.
 #pragma once
 
 #include <sys/types.h>
@@ -35,7 +37,7 @@ struct ShellcodeOptions {
 
 struct ShellcodeReport {
   std::uint64_t code_addr = 0;  // where the code ran
-  std::size_t size = 0;         // bytes written there: the code and ptk's int3
+  std::size_t size = 0;         // bytes written there: the code and ptk's breakpoint
   CodeStop stop;                // how it ended, with the registers it left
 };
 

@@ -89,8 +89,8 @@ std::string render_shellcode_text(const ShellcodeOutcome& o, const Palette& pale
   auto address = [&](std::uint64_t a) {
     return palette.paint(Style::Address, fmt::format("{:#x}", a));
   };
-  return fmt::format("shellcode: {} bytes at {} ({}), stopped at the int3 at {}; {} = {}", r.size,
-                     address(r.code_addr), place_name(o.place),
+  return fmt::format("shellcode: {} bytes at {} ({}), stopped at the breakpoint at {}; {} = {}",
+                     r.size, address(r.code_addr), place_name(o.place),
                      address(r.stop.regs.ip() - abi.breakpoint_pc_adjust),
                      palette.paint(Style::Register, ret_reg_name(abi)),
                      palette.paint(Style::Success, fmt::format("{:#x}", ret)));
