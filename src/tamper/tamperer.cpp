@@ -109,9 +109,13 @@ void Tamperer::on_entry(Session& session, sys::DecodedSyscall& sc) {
         if (rec->args[k] != rec->orig_args[k]) view.set_arg(i, rec->args[k]);
       }
       // The kernel takes the number from orig_rax after the stop; -1 runs nothing and
-      // leaves the result -ENOSYS (arch/x86/entry/common.c, do_syscall_64).
+      // leaves the result -ENOSYS (arch/x86/entry/common.c, do_syscall_64). arm64 leaves x0
+      // as it is, the first argument (el0_svc_common, arch/arm64/kernel/syscall.c, presets
+      // -ENOSYS only for a syscall(-1) of the program's own): ptk puts -ENOSYS there itself,
+      // which x86 already has in rax at the entry stop.
       if (rec->skipped) {
         view.set_orig_syscall_no(~std::uint64_t{0});
+        view.set_retval(-38);  // -ENOSYS
       } else if (rec->nr != rec->orig_nr) {
         view.set_orig_syscall_no(static_cast<std::uint64_t>(rec->nr));
       }
