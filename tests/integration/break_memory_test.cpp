@@ -31,16 +31,19 @@ TEST_P(BreakMemoryTest, ReadsShowTheOriginalBytesAtEveryHit) {
   ptk::debug::BreakpointSet bps(session);  // no scratch allocator: the classic step-over
   ASSERT_TRUE(bps.insert(*pid, address).ok());
   ptk::Memory raw(*pid);  // a reader of its own, without the set's filter
+  // The breakpoint instruction's first byte: int3 (0xcc), or brk #0's (0x00, little-endian).
+  const int trap_first = ptk::abi(ptk_test::arch_of_bits(GetParam())).breakpoint_insn[0];
   auto check = [&](const char* when) {
     std::byte b{};
     ASSERT_TRUE(raw.read_exact(ptk::RemoteAddr(address), std::span(&b, 1)).ok());
-    EXPECT_EQ(std::to_integer<int>(b), 0xcc) << when << ": the int3 is not in the process";
+    EXPECT_EQ(std::to_integer<int>(b), trap_first)
+        << when << ": the breakpoint is not in the process";
     // From a few bytes before, so that the breakpoint is inside the read, not at its start.
     std::array<std::byte, 20> around{}, around_raw{};
     ASSERT_TRUE(session.memory(*pid).read_exact(ptk::RemoteAddr(address - 4), around).ok());
     ASSERT_TRUE(raw.read_exact(ptk::RemoteAddr(address - 4), around_raw).ok());
     EXPECT_TRUE(std::equal(original.begin(), original.end(), around.begin() + 4)) << when;
-    EXPECT_EQ(std::to_integer<int>(around_raw[4]), 0xcc) << when;
+    EXPECT_EQ(std::to_integer<int>(around_raw[4]), trap_first) << when;
     ptk::debug::Disassembler dis;
     auto insn = dis.decode_at(session.memory(*pid), ptk_test::arch_of_bits(GetParam()), address);
     ASSERT_TRUE(insn.ok());

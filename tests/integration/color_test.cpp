@@ -157,8 +157,14 @@ TEST(Color, BreakHitLines) {
   std::size_t at = forced.out.find("hit 2 ");
   ASSERT_NE(at, std::string::npos) << forced.out;
   std::string second = forced.out.substr(at);
-  EXPECT_TRUE(contains(second, "rdi\x1b[0m=\x1b[1;33m0x1\x1b[0m")) << second;
-  EXPECT_TRUE(contains(forced.out, "rdi\x1b[0m=0x0 ")) << forced.out;  // the first: plain
+  // The argument's register: rdi, or x0 on aarch64.
+#if defined(__aarch64__)
+  const std::string arg0 = "x0";
+#else
+  const std::string arg0 = "rdi";
+#endif
+  EXPECT_TRUE(contains(second, arg0 + "\x1b[0m=\x1b[1;33m0x1\x1b[0m")) << second;
+  EXPECT_TRUE(contains(forced.out, arg0 + "\x1b[0m=0x0 ")) << forced.out;  // the first: plain
 }
 
 TEST(Color, TraceFollowsStraceColor) {

@@ -1,6 +1,8 @@
 // The article's examples 6 (attach, print ip and instruction, detach) and 7 (int3 at the ip,
 // trap, restore, detach) on tests/tracees/attach_counter.c, 64 and 32-bit: the examples print
 // what they did, and the tracee carries on to the result of a run nobody attached to.
+#include <fmt/format.h>
+
 #include <regex>
 
 #include "inject_util.h"
@@ -35,10 +37,12 @@ TEST_P(ExamplesAttachTest, Ex6PrintsTheIpAndInstructionAndDetaches) {
   // "x86_64 ip 0x7f... <read+18>  48 3d 00 f0 ff ff  cmpq $-0x1000, %rax": an address, the
   // bytes and some instruction text.
   static const std::regex kLine(
-      "attached to [0-9]+\n(x86_64|i386) ip 0x[0-9a-f]+ <[^>]*>  ([0-9a-f]{2} ?)+  [a-z].*\n"
+      "attached to [0-9]+\n(x86_64|i386|aarch64) ip 0x[0-9a-f]+ <[^>]*>  ([0-9a-f]{2} ?)+  "
+      "[a-z].*\n"
       "detached\n");
   EXPECT_TRUE(std::regex_match(r.out, kLine)) << r.out;
-  EXPECT_TRUE(contains(r.out, GetParam() == 64 ? "x86_64 ip" : "i386 ip")) << r.out;
+  const ptk::Arch arch = arch_of_bits(GetParam());
+  EXPECT_TRUE(contains(r.out, fmt::format("{} ip", ptk::to_string(arch)))) << r.out;
   ASSERT_TRUE(child.send("cd"));
   child.close_stdin();
   out += child.rest();

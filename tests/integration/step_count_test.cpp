@@ -167,7 +167,7 @@ TEST(StepCliTest, BadInputIsOneLineAndNonzero) {
       {{"--from", "nostd_count_loop.c:3"}, "source"},
       {{"--from", "libnope:puts"}, "no object named 'libnope'"},
       {{"--from-syscall", "wrte"}, "close matches: write"},
-      {{"--from-syscall", "open"}, "before any open syscall"},
+      {{"--from-syscall", "openat"}, "before any openat syscall"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> argv = {PTK_CLI, "step"};
