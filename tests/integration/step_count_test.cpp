@@ -11,8 +11,18 @@ namespace {
 
 // 1 (mov $1000, %ecx) + 3 * 1000 (add, dec, jnz) + 3 (mov, xor, exit syscall).
 constexpr std::uint64_t kCountLoopSteps = 1 + 3 * 1000 + 3;
-// Before the write returns: the four instructions that load its arguments, and the syscall.
+// Before the write returns: the instructions that load its arguments (four on x86, five on
+// aarch64: its address takes adrp and add), and the syscall.
+#if defined(__aarch64__)
+constexpr std::uint64_t kStepsBeforeWrite = 6;
+// The first instruction of the loop and the exit, as the example prints them.
+constexpr const char* kLoopStart[] = {"<count_loop+0>  01 7d 80 52", "movz w1, #0x3e8"};
+constexpr const char* kExitAt = "<exit_now+8>";
+#else
 constexpr std::uint64_t kStepsBeforeWrite = 5;
+constexpr const char* kLoopStart[] = {"<count_loop+0>  b9 e8 03 00 00", "movl $0x3e8, %ecx"};
+constexpr const char* kExitAt = "<exit_now+7>";
+#endif
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -30,7 +40,10 @@ class StepCountTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   std::string program() const { return tracee_path("nostd_count_loop", bits()); }
-  std::string exit_insn() const { return bits() == 64 ? "syscall" : "int $0x80"; }
+  std::string exit_insn() const {
+    if (ptk_test::arch_of_bits(bits()) == ptk::Arch::Aarch64) return "svc #0";
+    return bits() == 64 ? "syscall" : "int $0x80";
+  }
 };
 
 TEST_P(StepCountTest, ExampleFiveStepsFromTheWriteToTheExit) {
@@ -41,10 +54,9 @@ TEST_P(StepCountTest, ExampleFiveStepsFromTheWriteToTheExit) {
   ASSERT_EQ(lines.size(), kCountLoopSteps + 2) << r.out.substr(0, 400);
   EXPECT_EQ(lines.front(), "counting 3004 steps...");
   EXPECT_EQ(lines.back(), fmt::format("{} instructions", kCountLoopSteps));
-  EXPECT_TRUE(contains(lines[1], "<count_loop+0>  b9 e8 03 00 00")) << lines[1];
-  EXPECT_TRUE(contains(lines[1], "movl $0x3e8, %ecx")) << lines[1];
+  for (const char* part : kLoopStart) EXPECT_TRUE(contains(lines[1], part)) << lines[1];
   const std::string& last = lines[lines.size() - 2];
-  EXPECT_TRUE(contains(last, "<exit_now+7>")) << last;
+  EXPECT_TRUE(contains(last, kExitAt)) << last;
   EXPECT_TRUE(contains(last, exit_insn())) << last;
 }
 
