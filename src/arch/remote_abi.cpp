@@ -10,7 +10,6 @@ using namespace host;
 
 constexpr RemoteAbi kX86_64 = {
     .syscall_insn_nr = q(kRax),
-    .syscall_step_si_code = 1,  // TRAP_BRKPT
     .call_clear_flags = 0x400,  // DF
     .syscall_stop_clobber = std::nullopt,
     .restart_rewound_before_stop = false,
@@ -18,7 +17,6 @@ constexpr RemoteAbi kX86_64 = {
 
 constexpr RemoteAbi kI386 = {
     .syscall_insn_nr = d_signed(kRax),
-    .syscall_step_si_code = 1,  // TRAP_BRKPT
     .call_clear_flags = 0x400,  // DF
     .syscall_stop_clobber = std::nullopt,
     .restart_rewound_before_stop = false,
@@ -26,7 +24,6 @@ constexpr RemoteAbi kI386 = {
 
 constexpr RemoteAbi kAarch64 = {
     .syscall_insn_nr = q(xreg(8)),
-    .syscall_step_si_code = 0,  // SI_USER
     .call_clear_flags = 0xc00,  // PSTATE.BTYPE
     .syscall_stop_clobber = q(xreg(7)),
     .restart_rewound_before_stop = true,

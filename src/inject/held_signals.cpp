@@ -29,15 +29,6 @@ bool is_synchronous_fault(const Event& ev) {
 
 }  // namespace
 
-bool RemoteSyscalls::is_syscall_step_report(const Event& ev) const {
-  if (ev.signal != SIGTRAP || ev.siginfo.si_code != remote_abi(arch()).syscall_step_si_code)
-    return false;
-  // SI_USER is also what kill() sends. The kernel's report names no sender (si_pid 0), where a
-  // kill() names its sender -- unless that one is outside the thread's pid namespace, which
-  // only the ip the caller checks then tells apart.
-  return ev.siginfo.si_code != SI_USER || ev.siginfo.si_pid == 0;
-}
-
 bool RemoteSyscalls::hold_if_foreign(const Event& ev) {
   if (ev.kind != EventKind::Signal || is_synchronous_fault(ev)) return false;
   // A signal for the process (or this thread) that arrived while ptk's code ran. Delivering it
@@ -57,10 +48,6 @@ Status RemoteSyscalls::resume_and_wait(Resume how, std::optional<Event>& stop) {
                    ev.kind == EventKind::Killed
                        ? fmt::format("the thread was killed by {}", signal_name(ev.signal))
                        : fmt::format("the thread exited with {}", ev.exit_code));
-    }
-    if (how == Resume::SingleStep && is_syscall_step_report(ev)) {
-      stop = ev;
-      return ok_status();
     }
     if (hold_if_foreign(ev)) continue;
     if (ev.kind == EventKind::Trap || ev.kind == EventKind::Signal) {

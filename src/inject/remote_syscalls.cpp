@@ -154,7 +154,8 @@ Result<std::int64_t> RemoteSyscalls::syscall(std::int64_t nr, std::span<const st
   resumed_ = true;
   const std::uint64_t after = syscall_site_ + abi.syscall_insn.size();
   // One PTRACE_SINGLESTEP runs the whole syscall: the kernel reports the step at the syscall's
-  // exit as a SIGTRAP (RemoteAbi::syscall_step_si_code), so it stops before the thread is back
+  // exit as a trap (kHostTrapCodes.stepped_syscall; Session reports it as EventKind::Trap on
+  // both hosts), so it stops before the thread is back
   // in user mode -- in a signal-delivery-stop, where restore() needs it. From a syscall-entry
   // stop the first step only finishes the entry's (skipped) syscall and stops with the ip
   // still on the instruction: step again.
@@ -163,7 +164,7 @@ Result<std::int64_t> RemoteSyscalls::syscall(std::int64_t nr, std::span<const st
     PTK_TRY(resume_and_wait(Resume::SingleStep, stop));
     PTK_ASSIGN_OR_RETURN(Registers now, session_->get_regs(tid_));
     if (first_run && steps == 0) adopt_stop_clobber(now);
-    const bool stepped = stop->kind == EventKind::Trap || is_syscall_step_report(*stop);
+    const bool stepped = stop->kind == EventKind::Trap;
     if (stepped && now.ip() == after) return now.retval();
     if (stepped && now.ip() == syscall_site_) continue;
     return Error(ErrorKind::Internal, call, 0,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ptk/arch/arch.h"
+#include "ptk/arch/breakpoint_insn.h"
 #include "ptk/arch/kernel_entry.h"
 #include "ptk/arch/reg_decode.h"
 #include "ptk/arch/registers.h"
@@ -94,12 +95,23 @@ TEST(AbiAarch64, CallConvention) {
 }
 
 // What remote syscalls and calls need beyond the roles: the number's register (x8, apart from
-// the kernel's copy the SyscallNo role names), the step report, PSTATE.BTYPE, x7's stop marker.
+// the kernel's copy the SyscallNo role names), PSTATE.BTYPE, x7's stop marker.
+// How the host's kernel reports a stepped syscall and a breakpoint (the values measured in the
+// VM lanes): arm64 SI_USER (0) and TRAP_BRKPT (1); x86 TRAP_BRKPT (1) and SI_KERNEL (0x80).
+TEST(AbiAarch64, HostTrapCodes) {
+#if defined(__aarch64__)
+  EXPECT_EQ(kHostTrapCodes.stepped_syscall, 0);
+  EXPECT_EQ(kHostTrapCodes.breakpoint, 1);
+#else
+  EXPECT_EQ(kHostTrapCodes.stepped_syscall, 1);
+  EXPECT_EQ(kHostTrapCodes.breakpoint, 0x80);
+#endif
+}
+
 TEST(AbiAarch64, RemoteAbiFacts) {
   const RemoteAbi& a = remote_abi(Arch::Aarch64);
   EXPECT_EQ(a.syscall_insn_nr, word(8));
   EXPECT_NE(a.syscall_insn_nr, abi(Arch::Aarch64).role(RegRole::SyscallNo));
-  EXPECT_EQ(a.syscall_step_si_code, 0);  // SI_USER
   EXPECT_EQ(a.call_clear_flags, 0xc00u);
   ASSERT_TRUE(a.syscall_stop_clobber.has_value());
   EXPECT_EQ(*a.syscall_stop_clobber, word(7));
@@ -108,7 +120,6 @@ TEST(AbiAarch64, RemoteAbiFacts) {
     const RemoteAbi& x = remote_abi(x86);
     const std::string_view name = abi(x86).name;
     EXPECT_EQ(x.syscall_insn_nr, abi(x86).role(RegRole::SyscallNo)) << name;  // rax / eax
-    EXPECT_EQ(x.syscall_step_si_code, 1) << name;                             // TRAP_BRKPT
     EXPECT_EQ(x.call_clear_flags, 0x400u) << name;                            // DF
     EXPECT_FALSE(x.syscall_stop_clobber.has_value()) << name;
     EXPECT_FALSE(x.restart_rewound_before_stop) << name;

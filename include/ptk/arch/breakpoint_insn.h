@@ -23,7 +23,9 @@ struct TrapCodes {
   // A single-step over a syscall instruction, reported at the syscall's exit. x86 overrides
   // user_single_step_report with TRAP_BRKPT (arch/x86/kernel/step.c); arm64 keeps the generic
   // one (include/linux/ptrace.h): SI_USER with si_pid 0, which Session tells from a kill() by
-  // that si_pid.
+  // that si_pid. Measured on Debian 12's arm64 kernel (6.1) under qemu: the step over `svc #0`
+  // stops with SIGTRAP, si_code 0, si_pid 0, the pc 4 bytes on; a `brk #0` with si_code 1
+  // (TRAP_BRKPT), the pc on the brk.
   int stepped_syscall;
 };
 #if defined(__x86_64__)

@@ -13,14 +13,6 @@ struct RemoteAbi {
   // Where the syscall instruction takes its number from: rax/eax (the SyscallNo role) on x86;
   // x8 on aarch64, whose SyscallNo role is the kernel's copy that `svc` fills from x8.
   RegSlot syscall_insn_nr;
-  // How the kernel reports a PTRACE_SINGLESTEP over the syscall instruction: a SIGTRAP with
-  // this si_code, at the syscall's exit. x86 sends TRAP_BRKPT (1) from its own
-  // user_single_step_report (arch/x86/kernel/step.c); arm64 has none and takes the generic one
-  // of include/linux/ptrace.h: SI_USER (0) with si_pid 0 (report_syscall,
-  // arch/arm64/kernel/ptrace.c). Measured on Debian 12's arm64 kernel (6.1) under qemu: the
-  // step over `svc #0` stops with SIGTRAP, si_code 0, si_pid 0, pc 4 bytes on; a `brk #0` with
-  // SIGTRAP, si_code 1 (TRAP_BRKPT), pc on the brk.
-  int syscall_step_si_code;
   // Flag bits a function expects clear at its entry: EFLAGS.DF (the SysV psABIs), PSTATE.BTYPE
   // (bits 11:10: left nonzero by the interrupted code, a callee on a BTI-guarded page that does
   // not start with a landing pad would take a Branch Target exception).

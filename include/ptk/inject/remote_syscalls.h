@@ -108,9 +108,6 @@ class RemoteSyscalls {
   Status find_syscall_site();
   Status resume_and_wait(Resume how, std::optional<Event>& stop);
   bool hold_if_foreign(const Event& ev);
-  // The stop that ends a PTRACE_SINGLESTEP over the syscall instruction, when the kernel
-  // reports it as a signal rather than a trap (aarch64: see RemoteAbi::syscall_step_si_code).
-  bool is_syscall_step_report(const Event& ev) const;
   void adopt_stop_clobber(const Registers& now);
   Status reenter_interrupted_call();
   Status restore_signals();
