@@ -50,6 +50,16 @@ std::uint64_t xreg(const Registers& regs, std::uint32_t n) {
 
 }  // namespace
 
+std::uint32_t word_of(std::span<const std::byte> code) {
+  std::uint32_t word = 0;
+  for (int i = 3; i >= 0; --i) word = (word << 8) | std::to_integer<std::uint32_t>(code[i]);
+  return word;
+}
+
+void set_x(Registers& regs, std::uint8_t n, std::uint64_t value) {
+  if (n != 31) regs.set(host::q(host::xreg(n)), value);
+}
+
 PcUse classify(std::uint32_t word) {
   switch (kind_of(word)) {
     case Kind::Other:

@@ -52,12 +52,6 @@ void put_u32(std::vector<std::byte>& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
 }
 
-std::uint32_t a64_word(std::span<const std::byte> code) {
-  std::uint32_t word = 0;
-  for (int i = 3; i >= 0; --i) word = (word << 8) | std::to_integer<std::uint32_t>(code[i]);
-  return word;
-}
-
 // aarch64: every instruction is one word, and only the ones that read the pc or write the link
 // register cannot run in a slot (a64_insn.h).
 Result<StepOverPlan> plan_a64(std::uint64_t address, std::span<const std::byte> code) {
@@ -67,7 +61,7 @@ Result<StepOverPlan> plan_a64(std::uint64_t address, std::span<const std::byte> 
   }
   StepOverPlan plan;
   plan.length = 4;
-  switch (a64::classify(a64_word(code))) {
+  switch (a64::classify(a64::word_of(code))) {
     case a64::PcUse::None:
       plan.kind = StepOverKind::Slot;
       break;

@@ -15,15 +15,10 @@
 #include "ptk/arch/breakpoint_insn.h"
 #include "ptk/core/proc.h"
 #include "ptk/debug/breakpoints.h"
+#include "ptk/debug/temp_breakpoint.h"
 
 namespace ptk::debug {
 namespace {
-
-// The trap of a breakpoint instruction (kHostTrapCodes); single-steps are TRAP_TRACE and
-// debug-register hits TRAP_HWBKPT.
-bool is_breakpoint_trap(const Event& ev) {
-  return ev.kind == EventKind::Trap && ev.siginfo.si_code == kHostTrapCodes.breakpoint;
-}
 
 std::uint64_t load_le(std::span<const std::byte> bytes) {
   std::uint64_t value = 0;
@@ -36,7 +31,7 @@ std::uint64_t load_le(std::span<const std::byte> bytes) {
 }  // namespace
 
 Result<std::optional<BreakpointHit>> BreakpointSet::match(const Event& ev) {
-  if (!is_breakpoint_trap(ev)) return std::optional<BreakpointHit>{};
+  if (!TempBreakpoint::is_breakpoint_trap(ev)) return std::optional<BreakpointHit>{};
   auto pb = procs_.find(ev.pid);
   if (pb == procs_.end()) return std::optional<BreakpointHit>{};
   PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(ev.tid));
@@ -53,7 +48,7 @@ Result<std::optional<BreakpointHit>> BreakpointSet::match(const Event& ev) {
 }
 
 Result<bool> BreakpointSet::absorb_stale_trap(const Event& ev) {
-  if (!is_breakpoint_trap(ev)) return false;
+  if (!TempBreakpoint::is_breakpoint_trap(ev)) return false;
   auto pb = procs_.find(ev.pid);
   if (pb == procs_.end()) return false;
   PTK_ASSIGN_OR_RETURN(Registers regs, session_.get_regs(ev.tid));
@@ -140,17 +135,14 @@ Status BreakpointSet::emulate(const BreakpointHit& hit, const Breakpoint& bp) {
 }
 
 Status BreakpointSet::emulate_a64(const Breakpoint& bp, Registers& regs, Memory& mem) {
-  const std::uint32_t word = static_cast<std::uint32_t>(load_le(bp.saved.bytes()));
+  const std::uint32_t word = a64::word_of(bp.saved.bytes());
   std::optional<a64::Effect> effect = a64::simulate(word, bp.address, regs);
   if (!effect) {
     return Error(ErrorKind::Unsupported,
                  fmt::format("step over the breakpoint at {:#x}", bp.address), 0,
                  fmt::format("instruction {:#010x} is not one ptk simulates", word));
   }
-  auto set_x = [&regs](std::uint8_t reg, std::uint64_t value) {
-    if (reg != 31) regs.set_by_name(fmt::format("x{}", reg), value);  // 31: xzr, discarded
-  };
-  if (effect->write_reg) set_x(*effect->write_reg, effect->write_value);
+  if (effect->write_reg) a64::set_x(regs, *effect->write_reg, effect->write_value);
   if (effect->load) {
     std::array<std::byte, 8> bytes{};
     auto loaded = std::span(bytes).first(effect->load->width);
@@ -160,7 +152,7 @@ Status BreakpointSet::emulate_a64(const Breakpoint& bp, Registers& regs, Memory&
       value =
           static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(value)));
     }
-    set_x(effect->load->reg, value);
+    a64::set_x(regs, effect->load->reg, value);
   }
   regs.set_ip(effect->next_pc);
   return ok_status();

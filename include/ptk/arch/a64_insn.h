@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "ptk/arch/registers.h"
 
@@ -23,6 +24,14 @@ enum class PcUse : std::uint8_t {
 };
 
 PcUse classify(std::uint32_t word);
+
+// The instruction word in `code`'s first 4 bytes (A64 code is little-endian whatever the data
+// endianness). `code` holds at least 4 bytes.
+std::uint32_t word_of(std::span<const std::byte> code);
+
+// Writes register x`n` as an instruction result does: n = 31 is the zero register there, and the
+// write is dropped.
+void set_x(Registers& regs, std::uint8_t n, std::uint64_t value);
 
 // A load the caller completes: reg = the `width` bytes at `address`, sign-extended to 64 bits
 // when `sign`, zero-extended otherwise (writing a W register clears the upper half).
