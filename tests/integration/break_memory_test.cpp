@@ -73,7 +73,10 @@ TEST_P(BreakMemoryTest, ReadsShowTheOriginalBytesAtEveryHit) {
   }
   EXPECT_EQ(hits, 3);
   EXPECT_EQ(exit_code, 0);
-  EXPECT_EQ(bps.stats().classic, 3u);
+  // Without scratch memory there is no slot: x86 steps over classically; on aarch64 the
+  // function starts with adrp, which is emulated.
+  EXPECT_EQ(bps.stats().slot, 0u);
+  EXPECT_EQ(bps.stats().classic + bps.stats().emulated, 3u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Abi, BreakMemoryTest, ::testing::Values(64, 32),
