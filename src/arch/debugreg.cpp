@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "ptk/arch/hwdebug_aarch64.h"
+
 namespace ptk {
 
 namespace {
@@ -64,13 +66,9 @@ Result<WatchKind> parse_watch_kind(std::string_view text) {
 }
 
 Status check_watch(Arch arch, std::uint64_t address, unsigned len, WatchKind kind) {
+  // aarch64's slots have rules of their own (a byte-select mask over a doubleword).
+  if (arch == Arch::Aarch64) return a64::check_watch(address, len, kind);
   std::string what = fmt::format("watch {} byte(s) at {:#x} ({})", len, address, to_string(kind));
-  if (arch == Arch::Aarch64) {
-    // The DR7 arithmetic below is x86's; aarch64's slots are a64::check_watch and a64::encode
-    // (hwdebug_aarch64.h), programmed through NT_ARM_HW_WATCH by a port of the debug layer.
-    return Error(ErrorKind::Unsupported, std::move(what), 0,
-                 "hardware watchpoints are not yet supported on aarch64");
-  }
   if (len != 1 && len != 2 && len != 4 && len != 8) {
     return Error(ErrorKind::Unsupported, std::move(what), 0,
                  "the debug registers watch 1, 2, 4 or 8 bytes");

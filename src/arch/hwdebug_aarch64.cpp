@@ -75,14 +75,14 @@ std::optional<WatchedRange> watched_range(const HwSlot& slot) {
                       static_cast<unsigned>(std::popcount(run))};
 }
 
-std::optional<int> hit_slot(std::span<const HwSlot> slots, std::uint64_t si_addr) {
+std::optional<int> hit_slot(std::span<const HwSlot> slots, std::uint64_t fault_addr) {
   std::optional<int> near;
   for (std::size_t i = 0; i < slots.size(); ++i) {
     std::optional<WatchedRange> r = watched_range(slots[i]);
     if (!r) continue;
-    if (si_addr >= r->start && si_addr - r->start < r->len) return static_cast<int>(i);
+    if (fault_addr >= r->start && fault_addr - r->start < r->len) return static_cast<int>(i);
     const std::uint64_t dw = slots[i].addr & ~(kDoubleword - 1);
-    if (!near && si_addr >= dw && si_addr - dw < kDoubleword) near = static_cast<int>(i);
+    if (!near && fault_addr >= dw && fault_addr - dw < kDoubleword) near = static_cast<int>(i);
   }
   return near;
 }

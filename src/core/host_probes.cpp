@@ -17,7 +17,9 @@
 #include <cstring>
 
 #include "ptk/arch/debugreg.h"
+#include "ptk/arch/hwdebug_aarch64.h"
 #include "ptk/base/unique_fd.h"
+#include "ptk/core/hw_debug.h"
 #include "ptrace_call.h"
 
 namespace ptk::detail {
@@ -90,17 +92,26 @@ void append(std::vector<std::byte>& out, const T& value) {
   out.insert(out.end(), bytes, bytes + sizeof value);
 }
 
-#if defined(__x86_64__)  // the debug-register probe's helpers
 void kill_and_reap(pid_t pid) {
   ::kill(pid, SIGKILL);
   (void)wait_for(pid);
 }
 
-// The word of struct user that holds debug register `index`.
-std::uint64_t debugreg_offset(int index) {
-  return offsetof(struct user, u_debugreg) + static_cast<std::uint64_t>(index) * sizeof(long);
-}
+// Arms a 4-byte write watchpoint at `address` in the stopped child `pid`.
+bool arm_write_watch(pid_t pid, std::uint64_t address) {
+#if defined(__aarch64__)
+  const a64::HwSlot slot = a64::encode(address, 4, WatchKind::Write);
+  return write_hw_slots(pid, HwSlotKind::Watchpoint, std::span(&slot, 1)).ok();
+#else
+  // The word of struct user that holds debug register `index`.
+  auto offset = [](int index) {
+    return offsetof(struct user, u_debugreg) + static_cast<std::uint64_t>(index) * sizeof(long);
+  };
+  return ptrace_call(PTRACE_POKEUSER, pid, offset(0), address).ok() &&
+         ptrace_call(PTRACE_POKEUSER, pid, offset(kDr7Index), dr7_enable(0, 0, WatchKind::Write, 4))
+             .ok();
 #endif
+}
 
 }  // namespace
 
@@ -145,12 +156,8 @@ Probe probe_i386_programs() {
 }
 
 Probe probe_debug_register_traps() {
-#if defined(__aarch64__)
-  // Its watchpoints are NT_ARM_HW_WATCH slots, which Session does not set yet (it refuses
-  // debug registers there): nothing to probe, and no claim that traps are missing.
-  return Probe::Unknown;
-#else
   static volatile std::uint32_t watched = 0;  // the child's copy is the one watched
+  static_assert(sizeof watched == 4);
   pid_t pid = ::fork();
   if (pid < 0) return Probe::Unknown;
   if (pid == 0) {
@@ -165,17 +172,12 @@ Probe probe_debug_register_traps() {
   if (status == -1 || !WIFSTOPPED(status)) return Probe::Unknown;
   auto address = reinterpret_cast<std::uint64_t>(&watched);
   bool set = ptrace_call(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_EXITKILL).ok() &&
-             ptrace_call(PTRACE_POKEUSER, pid, debugreg_offset(0), address).ok() &&
-             ptrace_call(PTRACE_POKEUSER, pid, debugreg_offset(kDr7Index),
-                         dr7_enable(0, 0, WatchKind::Write, sizeof watched))
-                 .ok() &&
-             ptrace_call(PTRACE_CONT, pid).ok();
+             arm_write_watch(pid, address) && ptrace_call(PTRACE_CONT, pid).ok();
   status = set ? wait_for(pid) : -1;
   if (exited_with(status, 0)) return Probe::Missing;  // it wrote the variable untrapped
   bool trapped = status != -1 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP;
   if (status == -1 || WIFSTOPPED(status)) kill_and_reap(pid);
   return trapped ? Probe::Present : Probe::Unknown;
-#endif
 }
 
 Probe probe_kprobes() {

@@ -1,4 +1,5 @@
-// Watchpoints: programming DR0-DR3/DR7 into every thread of a process, and decoding hits.
+// Watchpoints: programming them into every thread of a process, and decoding hits. The x86
+// side (DR0-DR3/DR7) is here, aarch64's regsets in watchpoints_a64.cpp.
 #include "ptk/debug/watchpoints.h"
 
 #include <fmt/format.h>
@@ -7,11 +8,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ptk/arch/arch.h"
 #include "ptk/core/host.h"
 
 namespace ptk::debug {
 
 namespace {
+
+// ptk traces this host's architecture only: its watchpoints are this host's kind.
+constexpr bool kAarch64 = kHostArches[0] == Arch::Aarch64;
 
 std::string describe(const WatchSpec& spec) {
   if (!spec.label.empty()) return fmt::format("watchpoint {}", spec.label);
@@ -51,7 +56,7 @@ Result<std::uint64_t> Watchpoints::read_value(pid_t tid, const WatchSpec& spec) 
   std::uint64_t value = 0;
   std::byte bytes[8]{};
   PTK_TRY(session_.memory(tid).read_exact(RemoteAddr(spec.address), std::span(bytes, spec.len)));
-  std::memcpy(&value, bytes, spec.len);  // x86 is little-endian: the low `len` bytes
+  std::memcpy(&value, bytes, spec.len);  // x86 and aarch64 are little-endian: the low bytes
   return value;
 }
 
@@ -71,22 +76,39 @@ Result<int> Watchpoints::add(const WatchSpec& spec) {
     Error e = s.error();
     return Error(e.kind(), "set " + describe(spec), 0, e.hint());
   }
-  auto free_slot = std::find_if(slots_.begin(), slots_.end(), [](auto& s) { return !s; });
-  if (free_slot == slots_.end()) {
+  int usable = kDebugRegSlots;
+  if constexpr (kAarch64) {
+    if (Status s = learn_a64_slots(tids.front()); !s.ok()) {
+      Error e = s.error();
+      return Error(e.kind(), "set " + describe(spec), e.error_number(), e.message());
+    }
+    usable = a64_slots_for(spec.kind);
+  }
+  auto free_slot =
+      std::find_if(slots_.begin(), slots_.begin() + usable, [](auto& s) { return !s; });
+  if (free_slot == slots_.begin() + usable) {
     return Error(ErrorKind::Unsupported, "set " + describe(spec), 0,
-                 "all 4 debug registers in use; remove a watchpoint first");
+                 kAarch64
+                     ? fmt::format("all {} hardware {} slots in use; remove one first", usable,
+                                   spec.kind == WatchKind::Execute ? "breakpoint" : "watchpoint")
+                     : "all 4 debug registers in use; remove a watchpoint first");
   }
   const int slot = static_cast<int>(free_slot - slots_.begin());
   *free_slot = spec;
-  const std::uint64_t dr7 = dr7_enable(dr7_, slot, spec.kind, spec.len);
+  const std::uint64_t dr7 = kAarch64 ? 0 : dr7_enable(dr7_, slot, spec.kind, spec.len);
   for (std::size_t i = 0; i < tids.size(); ++i) {
-    Status s = program_thread(tids[i], slot, dr7);
+    Status s = kAarch64 ? write_a64_slots(tids[i], true) : program_thread(tids[i], slot, dr7);
     if (s.ok()) continue;
     if (s.error().kind() == ErrorKind::TraceeGone) continue;  // exited meanwhile
-    // Leave nothing set: the threads done so far go back to the old DR7.
-    for (std::size_t j = 0; j < i; ++j) (void)session_.set_debugreg(tids[j], kDr7Index, dr7_);
-    (void)session_.set_debugreg(tids[i], kDr7Index, dr7_);
+    // Leave nothing set: the threads done so far go back to what they held.
     *free_slot = std::nullopt;
+    for (std::size_t j = 0; j <= i; ++j) {
+      if constexpr (kAarch64) {
+        (void)write_a64_slots(tids[j], true);
+      } else {
+        (void)session_.set_debugreg(tids[j], kDr7Index, dr7_);
+      }
+    }
     Error e = s.error();
     return Error(e.kind(), "set " + describe(spec), e.error_number(),
                  e.error_number() == EINVAL || e.error_number() == EIO
@@ -108,14 +130,14 @@ Status Watchpoints::remove(int slot) {
     return Error(ErrorKind::InvalidArgument, fmt::format("remove watchpoint {}", slot), 0,
                  "no such watchpoint");
   }
-  const std::uint64_t dr7 = dr7_disable(dr7_, slot);
+  const std::uint64_t dr7 = kAarch64 ? 0 : dr7_disable(dr7_, slot);
+  slots_.at(static_cast<std::size_t>(slot)) = std::nullopt;
   Status first = ok_status();
   for (pid_t tid : live_threads()) {
-    Status s = session_.set_debugreg(tid, kDr7Index, dr7);
+    Status s = kAarch64 ? write_a64_slots(tid, true) : session_.set_debugreg(tid, kDr7Index, dr7);
     if (!s.ok() && s.error().kind() != ErrorKind::TraceeGone && first.ok()) first = s;
   }
   dr7_ = dr7;
-  slots_.at(static_cast<std::size_t>(slot)) = std::nullopt;
   return first;
 }
 
@@ -131,7 +153,8 @@ Status Watchpoints::remove_all() {
 
 Status Watchpoints::on_thread_start(pid_t tid) {
   const Thread* t = session_.thread(tid);
-  if (t == nullptr || t->pid != pid_ || dr7_ == 0) return ok_status();
+  if (t == nullptr || t->pid != pid_ || size() == 0) return ok_status();
+  if constexpr (kAarch64) return write_a64_slots(tid, true);
   for (int slot = 0; slot < kDebugRegSlots; ++slot) {
     if (const auto& spec = slots_.at(static_cast<std::size_t>(slot))) {
       PTK_TRY(session_.set_debugreg(tid, slot, spec->address));
@@ -152,6 +175,7 @@ bool Watchpoints::is_hw_trap(const Event& ev) {
 
 Result<std::optional<WatchHit>> Watchpoints::decode_hit(const Event& ev) {
   if (!is_hw_trap(ev) || ev.pid != pid_) return std::optional<WatchHit>{};
+  if constexpr (kAarch64) return decode_a64_hit(ev);
   PTK_ASSIGN_OR_RETURN(std::uint64_t dr6, session_.get_debugreg(ev.tid, kDr6Index));
   // The B bits are sticky on the processor; Linux keeps a per-thread virtual DR6 for ptrace
   // and rebuilds it at each #DB since 5.11, but older kernels accumulate: acknowledge the hit.

@@ -85,7 +85,15 @@ Result<bool> BreakJob::on_other_trap(Engine& engine, const Event& ev) {
   PTK_ASSIGN_OR_RETURN(auto wh, watch_->decode_hit(ev));
   if (!wh) return false;
   sink_.watch(*wh);
-  PTK_TRY(engine.session().resume(ev.tid, Resume::Default, 0));
+  // aarch64 stepped past the hit; whatever ended that step otherwise is the loop's to handle,
+  // and leaves the thread as that event says.
+  bool ended_otherwise = false;
+  while (std::optional<Event> other = watch_->next_deferred()) {
+    ended_otherwise = ended_otherwise || other->tid == ev.tid;
+    engine.defer(std::move(*other));
+  }
+  // Its pending signal is one that came during that step; a hit itself leaves none.
+  if (!ended_otherwise) PTK_TRY(engine.session().resume(ev.tid));
   return true;
 }
 

@@ -156,6 +156,11 @@ Result<RunEnd> Engine::run() {
 
 Result<std::optional<Event>> Engine::next_event() {
   if (std::optional<Event> ev = bps_.next_deferred()) return ev;
+  if (!deferred_.empty()) {
+    Event ev = std::move(deferred_.front());
+    deferred_.pop_front();
+    return std::optional<Event>(std::move(ev));
+  }
   for (Part* p : parts_) p->before_wait(*this);
   Result<std::optional<Event>> next = std::optional<Event>();
   if (delayed_.empty()) {

@@ -1,9 +1,11 @@
 // Hardware watchpoints (ptk/debug/watchpoints.h) on tests/tracees/watch_target.c, 64 and
-// 32-bit: write, read/write and execute hits decoded from DR6 with old and new values, a thread
+// 32-bit (x86) or aarch64: write, read/write and execute hits with old and new values, a thread
 // created after the watchpoint was set, removal, and the errors that must leave nothing set.
 #include <array>
+#include <bit>
 #include <utility>
 
+#include "ptk/core/hw_debug.h"
 #include "ptk/debug/watchpoints.h"
 #include "test_util.h"
 
@@ -52,10 +54,37 @@ class WatchpointsTest : public ptk_test::BitsTest {
     held_ = *ev;  // stopped there: watchpoints are set before run() resumes it
   }
 
-  std::uint64_t dr7(pid_t tid) {
+  // The thread's hardware debug state, to compare: DR7, or aarch64's slots.
+  std::vector<std::uint64_t> hw_state(pid_t tid) {
+    std::vector<std::uint64_t> state;
+#if defined(__aarch64__)
+    for (auto kind : {ptk::HwSlotKind::Watchpoint, ptk::HwSlotKind::Breakpoint}) {
+      auto slots = ptk::read_hw_slots(tid, kind);
+      EXPECT_TRUE(slots.ok()) << slots.error().message();
+      if (!slots.ok()) continue;
+      for (const ptk::a64::HwSlot& s : slots->slots) {
+        state.push_back(s.addr);
+        state.push_back(s.ctrl);
+      }
+    }
+#else
     auto v = session_.get_debugreg(tid, ptk::kDr7Index);
     EXPECT_TRUE(v.ok()) << v.error().message();
-    return v.ok() ? *v : ~0ULL;
+    state.push_back(v.ok() ? *v : ~0ULL);
+#endif
+    return state;
+  }
+
+  // How many slots are enabled in the thread: DR7's local-enable bits, or aarch64's slots.
+  int enabled_slots(pid_t tid) {
+#if defined(__aarch64__)
+    int n = 0;
+    std::vector<std::uint64_t> state = hw_state(tid);
+    for (std::size_t i = 1; i < state.size(); i += 2) n += (state[i] & 1) != 0;
+    return n;
+#else
+    return std::popcount(hw_state(tid).front() & 0x55);
+#endif
   }
 
   // Runs the tracee to its end, collecting the hits; new threads get the watchpoints.
@@ -170,16 +199,26 @@ TEST_P(WatchpointsTest, RemovedWatchpointsDoNotHit) {
   start();
   int a = add(counter_, 4, WatchKind::Write);
   add(touch_, 1, WatchKind::Execute);
-  ASSERT_NE(dr7(pid_), 0u);
+  ASSERT_EQ(enabled_slots(pid_), 2);
   ASSERT_TRUE(watch_->remove(a).ok());
+  EXPECT_EQ(enabled_slots(pid_), 1);
   ASSERT_TRUE(watch_->remove_all().ok());
-  EXPECT_EQ(dr7(pid_) & 0xff, 0u) << "no enable bit left";
+  EXPECT_EQ(enabled_slots(pid_), 0) << "no enable bit left";
   EXPECT_EQ(watch_->size(), 0u);
   EXPECT_TRUE(run().empty());
 }
 
 TEST_P(WatchpointsTest, ErrorsLeaveNothingSet) {
   start();
+#if defined(__aarch64__)
+  // A byte-select mask over one aligned doubleword; instructions are 4-byte words.
+  EXPECT_TRUE(contains(add_error(counter_, 9, WatchKind::Write), "1 to 8 bytes"));
+  EXPECT_TRUE(
+      contains(add_error((counter_ & ~7ULL) + 6, 4, WatchKind::Write), "one 8-byte-aligned"));
+  EXPECT_TRUE(contains(add_error(touch_ + 2, 4, WatchKind::Execute), "4-byte aligned"));
+  // A kernel address: the kernel refuses per-task breakpoints there (EINVAL).
+  EXPECT_TRUE(contains(add_error(0xffff800008000000ULL, 8, WatchKind::Write), "refused"));
+#else
   EXPECT_TRUE(contains(add_error(counter_, 3, WatchKind::Write), "1, 2, 4 or 8 bytes"));
   EXPECT_TRUE(contains(add_error(counter_ + 1, 4, WatchKind::Write), "multiple of the length"));
   EXPECT_TRUE(contains(add_error(touch_, 4, WatchKind::Execute), "length 1"));
@@ -189,19 +228,22 @@ TEST_P(WatchpointsTest, ErrorsLeaveNothingSet) {
     // Aligned but not a user-space address: the kernel refuses it (EINVAL).
     EXPECT_TRUE(contains(add_error(0xffffffffff600000ULL, 8, WatchKind::Write), "refused"));
   }
-  EXPECT_EQ(dr7(pid_) & 0xff, 0u);
+#endif
+  EXPECT_EQ(enabled_slots(pid_), 0);
   EXPECT_EQ(watch_->size(), 0u);
 
   add(counter_, 4, WatchKind::Write);
   add(wide_, 4, WatchKind::Write);
   add(touch_, 1, WatchKind::Execute);
   add(bytes_, 1, WatchKind::ReadWrite);
-  const std::uint64_t full = dr7(pid_);
-  EXPECT_TRUE(contains(add_error(bytes_ + 1, 1, WatchKind::Write), "all 4 debug registers in use"));
-  EXPECT_EQ(dr7(pid_), full);
+  const std::vector<std::uint64_t> full = hw_state(pid_);
+  EXPECT_EQ(enabled_slots(pid_), 4);
+  EXPECT_TRUE(contains(add_error(bytes_ + 1, 1, WatchKind::Write), "all 4 "));
+  EXPECT_TRUE(contains(add_error(bytes_ + 1, 1, WatchKind::Write), " in use"));
+  EXPECT_EQ(hw_state(pid_), full);
   EXPECT_EQ(watch_->size(), 4u);
   ASSERT_TRUE(watch_->remove_all().ok());
-  EXPECT_EQ(dr7(pid_) & 0xff, 0u);
+  EXPECT_EQ(enabled_slots(pid_), 0);
   EXPECT_TRUE(run().empty());
 }
 

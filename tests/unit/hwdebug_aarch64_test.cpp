@@ -49,8 +49,10 @@ TEST(HwDebugAarch64, ChecksWhatTheHardwareCanWatch) {
   EXPECT_EQ(check_watch(0x400002, 4, WatchKind::Execute).error().kind(),
             ErrorKind::InvalidArgument);
   EXPECT_EQ(check_watch(0x400000, 8, WatchKind::Execute).error().kind(), ErrorKind::Unsupported);
-  // x86's check refuses aarch64 rather than answer with DR7 rules.
-  EXPECT_FALSE(ptk::check_watch(Arch::Aarch64, 0x1000, 4, WatchKind::Write).ok());
+  // The arch-dispatching check answers with these rules for aarch64, not DR7's.
+  EXPECT_TRUE(ptk::check_watch(Arch::Aarch64, 0x1005, 3, WatchKind::Write).ok());
+  EXPECT_FALSE(ptk::check_watch(Arch::Aarch64, 0x1005, 4, WatchKind::Write).ok());
+  EXPECT_FALSE(ptk::check_watch(Arch::X86_64, 0x1005, 3, WatchKind::Write).ok());
 }
 
 TEST(HwDebugAarch64, WatchedRangeRoundTrips) {

@@ -67,8 +67,8 @@ std::optional<WatchedRange> watched_range(const HwSlot& slot);
 
 // Which slot a SIGTRAP with si_code TRAP_HWBKPT reported: its si_addr is the address the
 // access used (or the pc of a breakpoint), which for a wide or unaligned access may lie before
-// the watched bytes. The enabled slot whose watched range contains it, else the one whose
-// doubleword does; nullopt when none.
-std::optional<int> hit_slot(std::span<const HwSlot> slots, std::uint64_t si_addr);
+// the watched bytes (fault_addr). The enabled slot whose watched range contains it, else the one
+// whose doubleword does; nullopt when none.
+std::optional<int> hit_slot(std::span<const HwSlot> slots, std::uint64_t fault_addr);
 
 }  // namespace ptk::a64

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -172,6 +173,9 @@ class Engine {
   bool running() const { return running_; }
   // A failure the run goes on after, through EngineOptions::report (parts use it too).
   void report(const Error& e) const;
+  // An event a part took from the session while it handled another (a step past a watchpoint
+  // hit that ended in an exit): the loop handles it next, before it waits again.
+  void defer(Event ev) { deferred_.push_back(std::move(ev)); }
 
  private:
   static SessionOptions session_options(const EngineOptions& options);
@@ -213,6 +217,7 @@ class Engine {
   bool stop_requested_ = false;
   bool running_ = false;
   std::vector<Delayed> delayed_;
+  std::deque<Event> deferred_;  // from defer()
 };
 
 }  // namespace ptk::engine
