@@ -116,6 +116,13 @@ TEST(Color, StepIntoAFileHasNoneUnlessAlways) {
   EXPECT_TRUE(has_color(text)) << text;
 }
 
+// The instruction pointer as `ptk regs` names it.
+#if defined(__aarch64__)
+constexpr const char* kIpName = "pc ";
+#else
+constexpr const char* kIpName = "rip ";
+#endif
+
 TEST(Color, RegsMapsAndBt) {
   InspectTarget t(64);
   for (std::string cmd : {"regs", "maps", "bt"}) {
@@ -124,7 +131,7 @@ TEST(Color, RegsMapsAndBt) {
     EXPECT_TRUE(has_color(tty.out)) << tty.out;
     CommandResult none = run_ptk({cmd, str(t.pid())}, true, {"NO_COLOR=1"});
     EXPECT_FALSE(has_color(none.out)) << none.out;
-    EXPECT_TRUE(contains(none.out, cmd == "regs"   ? "rip "
+    EXPECT_TRUE(contains(none.out, cmd == "regs"   ? kIpName
                                    : cmd == "maps" ? "PERM"
                                                    : "#0 "))
         << none.out;
