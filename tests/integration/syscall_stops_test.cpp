@@ -24,7 +24,7 @@ class SyscallStopsTest : public ptk_test::BitsTest {
 };
 
 TEST_P(SyscallStopsTest, WritesOfHelloWritesInTheTraceesAbi) {
-  const std::int64_t write_nr = bits() == 64 ? 1 : 4;  // __NR_write of x86_64 and of i386
+  const std::int64_t write_nr = ptk::find_syscall(arch(), "write")->nr;  // 1, 4 or 64 (aarch64)
   Pipe out = make_pipe();
   ptk::Session session;
   auto pid =
