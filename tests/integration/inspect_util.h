@@ -80,7 +80,13 @@ class InspectTarget {
         ADD_FAILURE() << "the tracee is gone: " << sc.error().message();
         return;
       }
-      if (sc->starts_with(want) && proc_state(pid()) == 'S') return;
+      char state = proc_state(pid());
+      if (sc->starts_with(want) && state == 'S') return;
+      // A tracee that died (a zombie until the Child reaps it) never blocks again.
+      if (state == 'Z' || state == 'X') {
+        ADD_FAILURE() << "the tracee died instead of waiting for a command";
+        return;
+      }
       ::sched_yield();
     }
   }
