@@ -9,10 +9,11 @@ namespace {
 class InspectRegs : public ptk_test::BitsTest {};
 
 #if defined(__aarch64__)
-// aarch64: inspect_target's known values are in x19/x20, the syscall number is in its own
-// slot, and the flags register is PSTATE. Its TLS pointer (tpidr_el0) is a regset of its own
-// (NT_ARM_TLS) that `ptk regs` does not read, and x0 at the stop is the interrupted read's
-// result, not its fd, so neither is checked here.
+// aarch64: inspect_target's known values are in x19/x20 and the flags register is PSTATE. The
+// read is seen as the kernel set it up for its restart before the stop (do_signal() in
+// arch/arm64/kernel/signal.c): syscallno forgotten (-1), x0 back to the fd, pc back on the svc,
+// x8 still the number. Its TLS pointer (tpidr_el0) is a regset of its own (NT_ARM_TLS) that
+// `ptk regs` does not read, so it is not checked here.
 TEST_P(InspectRegs, ShowsTheValuesTheTraceeSet) {
   InspectTarget t(GetParam());
   CommandResult r = ptk({"regs", str(t.pid())});
@@ -22,7 +23,9 @@ TEST_P(InspectRegs, ShowsTheValuesTheTraceeSet) {
   std::string b = line_starting(r.out, "x20");
   EXPECT_TRUE(contains(b, "0x123456789abcdef ")) << b;
   EXPECT_TRUE(contains(b, " 81985529216486895")) << b;
-  EXPECT_TRUE(contains(line_starting(r.out, "syscallno"), "63 (read)")) << r.out;
+  EXPECT_TRUE(contains(line_starting(r.out, "syscallno"), "0xffffffffffffffff  -1")) << r.out;
+  EXPECT_TRUE(contains(line_starting(r.out, "x8"), "0x3f ")) << r.out;  // read
+  EXPECT_TRUE(contains(line_starting(r.out, "x0"), "0x0 ")) << r.out;   // fd 0
   EXPECT_TRUE(contains(line_starting(r.out, "pc"), "<raw_read_known+0x")) << r.out;
   // PSTATE under its own names, not EFLAGS': user code runs at EL0, so no EL= field.
   std::string pstate = line_starting(r.out, "pstate");
