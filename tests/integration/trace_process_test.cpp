@@ -55,8 +55,10 @@ std::vector<std::string> section(const std::vector<std::string>& lines, std::str
       continue;
     }
     l = std::regex_replace(l, kTimes, "$1N");
+    // Not a factor of a product: in a fresh VM a pid can be 1024, which the rlimits print as
+    // "8192*1024".
     for (const auto& [pid, name] : pids) {
-      l = std::regex_replace(l, std::regex("\\b" + pid + "\\b"), name);
+      l = std::regex_replace(l, std::regex("(^|[^*\\w])" + pid + "(?![*\\w])"), "$1" + name);
     }
   }
   return out;
