@@ -381,6 +381,13 @@ void render_result(const DecodedSyscall& sc, const TextOptions& opts, std::strin
       case RetType::None:
         out += '?';
         break;
+      case RetType::Pid:
+        // A pid_t is a C int, and strace prints it as one. It matters where the kernel leaves
+        // the register as it was: aarch64 skips a SECCOMP_RET_TRAP'd syscall with x0 still
+        // holding its first argument (arch/arm64/kernel/syscall.c sets -ENOSYS only for a
+        // syscall number of -1), often a pointer, of which only the low half is shown.
+        fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int32_t>(sc.ret));
+        break;
       default:
         fmt::format_to(std::back_inserter(out), "{}", sc.ret);
         break;

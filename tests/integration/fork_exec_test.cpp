@@ -159,7 +159,7 @@ TEST_P(ExecFromThreadTest, TheExecingThreadTakesTheLeadersTid) {
   EXPECT_NE(exec->old_tid, exec->tid);
 
   // After the exec the trace goes on under the leader's tid, in the new program's ABI.
-  const std::int64_t write_nr = to_bits == 64 ? 1 : 4;
+  const std::int64_t write_nr = ptk::find_syscall(new_arch, "write")->nr;
   auto writes = std::count_if(exec + 1, events.end(), [&](const ptk::Event& e) {
     return e.kind == EventKind::SyscallEntry && e.tid == *pid && e.syscall.arch == new_arch &&
            e.syscall.nr == write_nr;

@@ -90,11 +90,18 @@ TEST_P(InspectMem, WritesDataTheTraceeThenSees) {
 TEST_P(InspectMem, PatchesReadOnlyCode) {
   InspectTarget t(GetParam());
   EXPECT_EQ(t.ask('a'), "answer 42");
+#if defined(__aarch64__)
+  // mov w0, #7; ret
+  const std::string code = "e0 00 80 52 c0 03 5f d6";
+  const int code_len = 8;
+#else
   // mov $7, %eax; ret — the same bytes in both ABIs.
-  CommandResult r =
-      ptk({"mem", str(t.pid()), "write", hex(t.value("answer")), "b8 07 00 00 00 c3"});
+  const std::string code = "b8 07 00 00 00 c3";
+  const int code_len = 6;
+#endif
+  CommandResult r = ptk({"mem", str(t.pid()), "write", hex(t.value("answer")), code});
   ASSERT_TRUE(succeeded(r));
-  EXPECT_EQ(r.out, fmt::format("wrote 6 bytes at {:#x}\n", t.value("answer")));
+  EXPECT_EQ(r.out, fmt::format("wrote {} bytes at {:#x}\n", code_len, t.value("answer")));
   EXPECT_EQ(t.ask('a'), "answer 7");
 }
 

@@ -69,16 +69,24 @@ class InspectTarget {
   // Waits until the main thread is blocked in its raw read(0, ...) for a command: the tracee
   // writes its answer before it gets there, so reading the answer is not enough. The thread's
   // state is polled (a transition, not a time): /proc/PID/syscall names the syscall a thread
-  // is blocked in, "running" otherwise.
+  // is blocked in, "running" otherwise, by its number in the thread's ABI (read is 0 on x86_64,
+  // 3 on i386, 63 on aarch64).
   void wait_blocked() {
-    std::string want = fmt::format("{} 0x0 ", bits_ == 64 ? 0 : 3);  // read, fd 0
+    std::string want =
+        fmt::format("{} 0x0 ", ptk::find_syscall(arch_of_bits(bits_), "read")->nr);  // fd 0
     for (;;) {
       auto sc = ptk::read_proc_file(pid(), "syscall");
       if (!sc.ok()) {
         ADD_FAILURE() << "the tracee is gone: " << sc.error().message();
         return;
       }
-      if (sc->starts_with(want) && proc_state(pid()) == 'S') return;
+      char state = proc_state(pid());
+      if (sc->starts_with(want) && state == 'S') return;
+      // A tracee that died (a zombie until the Child reaps it) never blocks again.
+      if (state == 'Z' || state == 'X') {
+        ADD_FAILURE() << "the tracee died instead of waiting for a command";
+        return;
+      }
       ::sched_yield();
     }
   }

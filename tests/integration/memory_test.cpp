@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <type_traits>
 
 #include "ptk/core/proc.h"
 #include "test_util.h"
@@ -169,12 +170,20 @@ TEST_P(MemoryTest, PatchesReadOnlyCodeAndData) {
   ASSERT_NE(mapping(rodata_), maps->end());
   EXPECT_FALSE(mapping(rodata_)->write);
 
+#if defined(__aarch64__)
+  // answer() returns 42 (`mov w0, #42; ret`, two A64 words at least); its first words become
+  // `mov w0, #7; ret` (0x528000e0, 0xd65f03c0, little-endian).
+  const std::array<std::byte, 8> patch = {std::byte{0xe0}, std::byte{0x00}, std::byte{0x80},
+                                          std::byte{0x52}, std::byte{0xc0}, std::byte{0x03},
+                                          std::byte{0x5f}, std::byte{0xd6}};
+#else
   // answer() returns 42 (GCC makes it `mov $42, %eax; ret`, Clang adds a frame, either is at
   // least 6 bytes); its first bytes become `mov $7, %eax; ret` (b8 07 00 00 00 c3), the same
   // instructions in both ABIs.
   const std::array<std::byte, 6> patch = {std::byte{0xb8}, std::byte{7}, std::byte{0},
                                           std::byte{0},    std::byte{0}, std::byte{0xc3}};
-  std::array<std::byte, 6> code{};
+#endif
+  std::remove_const_t<decltype(patch)> code{};
   ASSERT_TRUE(mem().read_exact(RemoteAddr(answer_), code).ok());
   EXPECT_NE(code, patch);
   ASSERT_TRUE(mem().write(RemoteAddr(answer_), patch).ok());

@@ -92,7 +92,7 @@ TEST_P(SpawnTest, StopsAtFirstInstructionOfTheNewProgram) {
   ASSERT_TRUE(ev.ok()) << ev.error().message();
   EXPECT_EQ(ev->kind, EventKind::SyscallExit) << describe(*ev);
   EXPECT_EQ(ev->syscall.arch, arch());
-  EXPECT_EQ(ev->syscall.nr, bits() == 64 ? 59 : 11);
+  EXPECT_EQ(ev->syscall.nr, ptk::find_syscall(arch(), "execve")->nr);
   EXPECT_EQ(ev->syscall.ret, 0);
   EXPECT_EQ(ev->syscall.ip, regs->ip());
   ASSERT_TRUE(session.resume(*ev).ok());

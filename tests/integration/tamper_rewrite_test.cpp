@@ -161,8 +161,8 @@ TEST(TamperRewrite, BadRulesAreRefusedBeforeTheTraceeStarts) {
       {{"--rewrite", R"(openat(pth="/x") -> path="/y")"},
        R"(ptk trace: --rewrite 'openat(pth="/x") -> path="/y"': openat has no argument "pth" )"
        "(arguments: dfd, filename, flags, mode)\n"},
-      {{"--rewrite", "unlink -> deny=ENOPE"},
-       "ptk trace: --rewrite 'unlink -> deny=ENOPE': deny=ENOPE: unknown errno \"ENOPE\"; errnos "
+      {{"--rewrite", "unlinkat -> deny=ENOPE"},
+       "ptk trace: --rewrite 'unlinkat -> deny=ENOPE': deny=ENOPE: unknown errno \"ENOPE\"; errnos "
        "are named as in errno(3): EPERM, ENOENT, EACCES...\n"},
       {{"--rewrite", "opnat -> deny=EPERM"},
        "ptk trace: --rewrite 'opnat -> deny=EPERM': unknown syscall \"opnat\"; did you mean "
@@ -176,7 +176,7 @@ TEST(TamperRewrite, BadRulesAreRefusedBeforeTheTraceeStarts) {
       {{"--rewrite", R"(getpid -> path="/x")"},
        R"(ptk trace: --rewrite 'getpid -> path="/x"': getpid has no argument "path" )"
        "(arguments: none)\n"},
-      {{"--rules", d.write("bad", "unlink -> deny=EPERM\nopenat -> flags=\"x\"\n")},
+      {{"--rules", d.write("bad", "unlinkat -> deny=EPERM\nopenat -> flags=\"x\"\n")},
        fmt::format("ptk trace: {}:2: flags=\"x\": openat's flags is a set of flags, not a string "
                    "or a buffer (set it with a number: flags=N)\n",
                    d.file("bad"))},

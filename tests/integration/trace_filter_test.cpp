@@ -79,6 +79,10 @@ TEST_P(TraceNewerSyscalls, DecodedByName) {
 }
 
 TEST_P(TraceNewerSyscalls, PersonalitySelectsOneAbi) {
+  if (ptk::kHostArches.size() < 2) {
+    GTEST_SKIP() << "x86-only: one tracee ABI on this host (ptk does not trace AArch32 tasks), "
+                    "so there is no other personality to select against";
+  }
   std::string prog = tracee_path("newer_calls", GetParam());
   std::string own = GetParam() == 64 ? "@64" : "@32";
   std::string other = GetParam() == 64 ? "@32" : "@64";

@@ -74,9 +74,17 @@ class TraceSignal : public ptk_test::BitsTest {
 TEST_P(TraceSignal, ExpectedLines) {
   std::string all;
   for (const std::string& l : section(trace_with(PTK_CLI, {}, prog()))) all += l + "\n";
-  // glibc's i386 sigaction uses the vDSO's restorer instead of SA_RESTORER.
-  const std::string restorer = is64() ? "SA_RESTORER|" : "";
-  const std::string restorer_addr = is64() ? ", sa_restorer=0xADDR" : "";
+    // glibc's i386 sigaction uses the vDSO's restorer instead of SA_RESTORER, and so does
+    // aarch64's (the kernel returns from a handler through the vDSO's sigreturn there).
+#if defined(__aarch64__)
+  const bool sets_restorer = false;
+  const std::string audit_arch = "AUDIT_ARCH_AARCH64";
+#else
+  const bool sets_restorer = is64();
+  const std::string audit_arch = is64() ? "AUDIT_ARCH_X86_64" : "AUDIT_ARCH_I386";
+#endif
+  const std::string restorer = sets_restorer ? "SA_RESTORER|" : "";
+  const std::string restorer_addr = sets_restorer ? ", sa_restorer=0xADDR" : "";
   const std::string sigreturn = is64() ? "rt_sigreturn" : "sigreturn";
   std::vector<std::string> expected = {
       "rt_sigaction(SIGUSR1, {sa_handler=0xADDR, sa_mask=[INT RT_2], sa_flags=" + restorer +
@@ -142,7 +150,7 @@ TEST_P(TraceSignal, ExpectedLines) {
       "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=4, filter=0xADDR}) = 0",
       "--- SIGSYS {si_signo=SIGSYS, si_code=SYS_SECCOMP, si_errno=EIO, si_call_addr=0xADDR, "
       "si_syscall=__NR_getppid, si_arch=" +
-          std::string(is64() ? "AUDIT_ARCH_X86_64" : "AUDIT_ARCH_I386") + "} ---",
+          audit_arch + "} ---",
   };
   if (!is64()) {
     expected.insert(

@@ -14,7 +14,10 @@ constexpr const char* kStrace = "/usr/bin/strace";
 
 // The -c table a tracer prints on stderr for the summary_calls tracee, with `options`.
 CommandResult summary_of(const char* tracer, int bits, const std::vector<std::string>& options) {
-  std::vector<std::string> argv = {tracer};
+  // setarch -R: the same layout in every run. ld.so trims each library's mapping to its
+  // segments' alignment (64 KiB for arm64's libc) with munmaps whose number follows where the
+  // mapping landed, so under ASLR two runs can count different munmaps.
+  std::vector<std::string> argv = {"/usr/bin/setarch", "-R", tracer};
   if (std::string_view(tracer) == PTK_CLI) argv.push_back("trace");
   argv.push_back("-c");
   argv.insert(argv.end(), options.begin(), options.end());

@@ -15,8 +15,8 @@ class TraceeRegistersTest : public ptk_test::BitsTest {
  protected:
   int bits() const { return GetParam(); }
   ptk::Arch arch() const { return ptk_test::arch_of_bits(bits()); }
-  std::int64_t getpid_nr() const { return bits() == 64 ? 39 : 20; }
-  std::int64_t exit_group_nr() const { return bits() == 64 ? 231 : 252; }
+  std::int64_t getpid_nr() const { return ptk::find_syscall(arch(), "getpid")->nr; }
+  std::int64_t exit_group_nr() const { return ptk::find_syscall(arch(), "exit_group")->nr; }
 
   // Reads, writes back and reads again the registers of a stopped thread.
   void expect_round_trip(pid_t tid) {
@@ -145,6 +145,15 @@ TEST_P(TraceeRegistersTest, ByNameMatchesTheAccessors) {
   ASSERT_GT(pid, 0);
   auto regs = session_.get_regs(pid);
   ASSERT_TRUE(regs.ok());
+#if defined(__aarch64__)
+  // No segments; fp and lr are the AAPCS64's names of x29 and x30.
+  EXPECT_EQ(regs->by_name("pc"), regs->ip());
+  EXPECT_EQ(regs->by_name("sp"), regs->sp());
+  EXPECT_EQ(regs->by_name("fp"), regs->by_name("x29"));
+  EXPECT_EQ(regs->by_name("lr"), regs->by_name("x30"));
+  EXPECT_EQ(regs->by_name("rip"), std::nullopt);
+  EXPECT_EQ(regs->by_name("cs"), std::nullopt);
+#else
   const char* ip = bits() == 64 ? "rip" : "eip";
   const char* sp = bits() == 64 ? "rsp" : "esp";
   EXPECT_EQ(regs->by_name(ip), regs->ip());
@@ -152,6 +161,7 @@ TEST_P(TraceeRegistersTest, ByNameMatchesTheAccessors) {
   EXPECT_EQ(regs->by_name(bits() == 64 ? "eip" : "rip"), std::nullopt);
   // The user code segment of the ABI.
   EXPECT_EQ(regs->by_name("cs"), bits() == 64 ? 0x33u : 0x23u);
+#endif
 }
 
 INSTANTIATE_TEST_SUITE_P(Bits, TraceeRegistersTest, ::testing::Values(64, 32),

@@ -35,18 +35,31 @@ std::int64_t as_signed(const RegisterValue& r) {
   return static_cast<std::int64_t>(r.value);
 }
 
+// The flags register's set bits as "[ A B ]", then its multi-bit field when not 0: EFLAGS'
+// IOPL on x86, PSTATE's exception level on aarch64 (whose bits are not EFLAGS': N, Z, C, V
+// live at 31-28 there, see reg_decode.cpp).
+std::string flags_text(const Registers& regs, std::uint64_t value) {
+  if (regs.arch() != Arch::Aarch64) {
+    std::string out = eflags_names(value);
+    if (int iopl = eflags_iopl(value); iopl != 0) out += fmt::format(" IOPL={}", iopl);
+    return out;
+  }
+  std::string out = "[";
+  for (std::string_view f : pstate_flag_names(value)) out += fmt::format(" {}", f);
+  out += " ]";
+  if (int el = pstate_el(value); el != 0) out += fmt::format(" EL={}", el);
+  return out;
+}
+
 // What follows a register's hex value in the text output.
 std::string annotation(const RegisterValue& r, const Registers& regs, const std::string& ip_at) {
   switch (r.group) {
     case RegGroup::General:
       return fmt::format("{}", as_signed(r));
     case RegGroup::Pointer:
-      return r.name.ends_with("ip") ? ip_at : "";  // rip, eip
-    case RegGroup::Flags: {
-      std::string out = eflags_names(r.value);
-      if (int iopl = eflags_iopl(r.value); iopl != 0) out += fmt::format(" IOPL={}", iopl);
-      return out;
-    }
+      return r.name.ends_with("ip") || r.name == "pc" ? ip_at : "";  // rip, eip; aarch64's pc
+    case RegGroup::Flags:
+      return flags_text(regs, r.value);
     case RegGroup::Segment: {
       std::string_view role = selector_role(r.value);
       return role.empty() ? fmt::format("{}", r.value) : fmt::format("{} {}", r.value, role);
@@ -93,13 +106,18 @@ void append_json(std::string& out, pid_t tid, const Registers& regs, const debug
     out += fmt::format("{}\"{}\":{}", first ? "" : ",", r.name, json_hex(r.value));
     first = false;
   }
-  out += "},\"eflags_flags\":[";
+  // The flags register decoded under its own names: eflags_flags and iopl on x86,
+  // pstate_flags and el on aarch64.
+  bool a64 = regs.arch() == Arch::Aarch64;
+  out += fmt::format("}},\"{}\":[", a64 ? "pstate_flags" : "eflags_flags");
   first = true;
-  for (std::string_view f : eflags_flag_names(regs.flags())) {
+  for (std::string_view f :
+       a64 ? pstate_flag_names(regs.flags()) : eflags_flag_names(regs.flags())) {
     out += fmt::format("{}\"{}\"", first ? "" : ",", f);
     first = false;
   }
-  out += fmt::format("],\"iopl\":{}", eflags_iopl(regs.flags()));
+  out += a64 ? fmt::format("],\"el\":{}", pstate_el(regs.flags()))
+             : fmt::format("],\"iopl\":{}", eflags_iopl(regs.flags()));
   if (ip_frame != nullptr && !ip_frame->module.empty()) {
     out += ",\"ip_module\":";
     sys::append_json_string(out, ip_frame->module);
