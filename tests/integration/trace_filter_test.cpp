@@ -131,6 +131,14 @@ TEST_P(TraceFilterVsStrace, SameVerdictSameSyscalls) {
   std::string prog = tracee_path("hello_writes", GetParam());
   static const std::regex kInvalid("invalid system call '[^\\n]*'");
   for (const char* set : kSets) {
+#if defined(__aarch64__)
+    // arm64's strace also knows AArch32 (personality @32, with open, stat, fork...), which ptk
+    // neither traces nor names: strace takes these sets, ptk refuses them in one line.
+    if (std::string_view(set).find("@32") != std::string_view::npos ||
+        std::string_view(set).starts_with("open")) {
+      continue;
+    }
+#endif
     Traced want = trace(kStrace, set, prog);
     Traced got = trace(PTK_CLI, set, prog);
     ASSERT_EQ(accepted(got.run), accepted(want.run))
