@@ -16,10 +16,12 @@
 VM_ROOTFS_SUITE=bookworm
 VM_ROOTFS_MIRROR=${PTK_VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Besides minbase: what ptk's tests and scripts/vm/guest-run.sh run (busybox: power-off, and
-# `ip` without iproute2), and the libraries ptk and its tests link.
+# `ip` without iproute2; binutils: the symbol tests' nm/objdump/addr2line; man-db: the man pages'
+# options test; python3-pytest: the Python module's tests; libc6-dbg: the loader's and libc's
+# symbols, as on a host with it), and the libraries ptk and its tests link.
 VM_ROOTFS_PACKAGES=(
   bash coreutils findutils procps util-linux tar gzip busybox-static
-  strace cmake python3 jq
+  strace cmake python3 jq binutils man-db python3-pytest libc6-dbg
   libfmt9 libseccomp2 libcapstone4 libdw1 libelf1 libbpf1 libstdc++6 libgcc-s1
 )
 # The second stage's deadline: it took 476 s here.
