@@ -14,36 +14,43 @@
 #      debug-register traps: `ptk host` tells) run in the VM lane, scripts/vm-test.sh (a stock
 #      Debian kernel under qemu), once per build tree; the stage fails unless each passes there.
 #      Nothing to run (and no VM) on a host that has every capability.
+#   7. with --aarch64: scripts/test-aarch64.sh, the `aarch64` preset (ptk and its tests
+#      cross-built with Clang) and its whole suite in the VM lane's aarch64 guest, but for the
+#      i386 variants (an arm64 kernel runs no 32-bit x86)
 #
 # Stops at the first failing stage with a line naming it, and exits nonzero. The last line is
 # `N passed, M failed` (totals over the ctest runs, the VM's included; a test skipped on the host
 # counts once it passed in the VM) when all stages pass or a test stage fails; when another stage
 # fails there is no such line, so no count can pass for a success.
 #
-# usage: scripts/test.sh [--quick] [--vm] [--vm-asan]
+# usage: scripts/test.sh [--quick] [--vm] [--vm-asan] [--aarch64]
 #   --quick    skips the asan and fuzz stages (local iteration)
 #   --vm       runs the VM stage on a host that has every capability too: the host's tests then
 #              skip as if it lacked them (PTK_TEST_ASSUME_MISSING), and the VM runs them
 #   --vm-asan  the VM stage runs the asan tree's skipped tests too. Off by default: the ci
 #              tree's run proves each skipped test in the VM, and the same 288 tests built with
 #              ASan take ~28 min under TCG (ci: ~3.5 min), past the suite's 40-minute budget
+#   --aarch64  adds stage 7. Off by default: its cross build and its run under TCG would take
+#              the suite past CI's 90 minutes on a 2-CPU machine
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 quick=0
 force_vm=0
 vm_asan=0
+aarch64=0
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
     --vm) force_vm=1 ;;
     --vm-asan) vm_asan=1 ;;
+    --aarch64) aarch64=1 ;;
     -h | --help)
       sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
       exit 0
       ;;
     *)
-      echo "test.sh: unknown argument '$arg' (usage: scripts/test.sh [--quick] [--vm] [--vm-asan])" >&2
+      echo "test.sh: unknown argument '$arg' (usage: scripts/test.sh [--quick] [--vm] [--vm-asan] [--aarch64])" >&2
       exit 2
       ;;
   esac
@@ -56,6 +63,7 @@ passed=0
 failed=0
 skipped=0
 vm_passed=0
+aarch64_passed=0
 tests_ran=0
 start=$SECONDS
 
@@ -63,6 +71,9 @@ totals() {
   if ((tests_ran)); then
     if ((vm_passed)); then
       echo "test.sh: $vm_passed tests the host skipped for a missing capability passed in the VM"
+    fi
+    if ((aarch64_passed)); then
+      echo "test.sh: $aarch64_passed tests passed in the aarch64 guest"
     fi
     if ((skipped)); then
       echo "test.sh: $skipped tests skipped (their output says why)"
@@ -157,6 +168,21 @@ vm_stage() {
   echo "test.sh: all $n tests the host skipped passed in the VM"
 }
 
+# aarch64_stage: scripts/test-aarch64.sh, its counts added to the totals.
+aarch64_stage() {
+  local junit=$PWD/build/aarch64/junit-vm.xml rc=0 p f k
+  stage "aarch64: scripts/test-aarch64.sh (the cross build, and its suite in the aarch64 guest)"
+  ./scripts/test-aarch64.sh || rc=$?
+  [[ -f $junit ]] || fail "aarch64 (scripts/test-aarch64.sh: no test results; its error is above)"
+  read -r p f k < <(python3 scripts/vm/ctest_junit.py counts "$junit")
+  tests_ran=1
+  aarch64_passed=$p
+  passed=$((passed + p))
+  failed=$((failed + f))
+  skipped=$((skipped + k))
+  ((rc == 0)) || fail "aarch64 (scripts/test-aarch64.sh)" totals
+}
+
 stage "dependencies"
 ./scripts/deps.sh || fail "dependencies (scripts/deps.sh)"
 
@@ -231,6 +257,9 @@ if ((vm_asan && !quick)); then
   stage "VM: the asan tree's tests the host skipped for a missing capability"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     vm_stage asan
+fi
+if ((aarch64)); then
+  aarch64_stage
 fi
 echo
 echo "test.sh: all stages passed in $((SECONDS - start))s"
