@@ -9,9 +9,10 @@ import sys
 import ptk
 
 MSG = b"Hello World\n"
-HELLO = {  # write(1, msg, 12); int3; msg -- position independent
+HELLO = {  # write(1, msg, 12); int3 (brk #0); msg -- position independent (adr on aarch64)
     "x86_64": bytes.fromhex("488d3512000000 b801000000 bf01000000 ba0c000000 0f05 cc") + MSG,
     "i386": bytes.fromhex("e800000000 59 83c116 b804000000 bb01000000 ba0c000000 cd80 cc") + MSG,
+    "aarch64": bytes.fromhex("c1000010 200080d2 820180d2 080880d2 010000d4 000020d4") + MSG,
 }
 if len(sys.argv) != 2:
     sys.exit(print("usage: ex8_inject_hello.py PID", file=sys.stderr) or 2)

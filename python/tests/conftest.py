@@ -12,8 +12,12 @@ SOURCE = os.environ.get("PTK_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("PTK_BUILD_DIR", os.path.join(SOURCE, "build", "ci"))
 TRACEES = os.path.join(BUILD, "tests", "tracees")
 EXAMPLES = os.path.join(SOURCE, "examples", "python")
+AARCH64 = platform.machine() == "aarch64"
+# The 64-bit tracees' ABI: aarch64's on an arm64 machine, x86_64's elsewhere; the 32-bit ones
+# are always i386 (the machine that runs them is x86).
+ARCH64 = "aarch64" if AARCH64 else "x86_64"
 # read(2)'s number in each ABI: x86_64's and i386's, or aarch64's (the generic table) there.
-READ = {64: 63 if platform.machine() == "aarch64" else 0, 32: 3}
+READ = {64: 63 if AARCH64 else 0, 32: 3}
 # The module as built (ctest sets PYTHONPATH to the same folder).
 sys.path.insert(0, os.path.join(BUILD, "python"))
 

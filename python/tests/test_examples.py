@@ -9,8 +9,27 @@ import tempfile
 
 import pytest
 
-from conftest import (BITS, BUILD, EXAMPLES, READ, PipedChild, plain_output, run_example, tracee,
-                      wait_blocked_in)
+from conftest import (AARCH64, ARCH64, BITS, BUILD, EXAMPLES, READ, PipedChild, plain_output,
+                      run_example, tracee, wait_blocked_in)
+
+# execve(2)'s number, which example 1 prints: x86_64's, aarch64's (the generic table), i386's.
+EXECVE = {64: 221 if AARCH64 else 59, 32: 11}
+# The first instruction of nostd_count_loop's loop and where its exit is, as example 5 prints
+# them (tests/integration/step_count_test.cpp checks the same); and the steps before the write
+# returns: aarch64 takes five instructions to load write's arguments (adrp and add for the
+# address), x86 four, then the syscall itself.
+if AARCH64:
+    LOOP_START = ("<count_loop+0>  01 7d 80 52", "movz w1, #0x3e8")
+    EXIT_AT = "<exit_now+8>"
+else:
+    LOOP_START = ("<count_loop+0>  b9 e8 03 00 00", "movl $0x3e8, %ecx")
+    EXIT_AT = "<exit_now+7>"
+
+
+def syscall_insn(bits):
+    if bits == 64:
+        return "svc #0" if AARCH64 else "syscall"
+    return "int $0x80"
 
 WRITE_LINES = re.compile(
     r"Write called with 1, 0x[0-9a-f]+, 14\n"
@@ -31,7 +50,7 @@ def test_every_example_is_at_most_30_lines():
 def test_ex1_prints_the_first_syscall_of_the_child(bits):
     code, out, err = run_example("ex1_first_syscall", tracee("nostd_article_child", bits))
     assert code == 0, err
-    expected = f"The child made a system call {59 if bits == 64 else 11}\n"
+    expected = f"The child made a system call {EXECVE[bits]}\n"
     assert out.startswith(expected), out
     assert "The child made a system call" not in out[len(expected):]
     assert "\nproc\n" in out  # ls / ran
@@ -90,9 +109,8 @@ def test_ex5_steps_from_the_write_to_the_exit(bits):
     assert len(lines) == steps + 2, out[:400]
     assert lines[0] == "counting 3004 steps..."
     assert lines[-1] == f"{steps} instructions"
-    assert "<count_loop+0>  b9 e8 03 00 00" in lines[1] and "movl $0x3e8, %ecx" in lines[1]
-    assert "<exit_now+7>" in lines[-2]
-    assert ("syscall" if bits == 64 else "int $0x80") in lines[-2]
+    assert all(part in lines[1] for part in LOOP_START), lines[1]
+    assert EXIT_AT in lines[-2] and syscall_insn(bits) in lines[-2], lines[-2]
 
 
 @pytest.mark.parametrize("bits", BITS)
@@ -105,9 +123,9 @@ def test_ex6_prints_the_ip_and_instruction_and_detaches(bits):
         wait_blocked_in(child.pid, READ[bits])
         code, ex_out, err = run_example("ex6_attach_ip", child.pid)
         assert code == 0, err
-        assert re.fullmatch(r"attached to [0-9]+\n(x86_64|i386) ip 0x[0-9a-f]+ <[^>]*>  "
+        assert re.fullmatch(r"attached to [0-9]+\n(x86_64|i386|aarch64) ip 0x[0-9a-f]+ <[^>]*>  "
                             r"([0-9a-f]{2} ?)+  [a-z].*\ndetached\n", ex_out), ex_out
-        assert ("x86_64 ip" if bits == 64 else "i386 ip") in ex_out
+        assert (f"{ARCH64} ip" if bits == 64 else "i386 ip") in ex_out
         status, rest = child.finish("cd")
         assert status == 0
         assert out + rest == plain_output([tracee("attach_counter", bits)], "abcd")

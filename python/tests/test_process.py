@@ -8,7 +8,21 @@ import threading
 import pytest
 
 import ptk
-from conftest import BITS, READ, PipedChild, plain_output, tracee, wait_blocked_in
+from conftest import AARCH64, BITS, READ, PipedChild, plain_output, tracee, wait_blocked_in
+
+# nostd_count_loop's first loop instruction (mov $1000 into a counter register), as bytes and as
+# capstone shows it.
+if AARCH64:
+    LOOP_START = ("01 7d 80 52", "movz w1, #0x3e8")
+    NOPS = bytes.fromhex("1f2003d5 1f2003d5")  # two nops, then ptk's brk #0
+    TRAP_SIZE = 4
+    WAIT4 = 260  # the generic table's
+else:
+    LOOP_START = ("b9 e8 03 00 00", "movl $0x3e8, %ecx")
+    NOPS = bytes.fromhex("90 90")  # two nops, then ptk's int3
+    TRAP_SIZE = 1
+    WAIT4 = 61
+LOOP_BYTES = bytes.fromhex(LOOP_START[0])
 
 
 @pytest.mark.parametrize("bits", BITS)
@@ -67,7 +81,7 @@ def test_step_with_a_limit_and_a_callback_that_raises(bits):
     end = child.step(tid, lambda regs: ips.append(regs.ip), max_steps=10)
     assert end["end"] == "Limit" and end["steps"] == 10 and len(ips) == 10
     assert child.symbol(ips[0]) == "count_loop+0"
-    assert child.disassemble(ips[0])[:2] == ("b9 e8 03 00 00", "movl $0x3e8, %ecx")
+    assert child.disassemble(ips[0])[:2] == LOOP_START
 
     def boom(regs):
         raise KeyError("stepping stopped")
@@ -92,8 +106,8 @@ def test_call_syscall_and_shellcode_in_an_attached_process(bits):
         assert proc.syscall('write(1, "hi\\n", 3)') == 3
         assert proc.syscall("write", 1, "ho\n", 3) == 3
         assert proc.syscall("close", 9999) == -9  # -EBADF
-        ret = proc.run_shellcode(bytes.fromhex("90 90"))  # two nops, then ptk's int3
-        assert not ret["fault"] and ret["size"] == 3
+        ret = proc.run_shellcode(NOPS)
+        assert not ret["fault"] and ret["size"] == len(NOPS) + TRAP_SIZE
         with pytest.raises(ptk.Error, match="no_such_function"):
             proc.call("no_such_function")
         with pytest.raises(ptk.Error):
@@ -128,13 +142,14 @@ def test_run_to_a_symbol(bits):
     tid = child.run_to(addr)
     assert child.regs(tid).ip == addr
     assert child.symbol(addr) == "count_loop+0"
-    assert child.read(addr, 1) == b"\xb9"  # movl $1000, %ecx: the one-shot int3 is gone
+    # The loop's first instruction is back: the one-shot breakpoint is gone.
+    assert child.read(addr, len(LOOP_BYTES)) == LOOP_BYTES
     assert child.wait_exit() == 0
 
 
 def _blocked_in_wait(tid):
     with open(f"/proc/self/task/{tid}/syscall") as f:
-        return f.read().split()[0] == "61"  # wait4
+        return int(f.read().split()[0]) == WAIT4
 
 
 @pytest.mark.parametrize("bits", [64])

@@ -7,7 +7,9 @@ import threading
 import pytest
 
 import ptk
-from conftest import BITS, plain_output, tracee
+from conftest import AARCH64, BITS, plain_output, tracee
+
+BREAK_INSN = bytes.fromhex("000020d4") if AARCH64 else b"\xcc"  # brk #0, int3
 
 
 @pytest.mark.parametrize("bits", BITS)
@@ -25,7 +27,8 @@ def test_syscalls_breakpoint_and_tamper_in_one_run(bits):
     def at_main(hit):
         lines.append(f"hit {hit.location} #{hit.hits}")
         assert hit.regs.ip == hit.address
-        assert hit.read(hit.address, 1) != b"\xcc"  # ptk's int3 is hidden from reads
+        # ptk's breakpoint instruction is hidden from reads.
+        assert hit.read(hit.address, len(BREAK_INSN)) != BREAK_INSN
     run.break_at("main", at_main)
     assert run.run() == 42
     assert lines == ["hit main #1", "getpid = 42"]
