@@ -5,7 +5,7 @@ import sys
 
 import ptk
 
-WRITE = {"x86_64": 1, "i386": 4}  # the syscall number in each ABI
+WRITE = {"x86_64": 1, "i386": 4, "aarch64": 64}  # the syscall number in each ABI
 
 if len(sys.argv) < 2:
     sys.exit(print(f"usage: {sys.argv[0]} PROGRAM [ARGS...]", file=sys.stderr) or 2)

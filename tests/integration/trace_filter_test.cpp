@@ -29,7 +29,10 @@ struct Traced {
 Traced trace(const std::string& tracer, const std::string& set, const std::string& prog) {
   std::string out = fmt::format("/tmp/ptk-filter-out-{}", ::getpid());
   ::unlink(out.c_str());
-  std::vector<std::string> argv = {tracer};
+  // setarch -R: one layout for both tracers. ld.so trims each library's mapping to its segments'
+  // alignment (64 KiB for arm64's libc) with as many munmaps as where the mapping landed needs,
+  // so under ASLR strace's run and ptk's can show different numbers of munmap.
+  std::vector<std::string> argv = {"/usr/bin/setarch", "-R", tracer};
   if (tracer == PTK_CLI) argv.push_back("trace");
   argv.insert(argv.end(), {"-o", out, "-e", "trace=" + set, "--", prog});
   Traced t{run_command(argv), {}};
