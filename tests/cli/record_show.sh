@@ -58,10 +58,7 @@ if [[ $abi == i386 ]]; then
   compare file_ops_32
   exit 0
 fi
-# file_ops makes x86's syscalls and is built only there (tests/tracees/CMakeLists.txt); on an
-# aarch64 host hello_writes stands in: as deterministic, and it opens files too (ld.so's).
 prog64=file_ops_64
-[[ -x $tracees/$prog64 ]] || prog64=hello_writes_64
 compare "$prog64"
 
 rec=$tmp/$prog64.rec

@@ -70,6 +70,13 @@ class TraceDesc : public ptk_test::BitsTest {
 };
 
 TEST_P(TraceDesc, ExpectedLines) {
+#if defined(__aarch64__)
+  // These are x86's lines: aarch64's table lacks pipe, dup2, poll, select, epoll_create,
+  // epoll_wait, eventfd and inotify_init (desc_calls.c makes pipe2, dup3, ppoll... there, and the
+  // descriptors after epoll_create's are one lower), and O_LARGEFILE is 0x20000 there.
+  // TraceDescVsStrace checks every line of this tracee against arm64's strace instead.
+  GTEST_SKIP() << "x86's lines: on aarch64 TraceDescVsStrace checks this tracee against strace";
+#endif
   WorkDir dir(bits());
   std::vector<std::string> got = own_calls(trace_with(PTK_CLI, {}, {prog(), dir.path()}));
   std::string all;
@@ -283,9 +290,16 @@ TEST_P(TraceDesc, StringLimit) {
   std::string all;
   for (const std::string& l : got) all += l + "\n";
   EXPECT_TRUE(contains(all, "writev(4, [{iov_base=\"h\"..., iov_len=5}, ...], 2) = 8"));
+#if defined(__aarch64__)
+  // No poll there: desc_calls.c makes ppoll with a zero timeout.
+  EXPECT_TRUE(contains(all,
+                       "ppoll([{fd=3, events=POLLIN}, ...], 3, {tv_sec=0, tv_nsec=0}, NULL, 0) = 2 "
+                       "([{fd=3, revents=POLLIN}, ...], left {tv_sec=0, tv_nsec=0})"));
+#else
   EXPECT_TRUE(contains(all,
                        "poll([{fd=3, events=POLLIN}, ...], 3, 0) = 2 ([{fd=3, "
                        "revents=POLLIN}, ...])"));
+#endif
 }
 
 // strace itself on the same tracee: every line of the family identical (addresses masked).

@@ -50,6 +50,15 @@ TraceRun trace(const std::string& tracer, const std::vector<std::string>& opts,
   return trace_run(tracer, opts, cmd);
 }
 
+// Calls whose decoders print plain names and flags. aarch64's generic table has no chmod
+// (file_ops.c makes fchmodat there); arm64's strace would take the name from its AArch32
+// personality, which ptk does not trace, and ptk refuses a name it has no number for.
+#if defined(__aarch64__)
+constexpr const char* kPlainCalls = "trace=openat,close,fchmodat,fchmod,lseek";
+#else
+constexpr const char* kPlainCalls = "trace=openat,close,chmod,fchmod,lseek";
+#endif
+
 class TraceOptionsVsStrace : public ::testing::TestWithParam<std::vector<std::string>> {};
 
 TEST_P(TraceOptionsVsStrace, SameOutputAsStrace) {
@@ -81,9 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--syscall-number", "--instruction-pointer"},
         // -X and raw= on calls whose decoders print plain names and flags (ptk's -X does not
         // reach struct fields such as st_mode yet).
-        std::vector<std::string>{"-X", "raw", "-e", "trace=openat,close,chmod,fchmod,lseek"},
-        std::vector<std::string>{"--const-print-style=verbose", "-e",
-                                 "trace=openat,close,chmod,fchmod,lseek"},
+        std::vector<std::string>{"-X", "raw", "-e", kPlainCalls},
+        std::vector<std::string>{"--const-print-style=verbose", "-e", kPlainCalls},
         std::vector<std::string>{"-e", "raw=openat,close", "-e", "trace=openat,close,read"},
         std::vector<std::string>{"--raw=all", "-e", "trace=openat,close,read,write"},
         std::vector<std::string>{"-e", "abbrev=none"},

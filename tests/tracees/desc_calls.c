@@ -3,6 +3,10 @@
 // and zero timeouts: the trace is the same on every run. Hostile arguments too (an iovec count
 // of a billion, arrays that run into an unmapped page, bad pointers, huge lengths).
 // trace_desc_test.cpp holds the lines strace 6.1 prints for it.
+// aarch64 has only the generic syscall table (include/uapi/asm-generic/unistd.h), without pipe,
+// dup2, poll, select, eventfd, inotify_init, epoll_create and epoll_wait: there each of them is
+// made as the call glibc makes for it (pipe2, dup3, ppoll, pselect6, eventfd2, inotify_init1
+// with no flags), so that every family of calls is still made.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -34,7 +38,7 @@ static long sys6(long nr, long a, long b, long c, long d, long e, long f) {
 #define sys_(nr, a, b, c, d, e, f, ...) sys6(nr, L(a), L(b), L(c), L(d), L(e), L(f))
 
 // A 64-bit file offset as the ABI passes it: one register, or low and high halves on i386.
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__aarch64__)
 #define OFF(x) L(x)
 #define OFF2(x) L(x), 0L
 #else
@@ -46,6 +50,23 @@ struct ts64 {
   int64_t sec, nsec;
 };
 
+#if defined(__aarch64__)
+static const struct timespec kZeroTs = {0, 0};
+#define PIPE(p) sys(SYS_pipe2, p, 0)
+#define DUP2(a, b) sys(SYS_dup3, a, b, 0)
+#define POLL(f, n, ms) sys(SYS_ppoll, f, n, L(&kZeroTs), 0, 0)  // every timeout here is 0
+// Every timeout here is zero or NULL: pselect6 gets the timespec of the same zero timeval.
+#define SELECT(n, r, w, e, tv) sys(SYS_pselect6, n, r, w, e, (tv) ? L(&kZeroTs) : 0L, 0)
+#define EVENTFD(n) sys(SYS_eventfd2, n, 0)
+#define INOTIFY_INIT() sys(SYS_inotify_init1, 0)
+#else
+#define PIPE(p) sys(SYS_pipe, p)
+#define DUP2(a, b) sys(SYS_dup2, a, b)
+#define POLL(f, n, ms) sys(SYS_poll, f, n, ms)
+#define EVENTFD(n) sys(SYS_eventfd, n)
+#define INOTIFY_INIT() sys(SYS_inotify_init)
+#endif
+
 int main(int argc, char** argv) {
   if (argc < 2 || chdir(argv[1]) != 0) return 2;
   sys(SYS_close, L(-42));  // the marker the test starts reading at
@@ -53,9 +74,9 @@ int main(int argc, char** argv) {
   int p[2], q[2];
 
   // Pipes: descriptors 3 and 4, then 5 and 6 (non-blocking).
-  if (sys(SYS_pipe, L(p), 0, 0, 0, 0, 0) != 0) return 3;
+  if (PIPE(p) != 0) return 3;
   sys(SYS_pipe2, L(q), O_CLOEXEC | O_NONBLOCK, 0, 0, 0, 0);
-  sys(SYS_pipe, BAD_PTR, 0, 0, 0, 0, 0);
+  PIPE(BAD_PTR);
   sys(SYS_pipe2, L(buf), 0x1, 0, 0, 0, 0);
 
   // read and write: escapes, -s cuts, failures.
@@ -96,7 +117,7 @@ int main(int argc, char** argv) {
   struct pollfd* ptail = (struct pollfd*)(page + 4096) - 1;
   ptail->fd = p[0];
   ptail->events = POLLIN;
-  sys(SYS_poll, L(ptail), 1000000000L, 0, 0, 0, 0);
+  POLL(ptail, 1000000000L, 0);
 
   // A file: positional I/O with 64-bit offsets (two registers on i386).
   int fd = (int)sys(SYS_openat, AT_FDCWD, L("data"), O_RDWR | O_CREAT | O_TRUNC, 0600, 0, 0);
@@ -116,7 +137,7 @@ int main(int argc, char** argv) {
 
   // Descriptors: dup family, close_range.
   sys(SYS_dup, fd, 0, 0, 0, 0, 0);
-  sys(SYS_dup2, fd, 20, 0, 0, 0, 0);
+  DUP2(fd, 20);
   sys(SYS_dup3, fd, 21, O_CLOEXEC, 0, 0, 0);
   sys(SYS_dup3, fd, 22, 0x1, 0, 0, 0);
   sys(SYS_close_range, 20, 21, 0, 0, 0, 0);
@@ -124,7 +145,7 @@ int main(int argc, char** argv) {
   sys(SYS_close_range, 100, 200, 0x9, 0, 0, 0);
 
   // fcntl (fcntl64 on i386): every kind of argument and of result.
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__aarch64__)
   long nr_fcntl = SYS_fcntl;
 #else
   long nr_fcntl = SYS_fcntl64;
@@ -146,7 +167,7 @@ int main(int argc, char** argv) {
   sys(nr_fcntl, fd, F_GETLK, BAD_PTR, 0, 0, 0);
   struct flock64 fl64 = {.l_type = F_RDLCK, .l_whence = SEEK_CUR, .l_start = 1LL << 33, .l_len = 5};
   sys(nr_fcntl, fd, F_OFD_GETLK, L(&fl64), 0, 0, 0);
-#ifndef __x86_64__
+#if !defined(__x86_64__) && !defined(__aarch64__)
   sys(SYS_fcntl64, fd, 13 /* F_SETLK64 */, L(&fl64), 0, 0, 0);
   sys(SYS_fcntl, fd, 13 /* F_SETLK64 */, 0, 0, 0, 0);
 #endif
@@ -173,7 +194,7 @@ int main(int argc, char** argv) {
   sys(SYS_fdatasync, fd, 0, 0, 0, 0, 0);
   sys(SYS_fallocate, fd, 0, OFF(0), OFF(4096));
   sys(SYS_fallocate, fd, 0x80, OFF(0), OFF(1));
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__aarch64__)
   sys(SYS_fadvise64, fd, 0, 100, POSIX_FADV_SEQUENTIAL, 0, 0);
   sys(SYS_sync_file_range, fd, 0, 100, SYNC_FILE_RANGE_WRITE, 0, 0);
   sys(SYS_readahead, fd, 0, 4096, 0, 0, 0);
@@ -193,7 +214,7 @@ int main(int argc, char** argv) {
   sys(SYS_vmsplice, q[1], L(&vs), 1, SPLICE_F_GIFT, 0, 0);
   sys(SYS_read, p[0], L(buf), sizeof buf, 0, 0, 0);
   sys(SYS_read, q[0], L(buf), sizeof buf, 0, 0, 0);
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__aarch64__)
   off_t off = 100;
   sys(SYS_sendfile, p[1], fd, L(&off), 3, 0, 0);
 #else
@@ -209,16 +230,16 @@ int main(int argc, char** argv) {
   // poll, ppoll, select, pselect6: ready and not, with zero timeouts.
   sys(SYS_write, p[1], L("x"), 1, 0, 0, 0);
   struct pollfd pf[3] = {{p[0], POLLIN, 0}, {p[1], POLLOUT | POLLERR, 0}, {-1, POLLIN, 0}};
-  sys(SYS_poll, L(pf), 3, 0, 0, 0, 0);
-  sys(SYS_poll, L(pf + 2), 1, 0, 0, 0, 0);
-  sys(SYS_poll, 0, 0, 0, 0, 0, 0);
-  sys(SYS_poll, BAD_PTR, 1, 0, 0, 0, 0);
+  POLL(pf, 3, 0);
+  POLL(pf + 2, 1, 0);
+  POLL(0, 0, 0);
+  POLL(BAD_PTR, 1, 0);
   struct timespec ts0 = {0, 0};
   uint64_t mask = 1UL << (SIGUSR1 - 1);
-#ifdef __x86_64__
-  long nr_newselect = SYS_select;
-#else
-  long nr_newselect = SYS__newselect;
+#if defined(__x86_64__)
+#define SELECT(n, r, w, e, tv) sys(SYS_select, n, r, w, e, tv)
+#elif !defined(__aarch64__)
+#define SELECT(n, r, w, e, tv) sys(SYS__newselect, n, r, w, e, tv)
 #endif
   sys(SYS_ppoll, L(pf), 2, L(&ts0), L(&mask), 8, 0);
   sys(SYS_ppoll, L(pf + 2), 1, L(&ts0), 0, 8, 0);
@@ -229,14 +250,14 @@ int main(int argc, char** argv) {
   FD_SET(q[0], &rs);
   FD_SET(p[1], &ws);
   struct timeval tv0 = {0, 0};
-  sys(nr_newselect, q[1] + 1, L(&rs), L(&ws), 0, L(&tv0), 0);
+  SELECT(q[1] + 1, &rs, &ws, 0, &tv0);
   FD_ZERO(&rs);
   FD_SET(q[0], &rs);
-  sys(nr_newselect, q[1] + 1, L(&rs), 0, 0, L(&tv0), 0);
-  sys(nr_newselect, L(-1), L(&rs), 0, 0, 0, 0);
-  sys(nr_newselect, 0, 0, 0, 0, L(&tv0), 0);
-  sys(nr_newselect, 0x7fffffff, L(page + 4000), 0, 0, L(&tv0), 0);
-#ifndef __x86_64__
+  SELECT(q[1] + 1, &rs, 0, 0, &tv0);
+  SELECT(-1, &rs, 0, 0, 0);
+  SELECT(0, 0, 0, 0, &tv0);
+  SELECT(0x7fffffff, page + 4000, 0, 0, &tv0);
+#if !defined(__x86_64__) && !defined(__aarch64__)
   FD_ZERO(&rs);
   FD_SET(p[0], &rs);
   long sel[5] = {p[1] + 1, L(&rs), 0, 0, L(&tv0)};
@@ -250,7 +271,7 @@ int main(int argc, char** argv) {
   long sig[2] = {L(&mask), 8};
   sys(SYS_pselect6, p[1] + 1, L(&rs), L(&ws), 0, L(&ts0), L(sig));
   sys(SYS_pselect6, p[1] + 1, L(&rs), 0, 0, 0, 0);
-#ifndef __x86_64__
+#if !defined(__x86_64__) && !defined(__aarch64__)
   struct ts64 z64 = {0, 0};
   sys(SYS_ppoll_time64, L(pf), 2, L(&z64), L(&mask), 8);
   sys(SYS_pselect6_time64, p[1] + 1, L(&rs), 0, 0, L(&z64), 0);
@@ -283,9 +304,9 @@ int main(int argc, char** argv) {
 
   // eventfd, inotify.
   sys(SYS_eventfd2, 3, EFD_CLOEXEC | EFD_NONBLOCK, 0, 0, 0, 0);
-  sys(SYS_eventfd, 0, 0, 0, 0, 0, 0);
+  EVENTFD(0);
   int in = (int)sys(SYS_inotify_init1, IN_NONBLOCK | IN_CLOEXEC, 0, 0, 0, 0, 0);
-  sys(SYS_inotify_init, 0, 0, 0, 0, 0, 0);
+  INOTIFY_INIT();
   long wd = sys(SYS_inotify_add_watch, in, L("."), IN_CREATE | IN_DELETE | IN_ONLYDIR, 0, 0, 0);
   sys(SYS_inotify_add_watch, in, L("."), 0, 0, 0, 0);
   sys(SYS_inotify_rm_watch, in, wd, 0, 0, 0, 0);
