@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <set>
 #include <tuple>
 
 #include "ptk/core/mem_format.h"
@@ -18,34 +17,68 @@ namespace {
 bool names_match(const Symbol& s, std::string_view name) {
   if (s.name == name) return true;
   if (s.demangled.empty()) return false;
-  return s.demangled == name || cxx_base_name(s.demangled) == name;
+  if (s.demangled == name) return true;
+  // cxx_base_name() only cuts a prefix and a suffix off, and the "[abi:...]" tags out: without
+  // a tag its result is a substring of the demangled name. This test spares a string built for
+  // each of the C++ symbols of a program (tens of thousands in a big one) on every lookup.
+  if (s.demangled.find("[abi:") == std::string::npos &&
+      s.demangled.find(name) == std::string::npos) {
+    return false;
+  }
+  return cxx_base_name(s.demangled) == name;
 }
 
-// Optimal string alignment distance (an adjacent transposition costs 1, as "mian" -> "main").
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+// Optimal string alignment distance (an adjacent transposition costs 1, as "mian" -> "main"),
+// when it is at most `limit`; limit + 1 otherwise. Every candidate name of a program goes
+// through it, so it gives up early: names whose lengths differ by more than `limit` are that
+// far apart, and once two consecutive rows exceed the limit so does every later one (a cell
+// comes from the row above, the one two above, or its left neighbour, each adding >= 0).
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit,
+                          std::vector<std::size_t> (&rows)[3]) {
+  std::size_t longer = std::max(a.size(), b.size()), shorter = std::min(a.size(), b.size());
+  if (longer - shorter > limit) return limit + 1;
+  auto& prev2 = rows[0];
+  auto& prev = rows[1];
+  auto& cur = rows[2];
+  prev2.assign(b.size() + 1, 0);
+  prev.resize(b.size() + 1);
+  cur.resize(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  bool prev_over = false;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
+    std::size_t row_min = cur[0];
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
         cur[j] = std::min(cur[j], prev2[j - 2] + 1);
       }
+      row_min = std::min(row_min, cur[j]);
     }
+    bool over = row_min > limit;
+    if (over && prev_over) return limit + 1;
+    prev_over = over;
     std::swap(prev2, prev);
     std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return std::min(prev[b.size()], limit + 1);
 }
 
-bool contains_ignoring_case(std::string_view text, std::string_view part) {
-  auto it = std::search(text.begin(), text.end(), part.begin(), part.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-  return it != text.end();
+// Whether `text` contains `lower_part` (already in lower case), ignoring the case of `text`.
+bool contains_ignoring_case(std::string_view text, std::string_view lower_part) {
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  if (lower_part.empty()) return true;
+  if (lower_part.size() > text.size()) return false;
+  for (std::size_t i = 0; i + lower_part.size() <= text.size(); ++i) {
+    if (lower(text[i]) != lower_part[0]) continue;
+    std::size_t k = 1;
+    while (k < lower_part.size() && lower(text[i + k]) == lower_part[k]) ++k;
+    if (k == lower_part.size()) return true;
+  }
+  return false;
 }
 
 // The ':' that separates "lib:symbol" or "file:line", skipping C++'s "::".
@@ -125,12 +158,15 @@ std::vector<std::string> closest_names(std::string_view name,
                                        std::span<const std::string> candidates, std::size_t max) {
   // Up to a third of the name may be wrong (at least one character, at most three).
   std::size_t limit = std::clamp<std::size_t>(name.size() / 3, 1, 3);
+  std::string lower_name(name);
+  for (char& ch : lower_name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::vector<std::size_t> rows[3];
   std::vector<std::tuple<std::size_t, std::size_t, std::string_view>> ranked;
   for (const std::string& c : candidates) {
-    std::size_t d = edit_distance(name, c);
+    std::size_t d = edit_distance(name, c, limit, rows);
     if (d <= limit) {
       ranked.emplace_back(d, c.size(), c);
-    } else if (name.size() >= 3 && contains_ignoring_case(c, name)) {
+    } else if (name.size() >= 3 && contains_ignoring_case(c, lower_name)) {
       ranked.emplace_back(limit + 1, c.size(), c);  // after every near miss, shortest first
     }
   }
@@ -165,15 +201,17 @@ std::vector<const Symbol*> SymbolTable::find(std::string_view name, const Module
 }
 
 std::vector<std::string> SymbolTable::close_matches(std::string_view name, std::size_t max) const {
-  std::set<std::string> names;
+  // Each name once (.symtab and .dynsym repeat names, overloads share a base name).
+  std::vector<std::string> list;
   for (const auto& m : modules_) {
     for (const Symbol& s : m->symbols) {
       if (s.kind == SymbolKind::Object) continue;
-      names.insert(s.name);
-      if (!s.demangled.empty()) names.insert(cxx_base_name(s.demangled));
+      list.push_back(s.name);
+      if (!s.demangled.empty()) list.push_back(cxx_base_name(s.demangled));
     }
   }
-  std::vector<std::string> list(names.begin(), names.end());
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
   return closest_names(name, list, max);
 }
 

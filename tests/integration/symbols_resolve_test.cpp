@@ -12,6 +12,12 @@
 namespace step_probe {
 // A C++ function of this very test program, found by its demangled name.
 __attribute__((noinline)) int twice(int x) { return 2 * x; }
+// An ABI tag inside the name ("step_probe::Tagged[abi:v2]::thrice(int)"), which a user types
+// without it.
+struct [[gnu::abi_tag("v2")]] Tagged {
+  static int thrice(int x);
+};
+__attribute__((noinline)) int Tagged::thrice(int x) { return 3 * x; }
 }  // namespace step_probe
 
 namespace ptk_test {
@@ -256,10 +262,16 @@ TEST(SymbolsCxxTest, DemangledNamesOfThisTestProgram) {
     EXPECT_EQ(where->address, expected) << spec;
   }
   EXPECT_EQ(table->describe(expected + 1).to_string(), "step_probe::twice(int)+1");
+  auto tagged = table->resolve("step_probe::Tagged::thrice");
+  ASSERT_TRUE(tagged.ok()) << tagged.error().message();
+  EXPECT_EQ(tagged->address, reinterpret_cast<std::uintptr_t>(&step_probe::Tagged::thrice));
+  EXPECT_TRUE(tagged->description.starts_with("step_probe::Tagged[abi:v2]::thrice(int)"))
+      << tagged->description;
   auto typo = table->resolve("step_probe::twcie");
   ASSERT_FALSE(typo.ok());
   EXPECT_TRUE(contains(typo.error().message(), "step_probe::twice")) << typo.error().message();
   EXPECT_EQ(step_probe::twice(21), 42);
+  EXPECT_EQ(step_probe::Tagged::thrice(14), 42);
 }
 
 }  // namespace

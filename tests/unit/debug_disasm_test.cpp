@@ -112,4 +112,20 @@ TEST(DebugSymbolNames, CloseMatchesRankNearMissesFirst) {
   EXPECT_EQ(ptk::debug::closest_names("mai", names, 1).size(), 1u);
 }
 
+// The bounds of a near miss: a 9-letter name allows 3 edits, so 3 more letters (at either end)
+// are a near miss and 4 are not; a name containing it in any case comes after every near miss.
+TEST(DebugSymbolNames, CloseMatchesAtTheEditLimit) {
+  std::vector<std::string> names = {"abcdefghiwxyz", "XXABCDEFGHIXX", "xyzabcdefghi",
+                                    "abcdefghixyz",  "abdcefghi",     "qqqqqqqqq"};
+  EXPECT_EQ(ptk::debug::closest_names("abcdefghi", names),
+            (std::vector<std::string>{"abdcefghi", "abcdefghixyz", "xyzabcdefghi", "XXABCDEFGHIXX",
+                                      "abcdefghiwxyz"}));
+  std::vector<std::string> lower = {"xxabcdefghixx"};
+  EXPECT_EQ(ptk::debug::closest_names("ABCDEFGHI", lower), lower);
+  // Three edits spread over a name of the same length, then a fourth that puts it out of reach.
+  std::vector<std::string> three = {"stp_probe:twicee"}, four = {"stp_probe:twiceee"};
+  EXPECT_EQ(ptk::debug::closest_names("step_probe::twice", three), three);
+  EXPECT_TRUE(ptk::debug::closest_names("step_probe::twice", four).empty());
+}
+
 }  // namespace
