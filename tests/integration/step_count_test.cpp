@@ -192,6 +192,8 @@ TEST(StepCliTest, BadInputIsOneLineAndNonzero) {
       {{"--from", "libnope:puts"}, "no object named 'libnope'"},
       {{"--from-syscall", "wrte"}, "close matches: write"},
       {{"--from-syscall", "openat"}, "before any openat syscall"},
+      // The stream that failed to open was once closed too: a SIGSEGV after the line.
+      {{"--output", "/"}, "open /: Is a directory"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> argv = {PTK_CLI, "step"};

@@ -44,8 +44,10 @@ class StepRender : public engine::StepSink {
 
   Status begin(engine::StepRun& run) override {
     if (!o_.output.empty()) {
-      out_ = std::fopen(o_.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
-      if (out_ == nullptr) return Error::from_errno(errno, fmt::format("open {}", o_.output));
+      // Kept as stdout until the file is open: the destructor closes any other stream.
+      std::FILE* file = std::fopen(o_.output.c_str(), "we");  // e: O_CLOEXEC, not the program's
+      if (file == nullptr) return Error::from_errno(errno, fmt::format("open {}", o_.output));
+      out_ = file;
     }
     if (debug::LiveSymbols* symbols = run.symbols()) {
       if (print_lines()) {

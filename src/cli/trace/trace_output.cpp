@@ -43,7 +43,10 @@ Status TraceOutput::open(const std::string& path, bool per_thread, bool append) 
   if (path.empty()) return ok_status();
   if (path.starts_with('|')) {
     main_ = ::popen(path.c_str() + 1, "we");
-    if (main_ == nullptr) return Error::from_errno(errno, fmt::format("-o {}: popen", path));
+    if (main_ == nullptr) {
+      main_ = stderr;  // as for a file that does not open: never a null stream to write to
+      return Error::from_errno(errno, fmt::format("-o {}: popen", path));
+    }
     owns_main_ = is_pipe_ = true;
     std::setvbuf(main_, nullptr, _IOFBF, 1 << 16);
     return ok_status();
