@@ -23,6 +23,16 @@ using detail::ptrace_call;
 
 Status check_attachable(pid_t pid) { return detail::check_attach_target(pid, false); }
 
+namespace {
+
+// /proc's TracerPid names the tracing thread (task_pid_nr_ns of ptrace's parent), not its process.
+bool traced_by_us(pid_t tid) {
+  auto st = read_status(tid);
+  return st.ok() && st->tracer_pid == ::gettid();
+}
+
+}  // namespace
+
 Status Session::seize(pid_t tid, bool spawned, bool exit_kill) {
   unsigned long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
   if (options_.follow_threads || options_.follow_forks) opts |= PTRACE_O_TRACECLONE;
@@ -67,6 +77,11 @@ Status Session::attach(pid_t pid) {
       Status s = seize(tid, false, false);
       if (!s.ok()) {
         if (s.error().kind() == ErrorKind::NoSuchProcess && tid != tgid) continue;  // exited
+        if (s.error().kind() == ErrorKind::AlreadyTraced && tid != tgid && traced_by_us(tid)) {
+          // Cloned by a thread seized earlier in this loop: PTRACE_O_TRACECLONE attached it
+          // before we listed it, and its first stop reaches wait() like any new thread's.
+          continue;
+        }
         if (!seized.empty()) (void)detach(tgid);
         return s;
       }
