@@ -18,6 +18,13 @@ def state_of(pid):
     return st["State"][0] if st else "?"
 
 
+def settled_state_of(pid):
+    """The state once the thread is off the CPU: a detach wakes a group-stopped thread, which
+    runs (R) until it takes the group-stop again (__ptrace_unlink in kernel/ptrace.c)."""
+    deadline_wait(lambda: state_of(pid) != "R", 10, f"thread {pid} to settle")
+    return state_of(pid)
+
+
 def trial_detach(env, name, state, rng):
     args, busy_line = SUBCOMMANDS[name]
     sig = rng.choice(STOP_SIGNALS)
@@ -40,8 +47,8 @@ def trial_detach(env, name, state, rng):
                 raise TrialError(f"{what}: ptk ({code}) did not say it detached: "
                                  f"{ptk.err.lines[-2:]}")
         wait_untraced(target.pid)
-        if state == "T" and state_of(target.pid) != "T":
-            raise TrialError(f"{what}: the stopped target was left {state_of(target.pid)}")
+        if state == "T" and (left := settled_state_of(target.pid)) != "T":
+            raise TrialError(f"{what}: the stopped target was left {left}")
         compare_snapshots(before, snapshot(target.pid), what)
         if state == "T":
             os.kill(target.pid, signal.SIGCONT)
