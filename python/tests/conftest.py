@@ -18,6 +18,14 @@ AARCH64 = platform.machine() == "aarch64"
 ARCH64 = "aarch64" if AARCH64 else "x86_64"
 # read(2)'s number in each ABI: x86_64's and i386's, or aarch64's (the generic table) there.
 READ = {64: 63 if AARCH64 else 0, 32: 3}
+# ptk's breakpoint instruction: brk #0 on aarch64, int3 on x86 (both x86 ABIs).
+BREAK_INSN = bytes.fromhex("000020d4") if AARCH64 else b"\xcc"
+# nostd_count_loop's first loop instruction (mov $1000 into a counter register), as its bytes
+# and as capstone shows it; the same in both x86 ABIs.
+if AARCH64:
+    LOOP_START = ("01 7d 80 52", "movz w1, #0x3e8")
+else:
+    LOOP_START = ("b9 e8 03 00 00", "movl $0x3e8, %ecx")
 # The module as built (ctest sets PYTHONPATH to the same folder).
 sys.path.insert(0, os.path.join(BUILD, "python"))
 

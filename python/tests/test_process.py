@@ -8,20 +8,12 @@ import threading
 import pytest
 
 import ptk
-from conftest import AARCH64, BITS, READ, PipedChild, plain_output, tracee, wait_blocked_in
+from conftest import (AARCH64, BITS, BREAK_INSN, LOOP_START, READ, PipedChild, plain_output,
+                      tracee, wait_blocked_in)
 
-# nostd_count_loop's first loop instruction (mov $1000 into a counter register), as bytes and as
-# capstone shows it.
-if AARCH64:
-    LOOP_START = ("01 7d 80 52", "movz w1, #0x3e8")
-    NOPS = bytes.fromhex("1f2003d5 1f2003d5")  # two nops, then ptk's brk #0
-    TRAP_SIZE = 4
-    WAIT4 = 260  # the generic table's
-else:
-    LOOP_START = ("b9 e8 03 00 00", "movl $0x3e8, %ecx")
-    NOPS = bytes.fromhex("90 90")  # two nops, then ptk's int3
-    TRAP_SIZE = 1
-    WAIT4 = 61
+# Two nops, which ptk's run_shellcode follows with its breakpoint instruction.
+NOPS = bytes.fromhex("1f2003d5 1f2003d5") if AARCH64 else bytes.fromhex("90 90")
+WAIT4 = 260 if AARCH64 else 61  # the generic table's, x86_64's
 LOOP_BYTES = bytes.fromhex(LOOP_START[0])
 
 
@@ -107,7 +99,7 @@ def test_call_syscall_and_shellcode_in_an_attached_process(bits):
         assert proc.syscall("write", 1, "ho\n", 3) == 3
         assert proc.syscall("close", 9999) == -9  # -EBADF
         ret = proc.run_shellcode(NOPS)
-        assert not ret["fault"] and ret["size"] == len(NOPS) + TRAP_SIZE
+        assert not ret["fault"] and ret["size"] == len(NOPS) + len(BREAK_INSN)
         with pytest.raises(ptk.Error, match="no_such_function"):
             proc.call("no_such_function")
         with pytest.raises(ptk.Error):

@@ -7,9 +7,7 @@ import threading
 import pytest
 
 import ptk
-from conftest import AARCH64, BITS, plain_output, tracee
-
-BREAK_INSN = bytes.fromhex("000020d4") if AARCH64 else b"\xcc"  # brk #0, int3
+from conftest import BITS, BREAK_INSN, plain_output, tracee
 
 
 @pytest.mark.parametrize("bits", BITS)

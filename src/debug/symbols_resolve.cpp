@@ -67,18 +67,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 
 // Whether `text` contains `lower_part` (already in lower case), ignoring the case of `text`.
 bool contains_ignoring_case(std::string_view text, std::string_view lower_part) {
-  auto lower = [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  };
-  if (lower_part.empty()) return true;
-  if (lower_part.size() > text.size()) return false;
-  for (std::size_t i = 0; i + lower_part.size() <= text.size(); ++i) {
-    if (lower(text[i]) != lower_part[0]) continue;
-    std::size_t k = 1;
-    while (k < lower_part.size() && lower(text[i + k]) == lower_part[k]) ++k;
-    if (k == lower_part.size()) return true;
-  }
-  return false;
+  auto it = std::search(
+      text.begin(), text.end(), lower_part.begin(), lower_part.end(), [](char x, char lower_y) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(x))) == lower_y;
+      });
+  return it != text.end();
 }
 
 // The ':' that separates "lib:symbol" or "file:line", skipping C++'s "::".
