@@ -3,15 +3,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "ptk/arch/syscalls.h"
 #include "ptk/core/wait_status.h"
 #include "ptk/debug/stepper.h"
-#include "ptk/debug/symbols.h"
 #include "ptk/debug/temp_breakpoint.h"
+#include "ptk/sys/filter.h"
 
 namespace ptk::debug {
 namespace {
@@ -38,12 +37,7 @@ Status check_syscall_name(const std::string& name) {
   // A name of any ABI a tracee of this host can be in (x86_64 and i386, or aarch64).
   auto known = [&](Arch a) { return find_syscall(a, name) != nullptr; };
   if (std::any_of(kAllArches.begin(), kAllArches.end(), known)) return ok_status();
-  std::set<std::string> names;
-  for (Arch arch : kAllArches) {
-    for (const SyscallSpec& s : syscall_table(arch)) names.emplace(s.name);
-  }
-  std::vector<std::string> list(names.begin(), names.end());
-  std::vector<std::string> close = closest_names(name, list);
+  std::vector<std::string> close = sys::nearest_syscall_names(name);
   return Error(ErrorKind::NotFound, fmt::format("unknown syscall '{}'", name), 0,
                close.empty() ? "" : fmt::format("close matches: {}", fmt::join(close, ", ")));
 }
