@@ -5,7 +5,7 @@
 
 #include <regex>
 
-#include "inject_util.h"
+#include "inject/inject_util.h"
 #include "test_util.h"
 
 namespace ptk_test {

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <sys/wait.h>
 
-#include "inject_util.h"
+#include "inject/inject_util.h"
 
 namespace ptk_test {
 namespace {

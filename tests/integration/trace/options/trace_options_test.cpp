@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "test_util.h"
-#include "trace_compare_util.h"
+#include "trace/trace_compare_util.h"
 
 namespace ptk_test {
 namespace {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "break_util.h"
+#include "debug/break_util.h"
 #include "test_util.h"
 
 namespace ptk_test {

@@ -16,7 +16,7 @@
 #include "ptk/sys/filter.h"
 #include "serial_ebpf.h"
 #include "test_util.h"
-#include "trace_compare_util.h"
+#include "trace/trace_compare_util.h"
 
 namespace ptk_test {
 namespace {

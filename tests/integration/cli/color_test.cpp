@@ -3,7 +3,7 @@
 // --color=never, and always with --color=always, into a pipe too. The terminal runs are
 // `script -qec CMD /dev/null`: script gives CMD a pty and ends when CMD ends, whatever its
 // stdin (here /dev/null), so no test waits on a terminal.
-#include "inspect_util.h"
+#include "inspect/inspect_util.h"
 
 namespace ptk_test {
 namespace {

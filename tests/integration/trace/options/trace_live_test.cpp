@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "inject_util.h"
+#include "inject/inject_util.h"
 #include "test_util.h"
 
 namespace ptk_test {

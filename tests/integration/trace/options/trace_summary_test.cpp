@@ -5,7 +5,7 @@
 #include <regex>
 #include <sstream>
 
-#include "calls_util.h"
+#include "calls/calls_util.h"
 
 namespace ptk_test {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "break_util.h"
-#include "inject_code.h"
-#include "inject_util.h"
+#include "debug/break_util.h"
+#include "inject/inject_code.h"
+#include "inject/inject_util.h"
 #include "ptk/core/wait_status.h"
 
 namespace ptk_test {

@@ -4,8 +4,8 @@
 
 #include <regex>
 
-#include "break_util.h"
 #include "calls_util.h"
+#include "debug/break_util.h"
 
 namespace ptk_test {
 namespace {

@@ -9,7 +9,7 @@
 #include <cstdlib>
 
 #include "break_util.h"
-#include "inject_util.h"
+#include "inject/inject_util.h"
 #include "ptk/debug/breakpoints.h"
 #include "ptk/inject/scratch_pages.h"
 

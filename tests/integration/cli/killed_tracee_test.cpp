@@ -11,8 +11,8 @@
 
 #include <cstdlib>
 
-#include "break_util.h"
-#include "inject_util.h"
+#include "debug/break_util.h"
+#include "inject/inject_util.h"
 
 namespace ptk_test {
 namespace {

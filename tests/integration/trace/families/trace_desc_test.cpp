@@ -8,7 +8,7 @@
 #include <regex>
 
 #include "test_util.h"
-#include "trace_compare_util.h"
+#include "trace/trace_compare_util.h"
 
 namespace ptk_test {
 namespace {

@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "break_util.h"
+#include "debug/break_util.h"
 #include "ptk/core/proc.h"
 #include "test_util.h"
 
