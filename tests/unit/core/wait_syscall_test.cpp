@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "../../src/core/wait_syscall.h"
+#include "../../../src/core/wait_syscall.h"
 
 #if defined(__x86_64__)
 extern "C" const char ptk_wait4_window[], ptk_wait4_window_end[], ptk_wait4_called_off[];
