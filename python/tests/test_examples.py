@@ -1,6 +1,7 @@
 """The article's examples in Python (examples/python/), checked as their C++ twins are
-(tests/integration/examples_test.cpp, examples_attach_test.cpp, tamper_example_test.cpp,
-step_count_test.cpp, inject_cli_test.cpp), on 64-bit and 32-bit tracees."""
+(tests/integration/: examples/examples_test.cpp, examples/examples_attach_test.cpp,
+tamper/tamper_example_test.cpp, debug/step_count_test.cpp, inject/inject_cli_test.cpp), on 64-bit
+and 32-bit tracees."""
 import os
 import re
 import subprocess
@@ -94,7 +95,7 @@ def test_ex4_passes_on_the_exit_status():
 
 @pytest.mark.parametrize("bits", BITS)
 def test_ex5_steps_from_the_write_to_the_exit(bits):
-    steps = 1 + 3 * 1000 + 3  # see tests/integration/step_count_test.cpp
+    steps = 1 + 3 * 1000 + 3  # see tests/integration/debug/step_count_test.cpp
     code, out, err = run_example("ex5_step_after_write", tracee("nostd_count_loop", bits))
     assert code == 0, err
     lines = out.splitlines()

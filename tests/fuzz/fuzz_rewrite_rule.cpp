@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "ptk/tamper/rules.h"
-#include "rewrite_fake_context.h"
+#include "tamper/rewrite_fake_context.h"
 
 namespace {
 

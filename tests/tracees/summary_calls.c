@@ -1,5 +1,5 @@
-// A known number of syscalls for `ptk trace -c` (tests/integration/trace_summary_test.cpp): 5
-// getppid, 3 chdir that fail (ENOENT), 2 write that fail (EBADF), and one nanosleep of 50 ms,
+// Known syscalls for `ptk trace -c` (tests/integration/trace/options/trace_summary_test.cpp):
+// 5 getppid, 3 chdir that fail (ENOENT), 2 write that fail (EBADF), and one nanosleep of 50 ms,
 // which takes wall time but almost no system time. None of these is made by the C library's
 // start-up, so the counts are exact.
 #include <sys/syscall.h>

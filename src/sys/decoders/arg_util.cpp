@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <string>
 
-#include "file_util.h"
-#include "process_util.h"
+#include "decoders/file/file_util.h"
+#include "decoders/process/process_util.h"
 
 namespace ptk::sys::afam {
 

@@ -1,5 +1,6 @@
-// The decoder families: each file of src/sys/decoders/ owns the syscalls and structs of one
-// family and lists them in one function. registry.cpp merges them into sorted indexes.
+// The decoder families: each folder of src/sys/decoders/ (or file, for a family of one file)
+// owns the syscalls and structs of one family and lists them in one function. registry.cpp
+// merges them into sorted indexes.
 #pragma once
 
 #include <span>
@@ -22,7 +23,7 @@ Family network_family();  // sockets and sockaddrs
 Family time_family();     // clocks, sleeps, timers, futex, getrandom
 Family i386_family();     // socketcall, ipc, old mmap, _llseek and the other i386-only calls
 Family ipc_family();      // SysV IPC: msg*, sem*, shm*
-Family misc_family();     // keys, fanotify, memfd (misc_decoders.h)
+Family misc_family();     // keys, fanotify, memfd (misc/misc_decoders.h)
 Family mount_family();    // mount, umount2 and the new mount API (fsopen, fsconfig, ...)
 
 }  // namespace ptk::sys

@@ -6,7 +6,7 @@
 #include <array>
 #include <cstring>
 
-#include "time_util.h"
+#include "decoders/time/time_util.h"
 
 namespace ptk::sys {
 namespace {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "decoders/file/file_util.h"
 #include "families.h"
-#include "file_util.h"
 
 namespace ptk::sys {
 

@@ -3,8 +3,8 @@
 #include <limits>
 
 #include "arg_util.h"
+#include "decoders/process/process_util.h"
 #include "families.h"
-#include "process_util.h"
 #include "struct_ext.h"
 
 namespace ptk::sys {

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <string>
 
-#include "file_util.h"
+#include "decoders/file/file_util.h"
 
 namespace ptk::sys {
 

@@ -4,8 +4,8 @@
 #include <map>
 #include <mutex>
 
-#include "../arg_util.h"
-#include "../misc_decoders.h"
+#include "decoders/arg_util.h"
+#include "decoders/misc/misc_decoders.h"
 
 namespace ptk::sys {
 namespace bpf {

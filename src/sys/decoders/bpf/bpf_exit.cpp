@@ -2,9 +2,9 @@
 // BPF_TASK_FD_QUERY and the map batch commands.
 #include <fmt/format.h>
 
-#include "../arg_util.h"
-#include "../process_util.h"
 #include "bpf.h"
+#include "decoders/arg_util.h"
+#include "decoders/process/process_util.h"
 
 namespace ptk::sys::bpf {
 

@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cstring>
 
-#include "../arg_util.h"
-#include "../file_util.h"
-#include "../ioctl/ioctl.h"
-#include "../network_sockaddr.h"
-#include "../process_util.h"
 #include "bpf.h"
 #include "bpf_filter.h"
+#include "decoders/arg_util.h"
+#include "decoders/file/file_util.h"
+#include "decoders/ioctl/ioctl.h"
+#include "decoders/network/network_sockaddr.h"
+#include "decoders/process/process_util.h"
 
 namespace ptk::sys::bpf {
 namespace {

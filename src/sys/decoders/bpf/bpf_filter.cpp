@@ -6,8 +6,8 @@
 #include <cstring>
 #include <string>
 
-#include "../process_decoders.h"
-#include "../process_util.h"
+#include "decoders/process/process_decoders.h"
+#include "decoders/process/process_util.h"
 
 namespace ptk::sys::bpf {
 namespace {

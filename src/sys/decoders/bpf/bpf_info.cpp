@@ -6,10 +6,10 @@
 #include <cstring>
 #include <ctime>
 
-#include "../arg_util.h"
-#include "../file_util.h"
-#include "../process_util.h"
 #include "bpf.h"
+#include "decoders/arg_util.h"
+#include "decoders/file/file_util.h"
+#include "decoders/process/process_util.h"
 
 namespace ptk::sys::bpf {
 namespace {

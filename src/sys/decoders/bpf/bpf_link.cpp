@@ -1,9 +1,9 @@
 // BPF_LINK_CREATE, whose tail is a union strace reads by attach type, and BPF_LINK_UPDATE.
 #include <cstring>
 
-#include "../arg_util.h"
-#include "../process_util.h"
 #include "bpf.h"
+#include "decoders/arg_util.h"
+#include "decoders/process/process_util.h"
 
 namespace ptk::sys::bpf {
 namespace {

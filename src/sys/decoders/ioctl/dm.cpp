@@ -4,7 +4,7 @@
 // succeeded or the kernel changed its version, sizes or flags.
 #include <cstring>
 
-#include "../file_util.h"
+#include "decoders/file/file_util.h"
 #include "dm.h"
 
 namespace ptk::sys::ioctl {

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "../file_util.h"
+#include "decoders/file/file_util.h"
 #include "dm.h"
 
 namespace ptk::sys::ioctl::dm {

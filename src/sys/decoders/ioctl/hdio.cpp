@@ -5,7 +5,7 @@
 #include <span>
 #include <string>
 
-#include "../time_util.h"
+#include "decoders/time/time_util.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {

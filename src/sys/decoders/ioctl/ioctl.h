@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "../desc_util.h"
+#include "decoders/desc/desc_util.h"
 
 namespace ptk::sys::ioctl {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <span>
 
-#include "../file_util.h"
+#include "decoders/file/file_util.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {

@@ -1,8 +1,8 @@
 // '$' requests: perf event descriptors (linux/perf_event.h).
 #include <cstring>
 
-#include "../arg_util.h"
-#include "../perf_attr.h"
+#include "decoders/arg_util.h"
+#include "decoders/desc/perf_attr.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <string>
 
-#include "../network_sockaddr.h"
-#include "../time_util.h"
+#include "decoders/network/network_sockaddr.h"
+#include "decoders/time/time_util.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {

@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "../network_sockaddr.h"
+#include "decoders/network/network_sockaddr.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {

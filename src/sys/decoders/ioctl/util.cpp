@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "../file_util.h"
+#include "decoders/file/file_util.h"
 #include "ioctl.h"
 
 namespace ptk::sys::ioctl {

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-#include "../time_util.h"
+#include "decoders/time/time_util.h"
 #include "nl.h"
 #include "ptk/sys/fd_details.h"
 

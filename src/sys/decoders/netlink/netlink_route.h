@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 
-#include "../network_sockaddr.h"
+#include "decoders/network/network_sockaddr.h"
 #include "nl.h"
 
 namespace ptk::sys::nl {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "../families.h"
+#include "decoders/families.h"
 
 namespace ptk::sys::nl {
 

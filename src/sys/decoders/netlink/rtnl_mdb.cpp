@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "../time_util.h"
+#include "decoders/time/time_util.h"
 #include "netlink_route.h"
 #include "ptk/sys/escape.h"
 

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "../time_util.h"
+#include "decoders/time/time_util.h"
 #include "netlink_route.h"
 
 namespace ptk::sys::nl {

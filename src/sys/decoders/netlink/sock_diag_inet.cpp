@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "../network_sockaddr.h"
-#include "../time_util.h"
+#include "decoders/network/network_sockaddr.h"
+#include "decoders/time/time_util.h"
 #include "netlink_sock_diag.h"
 #include "ptk/sys/escape.h"
 
