@@ -34,7 +34,8 @@
 # CTEST_ARGS...` (with `--timeout 1200` unless CTEST_ARGS set one); the last line is
 # `N passed, M failed`, and the exit status is 0 only when tests ran and all passed. A run in
 # which no test ran, or the VM never ran the job, ends with an error line instead.
-# Bad arguments: one line saying what is wrong, exit 2. Deadline passed: exit 124.
+# Bad arguments: one line saying what is wrong, exit 2. Deadline passed: exit 124. The guest's
+# kernel panicked before the job ended (a soft lockup, say): one line with its reason, exit 75.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)

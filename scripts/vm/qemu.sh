@@ -31,8 +31,14 @@ vm_qemu_command() {
   local run=$1 cpu=$VM_CPU_TCG
   [[ $accel == kvm ]] && cpu=$VM_CPU_KVM
   # panic=-1 reboots at once on a panic and -no-reboot turns that into qemu's exit, so a guest
-  # that dies ends the run instead of waiting for the deadline.
-  local cmdline="console=$VM_CONSOLE panic=-1 quiet${append:+ $append}"
+  # that dies ends the run instead of waiting for the deadline. A guest kernel that locks up
+  # (every CPU spinning in the kernel: CI saw one spin for 30 minutes, the run's whole budget)
+  # panics too: softlockup_panic, after watchdog_thresh * 2 = 60 s without scheduling, which
+  # a vCPU thread of a loaded host does not reach; all CPUs' stacks go to the console first,
+  # and loglevel=5 lets their KERN_DEFAULT lines through `quiet`.
+  local cmdline="console=$VM_CONSOLE panic=-1 quiet loglevel=5"
+  cmdline+=" softlockup_panic=1 watchdog_thresh=30 softlockup_all_cpu_backtrace=1"
+  cmdline+="${append:+ $append}"
   vm_qemu=("$VM_QEMU" -name ptk-vm -nodefaults -no-user-config -display none -no-reboot
     "${VM_MACHINE[@]}" -accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$memory"
     -kernel "$VM_KERNEL_FILE" -initrd "$VM_INITRAMFS" -append "$cmdline"

@@ -17,7 +17,14 @@ report() {
   fi
   if [[ ! -f $job/status ]]; then
     report_log_tail "$run"
-    echo "vm-test.sh: the VM never ran the job (qemu's exit status: $vm_qemu_status; console log: $run/console.log)" >&2
+    local panic
+    panic=$(report_panic "$run/console.log")
+    if [[ -n $panic ]]; then
+      echo "vm-test.sh: the guest's kernel panicked: $panic (console log: $run/console.log)" >&2
+      exit 75
+    else
+      echo "vm-test.sh: the VM never ran the job (qemu's exit status: $vm_qemu_status; console log: $run/console.log)" >&2
+    fi
     exit 1
   fi
   status=$(<"$job/status")
@@ -57,6 +64,17 @@ report_ctest() {
     exit 0
   fi
   exit 1
+}
+
+# The guest kernel's panic message, with the tasks a soft lockup names ("CPU#1 in
+# ptk_bpf_tests:4446"), or nothing when it did not panic.
+report_panic() {
+  local log=$1 why stuck
+  why=$(sed -n 's/.*Kernel panic - not syncing: //p' "$log" | head -n 1)
+  [[ -n $why ]] || return 0
+  stuck=$(sed -n 's/.*soft lockup - \(CPU#[0-9]*\) stuck for [0-9]*s! \[\(.*\)\].*/\1 in \2/p' "$log" |
+    sort -u | paste -sd, - | sed 's/,/, /g')
+  echo "$why${stuck:+ (soft lockup: $stuck)}"
 }
 
 # ctest's list of failed tests (when the console was not shown).
