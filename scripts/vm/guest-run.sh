@@ -80,6 +80,32 @@ caps_to_drop() {
   echo "${drop[*]}"
 }
 
+# Keeps the kernel's text still while tests attach and detach eBPF programs and kprobes.
+# The first probe on a tracepoint turns on its static key, the last one off, and the kernel
+# rewrites each branch of it while other CPUs may be running there (text_poke_bp: an int3 over
+# the branch, then the new branch). QEMU's TCG (7.2) sometimes goes on running its stale
+# translation of that int3: the int3 handler finds the byte changed back and restarts the
+# instruction, and the CPU spins there for ever. Seen at syscall_trace_enter's sys_enter branch,
+# both CPUs, once in CI and once in a focused stress run. Real CPUs execute the new bytes.
+# So the tracepoints ptk's eBPF backend uses get a probe for the whole job, from ftrace events
+# whose ring buffer is off; and kprobes stay int3s instead of being optimized into jumps,
+# which is one rewrite less per kprobe.
+hold_tracepoints() {
+  local tracing=/sys/kernel/tracing event
+  mountpoint -q "$tracing" || mount -t tracefs tracefs "$tracing" 2>/dev/null || {
+    say "no tracefs: the tracepoints' branches will be rewritten as tests attach to them"
+    return 0
+  }
+  echo 0 >"$tracing/tracing_on"
+  for event in raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_process_fork \
+    sched/sched_process_exec sched/sched_process_exit signal/signal_generate \
+    signal/signal_deliver; do
+    echo 1 >"$tracing/events/$event/enable" 2>/dev/null || say "cannot hold the tracepoint $event"
+  done
+  [[ -w /proc/sys/debug/kprobes-optimization ]] && echo 0 >/proc/sys/debug/kprobes-optimization
+  return 0
+}
+
 uptime_s() {
   cut -d' ' -f1 /proc/uptime
 }
@@ -123,6 +149,7 @@ main() {
   }
   setup_sysctls
   setup_limits
+  hold_tracepoints
   run_job
 }
 
