@@ -20,6 +20,10 @@ struct Case {
   std::vector<std::string> command;       // command[0] found in PATH, or a tracee name
 };
 
+// ctest's names carry gtest's "GetParam() = ..." text: the name, not the struct's raw bytes
+// (pointers among them), keeps them the same from build to build.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 // Runs argv (argv[0] a path) with only PATH in the environment.
 CommandResult run_clean(const std::vector<std::string>& argv) {
   std::vector<std::string> full = {"/usr/bin/env", "-i", "PATH=/usr/bin:/bin"};

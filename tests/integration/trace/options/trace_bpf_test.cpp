@@ -101,6 +101,10 @@ struct Case {
   std::vector<std::string> args;  // "{dir}": a fresh scratch directory
 };
 
+// The name in ctest's "GetParam() = ..." text, not the struct's raw bytes (pointers among
+// them), so that a test's name is the same from build to build.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 class TraceBpfVsPtrace : public ::testing::TestWithParam<Case> {};
 
 // Both backends' lines of each thread the same, the first difference reported.
