@@ -152,8 +152,8 @@ vm_stage() {
   local rc=0 attempt
   for attempt in 1 2; do
     rc=0
-    # The guest has the capabilities: it must not assume them missing. The lane takes ~330 s
-    # (two CPUs under TCG); its deadline leaves CI's budget room to report a guest that hangs.
+    # The guest has the capabilities: it must not assume them missing. The lane takes ~9 min
+    # (two vCPUs on one TCG thread); its deadline leaves CI's budget room to report a hang.
     env -u PTK_TEST_ASSUME_MISSING ./scripts/vm-test.sh --build-dir "$tree" --junit "$vm_junit" \
       --timeout 1200 -- -I "$PWD/$selection" || rc=$?
     # 75: the guest's kernel panicked mid-run, which no test's result explains (CI saw both

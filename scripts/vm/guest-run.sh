@@ -80,38 +80,6 @@ caps_to_drop() {
   echo "${drop[*]}"
 }
 
-# Keeps the kernel's text still while tests attach and detach eBPF programs and kprobes.
-# The first probe on a tracepoint turns on its static key, the last one off, and the kernel
-# rewrites each branch of it while other CPUs may be running there (text_poke_bp: an int3 over
-# the branch, then the new branch). QEMU's TCG (7.2) sometimes goes on running its stale
-# translation of that int3: the int3 handler finds the byte changed back and restarts the
-# instruction, and the CPU spins there for ever. Seen at syscall_trace_enter's sys_enter branch,
-# once in CI and in 3 of 3 focused stress runs. Real CPUs execute the new bytes.
-# So the tracepoints ptk's eBPF backend uses get two probes each for the whole job: their ftrace
-# event, enabled at the top level and in an instance of its own, each with its ring buffer off.
-# Two, because the kernel also rewrites a tracepoint's static calls when it goes from one probe
-# to two and back (kernel/tracepoint.c, tracepoint_add_func/remove_func); from two up, a probe
-# more or less changes no text. Kprobes stay int3s instead of being optimized into jumps: one
-# rewrite less per kprobe.
-hold_tracepoints() {
-  local tracing=/sys/kernel/tracing dir event
-  mountpoint -q "$tracing" || mount -t tracefs tracefs "$tracing" 2>/dev/null || {
-    say "no tracefs: the tracepoints' branches will be rewritten as tests attach to them"
-    return 0
-  }
-  mkdir -p "$tracing/instances/ptk-vm-hold"
-  for dir in "$tracing" "$tracing/instances/ptk-vm-hold"; do
-    echo 0 >"$dir/tracing_on"
-    for event in raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_process_fork \
-      sched/sched_process_exec sched/sched_process_exit signal/signal_generate \
-      signal/signal_deliver; do
-      echo 1 >"$dir/events/$event/enable" 2>/dev/null || say "cannot hold the tracepoint $event"
-    done
-  done
-  [[ -w /proc/sys/debug/kprobes-optimization ]] && echo 0 >/proc/sys/debug/kprobes-optimization
-  return 0
-}
-
 uptime_s() {
   cut -d' ' -f1 /proc/uptime
 }
@@ -155,7 +123,6 @@ main() {
   }
   setup_sysctls
   setup_limits
-  hold_tracepoints
   run_job
 }
 

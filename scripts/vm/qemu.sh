@@ -28,8 +28,8 @@ vm_make_scratch() {
 }
 
 vm_qemu_command() {
-  local run=$1 cpu=$VM_CPU_TCG
-  [[ $accel == kvm ]] && cpu=$VM_CPU_KVM
+  local run=$1 cpu=$VM_CPU_TCG accel_opts=$accel$VM_TCG_OPTS
+  [[ $accel == kvm ]] && cpu=$VM_CPU_KVM accel_opts=kvm
   # panic=-1 reboots at once on a panic and -no-reboot turns that into qemu's exit, so a guest
   # that dies ends the run instead of waiting for the deadline. A guest kernel that locks up
   # (every CPU spinning in the kernel: CI saw one spin for 30 minutes, the run's whole budget)
@@ -40,7 +40,7 @@ vm_qemu_command() {
   cmdline+=" softlockup_panic=1 watchdog_thresh=30 softlockup_all_cpu_backtrace=1"
   cmdline+="${append:+ $append}"
   vm_qemu=("$VM_QEMU" -name ptk-vm -nodefaults -no-user-config -display none -no-reboot
-    "${VM_MACHINE[@]}" -accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$memory"
+    "${VM_MACHINE[@]}" -accel "$accel_opts" -cpu "$cpu" -smp "$cpus" -m "$memory"
     -kernel "$VM_KERNEL_FILE" -initrd "$VM_INITRAMFS" -append "$cmdline"
     -serial stdio -pidfile "$vm_pidfile"
     # Flushes to the scratch disk would only slow it down: it is thrown away after the run.
