@@ -156,9 +156,9 @@ vm_stage() {
     # (two vCPUs on one TCG thread); its deadline leaves CI's budget room to report a hang.
     env -u PTK_TEST_ASSUME_MISSING ./scripts/vm-test.sh --build-dir "$tree" --junit "$vm_junit" \
       --timeout 1200 -- -I "$PWD/$selection" || rc=$?
-    # 75: the guest's kernel panicked mid-run, which no test's result explains (CI saw both
-    # emulated CPUs lock up in the kernel once in some 60 runs of this lane): the lane runs
-    # again, once, saying so. A second panic fails the stage.
+    # 75: the guest's kernel panicked mid-run, which no test's result explains (an emulator
+    # lockup, say: docs/hosts.md): the lane runs again, once, saying so. A second panic fails
+    # the stage.
     ((rc == 75 && attempt == 1)) || break
     echo "test.sh: the guest's kernel panicked (above); running the VM lane once more" >&2
   done

@@ -22,9 +22,8 @@ report() {
     if [[ -n $panic ]]; then
       echo "vm-test.sh: the guest's kernel panicked: $panic (console log: $run/console.log)" >&2
       exit 75
-    else
-      echo "vm-test.sh: the VM never ran the job (qemu's exit status: $vm_qemu_status; console log: $run/console.log)" >&2
     fi
+    echo "vm-test.sh: the VM never ran the job (qemu's exit status: $vm_qemu_status; console log: $run/console.log)" >&2
     exit 1
   fi
   status=$(<"$job/status")
