@@ -16,8 +16,9 @@ Each file is one table, named after the file. Lines:
                           one architecture's flag (MAP_32BIT is x86's; the table's values are
                           the build target's, the only architecture its tracees have)
     # text                a comment
-Every table becomes its own translation unit (so tables may include headers that conflict
-with each other, e.g. <fcntl.h> and <linux/fcntl.h>), plus one registry sorted by name.
+Every table becomes its own source file, plus one registry sorted by name. A table that
+includes headers compiles alone (they may conflict with each other's, e.g. <fcntl.h> and
+<linux/fcntl.h>); src/sys/CMakeLists.txt compiles the others in shared buckets.
 Outputs are rewritten only when their content changes.
 """
 import os
