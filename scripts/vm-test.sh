@@ -29,6 +29,9 @@
 #   --run 'COMMAND'      run COMMAND with bash instead of ctest; exit with its status
 #   --quiet              do not stream the console; print the summary (and on failure the
 #                        end of the log); with --run, the command's output after it ran
+#   --kernel-btf FILE    run nothing: fetch the guest's kernel (cached as for a run) and write
+#                        its BTF to FILE (scripts/vm/kernel_btf.py), for a cross build's eBPF
+#                        program; FILE is left as it is when it already holds that BTF
 #
 # Without --run: `ctest --test-dir BUILD_DIR --output-on-failure --no-tests=error -j2
 # CTEST_ARGS...` (with `--timeout 1200` unless CTEST_ARGS set one); the last line is
@@ -66,6 +69,7 @@ memory=2048
 junit=
 run_cmd=
 run_mode=0
+kernel_btf=
 quiet=0
 ctest_args=()
 
@@ -87,7 +91,7 @@ parse_args() {
   while (($#)); do
     case $1 in
       --arch | --kernel | --append | --accel | --build-dir | --timeout | --cpus | --memory | \
-        --junit | --run)
+        --junit | --run | --kernel-btf)
         need_value "$1" "$@"
         set_option "$1" "$2"
         shift 2
@@ -128,6 +132,7 @@ set_option() {
     --memory) need_number "$1" "$2" && memory=$2 ;;
     --junit) junit=$(realpath -m -- "$2") ;;
     --run) run_cmd=$2 && run_mode=1 ;;
+    --kernel-btf) kernel_btf=$(realpath -m -- "$2") ;;
   esac
 }
 
@@ -192,9 +197,25 @@ host_dirs() {
   done
 }
 
+# --kernel-btf: the guest kernel's BTF into $kernel_btf, under the lock a run takes to fetch.
+write_kernel_btf() {
+  local cache=$repo/build/vm/$arch/$kernel lock
+  [[ -d $(dirname "$kernel_btf") ]] || usage_error "--kernel-btf: no directory for $kernel_btf"
+  mkdir -p "$cache"
+  exec {lock}>"$cache/.lock"
+  flock "$lock"
+  vm_kernel_fetch "$cache" "$kernel"
+  exec {lock}>&-
+  python3 "$repo/scripts/vm/kernel_btf.py" "$VM_KERNEL_FILE" "$kernel_btf"
+}
+
 main() {
   parse_args "$@"
   select_arch
+  if [[ -n $kernel_btf ]]; then
+    write_kernel_btf
+    return
+  fi
   check_build_dir
   check_visible "the repository" "$repo"
   check_visible "the working directory" "$(pwd -P)"

@@ -4,10 +4,11 @@ eBPF program: `cmake --preset aarch64 -DPTK_BPF_VMLINUX_BTF=OUT` (src/bpf/CMakeL
 the build machine's /sys/kernel/btf/vmlinux describes the build machine's kernel, not the
 target's.
 
-usage: scripts/vm/kernel_btf.py IMAGE OUT
+usage: scripts/vm/kernel_btf.py IMAGE OUT   (scripts/vm-test.sh --kernel-btf OUT runs it)
   IMAGE  a kernel image as the VM lane caches it (build/vm/ARCH/stock/kernel/boot/vmlinuz-*):
          arm64's Image (plain, or gzip-compressed)
-  OUT    where to write the raw BTF (what bpftool reads with `btf dump file OUT`)
+  OUT    where to write the raw BTF (what bpftool reads with `btf dump file OUT`); not
+         rewritten when it already holds the same bytes
 
 The image carries no ELF section table, so the blob is found by its header (struct btf_header,
 include/uapi/linux/btf.h): magic 0xeb9f, version 1, a 24-byte header, the type section at
@@ -39,7 +40,7 @@ def find_btf(image):
 
 def main():
     if len(sys.argv) != 3:
-        sys.exit("usage: scripts/vm/kernel_btf.py IMAGE OUT")
+        sys.exit("usage: scripts/vm/kernel_btf.py IMAGE OUT   (scripts/vm-test.sh --kernel-btf OUT runs it)")
     path, out = sys.argv[1], sys.argv[2]
     try:
         with open(path, "rb") as f:
@@ -51,6 +52,12 @@ def main():
     btf = find_btf(image)
     if btf is None:
         sys.exit(f"kernel_btf.py: {path} holds no BTF (a kernel built without CONFIG_DEBUG_INFO_BTF?)")
+    try:
+        with open(out, "rb") as f:
+            if f.read() == btf:
+                return  # unchanged: the build that depends on it has nothing to redo
+    except OSError:
+        pass
     with open(out, "wb") as f:
         f.write(btf)
     print(f"kernel_btf.py: {len(btf)} bytes of BTF from {path} into {out}")

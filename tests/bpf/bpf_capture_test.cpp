@@ -1,6 +1,7 @@
 // The nested captures of the real capture plans (capture_plan.h): msghdr and mmsghdr with their
-// iovecs and control data, in both x86 ABIs; 32-bit argv arrays; -k's user stacks.
+// iovecs and control data, in the host's ABI and i386's; 32-bit argv arrays; -k's user stacks.
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <string>
@@ -15,8 +16,8 @@
 namespace ptk_bpf_test {
 namespace {
 
-constexpr int kSendmsg64 = 46;
-constexpr int kSendmmsg64 = 307;
+constexpr int kSendmsg = SYS_sendmsg;
+constexpr int kSendmmsg = SYS_sendmmsg;
 constexpr int kExecve32 = 11;
 constexpr int kSendmmsg32 = 345;
 
@@ -45,7 +46,7 @@ TEST(BpfCapture, MsghdrWithItsIovecsAndControlData) {
   PTK_BPF_SKIP_UNLESS_PERMITTED();
   RealPlans plans;
   auto run = trace_command({tracee("network_calls")}, plans.options());
-  const Record* r = find(run, PTK_EV_SYSCALL_ENTRY, PTK_ABI_X86_64, kSendmsg64, 56);
+  const Record* r = find(run, PTK_EV_SYSCALL_ENTRY, kHostAbi, kSendmsg, 56);
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->chunks.size(), 5u);  // msghdr, iovec[2], "abc", "defgh", control
   EXPECT_EQ(r->chunks[0].addr, r->sc.args[1]);
@@ -59,7 +60,7 @@ TEST(BpfCapture, MmsghdrArrayWithEachMessagesIovec) {
   PTK_BPF_SKIP_UNLESS_PERMITTED();
   RealPlans plans;
   auto run = trace_command({tracee("network_calls")}, plans.options());
-  const Record* r = find(run, PTK_EV_SYSCALL_ENTRY, PTK_ABI_X86_64, kSendmmsg64, 2 * 64);
+  const Record* r = find(run, PTK_EV_SYSCALL_ENTRY, kHostAbi, kSendmmsg, 2 * 64);
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->chunks.size(), 5u);  // mmsghdr[2], then per message its iovec[1] and bytes
   EXPECT_EQ(r->chunks[1].bytes.size(), 16u);

@@ -2,6 +2,7 @@
 // signals delivered and ignored, exits and kills.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <cstring>
@@ -184,7 +185,7 @@ namespace {
 
 TEST(BpfProcess, ASyscallASeccompFilterTrapsIsStillReported) {
   PTK_BPF_SKIP_UNLESS_PERMITTED();
-  constexpr long kGetppid = 110;
+  constexpr long kGetppid = SYS_getppid;
   auto plans = test_plans();
   // signal_calls ends with a seccomp filter that makes getppid raise SIGSYS: the kernel skips
   // the syscall before its sys_enter tracepoint, but a ptrace tracer sees its entry.

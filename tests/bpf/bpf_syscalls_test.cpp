@@ -33,7 +33,7 @@ TEST(BpfSyscalls, ExecveEntryCarriesPathArgvAndEnvp) {
   const Record& first = run.records.front();
   ASSERT_TRUE(first.is_syscall(PTK_EV_SYSCALL_ENTRY, kExecve)) << first.h.type;
   EXPECT_EQ(first.h.tid, static_cast<std::uint32_t>(run.pid));
-  EXPECT_EQ(first.h.abi, PTK_ABI_X86_64);
+  EXPECT_EQ(first.h.abi, kHostAbi);
   ASSERT_EQ(first.chunks.size(), 6u);  // path, argv[], 3 strings, envp[]
   EXPECT_EQ(first.chunks[0].addr, first.sc.args[0]);
   EXPECT_EQ(first.chunks[0].bytes, path + std::string(1, '\0'));
@@ -89,8 +89,8 @@ TEST(BpfSyscalls, OpenatPathAndReadBufferOfRetBytes) {
 TEST(BpfSyscalls, OnlyPlansWithTraceAreReported) {
   PTK_BPF_SKIP_UNLESS_PERMITTED();
   auto plans = bare_plans(false);
-  plans[kExitGroup].flags = PTK_PLAN_TRACE;
-  plans[kExecve].flags = PTK_PLAN_TRACE;
+  host_plan(plans, kExitGroup).flags = PTK_PLAN_TRACE;
+  host_plan(plans, kExecve).flags = PTK_PLAN_TRACE;
   // The same with function hooks on these two syscalls, or with the tracepoints they fall back
   // to where the kernel refuses fentry programs.
   for (bool hooks : {false, true}) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,13 +26,19 @@ inline std::string tracee(const std::string& name) {
   return std::string(PTK_TRACEE_DIR) + "/" + name + "_64";
 }
 
-// x86_64 syscall numbers the tests name.
-constexpr int kRead = 0;
-constexpr int kWrite = 1;
-constexpr int kGetpid = 39;
-constexpr int kExecve = 59;
-constexpr int kExitGroup = 231;
-constexpr int kOpenat = 257;
+// The ABI of the tests' tracees (the host's native one) and the numbers of the syscalls the
+// tests name in it.
+#if defined(__aarch64__)
+constexpr std::uint16_t kHostAbi = PTK_ABI_AARCH64;
+#else
+constexpr std::uint16_t kHostAbi = PTK_ABI_X86_64;
+#endif
+constexpr int kRead = SYS_read;
+constexpr int kWrite = SYS_write;
+constexpr int kGetpid = SYS_getpid;
+constexpr int kExecve = SYS_execve;
+constexpr int kExitGroup = SYS_exit_group;
+constexpr int kOpenat = SYS_openat;
 
 // A plan table in which every syscall is reported with its registers only.
 inline std::vector<ptk_cap_plan> bare_plans(bool trace_all = true) {
@@ -42,8 +49,13 @@ inline std::vector<ptk_cap_plan> bare_plans(bool trace_all = true) {
   return plans;
 }
 
+// The plan of syscall `nr` of the host's ABI.
+inline ptk_cap_plan& host_plan(std::vector<ptk_cap_plan>& plans, int nr) {
+  return plans[std::size_t{kHostAbi} * PTK_PLAN_NR_MAX + static_cast<std::size_t>(nr)];
+}
+
 inline void add_item(std::vector<ptk_cap_plan>& plans, int nr, ptk_cap_item item) {
-  ptk_cap_plan& plan = plans[static_cast<std::size_t>(PTK_ABI_X86_64) * PTK_PLAN_NR_MAX + nr];
+  ptk_cap_plan& plan = host_plan(plans, nr);
   plan.flags |= PTK_PLAN_TRACE;
   plan.items[plan.nitems++] = item;
 }
