@@ -16,8 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "ptk/arch/arch.h"
 #include "ptk/bpf/backend.h"
 #include "ptk/sys/capture_abi.h"
+#include "ptk/sys/capture_plan.h"
 #include "ptk/sys/raw_event.h"
 
 namespace ptk_bpf_test {
@@ -28,11 +30,7 @@ inline std::string tracee(const std::string& name) {
 
 // The ABI of the tests' tracees (the host's native one) and the numbers of the syscalls the
 // tests name in it.
-#if defined(__aarch64__)
-constexpr std::uint16_t kHostAbi = PTK_ABI_AARCH64;
-#else
-constexpr std::uint16_t kHostAbi = PTK_ABI_X86_64;
-#endif
+inline const std::uint16_t kHostAbi = ptk::sys::abi_of(ptk::kHostArches[0]);
 constexpr int kRead = SYS_read;
 constexpr int kWrite = SYS_write;
 constexpr int kGetpid = SYS_getpid;

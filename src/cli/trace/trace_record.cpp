@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/cli_util.h"
+#include "ptk/arch/arch.h"
 #include "ptk/engine/command_start.h"
 #include "ptk/engine/engine.h"
 #include "ptk/engine/record_job.h"
@@ -40,11 +41,7 @@ sys::RecordInfo record_info(const TraceOptions& o, sys::RecordBackend backend) {
   sys::RecordInfo info;
   info.clock_offset_ns = engine::realtime_minus_monotonic_ns();
   info.start_ns = static_cast<std::int64_t>(engine::monotonic_ns()) + info.clock_offset_ns;
-#if defined(__aarch64__)
-  info.host_abi = PTK_ABI_AARCH64;
-#else
-  info.host_abi = PTK_ABI_X86_64;
-#endif
+  info.host_abi = sys::abi_of(kHostArches[0]);
   info.backend = backend;
   info.string_limit = static_cast<std::uint32_t>(o.string_limit);
   info.flags = (o.verbose ? sys::kRecordVerbose : 0) |
